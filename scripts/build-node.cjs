@@ -1,0 +1,67 @@
+// Bundles the Node entry points (the CLI, which also starts the console and the worker)
+// into plain JavaScript under dist/, so nothing compiles TypeScript at run time.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const root = path.join(__dirname, "..");
+const outfile = path.join(root, "dist", "gantry.mjs");
+const sourceDirs = ["cli", "lib", "worker", "scripts"].map((d) => path.join(root, d));
+
+function newestSourceMtime() {
+  let newest = 0;
+  const walk = (dir) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== "node_modules") walk(full);
+      } else if (/\.(ts|tsx|mts|cjs|mjs|js|json)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+        newest = Math.max(newest, fs.statSync(full).mtimeMs);
+      }
+    }
+  };
+  sourceDirs.forEach(walk);
+  return newest;
+}
+
+function isStale() {
+  try {
+    return fs.statSync(outfile).mtimeMs < newestSourceMtime();
+  } catch {
+    return true;
+  }
+}
+
+function build({ quiet = false } = {}) {
+  const esbuild = require("esbuild");
+  const started = Date.now();
+  esbuild.buildSync({
+    entryPoints: [path.join(root, "cli", "gantry.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    sourcemap: "linked",
+    logLevel: "warning",
+    alias: { "server-only": path.join(root, "test", "support", "empty-module.ts") },
+    // Bundled ESM still meets CommonJS packages; give it a require of its own.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  if (!quiet) console.log(`built ${path.relative(root, outfile)} in ${Date.now() - started} ms`);
+}
+
+function ensureBuilt(options) {
+  if (isStale()) build(options);
+}
+
+module.exports = { build, ensureBuilt, outfile };
+
+if (require.main === module) build();
