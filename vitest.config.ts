@@ -15,6 +15,5 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    globalSetup: ["test/support/global-setup.ts"],
   },
 });
