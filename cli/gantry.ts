@@ -9,7 +9,8 @@ const io: CliIo = {
   isTTY: Boolean(process.stdout.isTTY),
 };
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly: a command may leave pools or timers behind that would keep the process alive.
+process.exit(await main(process.argv.slice(2)));
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

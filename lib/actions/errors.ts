@@ -1,0 +1,33 @@
+/**
+ * A deliberate, user-facing error: its message reaches the browser as written, so it must
+ * name the field (when there is one) and what was expected, and never carry a secret.
+ */
+export class UserError extends Error {
+  override name = "UserError";
+  constructor(
+    message: string,
+    readonly field?: string,
+    /** HTTP status for /api/v1 callers. */
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export class PermissionError extends UserError {
+  override name = "PermissionError";
+  constructor(message: string) {
+    super(message, undefined, 403);
+  }
+}
+
+export class NotFoundError extends UserError {
+  override name = "NotFoundError";
+  constructor(message: string) {
+    super(message, undefined, 404);
+  }
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}

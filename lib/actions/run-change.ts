@@ -1,0 +1,98 @@
+import crypto from "node:crypto";
+import type { z } from "zod";
+import { recordAuditEvent, type AuditInput } from "@/lib/audit/record-audit-event";
+import { runWithRequestContext, type RequestContext } from "@/lib/audit/request-context";
+import { can, permissions, type Permission } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/auth/roles";
+import { db, type Tx } from "@/lib/db/prisma";
+import { log, scrubUrlCredentials } from "@/lib/log";
+import { isUserError, PermissionError } from "./errors";
+
+/** Whoever is calling: a signed-in user, or an API token acting with its role. */
+export interface Caller {
+  /** null for the machine's operator at the command line (`bin/gantry`). */
+  userId: string | null;
+  email: string;
+  role: Role;
+  /** Set when the call came with an API token. */
+  tokenName?: string;
+}
+
+export type ChangeResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: string; status: number; fieldErrors?: Record<string, string> };
+
+export interface ChangeDefinition<S extends z.ZodType, T> {
+  /** The permission the caller needs, from the one permission table. */
+  permission: Permission;
+  schema: S;
+  /**
+   * The change, inside one transaction. It must call `audit` at least once: an audit
+   * event is written in the same transaction as the change it records.
+   */
+  run(args: { input: z.output<S>; caller: Caller; tx: Tx; audit: (event: AuditInput) => Promise<void> }): Promise<T>;
+}
+
+/**
+ * The one way state changes: check the caller's permission, validate the input, run the
+ * change and its audit events in one transaction, and turn errors into messages that are
+ * safe to show. Server actions and /api/v1 routes both go through here.
+ */
+export async function runChange<S extends z.ZodType, T>(
+  definition: ChangeDefinition<S, T>,
+  caller: Caller | null,
+  rawInput: unknown,
+  client: { ip: string | null; userAgent: string | null },
+): Promise<ChangeResult<T>> {
+  if (!caller) return { ok: false, error: "Sign in to continue.", status: 401 };
+  if (!can(caller.role, definition.permission)) return { ok: false, ...denied(caller.role, definition.permission) };
+
+  const parsed = definition.schema.safeParse(rawInput);
+  if (!parsed.success) return { ok: false, status: 400, ...describeIssues(parsed.error) };
+
+  const context: RequestContext = {
+    actorId: caller.userId,
+    actorLabel: caller.tokenName ? `token:${caller.tokenName} (${caller.email})` : caller.email,
+    ...client,
+  };
+  try {
+    const data = await runWithRequestContext(context, () =>
+      db().$transaction(async (tx) => {
+        let audited = 0;
+        const audit = async (event: AuditInput) => {
+          audited += 1;
+          await recordAuditEvent(tx, event);
+        };
+        const result = await definition.run({ input: parsed.data, caller, tx, audit });
+        if (audited === 0) throw new Error(`a change under "${definition.permission}" wrote no audit event`);
+        return result;
+      }),
+    );
+    return { ok: true, data };
+  } catch (error) {
+    if (isUserError(error)) {
+      return { ok: false, error: error.message, status: error.status, ...(error.field ? { fieldErrors: { [error.field]: error.message } } : {}) };
+    }
+    const reference = crypto.randomUUID().slice(0, 8);
+    log.error({ err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)), stack: (error as Error)?.stack }, reference, permission: definition.permission }, "change failed");
+    return { ok: false, status: 500, error: `Something went wrong on our side (reference ${reference}). Nothing was changed.` };
+  }
+}
+
+function denied(role: Role, permission: Permission): { error: string; status: number } {
+  const error = new PermissionError(`Your role (${role}) cannot do this: it needs ${permissions[permission]} or above.`);
+  return { error: error.message, status: error.status };
+}
+
+/** Zod issues → one message per field, and a summary naming the fields. */
+export function describeIssues(error: z.ZodError): { error: string; fieldErrors: Record<string, string> } {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length > 0 ? issue.path.join(".") : "input";
+    fieldErrors[field] ??= issue.message;
+  }
+  const summary = Object.entries(fieldErrors)
+    .map(([field, message]) => `${field}: ${message}`)
+    .join("; ");
+  return { error: `Invalid input — ${summary}`, fieldErrors };
+}

@@ -1,0 +1,85 @@
+import "server-only";
+import type { z } from "zod";
+import { clientFromHeaders } from "@/lib/audit/request-context";
+import { authenticateApiToken } from "@/lib/auth/api-tokens";
+import { getCurrentUser } from "@/lib/auth/get-current-user";
+import { can, permissions, type Permission } from "@/lib/auth/permissions";
+import { runChange, type Caller, type ChangeDefinition } from "@/lib/actions/run-change";
+import { isUserError } from "@/lib/actions/errors";
+import { log, scrubUrlCredentials } from "@/lib/log";
+
+type Params = Record<string, string | string[] | undefined>;
+type RouteContext = { params: Promise<Params> };
+
+/** A read-only /api/v1 endpoint: resolves the caller, checks the permission, answers JSON. */
+export function apiRead(definition: { permission: Permission; read(args: { caller: Caller; request: Request; params: Params }): Promise<unknown> }) {
+  return async (request: Request, context: RouteContext): Promise<Response> => {
+    const caller = await resolveCaller(request);
+    if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
+    if (!caller) return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
+    if (!can(caller.role, definition.permission)) {
+      return json({ error: { message: `Your role (${caller.role}) cannot do this: it needs ${permissions[definition.permission]} or above.` } }, 403);
+    }
+    try {
+      return json(await definition.read({ caller, request, params: await context.params }), 200);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/**
+ * A state-changing /api/v1 endpoint over a change definition — the same permission check,
+ * validation, transaction and audit as the console's server actions. `input` merges the
+ * JSON body with the route's params.
+ */
+export function apiChange<S extends z.ZodType, T>(definition: ChangeDefinition<S, T>, options: { status?: number; input?: (body: unknown, params: Params) => unknown } = {}) {
+  return async (request: Request, context: RouteContext): Promise<Response> => {
+    const caller = await resolveCaller(request);
+    if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
+    const body = await readJsonBody(request);
+    if (body === invalidJson) return json({ error: { message: "The request body must be JSON.", fields: { body: "expected a JSON object" } } }, 400);
+    const params = await context.params;
+    const input = options.input ? options.input(body, params) : { ...(body as object), ...params };
+    const result = await runChange(definition, caller, input, clientFromHeaders(request.headers));
+    if (result.ok) return json(result.data, options.status ?? 200);
+    return json({ error: { message: result.error, ...(result.fieldErrors ? { fields: result.fieldErrors } : {}) } }, result.status);
+  };
+}
+
+async function resolveCaller(request: Request): Promise<Caller | null | "invalid-token"> {
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const caller = match ? await authenticateApiToken(match[1]!) : null;
+    return caller ?? "invalid-token";
+  }
+  const user = await getCurrentUser();
+  return user && { userId: user.id, email: user.email, role: user.role };
+}
+
+const invalidJson = Symbol("invalid-json");
+
+async function readJsonBody(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return invalidJson;
+  }
+}
+
+function errorResponse(error: unknown): Response {
+  if (isUserError(error)) return json({ error: { message: error.message, ...(error.field ? { fields: { [error.field]: error.message } } : {}) } }, error.status);
+  log.error({ err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)) } }, "api read failed");
+  return json({ error: { message: "Something went wrong on our side." } }, 500);
+}
+
+/** JSON with BigInt sizes as numbers (byte counts stay far below 2^53). */
+export function json(body: unknown, status: number): Response {
+  return new Response(JSON.stringify(body, (_key, value) => (typeof value === "bigint" ? Number(value) : value)), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  });
+}

@@ -1,0 +1,101 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { runWithRequestContext } from "@/lib/audit/request-context";
+import { db } from "@/lib/db/prisma";
+import { signInWithPassword } from "./sign-in-with-password";
+
+const sessionHours = 12;
+
+export const authOptions: NextAuthOptions = {
+  secret: process.env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt", maxAge: sessionHours * 3600 },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers: [
+    CredentialsProvider({
+      id: "password",
+      name: "Email and password",
+      credentials: { email: { type: "email" }, password: { type: "password" } },
+      async authorize(credentials, req) {
+        const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
+        const outcome = await signInWithPassword({
+          email: String(credentials?.email ?? ""),
+          password: String(credentials?.password ?? ""),
+          ip: headers["x-forwarded-for"]?.split(",")[0]?.trim() ?? headers["x-real-ip"] ?? null,
+          userAgent: headers["user-agent"] ?? null,
+        });
+        // next-auth hands a thrown message to the sign-in page as `error`.
+        if (!outcome.ok) throw new Error(outcome.message);
+        return { id: outcome.user.id, email: outcome.user.email, name: outcome.user.name };
+      },
+    }),
+    ...oidcProvider(),
+  ],
+  callbacks: {
+    async signIn({ user, account, profile }) {
+      if (account?.provider !== "oidc") return true;
+      const linked = await linkOidcUser({ email: profile?.email ?? user.email ?? "", name: profile?.name ?? user.name ?? null, providerAccountId: account.providerAccountId });
+      if (!linked) return "/sign-in?error=This+account+is+disabled+or+has+no+verified+email.";
+      // From here on the session carries Gantry's user id, not the provider's subject.
+      user.id = linked;
+      return true;
+    },
+    jwt({ token, user }) {
+      if (user) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      return session;
+    },
+  },
+};
+
+function oidcProvider(): OAuthConfig<{ sub: string; email?: string; name?: string }>[] {
+  const issuer = process.env.GANTRY_OIDC_ISSUER;
+  const clientId = process.env.GANTRY_OIDC_CLIENT_ID;
+  const clientSecret = process.env.GANTRY_OIDC_CLIENT_SECRET;
+  if (!issuer || !clientId || !clientSecret) return [];
+  return [
+    {
+      id: "oidc",
+      name: process.env.GANTRY_OIDC_NAME ?? "Single sign-on",
+      type: "oauth",
+      wellKnown: `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      clientId,
+      clientSecret,
+      idToken: true,
+      checks: ["pkce", "state"],
+      authorization: { params: { scope: "openid email profile" } },
+      profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? null }),
+    },
+  ];
+}
+
+/**
+ * Finds or creates the Gantry user for an OIDC identity (new people start as viewers) and
+ * links the identity; returns the user id, or null when the user is disabled.
+ */
+async function linkOidcUser(identity: { email: string; name: string | null; providerAccountId: string }): Promise<string | null> {
+  const email = identity.email.trim().toLowerCase();
+  if (!email.includes("@")) return null;
+  return runWithRequestContext({ actorId: null, actorLabel: email, ip: null, userAgent: null }, () =>
+    db().$transaction(async (tx) => {
+      let user = await tx.user.findUnique({ where: { email } });
+      if (user?.disabledAt) return null;
+      if (!user) {
+        user = await tx.user.create({ data: { email, name: identity.name, role: "viewer" } });
+        await recordAuditEvent(tx, { action: "user.created", targetType: "user", targetId: user.id, detail: { after: { email, role: "viewer" }, via: "oidc" } });
+      }
+      await tx.account.upsert({
+        where: { provider_providerAccountId: { provider: "oidc", providerAccountId: identity.providerAccountId } },
+        create: { userId: user.id, type: "oauth", provider: "oidc", providerAccountId: identity.providerAccountId },
+        update: {},
+      });
+      await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+      await recordAuditEvent(tx, { action: "auth.sign_in", targetType: "user", targetId: user.id, detail: { method: "oidc" } });
+      return user.id;
+    }),
+  );
+}

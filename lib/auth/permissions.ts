@@ -1,0 +1,35 @@
+import { isAtLeast, type Role } from "./roles";
+
+/**
+ * The one permission table: action → the least role allowed to do it. Server actions,
+ * API routes and the UI all read it; `permissions.test.ts` walks it exhaustively.
+ */
+export const permissions = {
+  "console.read": "viewer",
+  "users.read": "admin",
+  "users.create": "admin",
+  "users.update": "admin",
+  "tokens.read": "admin",
+  "tokens.create": "admin",
+  "tokens.revoke": "admin",
+  "registries.read": "viewer",
+  "registries.write": "admin",
+  "registries.test": "operator",
+  "releases.read": "viewer",
+  "channels.write": "operator",
+  "channels.sync": "operator",
+  "promotions.read": "viewer",
+  "promotions.create": "operator",
+  "promotions.control": "operator",
+  "approvals.decide": "approver",
+  "approvals.override": "admin",
+  "audit.read": "viewer",
+  "audit.verify": "admin",
+  "settings.write": "admin",
+} as const satisfies Record<string, Role>;
+
+export type Permission = keyof typeof permissions;
+
+export function can(role: Role, permission: Permission): boolean {
+  return isAtLeast(role, permissions[permission]);
+}

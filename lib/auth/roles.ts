@@ -1,0 +1,16 @@
+/** Roles, least to most powerful. Each role can do everything the roles before it can. */
+export const roles = ["viewer", "operator", "approver", "admin"] as const;
+
+export type Role = (typeof roles)[number];
+
+export function roleRank(role: Role): number {
+  return roles.indexOf(role);
+}
+
+export function isAtLeast(role: Role, least: Role): boolean {
+  return roleRank(role) >= roleRank(least);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (roles as readonly string[]).includes(value);
+}

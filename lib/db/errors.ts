@@ -1,0 +1,5 @@
+/** Postgres/Prisma unique-constraint violation (P2002, or SQLSTATE 23505 from raw SQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } } | null;
+  return e?.code === "P2002" || e?.code === "23505" || e?.cause?.code === "23505";
+}

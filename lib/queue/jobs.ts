@@ -1,0 +1,5 @@
+import type { JobDefinition } from "./job-definition";
+import { pruneHousekeeping } from "./jobs/prune-housekeeping";
+
+/** Every job a worker runs. A job missing here is never picked up. */
+export const jobs: JobDefinition[] = [pruneHousekeeping];

@@ -1,0 +1,70 @@
+import crypto from "node:crypto";
+import os from "node:os";
+import type PgBoss from "pg-boss";
+import { db } from "@/lib/db/prisma";
+import { createBoss, ensureQueues } from "@/lib/queue/boss";
+import { jobs } from "@/lib/queue/jobs";
+import type { JobDefinition } from "@/lib/queue/job-definition";
+import { log } from "@/lib/log";
+
+const heartbeatSeconds = 10;
+
+export interface RunningWorker {
+  id: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A worker process: takes jobs from pg-boss (each job goes to exactly one worker, however
+ * many run against the database), reports a heartbeat, and on stop gives running jobs a
+ * chance to finish or hand their work back.
+ */
+export async function runWorker(options: { databaseUrl: string; definitions?: JobDefinition[] }): Promise<RunningWorker> {
+  const definitions = options.definitions ?? jobs;
+  const id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+  const controller = new AbortController();
+  const boss = createBoss(options.databaseUrl, { schedule: true, supervise: true });
+  boss.on("error", (error) => log.error({ err: { message: error.message } }, "queue error"));
+  await boss.start();
+  await ensureQueues(boss, definitions);
+  for (const job of definitions) {
+    if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
+    for (let slot = 0; slot < (job.concurrency ?? 1); slot += 1) {
+      await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: 1 }, (batch) => runBatch(job, batch, { id, signal: controller.signal }));
+    }
+  }
+
+  const beat = () =>
+    db()
+      .workerHeartbeat.upsert({ where: { id }, create: { id, hostname: os.hostname(), pid: process.pid }, update: { beatAt: new Date() } })
+      .catch((error: Error) => log.warn({ err: { message: error.message } }, "heartbeat failed"));
+  await beat();
+  const timer = setInterval(beat, heartbeatSeconds * 1000);
+  log.info({ workerId: id, jobs: definitions.map((d) => d.name) }, "worker started");
+
+  return {
+    id,
+    async stop() {
+      clearInterval(timer);
+      controller.abort();
+      await boss.stop({ graceful: true, wait: true, timeout: 15_000 });
+      await db().workerHeartbeat.delete({ where: { id } }).catch(() => {});
+      log.info({ workerId: id }, "worker stopped");
+    },
+  };
+}
+
+async function runBatch(job: JobDefinition, batch: PgBoss.Job<unknown>[], worker: { id: string; signal: AbortSignal }): Promise<unknown> {
+  const results = [];
+  for (const item of batch) {
+    const parsed = job.schema.safeParse(item.data);
+    if (!parsed.success) {
+      // A payload that can never be valid is not retried: complete it with the reason.
+      log.error({ job: job.name, jobId: item.id, issues: parsed.error.issues.map((i) => i.message) }, "invalid job payload");
+      results.push({ rejected: "invalid payload" });
+      continue;
+    }
+    results.push(await job.handler(parsed.data, { jobId: item.id, signal: worker.signal, workerId: worker.id }));
+  }
+  return results.length === 1 ? results[0] : results;
+}
