@@ -31,3 +31,10 @@ export class NotFoundError extends UserError {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
+
+/** The per-field messages of a user error: the message without its leading "field: ". */
+export function userErrorFields(error: UserError): Record<string, string> | undefined {
+  if (!error.field) return undefined;
+  const prefix = `${error.field}: `;
+  return { [error.field]: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message };
+}

@@ -6,7 +6,7 @@ import { can, permissions, type Permission } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
 import { db, type Tx } from "@/lib/db/prisma";
 import { log, scrubUrlCredentials } from "@/lib/log";
-import { isUserError, PermissionError } from "./errors";
+import { isUserError, PermissionError, userErrorFields } from "./errors";
 
 /** Whoever is calling: a signed-in user, or an API token acting with its role. */
 export interface Caller {
@@ -71,7 +71,8 @@ export async function runChange<S extends z.ZodType, T>(
     return { ok: true, data };
   } catch (error) {
     if (isUserError(error)) {
-      return { ok: false, error: error.message, status: error.status, ...(error.field ? { fieldErrors: { [error.field]: error.message } } : {}) };
+      const fieldErrors = userErrorFields(error);
+      return { ok: false, error: error.message, status: error.status, ...(fieldErrors ? { fieldErrors } : {}) };
     }
     const reference = crypto.randomUUID().slice(0, 8);
     log.error({ err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)), stack: (error as Error)?.stack }, reference, permission: definition.permission }, "change failed");

@@ -5,7 +5,7 @@ import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import { getCurrentUser } from "@/lib/auth/get-current-user";
 import { can, permissions, type Permission } from "@/lib/auth/permissions";
 import { runChange, type Caller, type ChangeDefinition } from "@/lib/actions/run-change";
-import { isUserError } from "@/lib/actions/errors";
+import { isUserError, userErrorFields } from "@/lib/actions/errors";
 import { log, scrubUrlCredentials } from "@/lib/log";
 
 type Params = Record<string, string | string[] | undefined>;
@@ -71,7 +71,10 @@ async function readJsonBody(request: Request): Promise<unknown> {
 }
 
 function errorResponse(error: unknown): Response {
-  if (isUserError(error)) return json({ error: { message: error.message, ...(error.field ? { fields: { [error.field]: error.message } } : {}) } }, error.status);
+  if (isUserError(error)) {
+    const fields = userErrorFields(error);
+    return json({ error: { message: error.message, ...(fields ? { fields } : {}) } }, error.status);
+  }
   log.error({ err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)) } }, "api read failed");
   return json({ error: { message: "Something went wrong on our side." } }, 500);
 }

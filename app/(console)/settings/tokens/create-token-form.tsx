@@ -1,0 +1,87 @@
+"use client";
+
+import { useState, useTransition, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
+import { Field } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { addApiToken } from "@/lib/actions/users";
+import { isAtLeast, roles, type Role } from "@/lib/auth/roles";
+
+export function CreateTokenForm({ owners, defaultOwner }: { owners: { email: string; role: Role }[]; defaultOwner: string }) {
+  const [owner, setOwner] = useState(defaultOwner);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+  const ownerRole = owners.find((o) => o.email === owner)?.role ?? "viewer";
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const input = { email: owner, name: String(form.get("name")), role: String(form.get("role")) as Role };
+    setError(null);
+    setFieldErrors({});
+    startTransition(async () => {
+      const result = await addApiToken(input);
+      if (!result.ok) {
+        setError(result.error);
+        setFieldErrors(result.fieldErrors ?? {});
+        return;
+      }
+      setCreated({ name: input.name, token: result.data.token });
+    });
+  }
+
+  return (
+    <Card>
+      <CardHeader title="Create a token" description="The token is shown once, right after you create it; Gantry keeps only its hash." />
+      <CardBody className="space-y-4">
+        {created ? (
+          <div className="space-y-2" data-testid="new-token">
+            <p className="text-sm text-fg">
+              Token <strong>{created.name}</strong> — copy it now, it won&apos;t be shown again:
+            </p>
+            <CodeBlock code={created.token} copyLabel="Copy token" />
+          </div>
+        ) : null}
+        <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-3" noValidate>
+          <Field label="Name" hint="e.g. ci-release-pipeline" error={fieldErrors.name}>{(p) => <Input {...p} name="name" required />}</Field>
+          <Field label="Owner" error={fieldErrors.email}>
+            {(p) => (
+              <Select {...p} value={owner} onChange={(e) => setOwner(e.target.value)}>
+                {owners.map((o) => (
+                  <option key={o.email} value={o.email}>
+                    {o.email}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Field label="Role" error={fieldErrors.role}>
+            {(p) => (
+              <Select {...p} name="role" key={owner} defaultValue={ownerRole}>
+                {roles
+                  .filter((role) => isAtLeast(ownerRole, role))
+                  .map((role) => (
+                    <option key={role} value={role}>
+                      {role}
+                    </option>
+                  ))}
+              </Select>
+            )}
+          </Field>
+          <div className="sm:col-span-3">
+            <Button type="submit" variant="primary" pending={pending}>
+              Create token
+            </Button>
+          </div>
+          <FormError message={error} className="sm:col-span-3" />
+        </form>
+      </CardBody>
+    </Card>
+  );
+}

@@ -1,0 +1,26 @@
+"use server";
+
+import { headers } from "next/headers";
+import { clientFromHeaders } from "@/lib/audit/request-context";
+import { isUserError, userErrorFields } from "@/lib/actions/errors";
+import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
+import type { ActionResult } from "./action-client";
+
+/**
+ * First-run setup: creates the first admin while no user exists, and refuses afterwards.
+ * It is the only action open to anonymous callers, and only until that first user exists.
+ */
+export async function createFirstAdmin(input: { email: string; password: string; name?: string }): Promise<ActionResult<{ email: string }>> {
+  const client = clientFromHeaders(await headers());
+  try {
+    const created = await bootstrapAdmin(input, { actorId: null, actorLabel: `first-run:${input.email}`, ...client });
+    if (!created) return { ok: false, error: "Setup is already done: sign in instead." };
+    return { ok: true, data: { email: input.email.trim().toLowerCase() } };
+  } catch (error) {
+    if (isUserError(error)) {
+      const fieldErrors = userErrorFields(error);
+      return { ok: false, error: error.message, ...(fieldErrors ? { fieldErrors } : {}) };
+    }
+    throw error;
+  }
+}
