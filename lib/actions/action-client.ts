@@ -1,4 +1,5 @@
 import "server-only";
+import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import type { z } from "zod";
 import { clientFromHeaders } from "@/lib/audit/request-context";
@@ -10,13 +11,18 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string
 /**
  * A server action from a change definition: resolves the signed-in user, then runs the
  * change through `runChange` (permission, validation, transaction, audit, safe errors).
+ * Export it from a "use server" module.
  */
-export function defineAction<S extends z.ZodType, T>(definition: ChangeDefinition<S, T>) {
+export function defineAction<S extends z.ZodType, T>(definition: ChangeDefinition<S, T>, options: { revalidate?: string } = {}) {
   return async (input: z.input<S>): Promise<ActionResult<T>> => {
     const user = await getCurrentUser();
     const caller = user && { userId: user.id, email: user.email, role: user.role };
     const result = await runChange(definition, caller, input, clientFromHeaders(await headers()));
-    if (result.ok) return result;
+    if (result.ok) {
+      // Pages that show what changed render again on their next request.
+      if (options.revalidate) revalidatePath(options.revalidate);
+      return result;
+    }
     return { ok: false, error: result.error, ...(result.fieldErrors ? { fieldErrors: result.fieldErrors } : {}) };
   };
 }

@@ -1,6 +1,7 @@
 "use client";
 
-import { useState, useTransition, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
+import { useAction } from "@/components/hooks/use-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
@@ -13,27 +14,15 @@ import { isAtLeast, roles, type Role } from "@/lib/auth/roles";
 
 export function CreateTokenForm({ owners, defaultOwner }: { owners: { email: string; role: Role }[]; defaultOwner: string }) {
   const [owner, setOwner] = useState(defaultOwner);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error, fieldErrors } = useAction(addApiToken);
   const ownerRole = owners.find((o) => o.email === owner)?.role ?? "viewer";
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const input = { email: owner, name: String(form.get("name")), role: String(form.get("role")) as Role };
-    setError(null);
-    setFieldErrors({});
-    startTransition(async () => {
-      const result = await addApiToken(input);
-      if (!result.ok) {
-        setError(result.error);
-        setFieldErrors(result.fieldErrors ?? {});
-        return;
-      }
-      setCreated({ name: input.name, token: result.data.token });
-    });
+    run(input, (data) => setCreated({ name: input.name, token: data.token }));
   }
 
   return (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useAction } from "@/components/hooks/use-action";
 import { RoleBadge } from "@/components/role-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -23,19 +23,10 @@ interface TokenRow {
 }
 
 export function TokensTable({ tokens }: { tokens: TokenRow[] }) {
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error } = useAction(removeApiToken);
 
   if (tokens.length === 0) {
     return <EmptyState title="No API tokens yet" description="Create one below for each pipeline or script, so each can be revoked on its own." />;
-  }
-
-  function revoke(tokenId: string) {
-    setError(null);
-    startTransition(async () => {
-      const result = await removeApiToken({ tokenId });
-      if (!result.ok) setError(result.error);
-    });
   }
 
   return (
@@ -66,7 +57,7 @@ export function TokensTable({ tokens }: { tokens: TokenRow[] }) {
                 {token.revoked ? (
                   <Badge tone="danger">revoked</Badge>
                 ) : (
-                  <Button size="sm" variant="danger" disabled={pending} onClick={() => revoke(token.id)}>
+                  <Button size="sm" variant="danger" disabled={pending} onClick={() => run({ tokenId: token.id })}>
                     Revoke
                   </Button>
                 )}

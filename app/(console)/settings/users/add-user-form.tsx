@@ -1,6 +1,7 @@
 "use client";
 
-import { useRef, useState, useTransition, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
+import { useAction } from "@/components/hooks/use-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
@@ -12,25 +13,15 @@ import { roles, type Role } from "@/lib/auth/roles";
 
 export function AddUserForm() {
   const formRef = useRef<HTMLFormElement>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error, fieldErrors } = useAction(addUser);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const input = { email: String(form.get("email")), name: String(form.get("name") || ""), role: String(form.get("role")) as Role, password: String(form.get("password")) };
-    setError(null);
-    setFieldErrors({});
     setCreated(null);
-    startTransition(async () => {
-      const result = await addUser(input);
-      if (!result.ok) {
-        setError(result.error);
-        setFieldErrors(result.fieldErrors ?? {});
-        return;
-      }
+    run(input, () => {
       setCreated(input.email.trim().toLowerCase());
       formRef.current?.reset();
     });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useAction } from "@/components/hooks/use-action";
 import { RoleBadge } from "@/components/role-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -21,16 +21,7 @@ interface UserRow {
 }
 
 export function UsersTable({ users, currentUserId }: { users: UserRow[]; currentUserId: string }) {
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function update(input: { userId: string; role?: Role; disabled?: boolean }) {
-    setError(null);
-    startTransition(async () => {
-      const result = await changeUser(input);
-      if (!result.ok) setError(result.error);
-    });
-  }
+  const { run: update, pending, error } = useAction(changeUser);
 
   return (
     <div className="space-y-3">
