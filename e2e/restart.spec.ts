@@ -1,0 +1,33 @@
+import { expect, fillSignIn, signIn, test, uniqueEmail } from "./support/fixtures";
+
+test("users and sessions survive a restart of the console", async ({ page, browser, baseURL, admin, gantry }) => {
+  test.setTimeout(180_000);
+  const approver = { email: uniqueEmail("survivor"), password: "survives-restarts" };
+
+  await signIn(page, admin);
+  await page.goto("/settings/users");
+  await page.getByLabel("Email", { exact: true }).fill(approver.email);
+  await page.getByLabel("Name").fill("Survivor");
+  await page.getByLabel("Role", { exact: true }).selectOption("approver");
+  await page.getByLabel("Initial password").fill(approver.password);
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Added ${approver.email}.` })).toBeVisible();
+
+  await gantry.restart();
+
+  // The new user signs in on the restarted console.
+  const context = await browser.newContext({ baseURL });
+  const survivorPage = await context.newPage();
+  await survivorPage.goto("/sign-in");
+  await fillSignIn(survivorPage, approver);
+  await expect(survivorPage).toHaveURL(/\/releases$/);
+  await expect(survivorPage.getByRole("complementary").getByText(approver.email)).toBeVisible();
+  await context.close();
+
+  // The admin's session from before the restart still holds, and the user is listed.
+  await page.goto("/settings/users");
+  const row = page.getByTestId(`user-row-${approver.email}`);
+  await expect(row).toContainText("Survivor");
+  await expect(page.getByLabel(`Role of ${approver.email}`)).toHaveValue("approver");
+  await expect(row.getByText("active")).toBeVisible();
+});
