@@ -81,7 +81,12 @@ async function idleMemory(rootPid) {
 function descendants(pid) {
   const all = [pid];
   for (let i = 0; i < all.length; i += 1) {
-    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(all[i])], { encoding: "utf8" }).trim();
+    let children = "";
+    try {
+      children = execFileSync("ps", ["-o", "pid=", "--ppid", String(all[i])], { encoding: "utf8" }).trim();
+    } catch {
+      // ps exits 1 when a process has no children
+    }
     if (children) all.push(...children.split(/\s+/).map(Number));
   }
   return all;

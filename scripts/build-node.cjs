@@ -55,6 +55,9 @@ function build({ quiet = false } = {}) {
     // Bundled ESM still meets CommonJS packages; give it a require of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
+  // The synchronous API leaves esbuild's service process running; a long-lived command
+  // (`gantry start`) would carry it for nothing.
+  esbuild.stop();
   if (!quiet) console.log(`built ${path.relative(root, outfile)} in ${Date.now() - started} ms`);
 }
 
