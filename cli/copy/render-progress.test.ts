@@ -1,0 +1,36 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import type { ImageProgressEvent } from "@/lib/oci/progress";
+import { jsonLinesRenderer, terminalRenderer } from "./render-progress";
+
+const event = (bytesDone: number, state: ImageProgressEvent["state"] = "transferring"): ImageProgressEvent => ({
+  type: "image", imageIndex: 0, source: "src/api:1", target: "r.io/team/api:1", state, bytesDone, bytesTotal: 100_000_000, blobsDone: 0, blobsTotal: 3,
+});
+
+function capture() {
+  const out = new PassThrough();
+  let text = "";
+  out.on("data", (c: Buffer) => (text += c.toString()));
+  return { out, text: () => text };
+}
+
+describe("progress renderers", () => {
+  it("draws a bar per image with bytes, rate and ETA, redrawn in place", () => {
+    let now = 0;
+    const { out, text } = capture();
+    const renderer = terminalRenderer(out, () => now);
+    renderer.onProgress(event(0));
+    now = 1000;
+    renderer.onProgress(event(20_000_000));
+    expect(text()).toContain("\x1b[1F");
+    expect(text()).toMatch(/r\.io\/team\/api:1 +█{5}░{19}  20%  20\.0 MB \/ 100 MB  20\.0 MB\/s  ETA 4s/);
+  });
+
+  it("writes JSON lines for events and results", () => {
+    const { out, text } = capture();
+    const renderer = jsonLinesRenderer(out);
+    renderer.onProgress(event(5));
+    renderer.finish([{ imageIndex: 0, source: "s", target: "t", status: "stopped" }]);
+    expect(text().trim().split("\n").map((l) => JSON.parse(l).type)).toEqual(["image", "result"]);
+  });
+});

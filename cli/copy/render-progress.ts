@@ -1,0 +1,90 @@
+import type { Writable } from "node:stream";
+import type { ImageResult } from "@/lib/oci/copy-images";
+import { formatBytes } from "@/lib/oci/format-bytes";
+import type { CopyProgressEvent, ImageProgressEvent } from "@/lib/oci/progress";
+
+export interface ProgressRenderer {
+  onProgress(event: CopyProgressEvent): void;
+  finish(results: ImageResult[]): void;
+}
+
+/** `--json`: every progress event and every result as one JSON line. */
+export function jsonLinesRenderer(out: Writable): ProgressRenderer {
+  return {
+    onProgress: (event) => out.write(`${JSON.stringify(event)}\n`),
+    finish: (results) => results.forEach((result) => out.write(`${JSON.stringify({ type: "result", ...result })}\n`)),
+  };
+}
+
+/** Not a terminal: one line per image when it ends. */
+export function plainRenderer(out: Writable): ProgressRenderer {
+  return { onProgress: () => undefined, finish: (results) => results.forEach((r) => out.write(`${resultLine(r)}\n`)) };
+}
+
+/** A terminal: a bar per image (bytes, rate, ETA), redrawn in place. */
+export function terminalRenderer(out: Writable, now: () => number = Date.now): ProgressRenderer {
+  const images = new Map<number, { event: ImageProgressEvent; startedAt: number; rate: number; lastBytes: number; lastAt: number }>();
+  let drawn = 0;
+  const draw = () => {
+    const lines = [...images.values()].sort((a, b) => a.event.imageIndex - b.event.imageIndex).map((i) => barLine(i.event, i.rate));
+    out.write(`${drawn ? `\x1b[${drawn}F` : ""}${lines.map((l) => `\x1b[2K${l}\n`).join("")}`);
+    drawn = lines.length;
+  };
+  return {
+    onProgress(event) {
+      if (event.type !== "image") return;
+      const at = now();
+      const entry = images.get(event.imageIndex) ?? { event, startedAt: at, rate: 0, lastBytes: event.bytesDone, lastAt: at };
+      const dt = (at - entry.lastAt) / 1000;
+      if (dt > 0) {
+        const instant = Math.max(0, event.bytesDone - entry.lastBytes) / dt;
+        entry.rate = entry.rate ? entry.rate * 0.7 + instant * 0.3 : instant;
+        entry.lastBytes = event.bytesDone;
+        entry.lastAt = at;
+      }
+      entry.event = event;
+      images.set(event.imageIndex, entry);
+      draw();
+    },
+    finish(results) {
+      draw();
+      results.forEach((r) => out.write(`${resultLine(r)}\n`));
+    },
+  };
+}
+
+const WIDTH = 24;
+
+function barLine(event: ImageProgressEvent, rate: number): string {
+  const fraction = event.bytesTotal > 0 ? Math.min(1, event.bytesDone / event.bytesTotal) : event.state === "pushed" ? 1 : 0;
+  const filled = Math.round(fraction * WIDTH);
+  const bar = `${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}`;
+  const name = event.target.length > 40 ? `…${event.target.slice(-39)}` : event.target.padEnd(40);
+  const bytes = `${formatBytes(event.bytesDone)} / ${formatBytes(event.bytesTotal)}`;
+  const left = event.bytesTotal - event.bytesDone;
+  const tail =
+    event.state === "transferring" && rate > 0 ? `${formatBytes(rate)}/s  ETA ${formatDuration(left / rate)}` : event.state;
+  return `${name} ${bar} ${String(Math.floor(fraction * 100)).padStart(3)}%  ${bytes}  ${tail}`;
+}
+
+export function resultLine(result: ImageResult): string {
+  switch (result.status) {
+    case "pushed": {
+      const how = result.upToDate
+        ? "already up to date"
+        : `${result.blobs.transferred} blobs moved (${formatBytes(result.bytesTransferred)}), ${result.blobs.mounted} mounted, ${result.blobs.existed} present`;
+      const filtered = result.platformFiltered ? ` (platform filter: source index was ${result.sourceDigest})` : "";
+      return `pushed  ${result.target}@${result.digest}: ${how}${filtered}`;
+    }
+    case "failed":
+      return `failed  ${result.target}: ${result.kind}: ${result.message}`;
+    case "stopped":
+      return `stopped ${result.target}`;
+  }
+}
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  return `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, "0")}s`;
+}

@@ -1,0 +1,147 @@
+import { createRequire } from "node:module";
+import { rootCertificates } from "node:tls";
+import type { Readable } from "node:stream";
+import type * as Undici from "undici";
+import { NetworkError, type Side } from "../errors";
+import { describeUrl } from "../redact";
+import { FORBIDDEN_CODE, guardedLookup } from "./address-policy";
+
+export interface Timeouts {
+  /** TCP + TLS handshake. */
+  connectMs: number;
+  /** From the last byte sent to the response head; also how long an upload may sit idle. */
+  headersMs: number;
+  /** Longest silence inside a response body. */
+  bodyIdleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 30_000, headersMs: 120_000, bodyIdleMs: 60_000 };
+
+export interface AgentOptions {
+  /** PEM of a CA to trust on top of the system's (a self-hosted registry). */
+  caPem?: string;
+  /** Keep-alive connections per host. */
+  connections: number;
+  timeouts: Timeouts;
+}
+
+export interface HttpExchange {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: Buffer | Readable;
+  signal?: AbortSignal;
+  headersTimeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable & { text(): Promise<string>; dump(): Promise<void> };
+  url: URL;
+}
+
+export type Agent = Undici.Dispatcher;
+
+let undiciAgent: Promise<typeof Undici.Agent> | undefined;
+
+/** One undici Agent per registry client: it keeps a keep-alive pool per origin it talks to. */
+export async function createAgent(options: AgentOptions): Promise<Agent> {
+  const Agent = await (undiciAgent ??= loadAgent());
+  return new Agent({
+    connections: options.connections,
+    keepAliveTimeout: 30_000,
+    headersTimeout: options.timeouts.headersMs,
+    bodyTimeout: options.timeouts.bodyIdleMs,
+    connect: {
+      timeout: options.timeouts.connectMs,
+      lookup: guardedLookup,
+      // `ca` replaces Node's roots, so keep them: redirects may go to public blob storage.
+      ...(options.caPem ? { ca: [...rootCertificates, options.caPem] } : {}),
+    },
+  });
+}
+
+/**
+ * undici's index loads fetch, websockets, caches and mocks: ~120 ms and 9 MB a short CLI run
+ * pays for nothing. Its Agent and request API alone load in ~30 ms. Loaded on first use, so
+ * commands that never reach a registry do not pay at all; the full import is the fallback
+ * should a future undici move these files (transport tests cover the narrow path).
+ */
+async function loadAgent(): Promise<typeof Undici.Agent> {
+  try {
+    const require = createRequire(import.meta.url);
+    const Agent = require("undici/lib/dispatcher/agent") as typeof Undici.Agent;
+    const Dispatcher = require("undici/lib/dispatcher/dispatcher") as { prototype: object };
+    // What undici's index does to give every dispatcher `.request()`.
+    Object.assign(Dispatcher.prototype, require("undici/lib/api") as object);
+    if (typeof (Agent.prototype as { request?: unknown }).request === "function") return Agent;
+  } catch {
+    // fall through to the public entry point
+  }
+  return (await import("undici")).Agent;
+}
+
+/** One request and its response head; connection failures become NetworkError. */
+export async function exchange(agent: Agent, request: HttpExchange, side?: Side): Promise<HttpResponse> {
+  try {
+    const response = await agent.request({
+      origin: request.url.origin,
+      path: `${request.url.pathname}${request.url.search}`,
+      method: request.method as Undici.Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: request.body ?? null,
+      signal: request.signal ?? null,
+      ...(request.headersTimeoutMs === undefined ? {} : { headersTimeout: request.headersTimeoutMs }),
+    });
+    return { status: response.statusCode, headers: response.headers, body: response.body, url: request.url };
+  } catch (error) {
+    throw toNetworkError(error, request, side);
+  }
+}
+
+const TLS_TRUST = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|DEPTH_ZERO|UNABLE_TO_GET_ISSUER/;
+
+/** Wraps connection-level failures; abort errors and our own OciErrors pass through. */
+export function toNetworkError(error: unknown, request: { method: string; url: URL; signal?: AbortSignal }, side?: Side): unknown {
+  if (request.signal?.aborted || !(error instanceof Error) || error.name === "AbortError") return error;
+  if ((error as { kind?: string }).kind !== undefined) return error;
+  const code = String((error as { code?: string }).code ?? error.name);
+  const where = `${request.method} ${describeUrl(request.url)}`;
+  const who = side ? `${side} registry` : "registry";
+  if (code === FORBIDDEN_CODE) {
+    return new NetworkError(`${who}: refusing ${request.url.host}: ${error.message}`, { side, retryable: false, code, cause: error });
+  }
+  if (TLS_TRUST.test(code)) {
+    return new NetworkError(
+      `TLS: the certificate of ${request.url.host} is not trusted (${code}) on ${where}; give the ${who}'s CA certificate`,
+      { side, retryable: false, code, cause: error },
+    );
+  }
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_PACKET_LENGTH_TOO_LONG") {
+    return new NetworkError(`${who} ${request.url.host} does not speak HTTPS on ${where}; if it is a plain-HTTP registry, mark it insecure`, {
+      side,
+      retryable: false,
+      code,
+      cause: error,
+    });
+  }
+  const reason = NETWORK_REASONS[code] ?? code;
+  return new NetworkError(`${who} ${request.url.host}: ${reason} on ${where}`, { side, code, cause: error });
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused (is the host and port right, and the registry running?)",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "host name not found",
+  EAI_AGAIN: "host name lookup failed",
+  ETIMEDOUT: "connection timed out",
+  EPIPE: "connection closed while sending",
+  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+  UND_ERR_HEADERS_TIMEOUT: "no answer in time",
+  UND_ERR_BODY_TIMEOUT: "the response stalled",
+  UND_ERR_SOCKET: "connection closed unexpectedly",
+  UND_ERR_CLOSED: "connection closed",
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: "request body length did not match its Content-Length",
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: "response body length did not match its Content-Length",
+};

@@ -1,0 +1,79 @@
+import { isAbortError, isRetryable, type OciError } from "../errors";
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is cut to it, so a hostile header cannot park a copy for hours. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 15_000, maxRetryAfterMs: 120_000 };
+
+/** Exponential backoff with full jitter (AWS architecture blog): spreads clients that failed together. */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.round(random() * ceiling);
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+// Errors a lower layer already retried to the end: an outer loop must not multiply the tries.
+const exhausted = new WeakSet<object>();
+
+export function markExhausted<E>(error: E): E {
+  if (typeof error === "object" && error !== null) exhausted.add(error);
+  return error;
+}
+
+export interface WithRetryOptions {
+  policy: RetryPolicy;
+  signal?: AbortSignal;
+  /** Called before each wait, e.g. to report "retrying in 2 s". */
+  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
+}
+
+/** Runs `operation` until it succeeds, fails with an error no retry can help, or runs out of tries. */
+export async function withRetry<T>(operation: (attempt: number) => Promise<T>, options: WithRetryOptions): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      if (isAbortError(error, options.signal)) throw error;
+      const last = attempt + 1 >= options.policy.attempts;
+      if (last || !isRetryable(error) || exhausted.has(error as object)) throw last ? markExhausted(error) : error;
+      const delayMs = retryDelay(error as OciError, attempt, options.policy);
+      options.onRetry?.({ attempt, delayMs, error });
+      await sleep(delayMs, options.signal);
+    }
+  }
+}
+
+function retryDelay(error: OciError & { retryAfterMs?: number }, attempt: number, policy: RetryPolicy): number {
+  if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, policy.maxRetryAfterMs);
+  return backoffDelay(attempt, policy);
+}
