@@ -1,6 +1,10 @@
 import type { CliCommand } from "./command";
+import { copyCommand } from "./commands/copy";
+import { inspectCommand } from "./commands/inspect";
 import { migrateCommand } from "./commands/migrate";
+import { secretsCommand } from "./commands/secrets";
 import { startCommand } from "./commands/start";
+import { tagsCommand } from "./commands/tags";
 import { tokensCommand } from "./commands/tokens";
 import { usersCommand } from "./commands/users";
 import { workerCommand } from "./commands/worker";
@@ -12,4 +16,8 @@ export const commands: CliCommand[] = [
   migrateCommand,
   usersCommand,
   tokensCommand,
+  secretsCommand,
+  copyCommand,
+  tagsCommand,
+  inspectCommand,
 ];

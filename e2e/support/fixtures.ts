@@ -2,6 +2,9 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { test as base, expect, type Page, type Response } from "@playwright/test";
 import type { Role } from "../../lib/auth/roles";
+import { startAwsStandIn, type RunningAwsStandIn } from "../../test/fixtures/aws-stand-in";
+import { createServiceAccountKey, type TestServiceAccount } from "../../test/fixtures/gcp-service-account";
+import { startGcpStandIn, type RunningGcpStandIn } from "../../test/fixtures/gcp-stand-in";
 import { startOidcProvider, type RunningOidcProvider } from "../../test/fixtures/oidc-provider";
 import { GantryServer, type Credentials } from "./gantry-server";
 
@@ -17,8 +20,21 @@ interface WorkerFixtures {
   withOidc: boolean;
   /** That provider, when `withOidc` is set. */
   oidc: RunningOidcProvider | null;
+  /** Stand in for AWS (ECR, STS) and Google (OAuth, Artifact Registry), and allow loopback registries. Set with `test.use`. */
+  withCloudStandIns: boolean;
+  /** Those stand-ins, when `withCloudStandIns` is set. */
+  cloud: CloudStandIns | null;
   /** The Gantry install shared by the tests of one worker. */
   gantry: GantryServer;
+}
+
+export interface CloudStandIns {
+  aws: RunningAwsStandIn;
+  /** The one IAM user the AWS stand-in knows; its secret key is fresh per run. */
+  awsKeys: { accessKeyId: string; secretAccessKey: string };
+  gcp: RunningGcpStandIn;
+  /** A service account the Google stand-in accepts; Artifact Registry holds gantry-test/releases with vendor/api. */
+  serviceAccount: TestServiceAccount;
 }
 
 interface TestFixtures {
@@ -31,6 +47,29 @@ interface TestFixtures {
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   freshInstall: [false, { scope: "worker", option: true }],
   withOidc: [false, { scope: "worker", option: true }],
+  withCloudStandIns: [false, { scope: "worker", option: true }],
+
+  cloud: [
+    async ({ withCloudStandIns }, use) => {
+      if (!withCloudStandIns) return use(null);
+      // 40 characters of the secret-key alphabet, unique per run, so tests can look for it anywhere.
+      const awsKeys = { accessKeyId: "AKIAGANTRYE2ETESTKEY", secretAccessKey: `Canary${crypto.randomBytes(26).toString("base64").replace(/[^A-Za-z0-9]/g, "A")}`.slice(0, 40) };
+      const serviceAccount = createServiceAccountKey({ projectId: "gantry-test", name: "e2e-copier" });
+      const [aws, gcp] = await Promise.all([
+        startAwsStandIn({ users: [awsKeys], registryPassword: `ecr-${crypto.randomBytes(8).toString("hex")}` }),
+        startGcpStandIn({
+          serviceAccounts: [{ clientEmail: serviceAccount.clientEmail, publicKeyPem: serviceAccount.publicKeyPem }],
+          repositories: [{ name: "projects/gantry-test/locations/us/repositories/releases", packages: ["vendor/api"] }],
+        }),
+      ]);
+      try {
+        await use({ aws, awsKeys, gcp, serviceAccount });
+      } finally {
+        await Promise.all([aws.stop(), gcp.stop()]);
+      }
+    },
+    { scope: "worker" },
+  ],
 
   oidc: [
     async ({ withOidc }, use) => {
@@ -53,9 +92,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   gantry: [
-    async ({ freshInstall, admin, oidc }, use, workerInfo) => {
+    async ({ freshInstall, admin, oidc, cloud }, use, workerInfo) => {
       const logFile = path.join(workerInfo.project.outputDir, "gantry-logs", `worker-${workerInfo.workerIndex}${freshInstall ? "-fresh" : ""}.log`);
-      const env = oidc ? { GANTRY_OIDC_ISSUER: oidc.issuer, GANTRY_OIDC_CLIENT_ID: oidc.clientId, GANTRY_OIDC_CLIENT_SECRET: oidc.clientSecret, GANTRY_OIDC_NAME: "Example SSO" } : undefined;
+      const env = {
+        ...(oidc ? { GANTRY_OIDC_ISSUER: oidc.issuer, GANTRY_OIDC_CLIENT_ID: oidc.clientId, GANTRY_OIDC_CLIENT_SECRET: oidc.clientSecret, GANTRY_OIDC_NAME: "Example SSO" } : {}),
+        ...(cloud
+          ? {
+              GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1",
+              GANTRY_AWS_ENDPOINT_URL_ECR: cloud.aws.url,
+              GANTRY_AWS_ENDPOINT_URL_STS: cloud.aws.url,
+              GANTRY_GOOGLE_OAUTH_TOKEN_URL: cloud.gcp.tokenUrl,
+              GANTRY_GOOGLE_ARTIFACT_REGISTRY_URL: cloud.gcp.url,
+            }
+          : {}),
+      };
       const server = await GantryServer.start({ admin: freshInstall ? null : admin, logFile, env });
       try {
         await use(server);

@@ -13,7 +13,7 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string
  * change through `runChange` (permission, validation, transaction, audit, safe errors).
  * Export it from a "use server" module.
  */
-export function defineAction<S extends z.ZodType, T>(definition: ChangeDefinition<S, T>, options: { revalidate?: string } = {}) {
+export function defineAction<S extends z.ZodType, T, P>(definition: ChangeDefinition<S, T, P>, options: { revalidate?: string } = {}) {
   return async (input: z.input<S>): Promise<ActionResult<T>> => {
     const user = await getCurrentUser();
     const caller = user && { userId: user.id, email: user.email, role: user.role };

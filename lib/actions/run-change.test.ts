@@ -77,4 +77,30 @@ describe("runChange", () => {
     expect(result).toMatchObject({ ok: false, status: 500 });
     expect(await database.db().setting.findUnique({ where: { key: "zeta" } })).toBeNull();
   });
+
+  it("runs `prepare` after the permission check and validation, outside the transaction, and hands its result to `run`", async () => {
+    const calls: string[] = [];
+    const prepared: ChangeDefinition<typeof schema, { key: string; answer: string }, string> = {
+      permission: "settings.write",
+      schema,
+      async prepare({ input }) {
+        calls.push(`prepare ${input.key}`);
+        if (input.fail === "user") throw new UserError("key: the registry refused", "key", 502);
+        // Slower than Prisma's 5 s transaction timeout would allow inside the transaction.
+        await new Promise((resolve) => setTimeout(resolve, 5_500));
+        return "from the network";
+      },
+      async run({ input, tx, audit, prepared: answer }) {
+        await tx.setting.create({ data: { key: input.key, value: { answer } } });
+        await audit({ action: "setting.created", targetType: "setting", targetId: input.key });
+        return { key: input.key, answer };
+      },
+    };
+    expect(await runChange(prepared, viewer, { key: "eta" }, client)).toMatchObject({ ok: false, status: 403 });
+    expect(await runChange(prepared, admin, { key: "" }, client)).toMatchObject({ ok: false, status: 400 });
+    expect(calls).toEqual([]);
+    expect(await runChange(prepared, admin, { key: "eta" }, client)).toEqual({ ok: true, data: { key: "eta", answer: "from the network" } });
+    expect(await runChange(prepared, admin, { key: "theta", fail: "user" }, client)).toEqual({ ok: false, status: 502, error: "key: the registry refused", fieldErrors: { key: "the registry refused" } });
+    expect(await database.db().setting.findUnique({ where: { key: "theta" } })).toBeNull();
+  });
 });

@@ -22,15 +22,21 @@ export type ChangeResult<T> =
   | { ok: true; data: T }
   | { ok: false; error: string; status: number; fieldErrors?: Record<string, string> };
 
-export interface ChangeDefinition<S extends z.ZodType, T> {
+export interface ChangeDefinition<S extends z.ZodType, T, P = undefined> {
   /** The permission the caller needs, from the one permission table. */
   permission: Permission;
   schema: S;
   /**
+   * Slow work the change depends on, such as asking a registry, run after the permission
+   * check and validation but before the transaction opens, so no transaction (and no pooled
+   * connection) is held while the network answers. Its result reaches `run` as `prepared`.
+   */
+  prepare?(args: { input: z.output<S>; caller: Caller }): Promise<P>;
+  /**
    * The change, inside one transaction. It must call `audit` at least once: an audit
    * event is written in the same transaction as the change it records.
    */
-  run(args: { input: z.output<S>; caller: Caller; tx: Tx; audit: (event: AuditInput) => Promise<void> }): Promise<T>;
+  run(args: { input: z.output<S>; caller: Caller; tx: Tx; audit: (event: AuditInput) => Promise<void>; prepared: P }): Promise<T>;
 }
 
 /**
@@ -38,8 +44,8 @@ export interface ChangeDefinition<S extends z.ZodType, T> {
  * change and its audit events in one transaction, and turn errors into messages that are
  * safe to show. Server actions and /api/v1 routes both go through here.
  */
-export async function runChange<S extends z.ZodType, T>(
-  definition: ChangeDefinition<S, T>,
+export async function runChange<S extends z.ZodType, T, P = undefined>(
+  definition: ChangeDefinition<S, T, P>,
   caller: Caller | null,
   rawInput: unknown,
   client: { ip: string | null; userAgent: string | null },
@@ -56,18 +62,20 @@ export async function runChange<S extends z.ZodType, T>(
     ...client,
   };
   try {
-    const data = await runWithRequestContext(context, () =>
-      db().$transaction(async (tx) => {
+    const data = await runWithRequestContext(context, async () => {
+      // Without `prepare`, P is undefined (its default), so `undefined` is the right value.
+      const prepared = definition.prepare ? await definition.prepare({ input: parsed.data, caller }) : (undefined as P);
+      return db().$transaction(async (tx) => {
         let audited = 0;
         const audit = async (event: AuditInput) => {
           audited += 1;
           await recordAuditEvent(tx, event);
         };
-        const result = await definition.run({ input: parsed.data, caller, tx, audit });
+        const result = await definition.run({ input: parsed.data, caller, tx, audit, prepared });
         if (audited === 0) throw new Error(`a change under "${definition.permission}" wrote no audit event`);
         return result;
-      }),
-    );
+      });
+    });
     return { ok: true, data };
   } catch (error) {
     if (isUserError(error)) {

@@ -33,7 +33,7 @@ export function apiRead(definition: { permission: Permission; read(args: { calle
  * validation, transaction and audit as the console's server actions. `input` merges the
  * JSON body with the route's params.
  */
-export function apiChange<S extends z.ZodType, T>(definition: ChangeDefinition<S, T>, options: { status?: number; input?: (body: unknown, params: Params) => unknown } = {}) {
+export function apiChange<S extends z.ZodType, T, P>(definition: ChangeDefinition<S, T, P>, options: { status?: number; input?: (body: unknown, params: Params) => unknown } = {}) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     const caller = await resolveCaller(request);
     if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);

@@ -1,5 +1,6 @@
 import type { JobDefinition } from "./job-definition";
 import { pruneHousekeeping } from "./jobs/prune-housekeeping";
+import { refreshRegistryTokens } from "./jobs/refresh-registry-tokens";
 
 /** Every job a worker runs. A job missing here is never picked up. */
-export const jobs: JobDefinition[] = [pruneHousekeeping];
+export const jobs: JobDefinition[] = [pruneHousekeeping, refreshRegistryTokens];

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import { ConnectionSettingsError } from "./errors";
 
 /** Where a registry's V2 API is reached. */
@@ -19,7 +18,12 @@ export function isHostPort(value: string): boolean {
   const port = /:(\d+)$/.exec(value.startsWith("[") ? value.slice(value.indexOf("]")) : value)?.[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
   const bracketed = /^\[([^\]]+)\]/.exec(value)?.[1];
-  return bracketed === undefined || isIP(bracketed) === 6;
+  return bracketed === undefined || isIPv6(bracketed);
+}
+
+/** The WHATWG URL parser checks IPv6 literals alike in Node and in browsers, where the connection form validates. */
+function isIPv6(address: string): boolean {
+  return URL.canParse(`http://[${address}]/`);
 }
 
 /** Splits `host[:port]`; the port defaults to 443, or 80 for a registry marked insecure. */

@@ -1,0 +1,80 @@
+import "server-only";
+import { isDeepStrictEqual } from "node:util";
+import { z } from "zod";
+import type { ChangeDefinition } from "@/lib/actions/run-change";
+import { NotFoundError, UserError } from "@/lib/actions/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { Prisma } from "@/lib/db/generated/client";
+import type { RegistryProvider } from "@/lib/registries/connection";
+import { connectionEditSchema } from "@/lib/registries/connection-input";
+import { toConnectionFields } from "@/lib/registries/connection-fields";
+import { fieldsFor } from "@/lib/registries/form-fields";
+import { nameTaken } from "./create-connection";
+import { auditFieldsOf, connectionViewSelect, toConnectionView, type ConnectionView } from "./connection-view";
+import { sealRegistrySecret } from "./registry-secret";
+
+/** The create body again, secrets optional, plus the id of the connection to change. */
+export const updateConnectionSchema = z.intersection(z.object({ id: z.string({ error: "expected the connection's id" }).min(1, "expected the connection's id") }), connectionEditSchema);
+
+/**
+ * Edits a connection. A secret left out keeps the stored one, unless the provider or the
+ * endpoint changed: a stored secret only ever goes to the registry it was typed for, so
+ * pointing a connection elsewhere needs the secret typed again. A changed connection loses
+ * its last check, which described the old one.
+ */
+export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, ConnectionView> = {
+  permission: "registries.write",
+  schema: updateConnectionSchema,
+  async run({ input, tx, audit }) {
+    const before = await tx.registry.findUnique({ where: { id: input.id } });
+    if (!before) throw new NotFoundError(`id: no registry connection ${JSON.stringify(input.id.slice(0, 40))}`);
+    const fields = toConnectionFields(input);
+    if (fields.secret === undefined) {
+      const moved = before.provider !== fields.provider ? "provider" : before.endpoint !== fields.endpoint ? "endpoint" : null;
+      if (!before.secretCiphertext) throw secretNeeded(fields.provider, "none is stored yet");
+      if (moved) throw secretNeeded(fields.provider, `the ${moved} changed, and a stored secret only goes to the registry it was given for`);
+    }
+    const username = fields.username === undefined ? before.username : fields.username;
+    const after = { ...fields, username };
+    const changed = fields.secret !== undefined || !isDeepStrictEqual({ ...auditFieldsOf(before), name: "" }, { ...auditFieldsOf(after), name: "" });
+    const secretCiphertext = fields.secret === undefined ? before.secretCiphertext : fields.secret === null ? null : sealRegistrySecret(before.id, fields.secret);
+    const row = await tx.registry
+      .update({
+        where: { id: before.id },
+        data: {
+          name: fields.name,
+          provider: fields.provider,
+          endpoint: fields.endpoint,
+          namespace: fields.namespace,
+          authKind: fields.authKind,
+          username,
+          secretCiphertext,
+          settings: fields.settings as Prisma.InputJsonObject,
+          insecure: fields.insecure,
+          caPem: fields.caPem,
+          ...(changed ? { lastCheckAt: null, lastCheckOk: null, lastCheckResult: Prisma.DbNull, tokenExpiresAt: null } : {}),
+        },
+        select: connectionViewSelect,
+      })
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? nameTaken(fields.name) : error;
+      });
+    await audit({
+      action: "registry.updated",
+      targetType: "registry",
+      targetId: before.id,
+      detail: {
+        before: auditFieldsOf(before),
+        after: auditFieldsOf(row),
+        authChange: fields.secret === undefined ? "secret kept" : fields.secret === null ? "secret cleared" : "new secret given",
+      },
+    });
+    return toConnectionView(row);
+  },
+};
+
+function secretNeeded(provider: RegistryProvider, why: string): UserError {
+  const field = fieldsFor(provider).find((spec) => spec.secret);
+  const name = field?.name ?? "auth.password";
+  return new UserError(`${name}: expected the ${(field?.label ?? "password").toLowerCase()}: ${why}`, name);
+}
