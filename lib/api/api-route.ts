@@ -47,7 +47,8 @@ export function apiChange<S extends z.ZodType, T, P>(definition: ChangeDefinitio
   };
 }
 
-async function resolveCaller(request: Request): Promise<Caller | null | "invalid-token"> {
+/** The caller of an /api/v1 request: a Bearer token's user, the session's user, or why neither. */
+export async function resolveCaller(request: Request): Promise<Caller | null | "invalid-token"> {
   const authorization = request.headers.get("authorization");
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
