@@ -1,0 +1,112 @@
+import "server-only";
+import { log, scrubUrlCredentials } from "@/lib/log";
+import type { PromotionView } from "@/lib/promotions/promotion-view";
+import type { ProgressSubscription } from "./progress-listener";
+
+const heartbeatMs = 15_000;
+/** The browser reconnects this long after the stream ends (e.g. the listener lost its connection). */
+const reconnectMs = 1_000;
+
+interface StreamOptions {
+  promotionId: string;
+  /** The request's signal: aborts when the browser goes away. */
+  signal: AbortSignal;
+  listener: { subscribe(promotionId: string, subscription: ProgressSubscription): Promise<() => void> };
+  read: (promotionId: string) => Promise<PromotionView | null>;
+}
+
+/**
+ * The event stream of one promotion. Each notification asks for a fresh view; while a read
+ * is running, further notifications only mark it stale, so a burst of writes costs at most
+ * one more read and the browser always ends on the newest state. An unchanged view is not
+ * sent twice.
+ */
+export async function promotionEventStream({ promotionId, signal, listener, read }: StreamOptions): Promise<ReadableStream<Uint8Array>> {
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let closed = false;
+  let reading = false;
+  let stale = false;
+  let lastSent = "";
+  let unsubscribe: () => void = () => {};
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    cancel() {
+      close();
+    },
+  });
+
+  function write(text: string): void {
+    if (closed) return;
+    try {
+      controller.enqueue(encoder.encode(text));
+    } catch {
+      close();
+    }
+  }
+
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    signal.removeEventListener("abort", close);
+    unsubscribe();
+    try {
+      controller.close();
+    } catch {
+      // already closed by the reader
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    if (closed) return;
+    if (reading) {
+      stale = true;
+      return;
+    }
+    reading = true;
+    try {
+      do {
+        stale = false;
+        const view = await read(promotionId);
+        if (closed) return;
+        if (!view) {
+          write(`event: gone\ndata: {}\n\n`);
+          close();
+          return;
+        }
+        const data = JSON.stringify(view, (_key, value) => (typeof value === "bigint" ? Number(value) : value));
+        if (data !== lastSent) {
+          lastSent = data;
+          write(`data: ${data}\n\n`);
+        }
+      } while (stale && !closed);
+    } catch (error) {
+      log.warn({ promotionId, err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)) } }, "promotion event stream could not read the promotion");
+      close();
+    } finally {
+      reading = false;
+    }
+  }
+
+  if (signal.aborted) {
+    close();
+    return stream;
+  }
+  signal.addEventListener("abort", close);
+  write(`retry: ${reconnectMs}\n\n`);
+  const stop = await listener.subscribe(promotionId, { onNotify: () => void refresh(), onLost: close });
+  if (closed) {
+    stop();
+    return stream;
+  }
+  unsubscribe = stop;
+  heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
+  // The first view is read after LISTEN is in place, so no write between the two is missed.
+  void refresh();
+  return stream;
+}
