@@ -1,0 +1,79 @@
+import "server-only";
+import type { ChangeDefinition } from "@/lib/actions/run-change";
+import { UserError } from "@/lib/actions/errors";
+import type { Prisma } from "@/lib/db/generated/client";
+import { planHash } from "./plan-hash";
+import { planPromotion, type PlannedPromotion } from "./plan-promotion";
+import { promotionInputSchema } from "./promotion-schemas";
+import { mappingFromInput, storedMapping } from "./repository-mapping";
+import { startPromotion } from "./start-promotion";
+
+export interface CreatedPromotion {
+  id: string;
+  status: "awaiting_approval" | "queued";
+  planHash: string;
+  plan: PlannedPromotion["plan"];
+}
+
+/**
+ * Asks to promote a release into a target: plans first (before the transaction: it asks
+ * the registries), then stores the promotion with its plan and plan hash and one pending
+ * row per image, and starts it unless the target's (or the channel's) policy asks for
+ * approvals first.
+ */
+export const createPromotion: ChangeDefinition<typeof promotionInputSchema, CreatedPromotion, PlannedPromotion> = {
+  permission: "promotions.create",
+  schema: promotionInputSchema,
+  prepare: ({ input }) => planPromotion(input),
+  async run({ input, caller, tx, audit, prepared }) {
+    const { plan, release } = prepared;
+    // The release could have changed between planning and now: the plan must describe it.
+    const current = await tx.release.findUnique({ where: { id: release.id }, select: { images: { select: { repository: true, digest: true } }, channel: { select: { approvalsRequired: true } } } });
+    const target = await tx.registry.findUnique({ where: { id: input.targetRegistryId }, select: { approvalsRequired: true } });
+    if (!current || !target) throw new UserError("releaseId: the release or the target changed while planning; try again", "releaseId", 409);
+    const digests = new Map(current.images.map((i) => [i.repository, i.digest]));
+    if (plan.images.some((i) => digests.get(i.component) !== i.digest) || digests.size !== plan.images.length) {
+      throw new UserError("releaseId: the release's images changed while planning; try again", "releaseId", 409);
+    }
+
+    const mapping = storedMapping(mappingFromInput(input));
+    const hash = planHash({ images: plan.images, targetRegistryId: input.targetRegistryId, mapping });
+    const approvalsRequired = current.channel.approvalsRequired ?? target.approvalsRequired;
+    const promotion = await tx.promotion.create({
+      data: {
+        releaseId: release.id,
+        targetRegistryId: input.targetRegistryId,
+        repositoryMapping: mapping as Prisma.InputJsonObject,
+        plan: plan as unknown as Prisma.InputJsonObject,
+        planHash: hash,
+        status: approvalsRequired > 0 ? "awaiting_approval" : "queued",
+        approvalsRequired,
+        requestedById: caller.userId,
+        images: {
+          create: plan.images.map((image) => ({
+            component: image.component,
+            sourceRef: image.source,
+            targetRef: image.target,
+            digest: image.digest,
+            bytesTotal: BigInt(image.size),
+            blobsTotal: image.blobs.present + image.blobs.mount + image.blobs.transfer,
+          })),
+        },
+      },
+      select: { id: true, status: true },
+    });
+    await audit({
+      action: "promotion.created",
+      targetType: "promotion",
+      targetId: promotion.id,
+      detail: {
+        after: { releaseId: release.id, tag: release.tag, targetRegistryId: input.targetRegistryId, mapping, status: promotion.status, approvalsRequired },
+        planHash: hash,
+        bytesToMove: plan.bytesToMove,
+        images: plan.images.map((i) => ({ component: i.component, target: i.target, digest: i.digest })),
+      },
+    });
+    if (promotion.status === "queued") await startPromotion(tx, promotion.id);
+    return { id: promotion.id, status: promotion.status as CreatedPromotion["status"], planHash: hash, plan };
+  },
+};

@@ -1,0 +1,63 @@
+import "server-only";
+import { UserError } from "@/lib/actions/errors";
+import { loadConnection } from "@/lib/connections/load-connection";
+import { redact } from "@/lib/oci/redact";
+import { RegistryClient, type RegistryClientOptions } from "@/lib/oci/registry-client";
+import { messageOf } from "@/lib/registries/connection-check/access-probes";
+import { openRegistry, registryClientOptions } from "@/lib/registries/open-registry";
+import type { RegistryAdapter } from "@/lib/registries/registry-adapter";
+
+export interface OpenedRegistry {
+  adapter: RegistryAdapter;
+  client: RegistryClient;
+  /** Long-lived secrets and short-lived tokens to scrub from any message. */
+  secrets(): string[];
+}
+
+export interface PromotionRegistries {
+  source: OpenedRegistry;
+  target: OpenedRegistry;
+  close(): Promise<void>;
+}
+
+type ClientOptions = Omit<RegistryClientOptions, "registry" | "auth" | "insecure" | "caPem" | "side">;
+
+/**
+ * The release's source registry and the promotion's target, opened for lib/oci (address
+ * checks fresh each time). A connection that cannot be opened becomes a UserError naming
+ * the field and the side, its message scrubbed of secrets.
+ */
+export async function openPromotionRegistries(ids: { sourceRegistryId: string; targetRegistryId: string }, options: ClientOptions = {}): Promise<PromotionRegistries> {
+  const source = await openOne(ids.sourceRegistryId, "source", "releaseId", options);
+  try {
+    const target = await openOne(ids.targetRegistryId, "target", "targetRegistryId", options);
+    return {
+      source,
+      target,
+      async close() {
+        await Promise.all([closeOne(source), closeOne(target)]);
+      },
+    };
+  } catch (error) {
+    await closeOne(source);
+    throw error;
+  }
+}
+
+async function openOne(id: string, side: "source" | "target", field: string, options: ClientOptions): Promise<OpenedRegistry> {
+  const { row, connection } = await loadConnection(id);
+  let adapter: RegistryAdapter;
+  try {
+    adapter = await openRegistry(connection);
+  } catch (error) {
+    const message = redact(messageOf(error), connection.secret ? [connection.secret] : []);
+    throw new UserError(`${field}: the ${side} registry ${row.name} cannot be used: ${message}`, field, 409);
+  }
+  const client = new RegistryClient({ ...registryClientOptions(adapter, options), side });
+  return { adapter, client, secrets: () => [...adapter.secrets(), ...(connection.secret ? [connection.secret] : [])] };
+}
+
+async function closeOne(opened: OpenedRegistry): Promise<void> {
+  await opened.client.close().catch(() => undefined);
+  await opened.adapter.close().catch(() => undefined);
+}

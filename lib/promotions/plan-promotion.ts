@@ -1,0 +1,114 @@
+import "server-only";
+import { NotFoundError, UserError } from "@/lib/actions/errors";
+import { db, type Db, type Tx } from "@/lib/db/prisma";
+import { listTags } from "@/lib/oci/list-tags";
+import { planCopy, type ImagePlan } from "@/lib/oci/plan-copy";
+import { redact } from "@/lib/oci/redact";
+import { providerInfo } from "@/lib/registries/providers";
+import { openPromotionRegistries, type OpenedRegistry } from "./open-promotion-registries";
+import type { PromotionPlan, PromotionPlanImage } from "./promotion-plan";
+import type { PromotionInput } from "./promotion-schemas";
+import { mapRepository, mappingFromInput } from "./repository-mapping";
+
+/** A plan with what creating the promotion needs besides it. */
+export interface PlannedPromotion {
+  plan: PromotionPlan;
+  release: { id: string; tag: string; images: { repository: string; digest: string }[] };
+  targetRegistryId: string;
+}
+
+/**
+ * What promoting a release into a target would do, without changing anything: the target
+ * repository of each component, which repositories are missing, which blobs the target has,
+ * would mount or must receive, the bytes to move and the size-limit check. Only reads (GET
+ * on the source, HEAD and listings on the target).
+ */
+export async function planPromotion(input: PromotionInput, options: { signal?: AbortSignal } = {}): Promise<PlannedPromotion> {
+  const release = await loadRelease(input.releaseId);
+  const target = await db().registry.findUnique({ where: { id: input.targetRegistryId }, select: { id: true, sizeLimitBytes: true } });
+  if (!target) throw new NotFoundError(`targetRegistryId: no registry connection ${JSON.stringify(input.targetRegistryId.slice(0, 40))}`);
+  if (release.images.length === 0) throw new UserError("releaseId: this release has no images to promote", "releaseId", 409);
+
+  const registries = await openPromotionRegistries({ sourceRegistryId: release.channel.sourceRegistryId, targetRegistryId: target.id }, { retry: { attempts: 2, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 } });
+  try {
+    const mapping = mappingFromInput(input);
+    const { source: src, target: tgt } = registries;
+    const items = release.images.map((image) => {
+      const repository = mapRepository(image.repository, mapping, { namespace: tgt.adapter.namespace });
+      return {
+        component: image.repository,
+        repository,
+        digest: image.digest,
+        source: `${src.adapter.registry}/${image.repository}@${image.digest}`,
+        target: `${tgt.adapter.registry}/${repository}:${release.tag}`,
+      };
+    });
+    const limitBytes = target.sizeLimitBytes === null ? null : Number(target.sizeLimitBytes);
+    const copyPlan = await planCopy({ items, source: src.client, target: tgt.client, ...(limitBytes === null ? {} : { sizeLimitBytes: limitBytes }), signal: options.signal });
+    const existing = await existingRepositories(tgt, items.map((i) => i.repository), options.signal);
+
+    const images = items.map((item, index): PromotionPlanImage => {
+      const planned = copyPlan.images[index]!;
+      return {
+        component: item.component,
+        source: `${src.adapter.registry}/${item.component}:${release.tag}`,
+        target: item.target,
+        digest: item.digest,
+        size: planned.size ?? 0,
+        repositoryExists: existing.has(item.repository),
+        blobs: countBlobs(planned),
+        bytesToMove: planned.bytesToMove,
+        status: planned.status,
+        failure: planned.failure ? { kind: planned.failure.kind, message: redact(planned.failure.message, [...src.secrets(), ...tgt.secrets()]) } : null,
+      };
+    });
+    const plan: PromotionPlan = {
+      images,
+      repositoriesToCreate: [...new Set(items.filter((i) => !existing.has(i.repository)).map((i) => i.repository))],
+      bytesToMove: images.reduce((sum, i) => sum + i.bytesToMove, 0),
+      sizeLimit: { limitBytes, exceeded: images.filter((i) => i.failure?.kind === "too_large").map((i) => i.component) },
+      upToDate: images.every((i) => i.status === "up_to_date"),
+    };
+    return { plan, release: { id: release.id, tag: release.tag, images: release.images }, targetRegistryId: target.id };
+  } finally {
+    await registries.close();
+  }
+}
+
+/** The release with its images in a stable order, or a 404 naming the field. */
+export async function loadRelease(id: string, client: Db | Tx = db()) {
+  const release = await client.release.findUnique({
+    where: { id },
+    select: { id: true, tag: true, channel: { select: { sourceRegistryId: true } }, images: { select: { repository: true, digest: true }, orderBy: { repository: "asc" } } },
+  });
+  if (!release) throw new NotFoundError(`releaseId: no release ${JSON.stringify(id.slice(0, 40))}`);
+  return release;
+}
+
+function countBlobs(planned: ImagePlan): PromotionPlanImage["blobs"] {
+  const count = (action: string) => planned.blobs.filter((b) => b.action === action).length;
+  return { present: count("exists"), mount: count("mount"), transfer: count("transfer") };
+}
+
+/**
+ * Which of the target repositories exist: from the provider's API where it has one (ECR,
+ * Artifact Registry), else by asking each repository for its tags (a 404 means absent).
+ */
+async function existingRepositories(target: OpenedRegistry, repositories: string[], signal?: AbortSignal): Promise<Set<string>> {
+  const info = providerInfo(target.adapter.provider);
+  if (info.lists === "api" && target.adapter.listRepositories) {
+    try {
+      return new Set(await target.adapter.listRepositories({ signal }));
+    } catch {
+      return new Set();
+    }
+  }
+  const found = new Set<string>();
+  await Promise.all(
+    [...new Set(repositories)].map(async (repository) => {
+      const tags = await listTags(target.client, repository, { limit: 1, signal }).catch(() => [] as string[]);
+      if (tags.length > 0) found.add(repository);
+    }),
+  );
+  return found;
+}

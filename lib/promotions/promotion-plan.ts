@@ -1,0 +1,30 @@
+/** What a promotion will do, computed before it starts; stored on the Promotion row. */
+export interface PromotionPlanImage {
+  /** The component repository at the source, e.g. `vendor/api`. */
+  component: string;
+  /** `host/vendor/api:tag` */
+  source: string;
+  /** `host/team/api:tag` */
+  target: string;
+  /** The source manifest digest the target must end up with. */
+  digest: string;
+  /** Manifests plus distinct blobs: what an empty target would receive. */
+  size: number;
+  repositoryExists: boolean;
+  /** Blob counts: already at the target, mounted from another target repository, uploaded. */
+  blobs: { present: number; mount: number; transfer: number };
+  bytesToMove: number;
+  /** `up_to_date`: the target tag already has the digest; `failed`: see failure. */
+  status: "up_to_date" | "copy" | "failed";
+  failure: null | { kind: string; message: string };
+}
+
+export interface PromotionPlan {
+  images: PromotionPlanImage[];
+  /** Target repositories that do not exist yet (created through the provider's API at run time where it needs that). */
+  repositoriesToCreate: string[];
+  bytesToMove: number;
+  sizeLimit: { limitBytes: number | null; exceeded: string[] };
+  /** Every image is at the target already: nothing will move. */
+  upToDate: boolean;
+}

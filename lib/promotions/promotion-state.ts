@@ -1,0 +1,51 @@
+import type { ImageStatus, PromotionStatus } from "@/lib/db/generated/client";
+import type { Tx } from "@/lib/db/prisma";
+import { notifyPromotionProgress } from "./promotion-progress-channel";
+
+/** Statuses a promotion leaves only by an operator's action or an approval decision. */
+const HELD: ReadonlySet<PromotionStatus> = new Set(["awaiting_approval", "rejected"]);
+const FINISHED: ReadonlySet<PromotionStatus> = new Set(["succeeded", "failed", "stopped"]);
+
+/**
+ * Locks the promotion row for the rest of the transaction. Every change of an image's status
+ * takes this lock first, so two images finishing at once aggregate one after the other and
+ * the last one sees both outcomes.
+ */
+export async function lockPromotion(tx: Tx, promotionId: string): Promise<PromotionStatus | null> {
+  const rows = await tx.$queryRaw<{ status: PromotionStatus }[]>`SELECT status FROM "Promotion" WHERE id = ${promotionId} FOR UPDATE`;
+  return rows[0]?.status ?? null;
+}
+
+/**
+ * The promotion's status from its images: running (or still queued if none started) while
+ * any is pending or pushing, else stopped if any was stopped, failed if any failed,
+ * succeeded when all are pushed. Call with the promotion locked; writes the status with its
+ * start and finish times, notifies listeners, and answers the change.
+ */
+export async function aggregatePromotion(tx: Tx, promotionId: string): Promise<{ before: PromotionStatus; after: PromotionStatus }> {
+  const promotion = await tx.promotion.findUniqueOrThrow({ where: { id: promotionId }, select: { status: true, startedAt: true } });
+  const images = await tx.promotionImage.findMany({ where: { promotionId }, select: { status: true } });
+  const before = promotion.status;
+  if (HELD.has(before)) return { before, after: before };
+  const after = statusFrom(before, images);
+  const now = new Date();
+  await tx.promotion.update({
+    where: { id: promotionId },
+    data: {
+      status: after,
+      ...(after === "running" && !promotion.startedAt ? { startedAt: now } : {}),
+      finishedAt: FINISHED.has(after) ? (FINISHED.has(before) && before === after ? undefined : now) : null,
+    },
+  });
+  await notifyPromotionProgress(tx, promotionId);
+  return { before, after };
+}
+
+function statusFrom(current: PromotionStatus, images: { status: ImageStatus }[]): PromotionStatus {
+  const has = (status: ImageStatus) => images.some((image) => image.status === status);
+  if (has("pushing")) return "running";
+  if (has("pending")) return current === "queued" ? "queued" : "running";
+  if (has("stopped")) return "stopped";
+  if (has("failed")) return "failed";
+  return "succeeded";
+}

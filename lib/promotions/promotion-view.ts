@@ -1,0 +1,157 @@
+import "server-only";
+import type { Prisma } from "@/lib/db/generated/client";
+import { db } from "@/lib/db/prisma";
+import type { PromotionPlan } from "./promotion-plan";
+import { mappingOf, type RepositoryMapping } from "./repository-mapping";
+import { listPromotionsSchema, type ListPromotionsInput } from "./promotion-schemas";
+
+export type PromotionStatus = "awaiting_approval" | "rejected" | "queued" | "running" | "succeeded" | "failed" | "stopped";
+export type PromotionImageStatus = "pending" | "pushing" | "pushed" | "stopped" | "failed";
+
+export interface PromotionLayerView {
+  digest: string;
+  size: number;
+  /** checking | exists | mounted | transferring | done | failed (lib/oci BlobState) */
+  state: string;
+  bytesDone: number;
+}
+
+export interface PromotionImageView {
+  id: string;
+  component: string;
+  source: string;
+  target: string;
+  digest: string;
+  targetDigest: string | null;
+  status: PromotionImageStatus;
+  bytesDone: number;
+  bytesTotal: number;
+  blobsDone: number;
+  blobsTotal: number;
+  layers: PromotionLayerView[];
+  failure: null | { kind: string; message: string };
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+}
+
+export interface PromotionView {
+  id: string;
+  status: PromotionStatus;
+  release: { id: string; tag: string; channelId: string; channelName: string };
+  target: { id: string; name: string; endpoint: string };
+  mapping: RepositoryMapping;
+  plan: PromotionPlan | null;
+  planHash: string | null;
+  /** The requester's email; null when the user is gone or it came from the command line. */
+  requestedBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  images: PromotionImageView[];
+  totals: { bytesDone: number; bytesTotal: number; blobsDone: number; blobsTotal: number; images: number; pushed: number; failed: number };
+}
+
+/** The list row: the view without per-layer detail. */
+export type PromotionSummary = Omit<PromotionView, "images"> & { images: Omit<PromotionImageView, "layers">[] };
+
+const promotionSelect = {
+  id: true,
+  status: true,
+  repositoryMapping: true,
+  plan: true,
+  planHash: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  release: { select: { id: true, tag: true, channelId: true, channel: { select: { name: true } } } },
+  targetRegistry: { select: { id: true, name: true, endpoint: true } },
+  requestedBy: { select: { email: true } },
+  images: { orderBy: { component: "asc" } },
+} satisfies Prisma.PromotionSelect;
+
+type PromotionRow = Prisma.PromotionGetPayload<{ select: typeof promotionSelect }>;
+
+/** One promotion with its images, or null when there is none with that id. */
+export async function getPromotion(id: string): Promise<PromotionView | null> {
+  const row = await db().promotion.findUnique({ where: { id }, select: promotionSelect });
+  return row ? toPromotionView(row) : null;
+}
+
+/**
+ * Promotions newest first, optionally of one status; `cursor` is the last id of the previous
+ * page and `nextCursor` is null on the last page.
+ */
+export async function listPromotions(input: ListPromotionsInput = {}): Promise<{ promotions: PromotionSummary[]; nextCursor: string | null }> {
+  const { status, cursor, limit = 50 } = listPromotionsSchema.parse(input);
+  const rows = await db().promotion.findMany({
+    where: status ? { status } : {},
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    select: promotionSelect,
+  });
+  const page = rows.slice(0, limit);
+  return {
+    promotions: page.map((row) => {
+      const view = toPromotionView(row);
+      return { ...view, images: view.images.map(({ layers: _layers, ...image }) => image) };
+    }),
+    nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+  };
+}
+
+function toPromotionView(row: PromotionRow): PromotionView {
+  const images = row.images.map(toImageView);
+  const sum = (pick: (image: PromotionImageView) => number) => images.reduce((total, image) => total + pick(image), 0);
+  return {
+    id: row.id,
+    status: row.status,
+    release: { id: row.release.id, tag: row.release.tag, channelId: row.release.channelId, channelName: row.release.channel.name },
+    target: { id: row.targetRegistry.id, name: row.targetRegistry.name, endpoint: row.targetRegistry.endpoint },
+    mapping: mappingOf(row.repositoryMapping),
+    plan: (row.plan as PromotionPlan | null) ?? null,
+    planHash: row.planHash,
+    requestedBy: row.requestedBy?.email ?? null,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    images,
+    totals: {
+      bytesDone: sum((i) => i.bytesDone),
+      bytesTotal: sum((i) => i.bytesTotal),
+      blobsDone: sum((i) => i.blobsDone),
+      blobsTotal: sum((i) => i.blobsTotal),
+      images: images.length,
+      pushed: images.filter((i) => i.status === "pushed").length,
+      failed: images.filter((i) => i.status === "failed").length,
+    },
+  };
+}
+
+function toImageView(image: PromotionRow["images"][number]): PromotionImageView {
+  return {
+    id: image.id,
+    component: image.component,
+    source: image.sourceRef,
+    target: image.targetRef,
+    digest: image.digest,
+    targetDigest: image.targetDigest,
+    status: image.status,
+    bytesDone: Number(image.bytesDone),
+    bytesTotal: Number(image.bytesTotal),
+    blobsDone: image.blobsDone,
+    blobsTotal: image.blobsTotal,
+    layers: Array.isArray(image.layers) ? (image.layers as unknown as PromotionLayerView[]) : [],
+    failure: image.failureKind ? { kind: image.failureKind, message: image.failureMessage ?? "" } : null,
+    attempts: image.attempts,
+    startedAt: iso(image.startedAt),
+    finishedAt: iso(image.finishedAt),
+    updatedAt: image.updatedAt.toISOString(),
+  };
+}
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
