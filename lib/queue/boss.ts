@@ -18,6 +18,7 @@ export async function ensureQueues(boss: PgBoss, definitions: JobDefinition[]): 
       retryDelay: job.retry.delaySeconds,
       retryBackoff: job.retry.backoff,
       expireInSeconds: job.expireInSeconds,
+      ...(job.policy ? { policy: job.policy } : {}),
     };
     if (await boss.getQueue(job.name)) await boss.updateQueue(job.name, queue);
     else await boss.createQueue(job.name, queue);

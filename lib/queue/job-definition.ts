@@ -18,6 +18,13 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   cron?: string;
   /** How many of this job one worker runs at once. */
   concurrency?: number;
+  /**
+   * pg-boss queue policy (default "standard"). "stately" keeps at most one queued and one
+   * running job per singletonKey.
+   */
+  policy?: "standard" | "short" | "singleton" | "stately";
+  /** Also send it once whenever a worker starts (recovery after a crash). */
+  runOnStart?: boolean;
   handler(data: z.output<S>, context: JobContext): Promise<unknown>;
 }
 
