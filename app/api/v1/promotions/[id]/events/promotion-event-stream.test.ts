@@ -31,7 +31,7 @@ function fakePromotion(id: string) {
 
 /** Reads events off the stream as they come. */
 function eventReader(stream: ReadableStream<Uint8Array>) {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = stream.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
   let buffer = "";
   return {
     async next(timeoutMs = 5_000): Promise<{ event: string; data: string } | "closed"> {

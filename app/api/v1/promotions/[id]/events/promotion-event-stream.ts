@@ -29,7 +29,7 @@ export async function promotionEventStream({ promotionId, signal, listener, read
   let stale = false;
   let lastSent = "";
   let unsubscribe: () => void = () => {};
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const timers: { heartbeat?: ReturnType<typeof setInterval> } = {};
 
   const stream = new ReadableStream<Uint8Array>({
     start(c) {
@@ -52,7 +52,7 @@ export async function promotionEventStream({ promotionId, signal, listener, read
   function close(): void {
     if (closed) return;
     closed = true;
-    clearInterval(heartbeat);
+    clearInterval(timers.heartbeat);
     signal.removeEventListener("abort", close);
     unsubscribe();
     try {
@@ -105,7 +105,7 @@ export async function promotionEventStream({ promotionId, signal, listener, read
     return stream;
   }
   unsubscribe = stop;
-  heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
+  timers.heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
   // The first view is read after LISTEN is in place, so no write between the two is missed.
   void refresh();
   return stream;

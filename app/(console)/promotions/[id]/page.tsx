@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { LivePromotion } from "@/components/promotions/live-promotion";
+import { requireUser } from "@/lib/auth/get-current-user";
+import { can } from "@/lib/auth/permissions";
+import { getPromotion } from "@/lib/promotions/promotion-view";
+
+export const metadata: Metadata = { title: "Promotion" };
+
+/** One promotion, live: rendered here with the current view, then kept current by its event stream. */
+export default async function PromotionPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const promotion = await getPromotion((await params).id);
+  if (!promotion) notFound();
+  return <LivePromotion key={promotion.id} initial={promotion} canControl={can(user.role, "promotions.control")} />;
+}

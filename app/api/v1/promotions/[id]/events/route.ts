@@ -1,0 +1,39 @@
+import { json, resolveCaller } from "@/lib/api/api-route";
+import { can, permissions } from "@/lib/auth/permissions";
+import { log, scrubUrlCredentials } from "@/lib/log";
+import { getPromotion } from "@/lib/promotions/promotion-view";
+import { progressListener } from "./progress-listener";
+import { promotionEventStream } from "./promotion-event-stream";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/v1/promotions/{id}/events — server-sent events: the promotion's full view
+ * (`data: <PromotionView JSON>`) at once and again after every progress write the engine
+ * notifies, bursts coalesced, with a heartbeat comment every 15 s. Session or Bearer token
+ * with promotions.read.
+ */
+export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+  const caller = await resolveCaller(request);
+  if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
+  if (!caller) return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
+  if (!can(caller.role, "promotions.read")) {
+    return json({ error: { message: `Your role (${caller.role}) cannot do this: it needs ${permissions["promotions.read"]} or above.` } }, 403);
+  }
+  const { id } = await context.params;
+  try {
+    if (!(await getPromotion(id))) return json({ error: { message: `No promotion has the id "${id}".` } }, 404);
+    const stream = await promotionEventStream({ promotionId: id, signal: request.signal, listener: progressListener(), read: getPromotion });
+    return new Response(stream, {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        // no-transform keeps `next start`'s gzip from buffering the stream; proxies must not cache or hold it either.
+        "cache-control": "no-cache, no-transform",
+        "x-accel-buffering": "no",
+      },
+    });
+  } catch (error) {
+    log.error({ err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)) } }, "promotion event stream failed to open");
+    return json({ error: { message: "Something went wrong on our side." } }, 500);
+  }
+}

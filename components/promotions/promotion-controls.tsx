@@ -1,0 +1,49 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useAction } from "@/components/hooks/use-action";
+import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/form-error";
+import { resumePromotion, retryPromotion, stopPromotion } from "@/lib/actions/promotions";
+import type { PromotionView } from "@/lib/promotions/promotion-view";
+import { promotionKeys } from "./promotion-query";
+
+/**
+ * Stop while images are queued or moving; Resume a stopped promotion; Retry the failed images
+ * of a failed one. Shown to operators and above only; the actions check the role themselves.
+ */
+export function PromotionControls({ view, canControl }: { view: PromotionView; canControl: boolean }) {
+  const queryClient = useQueryClient();
+  const stop = useAction(stopPromotion);
+  const resume = useAction(resumePromotion);
+  const retry = useAction(retryPromotion);
+  if (!canControl) return null;
+
+  // The stream brings the new state; asking once more covers a page that is polling.
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: promotionKeys.detail(view.id) });
+  const active = view.status === "queued" || view.status === "running";
+  const error = stop.error ?? resume.error ?? retry.error;
+
+  return (
+    <div className="flex flex-col items-end gap-2">
+      <div className="flex items-center gap-2">
+        {active ? (
+          <Button variant="secondary" pending={stop.pending} onClick={() => stop.run({ id: view.id }, refresh)}>
+            Stop
+          </Button>
+        ) : null}
+        {view.status === "stopped" ? (
+          <Button variant="primary" pending={resume.pending} onClick={() => resume.run({ id: view.id }, refresh)}>
+            Resume
+          </Button>
+        ) : null}
+        {!active && view.totals.failed > 0 ? (
+          <Button variant="primary" pending={retry.pending} onClick={() => retry.run({ id: view.id }, refresh)}>
+            Retry failed
+          </Button>
+        ) : null}
+      </div>
+      <FormError message={error} className="max-w-md" />
+    </div>
+  );
+}
