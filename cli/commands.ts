@@ -1,4 +1,5 @@
 import type { CliCommand } from "./command";
+import { auditCommand } from "./commands/audit";
 import { copyCommand } from "./commands/copy";
 import { inspectCommand } from "./commands/inspect";
 import { migrateCommand } from "./commands/migrate";
@@ -17,6 +18,7 @@ export const commands: CliCommand[] = [
   usersCommand,
   tokensCommand,
   secretsCommand,
+  auditCommand,
   copyCommand,
   tagsCommand,
   inspectCommand,

@@ -1,6 +1,7 @@
 import type { JobDefinition } from "./job-definition";
+import { archiveAuditEventsJob } from "./jobs/archive-audit-events";
 import { pruneHousekeeping } from "./jobs/prune-housekeeping";
 import { refreshRegistryTokens } from "./jobs/refresh-registry-tokens";
 
 /** Every job a worker runs. A job missing here is never picked up. */
-export const jobs: JobDefinition[] = [pruneHousekeeping, refreshRegistryTokens];
+export const jobs: JobDefinition[] = [pruneHousekeeping, refreshRegistryTokens, archiveAuditEventsJob];

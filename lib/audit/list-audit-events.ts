@@ -1,0 +1,52 @@
+import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
+import { db } from "@/lib/db/prisma";
+import { decodeCursor, encodeCursor, parseAuditQuery, type AuditQuery } from "./audit-query";
+import { auditColumns, auditConditions, keysetCondition, whereClause, type AuditRow } from "./audit-sql";
+import { toAuditEventView, type AuditEventView } from "./audit-event-view";
+
+export interface AuditPage {
+  /** Newest first. */
+  events: AuditEventView[];
+  /** Older events: pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+  /** Newer events: pass as `cursor` for the previous page; null on the first page. */
+  prevCursor: string | null;
+}
+
+/**
+ * One page of the audit history, newest first, with keyset pagination on (at, id): a page
+ * continues strictly after the row the cursor names, so events recorded meanwhile never
+ * shift later pages (no duplicates, no gaps) and a deep page costs what the first one does.
+ * Throws a UserError naming the field for bad filters.
+ */
+export async function listAuditEvents(input: unknown, client: PrismaClient = db()): Promise<AuditPage> {
+  const query = parseAuditQuery(input);
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  if (cursor?.direction === "prev") {
+    const newer = await fetchRows(client, query, cursor);
+    // Fewer than a page left above the cursor: that is the first page; show it whole.
+    if (newer.length <= query.limit) return listAuditEvents({ ...query, cursor: undefined }, client);
+    const rows = newer.slice(0, query.limit).reverse();
+    return page(rows, { hasOlder: true, hasNewer: true });
+  }
+  const rows = await fetchRows(client, query, cursor);
+  return page(rows.slice(0, query.limit), { hasOlder: rows.length > query.limit, hasNewer: cursor !== null });
+}
+
+/** One more row than the page, to know whether another page follows. */
+async function fetchRows(client: PrismaClient, query: AuditQuery, cursor: ReturnType<typeof decodeCursor> | null): Promise<AuditRow[]> {
+  const conditions = auditConditions(query);
+  if (cursor) conditions.push(keysetCondition(cursor));
+  const order = cursor?.direction === "prev" ? Prisma.sql`ORDER BY "at" ASC, "id" ASC` : Prisma.sql`ORDER BY "at" DESC, "id" DESC`;
+  return client.$queryRaw<AuditRow[]>`SELECT ${auditColumns} FROM "AuditEvent" ${whereClause(conditions)} ${order} LIMIT ${query.limit + 1}`;
+}
+
+function page(rows: AuditRow[], more: { hasOlder: boolean; hasNewer: boolean }): AuditPage {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return {
+    events: rows.map(toAuditEventView),
+    nextCursor: more.hasOlder && last ? encodeCursor({ direction: "next", at: last.at, id: last.id }) : null,
+    prevCursor: more.hasNewer && first ? encodeCursor({ direction: "prev", at: first.at, id: first.id }) : null,
+  };
+}
