@@ -1,0 +1,183 @@
+import "server-only";
+import { NotFoundError } from "@/lib/actions/errors";
+import type { Prisma } from "@/lib/db/generated/client";
+import { db, type Db, type Tx } from "@/lib/db/prisma";
+import { compareKeys, type TagOrdering } from "./tag-ordering";
+
+/** A channel as pages and /api/v1 show it. */
+export interface ChannelView {
+  id: string;
+  name: string;
+  sourceRegistry: { id: string; name: string; endpoint: string };
+  components: string[];
+  tagPattern: string;
+  ordering: TagOrdering;
+  /** 0: synced only on demand. */
+  syncIntervalMinutes: number;
+  syncState: "idle" | "syncing" | "failed";
+  lastSyncAt: string | null;
+  /** One line saying which component or tag failed and why; null after a good sync. */
+  lastSyncError: string | null;
+  releaseCount: number;
+  latest: { id: string; tag: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type TargetState = "pushed" | "partial" | "absent";
+
+export interface ReleaseView {
+  id: string;
+  channelId: string;
+  tag: string;
+  latest: boolean;
+  discoveredAt: string;
+  images: { repository: string; digest: string; size: number; mediaType: string; platforms: string[] }[];
+  /** Per target connection with any promotion of this release: are its images there at these digests? */
+  targets: { registryId: string; registryName: string; state: TargetState }[];
+}
+
+const channelSelect = {
+  id: true,
+  name: true,
+  components: true,
+  tagPattern: true,
+  ordering: true,
+  syncIntervalMinutes: true,
+  syncState: true,
+  lastSyncAt: true,
+  lastSyncError: true,
+  createdAt: true,
+  updatedAt: true,
+  sourceRegistry: { select: { id: true, name: true, endpoint: true } },
+  releases: { where: { latest: true }, select: { id: true, tag: true }, take: 1 },
+  _count: { select: { releases: true } },
+} satisfies Prisma.ReleaseChannelSelect;
+
+type ChannelRow = Prisma.ReleaseChannelGetPayload<{ select: typeof channelSelect }>;
+
+/** Every channel, by name. */
+export async function listChannels(): Promise<ChannelView[]> {
+  const rows = await db().releaseChannel.findMany({ orderBy: { name: "asc" }, select: channelSelect });
+  return rows.map(toChannelView);
+}
+
+/** One channel, or null when there is none with this id. */
+export async function getChannel(id: string): Promise<ChannelView | null> {
+  const row = await db().releaseChannel.findUnique({ where: { id }, select: channelSelect });
+  return row ? toChannelView(row) : null;
+}
+
+/** One channel; a 404 UserError naming the id when there is none. */
+export async function getChannelOrThrow(id: string): Promise<ChannelView> {
+  const channel = await getChannel(id);
+  if (!channel) throw noChannel(id);
+  return channel;
+}
+
+/** The view of a channel through a given client (inside a change's transaction); throws 404 when absent. */
+export async function readChannelView(client: Db | Tx, id: string): Promise<ChannelView> {
+  const row = await client.releaseChannel.findUnique({ where: { id }, select: channelSelect });
+  if (!row) throw noChannel(id);
+  return toChannelView(row);
+}
+
+export function noChannel(id: string): NotFoundError {
+  return new NotFoundError(`id: no release channel ${JSON.stringify(id.slice(0, 40))}`);
+}
+
+const releaseInclude = {
+  images: { orderBy: { repository: "asc" } },
+  promotions: {
+    select: {
+      targetRegistryId: true,
+      targetRegistry: { select: { name: true } },
+      images: { select: { component: true, status: true, digest: true, targetDigest: true } },
+    },
+  },
+} satisfies Prisma.ReleaseInclude;
+
+type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof releaseInclude }>;
+
+/**
+ * A channel's releases, newest first by the channel's ordering. Sort keys are compared by
+ * code point here rather than by the database, whose collation may not be byte order.
+ */
+export async function listReleases(channelId: string, options: { limit?: number; client?: Db | Tx } = {}): Promise<ReleaseView[]> {
+  const client = options.client ?? db();
+  const channel = await client.releaseChannel.findUnique({ where: { id: channelId }, select: { id: true } });
+  if (!channel) throw noChannel(channelId);
+  const keys = await client.release.findMany({ where: { channelId }, select: { id: true, sortKey: true } });
+  const ids = keys
+    .sort((a, b) => compareKeys(b.sortKey, a.sortKey))
+    .slice(0, options.limit ?? keys.length)
+    .map((row) => row.id);
+  const rows = await client.release.findMany({ where: { id: { in: ids } }, include: releaseInclude });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toReleaseView(row)] : [];
+  });
+}
+
+/** One release as the releases page shows it, or null. */
+export async function getRelease(id: string): Promise<ReleaseView | null> {
+  const row = await db().release.findUnique({ where: { id }, include: releaseInclude });
+  return row ? toReleaseView(row) : null;
+}
+
+function toChannelView(row: ChannelRow): ChannelView {
+  const latest = row.releases[0];
+  return {
+    id: row.id,
+    name: row.name,
+    sourceRegistry: row.sourceRegistry,
+    components: row.components,
+    tagPattern: row.tagPattern,
+    ordering: row.ordering,
+    syncIntervalMinutes: row.syncIntervalMinutes,
+    syncState: row.syncState,
+    lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
+    lastSyncError: row.lastSyncError,
+    releaseCount: row._count.releases,
+    latest: latest ? { id: latest.id, tag: latest.tag } : null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function toReleaseView(row: ReleaseRow): ReleaseView {
+  return {
+    id: row.id,
+    channelId: row.channelId,
+    tag: row.tag,
+    latest: row.latest,
+    discoveredAt: row.discoveredAt.toISOString(),
+    images: row.images.map((image) => ({ repository: image.repository, digest: image.digest, size: Number(image.size), mediaType: image.mediaType, platforms: image.platforms })),
+    targets: targetsOf(row),
+  };
+}
+
+/**
+ * A release image counts as present at a target when some promotion of this release to that
+ * target pushed it at the release's digest; all present → pushed, some → partial.
+ */
+function targetsOf(row: ReleaseRow): ReleaseView["targets"] {
+  const targets = new Map<string, { registryName: string; present: Set<string> }>();
+  const digests = new Map(row.images.map((image) => [image.repository, image.digest]));
+  for (const promotion of row.promotions) {
+    const target = targets.get(promotion.targetRegistryId) ?? { registryName: promotion.targetRegistry.name, present: new Set<string>() };
+    targets.set(promotion.targetRegistryId, target);
+    for (const image of promotion.images) {
+      const expected = digests.get(image.component);
+      if (image.status === "pushed" && expected && (image.targetDigest ?? image.digest) === expected) target.present.add(image.component);
+    }
+  }
+  return [...targets.entries()]
+    .map(([registryId, { registryName, present }]) => ({
+      registryId,
+      registryName,
+      state: (present.size === 0 ? "absent" : present.size >= digests.size ? "pushed" : "partial") as TargetState,
+    }))
+    .sort((a, b) => a.registryName.localeCompare(b.registryName));
+}
