@@ -26,7 +26,7 @@ function humanVerb(action: string): string {
 function pickName(record: Record<string, unknown>): string | null {
   for (const key of ["name", "email", "tag", "file"]) {
     const value = record[key];
-    if (typeof value === "string" && value) return value.length > 60 ? `${value.slice(0, 57)}…` : value;
+    if (typeof value === "string" && value) return clip(value, 60);
   }
   return null;
 }
@@ -42,8 +42,13 @@ function changedFields(before: Record<string, unknown>, after: Record<string, un
 
 function short(value: unknown): string {
   if (value === undefined || value === null) return "∅";
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+  return clip(typeof value === "string" ? value : JSON.stringify(value), 40);
+}
+
+/** One line, at most `max` characters. */
+function clip(text: string, max: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
