@@ -1,5 +1,5 @@
 import "server-only";
-import { NotFoundError, UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/actions/errors";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
 import { listTags } from "@/lib/oci/list-tags";
 import { planCopy, type ImagePlan } from "@/lib/oci/plan-copy";
@@ -26,7 +26,7 @@ export interface PlannedPromotion {
 export async function planPromotion(input: PromotionInput, options: { signal?: AbortSignal } = {}): Promise<PlannedPromotion> {
   const release = await loadRelease(input.releaseId);
   const target = await db().registry.findUnique({ where: { id: input.targetRegistryId }, select: { id: true, sizeLimitBytes: true } });
-  if (!target) throw new NotFoundError(`targetRegistryId: no registry connection ${JSON.stringify(input.targetRegistryId.slice(0, 40))}`);
+  if (!target) throw new UserError(`targetRegistryId: no registry connection ${JSON.stringify(input.targetRegistryId.slice(0, 40))}`, "targetRegistryId", 404);
   if (release.images.length === 0) throw new UserError("releaseId: this release has no images to promote", "releaseId", 409);
 
   const registries = await openPromotionRegistries({ sourceRegistryId: release.channel.sourceRegistryId, targetRegistryId: target.id }, { retry: { attempts: 2, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 } });
@@ -81,7 +81,7 @@ export async function loadRelease(id: string, client: Db | Tx = db()) {
     where: { id },
     select: { id: true, tag: true, channel: { select: { sourceRegistryId: true } }, images: { select: { repository: true, digest: true }, orderBy: { repository: "asc" } } },
   });
-  if (!release) throw new NotFoundError(`releaseId: no release ${JSON.stringify(id.slice(0, 40))}`);
+  if (!release) throw new UserError(`releaseId: no release ${JSON.stringify(id.slice(0, 40))}`, "releaseId", 404);
   return release;
 }
 

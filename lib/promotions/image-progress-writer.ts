@@ -1,0 +1,97 @@
+import type { Prisma } from "@/lib/db/generated/client";
+import { db } from "@/lib/db/prisma";
+import type { CopyProgressEvent } from "@/lib/oci/progress";
+import { notifyPromotionProgress } from "./promotion-progress-channel";
+
+interface Layer {
+  digest: string;
+  size: number;
+  state: string;
+  bytesDone: number;
+}
+
+/**
+ * Persists one image's copy progress — bytes, blobs and per-layer state — at most once per
+ * `intervalMs`, each write with the worker's heartbeat and a progress notification. Writes
+ * are conditional on the row still being this worker's pushing image; when it is not (an
+ * operator stopped it, recovery took it back) `onLost` is called so the copy aborts.
+ */
+export class ImageProgressWriter {
+  private totals = { bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0 };
+  private readonly layers = new Map<string, Layer>();
+  private dirty = false;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+  private lastWrite = 0;
+  /** Rows written (for tests of the throttle). */
+  writes = 0;
+
+  constructor(
+    private readonly image: { id: string; promotionId: string; workerId: string },
+    private readonly options: { intervalMs: number; onLost: () => void },
+  ) {}
+
+  push(event: CopyProgressEvent): void {
+    if (event.type === "image") {
+      this.totals = { bytesDone: event.bytesDone, bytesTotal: event.bytesTotal, blobsDone: event.blobsDone, blobsTotal: event.blobsTotal };
+    } else {
+      this.layers.set(event.digest, { digest: event.digest, size: event.bytesTotal, state: event.state, bytesDone: event.bytesDone });
+    }
+    this.dirty = true;
+    this.schedule();
+  }
+
+  /** Writes what is pending and waits for writes in flight. */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writing;
+    if (this.dirty) await this.write();
+  }
+
+  get snapshot() {
+    return { ...this.totals, layers: [...this.layers.values()] };
+  }
+
+  private schedule(): void {
+    if (this.timer || this.writing) return;
+    const wait = Math.max(0, this.lastWrite + this.options.intervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.writing = this.write().finally(() => {
+        this.writing = undefined;
+        if (this.dirty) this.schedule();
+      });
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  private async write(): Promise<void> {
+    this.dirty = false;
+    this.lastWrite = Date.now();
+    this.writes += 1;
+    const { layers, ...totals } = this.snapshot;
+    const { id, promotionId, workerId } = this.image;
+    try {
+      const still = await db().$transaction(async (tx) => {
+        const { count } = await tx.promotionImage.updateMany({
+          where: { id, status: "pushing", workerId },
+          data: {
+            bytesDone: BigInt(totals.bytesDone),
+            bytesTotal: BigInt(totals.bytesTotal),
+            blobsDone: totals.blobsDone,
+            blobsTotal: totals.blobsTotal,
+            layers: layers as unknown as Prisma.InputJsonArray,
+            heartbeatAt: new Date(),
+          },
+        });
+        if (count > 0) await notifyPromotionProgress(tx, promotionId);
+        return count > 0;
+      });
+      if (!still) this.options.onLost();
+    } catch {
+      // A failed progress write must not fail the copy; the next one carries the same state.
+      this.dirty = true;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import type { FailureKind } from "@/lib/db/generated/client";
+import { db, type Tx } from "@/lib/db/prisma";
+import { enqueuePromoteImage } from "./promote-image-queue";
+import { aggregatePromotion, lockPromotion } from "./promotion-state";
+
+/**
+ * The worker's changes of an image's status. Each runs in one transaction that locks the
+ * promotion first (see lockPromotion), changes the image only if it is still in the state
+ * the worker believes, re-derives the promotion's status and audits outcomes as "system"
+ * (the worker has no request context).
+ */
+
+export interface ClaimedImage {
+  id: string;
+  promotionId: string;
+  component: string;
+  sourceRef: string;
+  targetRef: string;
+  digest: string;
+  attempts: number;
+}
+
+/** Takes a pending image for this worker; null when it is not pending (or its promotion is not running): the job was only a wake-up. */
+export async function claimImage(imageId: string, workerId: string): Promise<ClaimedImage | null> {
+  const found = await db().promotionImage.findUnique({ where: { id: imageId }, select: { promotionId: true } });
+  if (!found) return null;
+  return db().$transaction(async (tx) => {
+    const status = await lockPromotion(tx, found.promotionId);
+    if (status !== "queued" && status !== "running") return null;
+    const now = new Date();
+    const { count } = await tx.promotionImage.updateMany({
+      where: { id: imageId, status: "pending" },
+      data: { status: "pushing", workerId, heartbeatAt: now, attempts: { increment: 1 }, failureKind: null, failureMessage: null, finishedAt: null },
+    });
+    if (count === 0) return null;
+    await tx.promotionImage.updateMany({ where: { id: imageId, startedAt: null }, data: { startedAt: now } });
+    await aggregatePromotion(tx, found.promotionId);
+    return tx.promotionImage.findUniqueOrThrow({
+      where: { id: imageId },
+      select: { id: true, promotionId: true, component: true, sourceRef: true, targetRef: true, digest: true, attempts: true },
+    });
+  });
+}
+
+export type ImageOutcome =
+  | { status: "pushed"; targetDigest: string; upToDate: boolean; bytesTransferred: number; bytesTotal: number; blobsTotal: number }
+  | { status: "failed"; kind: FailureKind; message: string };
+
+/** Records a copy's outcome; false when the image was no longer this worker's (stopped meanwhile). */
+export async function finishImage(image: ClaimedImage, workerId: string, outcome: ImageOutcome): Promise<boolean> {
+  return db().$transaction(async (tx) => {
+    await lockPromotion(tx, image.promotionId);
+    // An up-to-date image reports no progress: keep the plan's totals, all done.
+    const planned = await tx.promotionImage.findUniqueOrThrow({ where: { id: image.id }, select: { bytesTotal: true, blobsTotal: true } });
+    const bytesTotal = outcome.status === "pushed" && outcome.bytesTotal > 0 ? BigInt(outcome.bytesTotal) : planned.bytesTotal;
+    const blobsTotal = outcome.status === "pushed" && outcome.blobsTotal > 0 ? outcome.blobsTotal : planned.blobsTotal;
+    const data =
+      outcome.status === "pushed"
+        ? { status: "pushed" as const, targetDigest: outcome.targetDigest, bytesDone: bytesTotal, bytesTotal, blobsDone: blobsTotal, blobsTotal }
+        : { status: "failed" as const, failureKind: outcome.kind, failureMessage: outcome.message };
+    const { count } = await tx.promotionImage.updateMany({ where: { id: image.id, status: "pushing", workerId }, data: { ...data, finishedAt: new Date(), heartbeatAt: new Date() } });
+    if (count === 0) return false;
+    await auditImageOutcome(tx, image, outcome.status === "pushed" ? { outcome: "pushed", targetDigest: outcome.targetDigest, upToDate: outcome.upToDate, bytesTransferred: outcome.bytesTransferred } : { outcome: "failed", kind: outcome.kind, message: outcome.message });
+    return true;
+  });
+}
+
+/** Gives the image back (the worker is shutting down): pending again, with a new wake-up for another worker. */
+export async function handBackImage(image: ClaimedImage, workerId: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    await lockPromotion(tx, image.promotionId);
+    const { count } = await tx.promotionImage.updateMany({ where: { id: image.id, status: "pushing", workerId }, data: { status: "pending", workerId: null } });
+    if (count === 0) return;
+    await enqueuePromoteImage(tx, image.id);
+    await aggregatePromotion(tx, image.promotionId);
+    await recordAuditEvent(tx, { action: "promotion.image_requeued", targetType: "promotion", targetId: image.promotionId, detail: { component: image.component, reason: "the worker copying it shut down" } });
+  });
+}
+
+/**
+ * Audits an image's outcome and, when it settles the promotion, the promotion's outcome.
+ * Call with the promotion locked and the image already written.
+ */
+export async function auditImageOutcome(
+  tx: Tx,
+  image: { id: string; promotionId: string; component: string; targetRef: string },
+  detail: { outcome: "pushed"; targetDigest: string; upToDate: boolean; bytesTransferred: number } | { outcome: "failed"; kind: string; message: string },
+): Promise<void> {
+  const { outcome, ...rest } = detail;
+  await recordAuditEvent(tx, {
+    action: outcome === "pushed" ? "promotion.image_pushed" : "promotion.image_failed",
+    targetType: "promotion",
+    targetId: image.promotionId,
+    detail: { imageId: image.id, component: image.component, target: image.targetRef, ...rest },
+  });
+  const { before, after } = await aggregatePromotion(tx, image.promotionId);
+  if (before !== after && (after === "succeeded" || after === "failed")) {
+    const images = await tx.promotionImage.groupBy({ by: ["status"], where: { promotionId: image.promotionId }, _count: true });
+    await recordAuditEvent(tx, {
+      action: `promotion.${after}`,
+      targetType: "promotion",
+      targetId: image.promotionId,
+      detail: { before: { status: before }, after: { status: after }, images: Object.fromEntries(images.map((g) => [g.status, g._count])) },
+    });
+  }
+}
