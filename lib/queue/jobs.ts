@@ -1,9 +1,11 @@
 import type { JobDefinition } from "./job-definition";
 import { archiveAuditEventsJob } from "./jobs/archive-audit-events";
+import { promoteImage } from "./jobs/promote-image";
+import { recoverStalledImagesJob } from "./jobs/promote-recover-stalled";
 import { pruneHousekeeping } from "./jobs/prune-housekeeping";
 import { refreshRegistryTokens } from "./jobs/refresh-registry-tokens";
 import { syncChannelJob } from "./jobs/sync-channel";
 import { syncDueChannels } from "./jobs/sync-due-channels";
 
 /** Every job a worker runs. A job missing here is never picked up. */
-export const jobs: JobDefinition[] = [pruneHousekeeping, refreshRegistryTokens, archiveAuditEventsJob, syncChannelJob, syncDueChannels];
+export const jobs: JobDefinition[] = [pruneHousekeeping, refreshRegistryTokens, archiveAuditEventsJob, syncChannelJob, syncDueChannels, promoteImage, recoverStalledImagesJob];
