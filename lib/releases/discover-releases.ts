@@ -10,10 +10,9 @@ import type { RegistryConnection } from "@/lib/registries/connection";
 import type { RegistryAdapter } from "@/lib/registries/registry-adapter";
 import { compileTagPattern } from "./channel-schema";
 import { readImageCreated } from "./read-image-created";
+import { MAX_TAGS_RESOLVED_PER_SYNC } from "./sync-limits";
 import { compareKeys, naturalKey, orderTags, sortKey, type TagOrdering } from "./tag-ordering";
 
-/** How many matching tags one sync resolves at most, newest first: a repo with thousands of tags stays fast. */
-export const MAX_TAGS_RESOLVED_PER_SYNC = 50;
 /** Manifest requests in flight at once during a sync. */
 const CONCURRENCY = 4;
 

@@ -2,39 +2,71 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonStyles } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ReleasesIcon } from "@/components/ui/icons";
+import { PlusIcon, RegistriesIcon, ReleasesIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
+import { listConnections } from "@/lib/connections/list-connections";
+import { listChannels, listReleases } from "@/lib/releases/channel-view";
+import { ChannelCard } from "./channel-card";
 
 export const metadata: Metadata = { title: "Releases" };
 
+/** Releases listed per channel; the rest stay reachable through the API. */
+const RELEASES_SHOWN = 15;
+
 export default async function ReleasesPage() {
   const user = await requireUser();
-  const canSetUp = can(user.role, "registries.write") || can(user.role, "channels.write");
+  const allowed = { sync: can(user.role, "channels.sync"), edit: can(user.role, "channels.write"), promote: can(user.role, "promotions.create") };
+  const [connections, channels] = await Promise.all([listConnections(), listChannels()]);
+  const releases = await Promise.all(channels.map((channel) => listReleases(channel.id, { limit: RELEASES_SHOWN })));
+  const newChannel = allowed.edit ? (
+    <Link href="/releases/channels/new" className={buttonStyles({ variant: "primary" })}>
+      <PlusIcon className="size-4" />
+      New channel
+    </Link>
+  ) : null;
 
   return (
     <>
       <PageHeader
         title="Releases"
         description="Releases discovered in the vendor's registry, one channel per product, newest first."
+        actions={channels.length > 0 ? newChannel : null}
       />
-      <EmptyState
-        icon={<ReleasesIcon />}
-        title="No release channels yet"
-        description={
-          canSetUp
-            ? "Connect the vendor's registry, then add a channel with its component repositories."
-            : "An admin connects the vendor's registry, then an operator adds a channel with its component repositories."
-        }
-        action={
-          canSetUp ? (
+      {connections.length === 0 && channels.length === 0 ? (
+        <EmptyState
+          icon={<RegistriesIcon />}
+          title="Connect the vendor's registry first"
+          description={
+            can(user.role, "registries.write")
+              ? "Releases come from a source registry. Connect it under Registries, then add a channel with its component repositories."
+              : "Releases come from a source registry. An admin connects it under Registries; then a channel with its component repositories can be added here."
+          }
+          action={
             <Link href="/registries" className={buttonStyles({ variant: "primary" })}>
               Go to Registries
             </Link>
-          ) : null
-        }
-      />
+          }
+        />
+      ) : channels.length === 0 ? (
+        <EmptyState
+          icon={<ReleasesIcon />}
+          title="No release channels yet"
+          description={
+            allowed.edit
+              ? "Create a channel: the source registry, the component repositories that make one release, and how their tags are named and ordered."
+              : "An operator creates a channel with the component repositories that make one release; its releases will be listed here."
+          }
+          action={newChannel}
+        />
+      ) : (
+        <div className="space-y-6">
+          {channels.map((channel, index) => (
+            <ChannelCard key={channel.id} channel={channel} releases={releases[index]!} total={channel.releaseCount} can={allowed} />
+          ))}
+        </div>
+      )}
     </>
   );
 }

@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ForbiddenNotice } from "@/components/forbidden-notice";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/get-current-user";
+import { can } from "@/lib/auth/permissions";
+import { listConnections } from "@/lib/connections/list-connections";
+import { getChannel } from "@/lib/releases/channel-view";
+import { ChannelForm } from "../../../channel-form";
+import { DeleteChannelButton } from "./delete-channel-button";
+
+export const metadata: Metadata = { title: "Edit channel" };
+
+export default async function EditChannelPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  if (!can(user.role, "channels.write")) return <ForbiddenNotice permission="channels.write" />;
+  const [channel, connections] = await Promise.all([getChannel((await params).id), listConnections()]);
+  if (!channel) notFound();
+  const initial = {
+    name: channel.name,
+    sourceRegistryId: channel.sourceRegistry.id,
+    components: channel.components.join("\n"),
+    tagPattern: channel.tagPattern,
+    ordering: channel.ordering,
+    syncIntervalMinutes: String(channel.syncIntervalMinutes),
+  };
+  return (
+    <>
+      <PageHeader
+        title={`Edit ${channel.name}`}
+        description="Releases already found stay; the next sync decides the latest one under the new settings."
+        actions={<DeleteChannelButton id={channel.id} name={channel.name} />}
+      />
+      <ChannelForm mode={{ kind: "edit", id: channel.id, initial }} sources={connections.map(({ id, name, endpoint }) => ({ id, name, endpoint }))} />
+    </>
+  );
+}
