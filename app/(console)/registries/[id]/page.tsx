@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { AuditHistory } from "@/components/audit/audit-history";
 import { buttonStyles } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -59,6 +60,7 @@ export default async function RegistryPage({ params }: { params: Promise<{ id: s
             ) : null}
           </CardBody>
         </Card>
+        <AuditHistory targetType="registry" targetId={connection.id} />
       </div>
     </>
   );

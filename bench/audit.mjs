@@ -1,0 +1,248 @@
+// Audit benchmark: 1,000,000 hash-chained events in a fresh embedded Postgres, then
+//   - the filtered audit query (listAuditEvents, what the page and API run), p50/p95
+//   - GET /api/v1/audit (Bearer token) and the /audit page (signed-in session), p50/p95
+//   - a CSV export of every event over HTTP, sampling the web server's RSS every 100 ms
+//   - `gantry audit verify` over the whole chain
+//
+//   node bench/audit.mjs [--events N] [--requests N]      (npm run bench:audit)
+//
+// Starts `bin/gantry start` on its own data folder and port (building the web app first if
+// the build is stale), and removes both at the end.
+import { execFileSync, spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+const eventCount = Number(argValue("--events") ?? 1_000_000);
+const requestCount = Number(argValue("--requests") ?? 130);
+const targets = { p95Ms: 150, rssGrowthMb: 50 };
+
+const probe = await loadProbe();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gantry-audit-bench-"));
+fs.chmodSync(dataDir, 0o755);
+const admin = { email: "bench-admin@example.com", password: crypto.randomBytes(12).toString("base64url") };
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const env = { ...process.env, GANTRY_DATA_DIR: dataDir, GANTRY_LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" };
+delete env.DATABASE_URL;
+
+log(`Gantry audit benchmark — ${os.cpus().length} cores, node ${process.version}, ${eventCount.toLocaleString("en")} events`);
+const server = await startGantry();
+const rows = [];
+try {
+  const url = await probe.databaseUrl(dataDir);
+  const token = gantry(["tokens", "create", "--email", admin.email, "--name", "bench", "--role", "admin"]).trim();
+
+  log("seeding…");
+  const seeded = await probe.seedAuditEvents(url, eventCount, log);
+  rows.push(["seed (insert, chained in Node)", `${seeded.seconds.toFixed(1)} s`, `${Math.round(eventCount / seeded.seconds).toLocaleString("en")} events/s`]);
+  rows.push(["trigram indexes + analyze", `${seeded.indexSeconds.toFixed(1)} s`, ""]);
+
+  const filters = probe.benchFilters(requestCount);
+  const queryTimes = await probe.timeQueries(url, filters);
+  rows.push(latencyRow("query: listAuditEvents", queryTimes));
+
+  const apiTimes = await timeHttp(filters, (f) => `/api/v1/audit?${new URLSearchParams({ ...f, limit: "50" })}`, { authorization: `Bearer ${token}` });
+  rows.push(latencyRow("HTTP: GET /api/v1/audit", apiTimes));
+
+  const cookie = await signIn();
+  const pageTimes = await timeHttp(filters, (f) => `/audit?${new URLSearchParams(f)}`, { cookie });
+  rows.push(latencyRow("HTTP: GET /audit page", pageTimes));
+
+  const exported = await exportWithRss(token);
+  rows.push(["export CSV over HTTP", `${exported.seconds.toFixed(1)} s`, `${exported.rows.toLocaleString("en")} rows, ${(exported.bytes / 1e6).toFixed(0)} MB, ${Math.round(exported.rows / exported.seconds).toLocaleString("en")} rows/s`]);
+  const growth = exported.rss.peak - exported.rss.start;
+  rows.push([
+    "web server RSS during export",
+    `+${growth.toFixed(0)} MB`,
+    `start ${exported.rss.start.toFixed(0)} / peak ${exported.rss.peak.toFixed(0)} / end ${exported.rss.end.toFixed(0)} MB (${exported.rss.samples} samples) ${verdict(growth <= targets.rssGrowthMb, `target ≤ +${targets.rssGrowthMb} MB`)}`,
+  ]);
+
+  const verifyStarted = Date.now();
+  const verified = gantry(["audit", "verify"], { allowFailure: true });
+  rows.push(["gantry audit verify", `${((Date.now() - verifyStarted) / 1000).toFixed(1)} s`, verified.trim()]);
+} finally {
+  await stop(server);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+log("");
+for (const [name, value, note] of rows) log(`${name.padEnd(34)} ${value.padStart(22)}  ${note}`);
+
+function latencyRow(name, times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const p95 = at(0.95);
+  return [name, `p50 ${at(0.5).toFixed(1)} / p95 ${p95.toFixed(1)} ms`, `max ${sorted[sorted.length - 1].toFixed(0)} ms, n=${times.length} ${verdict(p95 <= targets.p95Ms, `target p95 ≤ ${targets.p95Ms} ms`)}`];
+}
+
+function verdict(ok, target) {
+  return `${ok ? "✓" : "✗"} ${target}`;
+}
+
+async function timeHttp(filters, pathFor, headers) {
+  // Warm the route (first render compiles nothing in production, but fills caches).
+  await (await fetch(base + pathFor({}), { headers })).arrayBuffer();
+  const times = [];
+  for (const filter of filters) {
+    const started = performance.now();
+    const response = await fetch(base + pathFor(filter), { headers, redirect: "manual" });
+    await response.arrayBuffer();
+    times.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`${pathFor(filter)} answered ${response.status}`);
+  }
+  return times;
+}
+
+/** next-auth's credentials flow with plain fetch: CSRF cookie + token, then the callback. */
+async function signIn() {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = await csrf.json();
+  const jar = cookiesOf(csrf);
+  const response = await fetch(`${base}/api/auth/callback/password`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
+    body: new URLSearchParams({ csrfToken, email: admin.email, password: admin.password, json: "true" }),
+    redirect: "manual",
+  });
+  const session = cookiesOf(response);
+  if (!/session-token=/.test(session)) throw new Error(`sign-in failed (${response.status})`);
+  return `${jar}; ${session}`;
+}
+
+function cookiesOf(response) {
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+}
+
+/** Streams the whole CSV export, counting rows, while sampling the web process's RSS. */
+async function exportWithRss(token) {
+  const web = webProcess(server.pid);
+  const rss = { start: readRssMb(web), peak: 0, end: 0, samples: 0 };
+  rss.peak = rss.start;
+  const sampler = setInterval(() => {
+    const now = readRssMb(web);
+    rss.samples += 1;
+    if (now > rss.peak) rss.peak = now;
+  }, 100);
+  const started = Date.now();
+  const response = await fetch(`${base}/api/v1/audit/export?format=csv`, { headers: { authorization: `Bearer ${token}` } });
+  if (response.status !== 200) throw new Error(`export answered ${response.status}`);
+  let bytes = 0;
+  let newlines = 0;
+  for await (const chunk of response.body) {
+    bytes += chunk.length;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines += 1;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  clearInterval(sampler);
+  await new Promise((r) => setTimeout(r, 1000));
+  rss.end = readRssMb(web);
+  // One header line; detail JSON holds no raw line breaks, so lines are rows.
+  return { seconds, bytes, rows: newlines - 1, rss };
+}
+
+/** The `next start` process among gantry's children (not the worker, not Postgres). */
+function webProcess(rootPid) {
+  const all = [rootPid];
+  for (let i = 0; i < all.length; i += 1) {
+    try {
+      all.push(...execFileSync("ps", ["-o", "pid=", "--ppid", String(all[i])], { encoding: "utf8" }).trim().split(/\s+/).filter(Boolean).map(Number));
+    } catch {
+      // no children
+    }
+  }
+  const named = all.map((pid) => ({ pid, cmd: readCmdline(pid) }));
+  const web = named.find((p) => /next-server/.test(p.cmd)) ?? named.find((p) => /next\/dist\/bin\/next start/.test(p.cmd));
+  if (!web) throw new Error(`no web process among:\n${named.map((p) => `${p.pid} ${p.cmd}`).join("\n")}`);
+  // `next start` may run the server in a child of its own: take the biggest of that subtree.
+  const subtree = named.filter((p) => p.pid === web.pid || /next/.test(p.cmd));
+  return subtree.reduce((a, b) => (readRssMb(b.pid) > readRssMb(a.pid) ? b : a)).pid;
+}
+
+function readCmdline(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+  } catch {
+    return "";
+  }
+}
+
+function readRssMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function startGantry() {
+  const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start", "--port", String(port), "--no-worker"], {
+    cwd: root,
+    env: { ...env, GANTRY_ADMIN_EMAIL: admin.email, GANTRY_ADMIN_PASSWORD: admin.password },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  process.once("exit", () => child.kill("SIGKILL"));
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gantry start exited early:\n${output}`);
+    if (/Gantry is running at /.test(output)) return child;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`gantry did not start within 600 s:\n${output}`);
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+function gantry(args, options = {}) {
+  try {
+    return execFileSync(process.execPath, [path.join(root, "bin", "gantry"), ...args], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    if (options.allowFailure) return `${error.stdout ?? ""}${error.stderr ?? ""} (exit ${error.status})`;
+    throw new Error(`gantry ${args.join(" ")} failed: ${error.stderr || error.message}`);
+  }
+}
+
+/** Bundles bench/audit/probe.ts (it uses the app's TypeScript) and imports it. */
+async function loadProbe() {
+  const esbuild = (await import("esbuild")).default;
+  const outfile = path.join(root, "bench", "out", "audit-probe.mjs");
+  await esbuild.build({ entryPoints: [path.join(root, "bench", "audit", "probe.ts")], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning", alias: { "@": root } });
+  await esbuild.stop?.();
+  return import(pathToFileURL(outfile).href);
+}
+
+function argValue(name) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+function log(line) {
+  console.log(line);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port: p } = s.address();
+      s.close(() => resolve(p));
+    });
+  });
+}

@@ -1,0 +1,63 @@
+import Link from "next/link";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import type { AuditEventView } from "@/lib/audit/audit-event-view";
+import { auditQueryString } from "@/lib/audit/audit-query";
+import { AuditEventDetail } from "./audit-event-detail";
+
+/**
+ * Audit events as a table: time (UTC), actor, action, target, a readable summary, and the
+ * full before/after detail behind a disclosure (no client script needed).
+ */
+export function AuditEventsTable({ events, showTarget = true }: { events: AuditEventView[]; showTarget?: boolean }) {
+  return (
+    <Table>
+      <THead>
+        <Tr>
+          <Th>Time (UTC)</Th>
+          <Th>Actor</Th>
+          <Th>Action</Th>
+          {showTarget ? <Th>Target</Th> : null}
+          <Th>What happened</Th>
+        </Tr>
+      </THead>
+      <TBody>
+        {events.map((event) => (
+          <Tr key={event.id} data-testid={`audit-row-${event.id}`} className="align-top">
+            <Td mono className="align-top text-muted">
+              <time dateTime={event.at} title={`event #${event.id}`}>
+                {event.at.slice(0, 19).replace("T", " ")}
+              </time>
+            </Td>
+            <Td className="max-w-56 align-top">
+              <Link href={`/audit?${auditQueryString({ actor: event.actorLabel })}`} className="break-all hover:text-accent hover:underline">
+                {event.actorLabel}
+              </Link>
+            </Td>
+            <Td mono className="align-top">
+              <Link href={`/audit?${auditQueryString({ action: event.action })}`} className="hover:text-accent hover:underline">
+                {event.action}
+              </Link>
+            </Td>
+            {showTarget ? (
+              <Td className="max-w-48 align-top">
+                <Link href={`/audit?${auditQueryString({ targetType: event.targetType, targetId: event.targetId })}`} className="hover:text-accent hover:underline">
+                  <span className="text-muted">{event.targetType}</span>
+                  {event.targetId ? <span className="block truncate font-mono text-xs" title={event.targetId}>{event.targetId}</span> : null}
+                </Link>
+              </Td>
+            ) : null}
+            <Td className="min-w-72 py-2 align-top">
+              <details className="group">
+                <summary className="cursor-pointer list-none text-fg marker:hidden [&::-webkit-details-marker]:hidden">
+                  <span className="mr-1.5 inline-block text-muted transition-transform group-open:rotate-90">›</span>
+                  {event.summary}
+                </summary>
+                <AuditEventDetail event={event} />
+              </details>
+            </Td>
+          </Tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
