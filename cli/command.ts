@@ -12,7 +12,6 @@ export interface CliIo {
 /** One `gantry <name>` subcommand. `run` resolves to the process exit code. */
 export interface CliCommand {
   name: string;
-  summary: string;
   /** Full `--help` text: usage line, options, examples. */
   help: string;
   run(argv: string[], io: CliIo): Promise<number>;

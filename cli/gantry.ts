@@ -16,18 +16,19 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     const topic = name === "help" ? commands.find((c) => c.name === rest[0]) : undefined;
-    io.stdout.write(topic ? topic.help : overview());
+    io.stdout.write(topic ? (await topic.load()).help : overview());
     return ExitCode.ok;
   }
   if (name === "--version") {
     io.stdout.write(`${process.env.npm_package_version ?? "gantry"}\n`);
     return ExitCode.ok;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`gantry: unknown command "${name}"\n\n${overview()}`);
     return ExitCode.usage;
   }
+  const command = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout.write(command.help);
     return ExitCode.ok;

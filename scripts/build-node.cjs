@@ -5,7 +5,8 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.join(__dirname, "..");
-const outfile = path.join(root, "dist", "gantry.mjs");
+const outdir = path.join(root, "dist");
+const outfile = path.join(outdir, "gantry.mjs");
 const sourceDirs = ["cli", "lib", "worker", "scripts"].map((d) => path.join(root, d));
 
 function newestSourceMtime() {
@@ -41,9 +42,15 @@ function isStale() {
 function build({ quiet = false } = {}) {
   const esbuild = require("esbuild");
   const started = Date.now();
+  // Commands load lazily (cli/commands.ts); splitting keeps each one's packages in its own
+  // chunk, so `gantry copy` does not load Prisma, pg-boss or argon2.
+  fs.rmSync(path.join(outdir, "chunks"), { recursive: true, force: true });
   esbuild.buildSync({
-    entryPoints: [path.join(root, "cli", "gantry.ts")],
-    outfile,
+    entryPoints: { gantry: path.join(root, "cli", "gantry.ts") },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: true,
     bundle: true,
     platform: "node",
     format: "esm",

@@ -5,7 +5,6 @@ import { withDatabase } from "../with-database";
 
 export const auditCommand: CliCommand = {
   name: "audit",
-  summary: "Verify the audit trail's hash chain end to end",
   help: `Usage: gantry audit verify [--json]
 
 Recomputes the hash of every audit event in order and checks that each one links to the

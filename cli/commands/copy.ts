@@ -11,7 +11,6 @@ import { parseArgs } from "../parse-args";
 
 export const copyCommand: CliCommand = {
   name: "copy",
-  summary: "Copy images registry to registry, digests kept (no Docker daemon)",
   help: `Usage: gantry copy [options] SRC... DST
 
 Copies each SRC image (host[:port]/repo:tag or @digest; an index with all its platforms)

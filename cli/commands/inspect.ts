@@ -8,7 +8,6 @@ import { parseArgs } from "../parse-args";
 
 export const inspectCommand: CliCommand = {
   name: "inspect",
-  summary: "Show an image's digest, media type, platforms and size",
   help: `Usage: gantry inspect [options] REF
 
 Reads the manifest of REF (host[:port]/repo:tag or @digest) and, for an index, each

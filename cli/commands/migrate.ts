@@ -6,7 +6,6 @@ import { resolveDatabase } from "../runtime-env";
 
 export const migrateCommand: CliCommand = {
   name: "migrate",
-  summary: "Apply database migrations, show pending ones, or create a new one",
   help: `Usage: gantry migrate [deploy | status | new NAME]
 
   deploy      apply every pending migration in prisma/migrations (default)

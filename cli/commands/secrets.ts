@@ -15,7 +15,6 @@ const NEXT_KEY_FILE = "secret.key.next";
 
 export const secretsCommand: CliCommand = {
   name: "secrets",
-  summary: "Re-encrypt every stored registry secret under a new key",
   help: `Usage: gantry secrets rotate [--new-key BASE64]
 
 Opens every stored registry secret (passwords, tokens, keys) with the current key and seals it

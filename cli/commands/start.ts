@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { applyMigrations } from "@/lib/db/migrate";
 import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import { ExitCode, UsageError, type CliCommand, type CliIo } from "../command";
@@ -12,7 +11,6 @@ import { buildFingerprint, isBuildCurrent, writeBuildStamp } from "../build-stam
 
 export const startCommand: CliCommand = {
   name: "start",
-  summary: "Run the whole console on this machine: database, migrations, web and a worker",
   help: `Usage: gantry start [--port N] [--host H] [--no-worker]
 
 Starts Gantry: the embedded Postgres in GANTRY_DATA_DIR (default ./.gantry) unless
@@ -70,7 +68,7 @@ GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
     const web = spawn(process.execPath, [nextBin(root), "start", "-p", String(port), "-H", host], { cwd: root, env: { ...childEnv, GANTRY_PROCESS: "web", NEXT_TELEMETRY_DISABLED: "1" }, stdio: "inherit" });
     children.push(web);
     if (!values["no-worker"]) {
-      const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), "gantry.mjs");
+      const cli = path.join(root, "dist", "gantry.mjs");
       children.push(spawn(process.execPath, [cli, "worker"], { cwd: root, env: { ...childEnv, GANTRY_PROCESS: "worker" }, stdio: "inherit" }));
     }
 

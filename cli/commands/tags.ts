@@ -7,7 +7,6 @@ import { parseArgs } from "../parse-args";
 
 export const tagsCommand: CliCommand = {
   name: "tags",
-  summary: "List the tags of a repository",
   help: `Usage: gantry tags [options] REF
 
 Prints every tag of the repository in REF (host[:port]/repo; a tag on it is ignored), one

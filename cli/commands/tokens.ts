@@ -7,7 +7,6 @@ import { cliCaller, withDatabase } from "../with-database";
 
 export const tokensCommand: CliCommand = {
   name: "tokens",
-  summary: "Create API tokens for /api/v1 (prints only the token)",
   help: `Usage: gantry tokens create --email EMAIL --name NAME [--role ROLE] [--expires-days N]
 
 Creates a named API token owned by the user EMAIL and prints only the token, once. Use it as

@@ -8,7 +8,6 @@ import { reportChangeFailure } from "../report-change-failure";
 
 export const usersCommand: CliCommand = {
   name: "users",
-  summary: "Create console users (against DATABASE_URL or the embedded data folder)",
   help: `Usage: gantry users create --email EMAIL --role ROLE [--name NAME] [--password-stdin]
 
 Creates a user who signs in with email and password. The password is read from standard

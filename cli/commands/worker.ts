@@ -6,7 +6,6 @@ import { onShutdown } from "../on-shutdown";
 
 export const workerCommand: CliCommand = {
   name: "worker",
-  summary: "Run a queue worker (copies images); run one per machine to scale out",
   help: `Usage: gantry worker
 
 Runs a worker that takes jobs from the queue in Postgres (pg-boss). Start as many as you like,
