@@ -1,7 +1,7 @@
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/prisma";
 import { auditImageOutcome } from "./image-transitions";
-import { enqueuePromoteImage } from "./promote-image-queue";
+import { cancelRunningImageJobs, enqueuePromoteImage } from "./promote-image-queue";
 import { aggregatePromotion, lockPromotion } from "./promotion-state";
 import { promotionSettings } from "./promotion-settings";
 
@@ -42,12 +42,14 @@ export async function recoverStalledImages(options: { stallSeconds?: number; max
         const { count } = await tx.promotionImage.updateMany({ where: still, data: { status: "failed", failureKind: "network", failureMessage: message, workerId: null, finishedAt: new Date() } });
         if (count === 0) return;
         report.failed += 1;
+        await cancelRunningImageJobs(tx, image.id);
         await auditImageOutcome(tx, image, { outcome: "failed", kind: "network", message });
         return;
       }
       const { count } = await tx.promotionImage.updateMany({ where: still, data: { status: "pending", workerId: null } });
       if (count === 0) return;
       report.requeued += 1;
+      await cancelRunningImageJobs(tx, image.id);
       await enqueuePromoteImage(tx, image.id);
       await aggregatePromotion(tx, image.promotionId);
       await recordAuditEvent(tx, { action: "promotion.image_requeued", targetType: "promotion", targetId: image.promotionId, detail: { component: image.component, reason: why, attempts: image.attempts } });

@@ -1,0 +1,92 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runChange } from "@/lib/actions/run-change";
+import { promoteImage } from "@/lib/queue/jobs/promote-image";
+import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
+import { startFaultProxy, type RunningFaultProxy } from "@/test/fixtures/fault-proxy";
+import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures/oci-image";
+import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
+import { setupTestDatabase } from "@/test/support/database";
+import { runWorker, type RunningWorker } from "@/worker/run-worker";
+import { client, connectRegistry, createRelease, operator, promote, waitForPromotion } from "./promotion-test-kit";
+import { resumePromotion } from "./resume-promotion";
+import { stopPromotion } from "./stop-promotion";
+
+process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
+process.env.GANTRY_ALLOW_LOOPBACK_REGISTRIES = "1";
+const database = setupTestDatabase();
+const MB = 1 << 20;
+
+let source: RunningRegistry;
+let target: RunningRegistry;
+let slowSource: RunningFaultProxy;
+let worker: RunningWorker;
+let built: BuiltImage;
+
+beforeAll(async () => {
+  [source, target] = await Promise.all([startRegistry(), startRegistry()]);
+  built = await seedImage(source, "vendor/big", "2.0", { layers: [{ size: 12 * MB, seed: "stop-resume-big" }] });
+  slowSource = await startFaultProxy(source);
+  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage, recoverStalledImagesJob] });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await slowSource?.stop();
+  await Promise.all([source?.stop(), target?.stop()]);
+});
+
+describe("stop and resume", () => {
+  it("stops a push in flight within 2 s (no byte arrives after), then resumes it to pushed", async () => {
+    // Blobs come from the source at 1 MiB/s: the 12 MiB layer takes about 12 s.
+    slowSource.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Infinity, action: { kind: "trickle", bytesPerSecond: MB } });
+    const sourceId = await connectRegistry("slow-vendor", slowSource.host);
+    const targetId = await connectRegistry("target", target.host);
+    const releaseId = await createRelease(sourceId, "2.0", [{ repository: "vendor/big", built }]);
+    const id = await promote({ releaseId, targetRegistryId: targetId });
+
+    const moving = await waitForPromotion(id, (v) => v.images[0]!.status === "pushing" && v.images[0]!.bytesDone > MB, 30_000);
+    expect(moving.status).toBe("running");
+    const stoppedAt = Date.now();
+    const stopped = await runChange(stopPromotion, operator, { id }, client);
+    expect(stopped).toMatchObject({ ok: true, data: { status: "stopped", images: 1 } });
+
+    await sleep(2_000 - (Date.now() - stoppedAt));
+    const sizeAfter2s = storedBytes(target.dataDir);
+    const rowAfter2s = await database.db().promotionImage.findFirstOrThrow({ where: { promotionId: id } });
+    await sleep(2_000);
+    expect(storedBytes(target.dataDir)).toBe(sizeAfter2s);
+    expect(sizeAfter2s).toBeLessThan(12 * MB);
+    const rowAfter4s = await database.db().promotionImage.findFirstOrThrow({ where: { promotionId: id } });
+    expect(rowAfter4s.status).toBe("stopped");
+    // The worker wrote nothing more once it let go of the row.
+    expect(rowAfter4s.updatedAt.getTime()).toBe(rowAfter2s.updatedAt.getTime());
+    expect((await waitForPromotion(id)).status).toBe("stopped");
+
+    slowSource.clearRules();
+    const resumed = await runChange(resumePromotion, operator, { id }, client);
+    expect(resumed).toMatchObject({ ok: true, data: { status: "queued", images: 1 } });
+    const done = await waitForPromotion(id, (v) => v.status === "succeeded" || v.status === "failed");
+    expect(done.status).toBe("succeeded");
+    expect(done.images[0]).toMatchObject({ status: "pushed", attempts: 2, targetDigest: built.manifestDigest });
+    expect(await skopeoInspectDigest(`${target.host}/vendor/big:2.0`)).toBe(built.manifestDigest);
+    const actions = (await database.db().auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((e) => e.action);
+    expect(actions).toEqual(["promotion.created", "promotion.stopped", "promotion.resumed", "promotion.image_pushed", "promotion.succeeded"]);
+    expect(await runChange(resumePromotion, operator, { id }, client)).toMatchObject({ ok: false, status: 409 });
+  });
+});
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/** Bytes in the registry's storage, uploads in progress included. */
+function storedBytes(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .reduce((sum, e) => sum + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
+}
