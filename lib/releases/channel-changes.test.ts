@@ -93,4 +93,13 @@ describe("updateChannel and deleteChannel", () => {
     expect(await database.db().release.count({ where: { channelId: other.data.id } })).toBe(0);
     expect(await database.db().auditEvent.findFirstOrThrow({ where: { action: "channel.deleted", targetId: other.data.id } })).toMatchObject({ detail: { before: { releases: 1 } } });
   });
+
+  it("reports a sync that never finished as failed, so the channel does not look busy forever", async () => {
+    const created = await runChange(createChannel, operator, valid(), client);
+    if (!created.ok) throw new Error(created.error);
+    await database.db().$executeRaw`UPDATE "ReleaseChannel" SET "syncState" = 'syncing', "updatedAt" = now() - interval '2 minutes' WHERE id = ${created.data.id}`;
+    expect(await getChannel(created.data.id)).toMatchObject({ syncState: "syncing", lastSyncError: null });
+    await database.db().$executeRaw`UPDATE "ReleaseChannel" SET "updatedAt" = now() - interval '11 minutes' WHERE id = ${created.data.id}`;
+    expect(await getChannel(created.data.id)).toMatchObject({ syncState: "failed", lastSyncError: expect.stringMatching(/did not finish.*sync again$/) });
+  });
 });

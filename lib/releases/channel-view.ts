@@ -126,8 +126,14 @@ export async function getRelease(id: string): Promise<ReleaseView | null> {
   return row ? toReleaseView(row) : null;
 }
 
+/** A sync talks to the registry for at most 5 minutes; one "syncing" for longer than this never finished. */
+const STALE_SYNC_MS = 10 * 60_000;
+
 function toChannelView(row: ChannelRow): ChannelView {
   const latest = row.releases[0];
+  // The state is set before the registry is asked and cleared by the sync's transaction; a
+  // process that died in between (or a transaction that rolled back) leaves it behind.
+  const stale = row.syncState === "syncing" && Date.now() - row.updatedAt.getTime() > STALE_SYNC_MS;
   return {
     id: row.id,
     name: row.name,
@@ -136,9 +142,9 @@ function toChannelView(row: ChannelRow): ChannelView {
     tagPattern: row.tagPattern,
     ordering: row.ordering,
     syncIntervalMinutes: row.syncIntervalMinutes,
-    syncState: row.syncState,
+    syncState: stale ? "failed" : row.syncState,
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
-    lastSyncError: row.lastSyncError,
+    lastSyncError: stale ? "the last sync did not finish (the server stopped, or the channel was edited meanwhile); sync again" : row.lastSyncError,
     releaseCount: row._count.releases,
     latest: latest ? { id: latest.id, tag: latest.tag } : null,
     createdAt: row.createdAt.toISOString(),
