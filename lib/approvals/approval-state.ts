@@ -1,0 +1,131 @@
+import type { Tx } from "@/lib/db/prisma";
+import { planHash } from "@/lib/promotions/plan-hash";
+import { approvalExpiresAt } from "./approval-expiry";
+
+export interface ApprovalVote {
+  userId: string;
+  email: string;
+  decision: "approve" | "reject";
+  comment: string;
+  override: boolean;
+  at: string;
+}
+
+export interface VoidApproval extends ApprovalVote {
+  /** Why it no longer counts, as the page shows it. */
+  reason: string;
+}
+
+export interface DigestChange {
+  component: string;
+  from: string;
+  to: string;
+}
+
+/** Where a promotion stands with its approval policy: who approved the current plan, and whose approvals are void. */
+export interface ApprovalState {
+  promotionId: string;
+  status: string;
+  required: number;
+  requestedById: string | null;
+  requestedBy: string | null;
+  planHash: string | null;
+  /** Approvals of the current plan (an override counts as all of them). */
+  approvals: ApprovalVote[];
+  rejections: ApprovalVote[];
+  void: VoidApproval[];
+  /** The release was re-synced with other digests since the plan was made: deciding re-plans it. */
+  planChanged: DigestChange[] | null;
+  expiresAt: string;
+  expired: boolean;
+  satisfied: boolean;
+}
+
+const promotionSelect = {
+  id: true,
+  status: true,
+  approvalsRequired: true,
+  requestedById: true,
+  requestedBy: { select: { email: true } },
+  planHash: true,
+  targetRegistryId: true,
+  repositoryMapping: true,
+  createdAt: true,
+  expiresAt: true,
+  images: { select: { id: true, component: true, digest: true } },
+  release: { select: { images: { select: { repository: true, digest: true } } } },
+  approvals: { select: { userId: true, decision: true, comment: true, override: true, planHash: true, createdAt: true, user: { select: { email: true } } }, orderBy: { createdAt: "asc" as const } },
+};
+
+/**
+ * Reads a promotion's approvals against its plan. An approval binds to the plan hash it
+ * was given on (release digests, target, mapping): when the plan was re-made — a re-sync
+ * changed a digest — earlier approvals are void and the state says why.
+ */
+export async function loadApprovalState(tx: Tx, promotionId: string, now = new Date()): Promise<ApprovalState | null> {
+  const promotion = await tx.promotion.findUnique({ where: { id: promotionId }, select: promotionSelect });
+  if (!promotion) return null;
+  const planChanged = digestChanges(promotion);
+  const votes = promotion.approvals.map((a) => ({
+    vote: { userId: a.userId, email: a.user.email, decision: a.decision, comment: a.comment, override: a.override, at: a.createdAt.toISOString() } satisfies ApprovalVote,
+    current: a.planHash === promotion.planHash && !planChanged,
+  }));
+  const voidReason = planChanged
+    ? `the release changed after this decision (${planChanged.map((c) => `${c.component} ${short(c.from)} → ${short(c.to)}`).join(", ")})`
+    : "given on an earlier plan of this promotion; the release's digests changed since";
+  const approvals = votes.filter((v) => v.current && v.vote.decision === "approve").map((v) => v.vote);
+  const expiresAt = approvalExpiresAt(promotion.createdAt, promotion.expiresAt);
+  return {
+    promotionId: promotion.id,
+    status: promotion.status,
+    required: promotion.approvalsRequired,
+    requestedById: promotion.requestedById,
+    requestedBy: promotion.requestedBy?.email ?? null,
+    planHash: promotion.planHash,
+    approvals,
+    rejections: votes.filter((v) => v.current && v.vote.decision === "reject").map((v) => v.vote),
+    void: votes.filter((v) => !v.current).map((v) => ({ ...v.vote, reason: voidReason })),
+    planChanged,
+    expiresAt: expiresAt.toISOString(),
+    expired: promotion.status === "awaiting_approval" && expiresAt.getTime() <= now.getTime(),
+    satisfied: approvals.some((a) => a.override) || approvals.length >= promotion.approvalsRequired,
+  };
+}
+
+type LoadedPromotion = NonNullable<Awaited<ReturnType<typeof loadPromotion>>>;
+function loadPromotion(tx: Tx, id: string) {
+  return tx.promotion.findUnique({ where: { id }, select: promotionSelect });
+}
+
+function digestChanges(promotion: LoadedPromotion): DigestChange[] | null {
+  const current = new Map(promotion.release.images.map((i) => [i.repository, i.digest]));
+  const changes = promotion.images
+    .filter((image) => current.has(image.component) && current.get(image.component) !== image.digest)
+    .map((image) => ({ component: image.component, from: image.digest, to: current.get(image.component)! }));
+  return changes.length > 0 ? changes : null;
+}
+
+/**
+ * Re-makes the plan of a promotion still waiting for approval after a re-sync changed a
+ * release digest: its images now carry the new digests and the plan hash follows, so every
+ * earlier approval stops counting. Answers the new hash.
+ */
+export async function replanForCurrentDigests(tx: Tx, promotionId: string): Promise<{ planHash: string; changes: DigestChange[] } | null> {
+  const promotion = await loadPromotion(tx, promotionId);
+  if (!promotion) return null;
+  const changes = digestChanges(promotion);
+  if (!changes) return null;
+  const to = new Map(changes.map((c) => [c.component, c.to]));
+  for (const image of promotion.images) {
+    const digest = to.get(image.component);
+    if (digest) await tx.promotionImage.update({ where: { id: image.id }, data: { digest } });
+  }
+  const images = promotion.images.map((i) => ({ component: i.component, digest: to.get(i.component) ?? i.digest }));
+  const hash = planHash({ images, targetRegistryId: promotion.targetRegistryId, mapping: promotion.repositoryMapping });
+  await tx.promotion.update({ where: { id: promotionId }, data: { planHash: hash } });
+  return { planHash: hash, changes };
+}
+
+function short(digest: string): string {
+  return digest.replace(/^sha256:/, "").slice(0, 12);
+}

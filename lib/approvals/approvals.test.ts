@@ -1,0 +1,150 @@
+import crypto from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as approveRoute } from "@/app/api/v1/promotions/[id]/approve/route";
+import { runChange, type Caller } from "@/lib/actions/run-change";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import type { Role } from "@/lib/auth/roles";
+import { db } from "@/lib/db/prisma";
+import { createPromotion } from "@/lib/promotions/create-promotion";
+import { client, connectRegistry, createRelease, waitForPromotion } from "@/lib/promotions/promotion-test-kit";
+import { promoteImage } from "@/lib/queue/jobs/promote-image";
+import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures/oci-image";
+import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
+import { setupTestDatabase } from "@/test/support/database";
+import { runWorker, type RunningWorker } from "@/worker/run-worker";
+import { approvePromotion, overrideApproval, rejectPromotion } from "./decide-approval";
+import { expireApprovalRequests } from "./expire-approval-requests";
+import { countApprovalsAwaiting, listApprovalRequests } from "./list-approval-requests";
+
+process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
+process.env.GANTRY_ALLOW_LOOPBACK_REGISTRIES = "1";
+const database = setupTestDatabase();
+
+let source: RunningRegistry;
+let target: RunningRegistry;
+let worker: RunningWorker;
+let sourceId: string;
+let targetId: string;
+let releaseId: string;
+const built: Record<string, BuiltImage> = {};
+const people: Record<string, Caller & { userId: string }> = {};
+
+async function person(name: string, role: Role): Promise<Caller & { userId: string }> {
+  const email = `${name}@example.com`;
+  const user = await db().user.create({ data: { email, role, name } });
+  return (people[name] = { userId: user.id, email, role });
+}
+
+async function requestPromotion(prefix: string): Promise<string> {
+  const result = await runChange(createPromotion, people.requester!, { releaseId, targetRegistryId: targetId, repositoryPrefix: prefix }, client);
+  if (!result.ok) throw new Error(result.error);
+  expect(result.data.status).toBe("awaiting_approval");
+  return result.data.id;
+}
+
+const decide = (definition: typeof approvePromotion, who: Caller, promotionId: string, comment = "") => runChange(definition, who, { promotionId, comment }, client);
+
+beforeAll(async () => {
+  [source, target] = await Promise.all([startRegistry(), startRegistry()]);
+  built.api = await seedImage(source, "vendor/api", "1.0", { layers: [{ size: 256 * 1024, seed: "approve-api" }] });
+  built.web = await seedImage(source, "vendor/web", "1.0", { layers: [{ size: 256 * 1024, seed: "approve-web" }] });
+  sourceId = await connectRegistry("vendor", source.host);
+  targetId = await connectRegistry("private", target.host);
+  await db().registry.update({ where: { id: targetId }, data: { approvalsRequired: 2 } });
+  releaseId = await createRelease(sourceId, "1.0", [
+    { repository: "vendor/api", built: built.api },
+    { repository: "vendor/web", built: built.web },
+  ]);
+  await person("requester", "operator");
+  await person("alice", "approver");
+  await person("bob", "approver");
+  await person("root", "admin");
+  await person("olga", "operator");
+  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage] });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await Promise.all([source?.stop(), target?.stop()]);
+});
+
+describe("approvals", () => {
+  it("waits for two approvers; the requester and operators are refused by the server; then it runs", async () => {
+    const id = await requestPromotion("two/");
+    expect(await countApprovalsAwaiting({ id: people.alice!.userId, role: "approver" })).toBe(1);
+    expect(await countApprovalsAwaiting({ id: people.requester!.userId, role: "operator" })).toBe(0);
+
+    // The requester cannot approve their own request, even with an approver's role at the API.
+    const requesterAsApprover = { ...people.requester!, role: "approver" as const };
+    expect(await decide(approvePromotion, requesterAsApprover, id)).toMatchObject({ ok: false, status: 403, error: expect.stringContaining("you requested this promotion") });
+    expect(await decide(approvePromotion, people.olga!, id)).toMatchObject({ ok: false, status: 403 });
+
+    const first = await decide(approvePromotion, people.alice!, id, "looks right");
+    expect(first).toMatchObject({ ok: true, data: { status: "awaiting_approval", approvals: [{ email: "alice@example.com", comment: "looks right" }], satisfied: false } });
+    expect((await db().promotion.findUniqueOrThrow({ where: { id } })).status).toBe("awaiting_approval");
+    expect(await db().promotionImage.count({ where: { promotionId: id, status: { not: "pending" } } })).toBe(0);
+
+    // The second approver decides through the API with a token of their own.
+    const created = await runChange(createApiToken, people.root!, { userId: people.bob!.userId, name: "bob-ci", role: "approver" }, client);
+    if (!created.ok) throw new Error(created.error);
+    const token = created.data;
+    const response = await approveRoute(new Request(`http://gantry.test/api/v1/promotions/${id}/approve`, { method: "POST", headers: { authorization: `Bearer ${token.token}` }, body: JSON.stringify({ comment: "ok" }) }), { params: Promise.resolve({ id }) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "queued", satisfied: true });
+
+    const done = await waitForPromotion(id);
+    expect(done.status).toBe("succeeded");
+    expect(await skopeoInspectDigest(`${target.host}/two/api:1.0`)).toBe(built.api!.manifestDigest);
+    const actions = (await db().auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["promotion.created", "approval.approved", "promotion.approved"]));
+    expect(actions.filter((a) => a === "approval.approved")).toHaveLength(2);
+  });
+
+  it("voids earlier approvals when a re-sync changes a digest, and says why", async () => {
+    const id = await requestPromotion("void/");
+    expect(await decide(approvePromotion, people.alice!, id)).toMatchObject({ ok: true, data: { approvals: [{ email: "alice@example.com" }] } });
+
+    // The vendor re-pushed 1.0 of vendor/web: the sync stores the new digest.
+    const repushed = await seedImage(source, "vendor/web", "1.0", { layers: [{ size: 256 * 1024, seed: "approve-web-repushed" }] });
+    await db().releaseImage.updateMany({ where: { releaseId, repository: "vendor/web" }, data: { digest: repushed.manifestDigest } });
+
+    const [request] = (await listApprovalRequests({ id: people.bob!.userId, role: "approver" })).filter((r) => r.state.promotionId === id);
+    expect(request!.state.approvals).toEqual([]);
+    expect(request!.state.void).toMatchObject([{ email: "alice@example.com", reason: expect.stringContaining("vendor/web") }]);
+    expect(request!.state.planChanged).toEqual([{ component: "vendor/web", from: built.web!.manifestDigest, to: repushed.manifestDigest }]);
+
+    // Bob's approval is of the new plan; Alice's old one still does not count.
+    const afterBob = await decide(approvePromotion, people.bob!, id);
+    expect(afterBob).toMatchObject({ ok: true, data: { status: "awaiting_approval", satisfied: false, approvals: [{ email: "bob@example.com" }], void: [{ email: "alice@example.com" }] } });
+    expect((await db().promotionImage.findFirstOrThrow({ where: { promotionId: id, component: "vendor/web" } })).digest).toBe(repushed.manifestDigest);
+    expect(await db().auditEvent.count({ where: { targetId: id, action: "promotion.plan_changed" } })).toBe(1);
+
+    const afterAlice = await decide(approvePromotion, people.alice!, id);
+    expect(afterAlice).toMatchObject({ ok: true, data: { status: "queued" } });
+    const done = await waitForPromotion(id);
+    expect(done.status).toBe("succeeded");
+    expect(await skopeoInspectDigest(`${target.host}/void/web:1.0`)).toBe(repushed.manifestDigest);
+  });
+
+  it("a rejection ends the request; an admin override needs a written reason and is audited", async () => {
+    const rejected = await requestPromotion("rejected/");
+    expect(await decide(rejectPromotion, people.alice!, rejected, "wrong target")).toMatchObject({ ok: true, data: { status: "rejected" } });
+    expect(await decide(approvePromotion, people.bob!, rejected)).toMatchObject({ ok: false, status: 409, error: expect.stringContaining("rejected") });
+
+    const overridden = await requestPromotion("override/");
+    expect(await runChange(overrideApproval, people.root!, { promotionId: overridden, reason: "urgent" }, client)).toMatchObject({ ok: false, status: 400, fieldErrors: { reason: expect.stringContaining("at least 10 characters") } });
+    expect(await runChange(overrideApproval, people.alice!, { promotionId: overridden, reason: "an approver is not an admin" }, client)).toMatchObject({ ok: false, status: 403 });
+    expect(await runChange(overrideApproval, people.root!, { promotionId: overridden, reason: "security fix must ship tonight" }, client)).toMatchObject({ ok: true, data: { status: "queued" } });
+    expect(await db().auditEvent.findFirst({ where: { targetId: overridden, action: "approval.override" } })).toMatchObject({ actorLabel: "root@example.com", detail: { comment: "security fix must ship tonight" } });
+    expect((await waitForPromotion(overridden)).status).toBe("succeeded");
+  });
+
+  it("requests nobody decides expire and end rejected", async () => {
+    const id = await requestPromotion("expired/");
+    await db().promotion.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await decide(approvePromotion, people.alice!, id)).toMatchObject({ ok: false, status: 409, error: expect.stringContaining("expired") });
+    expect(await expireApprovalRequests()).toBe(1);
+    expect((await db().promotion.findUniqueOrThrow({ where: { id } })).status).toBe("rejected");
+    expect(await db().auditEvent.count({ where: { targetId: id, action: "promotion.expired" } })).toBe(1);
+  });
+});

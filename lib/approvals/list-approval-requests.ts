@@ -1,0 +1,56 @@
+import "server-only";
+import { can } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/auth/roles";
+import { db } from "@/lib/db/prisma";
+import { loadApprovalState, type ApprovalState } from "./approval-state";
+
+export interface ApprovalRequest {
+  state: ApprovalState;
+  release: { id: string; tag: string; channelName: string };
+  target: { id: string; name: string; endpoint: string };
+  images: { component: string; target: string; digest: string; size: number }[];
+  createdAt: string;
+  /** This user may decide it now: an approver who did not request it and has not approved the current plan. */
+  awaitsYou: boolean;
+}
+
+/** Promotions waiting for approval, oldest first (the next to expire on top). */
+export async function listApprovalRequests(viewer: { id: string; role: Role }): Promise<ApprovalRequest[]> {
+  const promotions = await db().promotion.findMany({
+    where: { status: "awaiting_approval" },
+    orderBy: { createdAt: "asc" },
+    take: 200,
+    select: {
+      id: true,
+      createdAt: true,
+      release: { select: { id: true, tag: true, channel: { select: { name: true } } } },
+      targetRegistry: { select: { id: true, name: true, endpoint: true } },
+      images: { select: { component: true, targetRef: true, digest: true, bytesTotal: true }, orderBy: { component: "asc" } },
+    },
+  });
+  const requests: ApprovalRequest[] = [];
+  for (const promotion of promotions) {
+    const state = await loadApprovalState(db(), promotion.id);
+    if (!state || state.expired) continue;
+    requests.push({
+      state,
+      release: { id: promotion.release.id, tag: promotion.release.tag, channelName: promotion.release.channel.name },
+      target: promotion.targetRegistry,
+      images: promotion.images.map((i) => ({ component: i.component, target: i.targetRef, digest: i.digest, size: Number(i.bytesTotal) })),
+      createdAt: promotion.createdAt.toISOString(),
+      awaitsYou: awaits(state, viewer),
+    });
+  }
+  return requests;
+}
+
+/** How many requests this user could decide now: the count beside Approvals in the navigation. */
+export async function countApprovalsAwaiting(viewer: { id: string; role: Role }): Promise<number> {
+  if (!can(viewer.role, "approvals.decide")) return 0;
+  const requests = await listApprovalRequests(viewer);
+  return requests.filter((r) => r.awaitsYou).length;
+}
+
+function awaits(state: ApprovalState, viewer: { id: string; role: Role }): boolean {
+  return can(viewer.role, "approvals.decide") && state.requestedById !== viewer.id && !state.approvals.some((a) => a.userId === viewer.id);
+}
