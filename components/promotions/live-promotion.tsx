@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { Bytes } from "@/components/ui/bytes";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -15,7 +16,7 @@ import { ThroughputChart } from "./throughput-chart";
 import { useLivePromotion, type LiveTransport } from "./use-live-promotion";
 
 /** The promotion page's live body: everything below follows the worker without a reload. */
-export function LivePromotion({ initial, canControl }: { initial: PromotionView; canControl: boolean }) {
+export function LivePromotion({ initial, canControl, approval }: { initial: PromotionView; canControl: boolean; /** The approval panel, for promotions under a policy. */ approval?: ReactNode }) {
   const { view, updatedAt, samples, transport, gone } = useLivePromotion(initial);
 
   return (
@@ -45,6 +46,7 @@ export function LivePromotion({ initial, canControl }: { initial: PromotionView;
           Waiting for approval before any image moves. <Link href="/approvals" className="text-accent hover:underline">Approvals</Link>
         </p>
       ) : null}
+      {approval ? <div className="mb-6">{approval}</div> : null}
       <div className="space-y-6">
         <Card>
           <CardHeader title="Progress" actions={<TransportNote transport={transport} />} />
