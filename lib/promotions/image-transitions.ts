@@ -21,25 +21,40 @@ export interface ClaimedImage {
   attempts: number;
 }
 
-/** Takes a pending image for this worker; null when it is not pending (or its promotion is not running): the job was only a wake-up. */
-export async function claimImage(imageId: string, workerId: string): Promise<ClaimedImage | null> {
+/**
+ * Takes a pending image for this worker, and with it up to `limit - 1` more pending images
+ * of the same promotion (their own jobs then find them taken and exit): copied in one call,
+ * images that share blobs move them once and mount them, as `gantry copy` does. Empty when
+ * the image is not pending or its promotion is not running: the job was only a wake-up.
+ */
+export async function claimImages(imageId: string, workerId: string, limit: number): Promise<ClaimedImage[]> {
   const found = await db().promotionImage.findUnique({ where: { id: imageId }, select: { promotionId: true } });
-  if (!found) return null;
+  if (!found) return [];
   return db().$transaction(async (tx) => {
     const status = await lockPromotion(tx, found.promotionId);
-    if (status !== "queued" && status !== "running") return null;
+    if (status !== "queued" && status !== "running") return [];
+    const own = await tx.promotionImage.findUnique({ where: { id: imageId }, select: { status: true } });
+    if (own?.status !== "pending") return [];
+    const siblings = await tx.promotionImage.findMany({
+      where: { promotionId: found.promotionId, status: "pending", id: { not: imageId } },
+      select: { id: true },
+      orderBy: { component: "asc" },
+      take: Math.max(0, limit - 1),
+    });
+    const ids = [imageId, ...siblings.map((s) => s.id)];
     const now = new Date();
-    const { count } = await tx.promotionImage.updateMany({
-      where: { id: imageId, status: "pending" },
+    await tx.promotionImage.updateMany({
+      where: { id: { in: ids }, status: "pending" },
       data: { status: "pushing", workerId, heartbeatAt: now, attempts: { increment: 1 }, failureKind: null, failureMessage: null, finishedAt: null },
     });
-    if (count === 0) return null;
-    await tx.promotionImage.updateMany({ where: { id: imageId, startedAt: null }, data: { startedAt: now } });
+    await tx.promotionImage.updateMany({ where: { id: { in: ids }, startedAt: null }, data: { startedAt: now } });
     await aggregatePromotion(tx, found.promotionId);
-    return tx.promotionImage.findUniqueOrThrow({
-      where: { id: imageId },
+    const claimed = await tx.promotionImage.findMany({
+      where: { id: { in: ids }, status: "pushing", workerId },
       select: { id: true, promotionId: true, component: true, sourceRef: true, targetRef: true, digest: true, attempts: true },
+      orderBy: { component: "asc" },
     });
+    return claimed;
   });
 }
 

@@ -2,7 +2,8 @@
  * Worker tunables for promotions, from the environment (README's configuration table).
  * GANTRY_PROMOTION_STALL_SECONDS: a pushing image whose worker has not reported for this
  * long is put back to pending (default 30). GANTRY_PROMOTION_MAX_ATTEMPTS: after this many
- * claims a stalled image fails instead (default 5).
+ * claims a stalled image fails instead (default 5). GANTRY_PROMOTION_JOBS_PER_WORKER and
+ * GANTRY_PROMOTION_IMAGES_PER_JOB: see below.
  */
 export function promotionSettings(env: Record<string, string | undefined> = process.env) {
   const stallSeconds = positive(env.GANTRY_PROMOTION_STALL_SECONDS, 30);
@@ -15,8 +16,10 @@ export function promotionSettings(env: Record<string, string | undefined> = proc
     watchMs: 400,
     /** Progress writes per image: at most four a second. */
     progressIntervalMs: 250,
-    /** Images one worker copies at once. */
-    imagesPerWorker: positive(env.GANTRY_PROMOTION_IMAGES_PER_WORKER, 3),
+    /** promote-image jobs one worker runs at once (each may carry several images of its promotion). */
+    jobsPerWorker: positive(env.GANTRY_PROMOTION_JOBS_PER_WORKER, 2),
+    /** Images of one promotion a job copies together in one call (lib/oci copies up to 8 at once). */
+    imagesPerJob: positive(env.GANTRY_PROMOTION_IMAGES_PER_JOB, 8),
   };
 }
 

@@ -1,0 +1,170 @@
+// The promotion benchmark's driver (bench/promote.sh bundles and runs it). A throwaway
+// embedded Postgres, the bench/copy release on a local source registry, a real `gantry
+// worker` process, and the promotions API served from its route handlers; then per round a
+// promotion through the API and `bin/gantry copy` of the same images, each into a fresh
+// registry. Prints wall times, the ratio and what moved.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { runChange, type Caller } from "../../lib/actions/run-change";
+import { createApiToken } from "../../lib/auth/api-tokens";
+import { createConnection } from "../../lib/connections/create-connection";
+import { startEmbeddedPostgres } from "../../lib/db/embedded-postgres";
+import { applyMigrations } from "../../lib/db/migrate";
+import { db } from "../../lib/db/prisma";
+import { removeBuiltImages, seedImage, type BuiltImage, type ImageSpec } from "../../test/fixtures/oci-image";
+import { startRegistry } from "../../test/fixtures/registry";
+import { startApiServer } from "./api-server";
+
+const MB = 1_000_000;
+const root = path.resolve(process.argv[2] ?? ".");
+const rounds = Number(process.env.ROUNDS ?? 1);
+// The release of bench/copy/run-bench.ts: three images sharing a 30 MB base layer.
+const base = { size: 30 * MB, seed: "bench-release-base" };
+const RELEASE: { name: string; spec: ImageSpec }[] = [
+  { name: "api", spec: { layers: [base, { size: 400 * MB, seed: "api-1" }, { size: 270 * MB, seed: "api-2" }] } },
+  { name: "engine", spec: { layers: [base, { size: 250 * MB, seed: "engine-1" }] } },
+  { name: "proxy", spec: { layers: [base, { size: 60 * MB, seed: "proxy-1" }, { size: 30 * MB, seed: "proxy-2" }] } },
+];
+const caller: Caller = { userId: null, email: "bench", role: "admin" };
+const client = { ip: null, userAgent: "bench" };
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gantry-promote-bench-"));
+fs.chmodSync(dataDir, 0o755);
+const cleanups: (() => Promise<unknown>)[] = [];
+try {
+  const pg = await startEmbeddedPostgres({ dataDir });
+  cleanups.push(() => pg.stop());
+  await applyMigrations({ databaseUrl: pg.url, root });
+  Object.assign(process.env, { DATABASE_URL: pg.url, GANTRY_SECRET_KEY: crypto.randomBytes(32).toString("base64"), GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1" });
+
+  const source = await startRegistry();
+  cleanups.push(() => source.stop());
+  process.stdout.write("seeding the synthetic release…\n");
+  const built: BuiltImage[] = [];
+  for (const { name, spec } of RELEASE) built.push(await seedImage(source, `vendor/${name}`, "1.0", spec));
+  const total = built.reduce((sum, b) => sum + b.size, 0);
+  process.stdout.write(`release: ${RELEASE.map((r, i) => `${r.name} ${(built[i]!.size / MB).toFixed(0)} MB`).join(", ")}; ${(total / MB).toFixed(0)} MB in all\n`);
+
+  const sourceId = await connect("vendor", source.host);
+  const channel = await db().releaseChannel.create({ data: { name: "bench", sourceRegistryId: sourceId, components: RELEASE.map((r) => `vendor/${r.name}`), tagPattern: ".*", ordering: "semver" } });
+  const release = await db().release.create({
+    data: {
+      channelId: channel.id,
+      tag: "1.0",
+      sortKey: "1.0",
+      latest: true,
+      images: { create: RELEASE.map((r, i) => ({ repository: `vendor/${r.name}`, digest: built[i]!.manifestDigest, mediaType: built[i]!.mediaType, platforms: ["linux/amd64"], size: BigInt(built[i]!.size) })) },
+    },
+  });
+  const user = await db().user.create({ data: { email: "bench@example.com", role: "operator" } });
+  const token = await runChange(createApiToken, caller, { userId: user.id, name: "bench" }, client);
+  if (!token.ok) throw new Error(token.error);
+
+  const api = await startApiServer();
+  cleanups.push(() => api.stop());
+  const worker = await startWorker();
+  cleanups.push(() => stopChild(worker));
+
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? (["copy", "promote"] as const) : (["promote", "copy"] as const);
+    const seconds: Record<string, number> = {};
+    let moved = "";
+    for (const what of order) {
+      const target = await startRegistry();
+      try {
+        await settleDisk();
+        if (what === "copy") {
+          seconds.copy = await timed(() => run(process.execPath, [path.join(root, "bin", "gantry"), "copy", "--insecure", ...RELEASE.map((r) => `${source.host}/vendor/${r.name}:1.0`), `${target.host}/team/`]));
+        } else {
+          const targetId = await connect(`target-${round}`, target.host);
+          let id = "";
+          seconds.promote = await timed(async () => {
+            id = await promoteThroughApi(api.url, token.data.token, { releaseId: release.id, targetRegistryId: targetId, repositoryPrefix: "team/" });
+          });
+          moved = await whatMoved(id);
+        }
+      } finally {
+        await target.stop();
+      }
+    }
+    const ratio = seconds.promote! / seconds.copy!;
+    process.stdout.write(
+      `round ${round} (${order.join(" then ")}): bin/gantry copy ${seconds.copy!.toFixed(2)} s | promotion via API + 1 worker ${seconds.promote!.toFixed(2)} s | ratio ${ratio.toFixed(2)}× (target ≤ 1.1×: ${ratio <= 1.1 ? "yes" : "NO"})\n  ${moved}\n`,
+    );
+  }
+} finally {
+  for (const step of cleanups.reverse()) await step().catch((error) => process.stderr.write(`cleanup: ${String(error)}\n`));
+  await db().$disconnect().catch(() => undefined);
+  await removeBuiltImages();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function connect(name: string, host: string): Promise<string> {
+  const created = await runChange(createConnection, caller, { name, provider: "generic", endpoint: host, insecure: true, auth: { kind: "anonymous" } }, client);
+  if (!created.ok) throw new Error(created.error);
+  return created.data.id;
+}
+
+/** POST the promotion, then poll GET until it settles; throws unless it succeeded. */
+async function promoteThroughApi(url: string, token: string, body: unknown): Promise<string> {
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const created = await fetch(`${url}/api/v1/promotions`, { method: "POST", headers, body: JSON.stringify(body) });
+  if (created.status !== 201) throw new Error(`POST /api/v1/promotions answered ${created.status}: ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  for (;;) {
+    const view = (await (await fetch(`${url}/api/v1/promotions/${id}`, { headers })).json()) as { status: string; images: { status: string; failure: unknown }[] };
+    if (view.status === "succeeded") return id;
+    if (view.status === "failed" || view.status === "stopped") throw new Error(`promotion ${view.status}: ${JSON.stringify(view.images)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function whatMoved(promotionId: string): Promise<string> {
+  const promotion = await db().promotion.findUniqueOrThrow({ where: { id: promotionId }, select: { plan: true } });
+  const events = await db().auditEvent.findMany({ where: { targetId: promotionId, action: "promotion.image_pushed" }, select: { detail: true } });
+  const transferred = events.reduce((sum, e) => sum + Number((e.detail as { bytesTransferred?: number }).bytesTransferred ?? 0), 0);
+  const planned = (promotion.plan as { bytesToMove: number }).bytesToMove;
+  return `promotion moved ${(transferred / MB).toFixed(0)} MB; the plan (one call, shared base moved once) says ${(planned / MB).toFixed(0)} MB`;
+}
+
+/** `bin/gantry worker` against the bench database; resolves once it takes jobs. */
+async function startWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "worker"], { env: { ...process.env, GANTRY_LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "pipe"] });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/worker \S+ started/.test(output)) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`gantry worker exited (${code}): ${output}`)));
+  });
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { maxBuffer: 64 * MB }, (error, stdout, stderr) => (error ? reject(new Error(`${command} ${args.join(" ")} failed: ${stderr || stdout}`)) : resolve()));
+  });
+}
+
+/** Earlier runs' writes must not be flushed on the next run's time. */
+function settleDisk(): Promise<unknown> {
+  return new Promise((resolve) => execFile("sync", resolve));
+}
