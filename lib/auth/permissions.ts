@@ -26,6 +26,7 @@ export const permissions = {
   "audit.read": "viewer",
   "audit.verify": "admin",
   "settings.write": "admin",
+  "webhooks.read": "admin",
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissions;
