@@ -12,6 +12,7 @@ import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { setupTestDatabase } from "@/test/support/database";
 import { runWorker, type RunningWorker } from "@/worker/run-worker";
+import { setRegistryApprovalPolicy } from "./approval-policy";
 import { approvePromotion, overrideApproval, rejectPromotion } from "./decide-approval";
 import { expireApprovalRequests } from "./expire-approval-requests";
 import { countApprovalsAwaiting, listApprovalRequests } from "./list-approval-requests";
@@ -146,5 +147,13 @@ describe("approvals", () => {
     expect(await expireApprovalRequests()).toBe(1);
     expect((await db().promotion.findUniqueOrThrow({ where: { id } })).status).toBe("rejected");
     expect(await db().auditEvent.count({ where: { targetId: id, action: "promotion.expired" } })).toBe(1);
+  });
+
+  it("the policy is set by admins only, validated, and audited", async () => {
+    expect(await runChange(setRegistryApprovalPolicy, people.alice!, { registryId: targetId, approvalsRequired: 0 }, client)).toMatchObject({ ok: false, status: 403 });
+    expect(await runChange(setRegistryApprovalPolicy, people.root!, { registryId: targetId, approvalsRequired: 1.5 }, client)).toMatchObject({ ok: false, status: 400, fieldErrors: { approvalsRequired: expect.stringContaining("whole number") } });
+    expect(await runChange(setRegistryApprovalPolicy, people.root!, { registryId: targetId, approvalsRequired: 1 }, client)).toMatchObject({ ok: true });
+    expect(await db().auditEvent.findFirst({ where: { targetId, action: "registry.approval_policy" } })).toMatchObject({ detail: { before: { approvalsRequired: 2 }, after: { approvalsRequired: 1 } } });
+    expect(await runChange(setRegistryApprovalPolicy, people.root!, { registryId: targetId, approvalsRequired: 2 }, client)).toMatchObject({ ok: true });
   });
 });

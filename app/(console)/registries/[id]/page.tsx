@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { ApprovalPolicyForm } from "@/components/approvals/approval-policy-form";
 import { AuditHistory } from "@/components/audit/audit-history";
 import { buttonStyles } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -9,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
+import { db } from "@/lib/db/prisma";
 import { providerInfo } from "@/lib/registries/providers";
 import { ConnectionDetails } from "./connection-details";
 import { CreateRepositoryForm } from "./create-repository-form";
@@ -25,6 +27,7 @@ export default async function RegistryPage({ params }: { params: Promise<{ id: s
   if (!connection) notFound();
   const canWrite = can(user.role, "registries.write");
   const info = providerInfo(connection.provider);
+  const policy = await db().registry.findUnique({ where: { id: connection.id }, select: { approvalsRequired: true } });
 
   return (
     <>
@@ -58,6 +61,18 @@ export default async function RegistryPage({ params }: { params: Promise<{ id: s
                 hint={connection.provider === "artifact_registry" ? "Artifact Registry makes each image path on first push; this makes sure the Docker repository exists." : "Created with this connection's tag and scan settings."}
               />
             ) : null}
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Approval policy" description="Promotions into this registry wait for this many approvers before any image moves." />
+          <CardBody>
+            {canWrite ? (
+              <ApprovalPolicyForm registryId={connection.id} approvalsRequired={policy?.approvalsRequired ?? 0} />
+            ) : (
+              <p className="text-sm text-fg" data-testid="approval-policy">
+                {policy?.approvalsRequired ? `${policy.approvalsRequired} approval(s) required` : "No approval required"}
+              </p>
+            )}
           </CardBody>
         </Card>
         <AuditHistory targetType="registry" targetId={connection.id} />
