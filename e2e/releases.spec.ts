@@ -69,6 +69,7 @@ test("an operator creates a channel from the template, syncs it, and sees the la
 
   const latest = card.getByTestId("latest-release");
   await expect(latest.getByRole("heading", { name: "release-250301" })).toBeVisible({ timeout: 30_000 });
+  await expect(card.getByTestId("sync-outcome")).toHaveText("Found 2 new: release-250301, release-250101. release-250401 is not in vendor/web yet.");
   await expect(latest.getByText("Latest", { exact: true })).toBeVisible();
   await expect(card.getByTestId("sync-status")).toHaveAttribute("data-state", "idle");
   for (const repository of components) {
@@ -86,6 +87,7 @@ test("an operator creates a channel from the template, syncs it, and sees the la
   await seedImage(vendor, "vendor/web", "release-250401", { layers: [{ size: 4096, seed: "vendor/web:release-250401" }] });
   await card.getByRole("button", { name: "Sync vendor-product now" }).click();
   await expect(latest.getByRole("heading", { name: "release-250401" })).toBeVisible({ timeout: 30_000 });
+  await expect(card.getByTestId("sync-outcome")).toHaveText("Found 1 new: release-250401.");
   await expect(card.getByTestId("release-release-250301")).toBeVisible();
 });
 

@@ -105,9 +105,10 @@ export async function discoverReleases(options: {
     });
     const matching = [...new Set(tagLists.flatMap((tags) => [...tags]))];
     const presentTags = matching.filter((tag) => tagLists.every((tags) => tags.has(tag)));
-    const incomplete = matching
-      .filter((tag) => !presentTags.includes(tag))
-      .map((tag) => ({ tag, missingIn: channel.components.filter((_, index) => !tagLists[index]!.has(tag)) }));
+    const incomplete = newestFirst(
+      matching.filter((tag) => !presentTags.includes(tag)),
+      channel.ordering,
+    ).map((tag) => ({ tag, missingIn: channel.components.filter((_, index) => !tagLists[index]!.has(tag)) }));
 
     const known = new Map(options.known.map((release) => [release.tag, release]));
     const { candidates, excluded, skipped } = chooseCandidates(channel.ordering, presentTags, known);
@@ -134,6 +135,15 @@ function chooseCandidates(ordering: TagOrdering, presentTags: string[], known: M
   const { ordered, excluded } = orderTags(presentTags, ordering);
   const candidates = ordered.slice(0, MAX_TAGS_RESOLVED_PER_SYNC).map((entry) => entry.tag);
   return { candidates, excluded, skipped: ordered.slice(MAX_TAGS_RESOLVED_PER_SYNC).filter((entry) => !known.has(entry.tag)).length };
+}
+
+/** Tags newest first where the tag alone says so; by name (numbers as numbers) otherwise. */
+function newestFirst(tags: string[], ordering: TagOrdering): string[] {
+  const key = (tag: string) => {
+    const result = ordering === "pushed" ? undefined : sortKey(tag, ordering);
+    return result?.ok ? `1${result.key}` : `0${naturalKey(tag)}`;
+  };
+  return tags.map((tag) => ({ tag, key: key(tag) })).sort((a, b) => compareKeys(b.key, a.key)).map((entry) => entry.tag);
 }
 
 async function resolveRelease(args: {

@@ -9,8 +9,8 @@ export const tagOrderings = ["semver", "date", "pushed"] as const;
 export type TagOrdering = (typeof tagOrderings)[number];
 
 export const orderingLabels: Record<TagOrdering, string> = {
-  semver: "Semantic version (1.10.0 > 1.9.2, 2.0.0-rc.1 < 2.0.0)",
-  date: "Date stamp in the tag (release-250301, 20250301, 2025-03-01)",
+  semver: "Semantic version (1.10.0 > 1.9.2)",
+  date: "Date stamp in the tag (release-250301)",
   pushed: "Push time (the image's build time)",
 };
 
