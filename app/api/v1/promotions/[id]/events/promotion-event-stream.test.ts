@@ -114,6 +114,17 @@ describe("promotionEventStream", () => {
     await expect.poll(listenerConnections, { timeout: 5_000 }).toBe(0);
   });
 
+  it("sends a heartbeat comment while nothing changes", async () => {
+    const promotion = fakePromotion("p5");
+    const abort = new AbortController();
+    const stream = await promotionEventStream({ promotionId: "p5", signal: abort.signal, listener: progressListener(), read: promotion.read, heartbeatMs: 50 });
+    const reader = stream.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
+    let text = "";
+    while (!text.includes(": heartbeat\n\n")) text += (await reader.read()).value ?? "";
+    expect(text).toMatch(/^retry: 1000\n\n/);
+    abort.abort();
+  });
+
   it("says the promotion is gone and closes when it no longer exists", async () => {
     const promotion = fakePromotion("p4");
     const abort = new AbortController();

@@ -3,7 +3,8 @@ import { log, scrubUrlCredentials } from "@/lib/log";
 import type { PromotionView } from "@/lib/promotions/promotion-view";
 import type { ProgressSubscription } from "./progress-listener";
 
-const heartbeatMs = 15_000;
+/** Comments that keep proxies and load balancers from closing an idle stream. */
+const defaultHeartbeatMs = 15_000;
 /** The browser reconnects this long after the stream ends (e.g. the listener lost its connection). */
 const reconnectMs = 1_000;
 
@@ -13,6 +14,7 @@ interface StreamOptions {
   signal: AbortSignal;
   listener: { subscribe(promotionId: string, subscription: ProgressSubscription): Promise<() => void> };
   read: (promotionId: string) => Promise<PromotionView | null>;
+  heartbeatMs?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ interface StreamOptions {
  * one more read and the browser always ends on the newest state. An unchanged view is not
  * sent twice.
  */
-export async function promotionEventStream({ promotionId, signal, listener, read }: StreamOptions): Promise<ReadableStream<Uint8Array>> {
+export async function promotionEventStream({ promotionId, signal, listener, read, heartbeatMs = defaultHeartbeatMs }: StreamOptions): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
