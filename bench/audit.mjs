@@ -33,6 +33,7 @@ delete env.DATABASE_URL;
 log(`Gantry audit benchmark — ${os.cpus().length} cores, node ${process.version}, ${eventCount.toLocaleString("en")} events`);
 const server = await startGantry();
 const rows = [];
+const slowest = [];
 try {
   const url = await probe.databaseUrl(dataDir);
   const token = gantry(["tokens", "create", "--email", admin.email, "--name", "bench", "--role", "admin"]).trim();
@@ -44,7 +45,8 @@ try {
 
   const filters = probe.benchFilters(requestCount);
   const queryTimes = await probe.timeQueries(url, filters);
-  rows.push(latencyRow("query: listAuditEvents", queryTimes));
+  rows.push(latencyRow("query: listAuditEvents", queryTimes.map((t) => t.ms)));
+  slowest.push(...slowestOf("query", queryTimes.map((t) => t.filter), queryTimes.map((t) => t.ms)));
 
   const apiTimes = await timeHttp(filters, (f) => `/api/v1/audit?${new URLSearchParams({ ...f, limit: "50" })}`, { authorization: `Bearer ${token}` });
   rows.push(latencyRow("HTTP: GET /api/v1/audit", apiTimes));
@@ -52,6 +54,10 @@ try {
   const cookie = await signIn();
   const pageTimes = await timeHttp(filters, (f) => `/audit?${new URLSearchParams(f)}`, { cookie });
   rows.push(latencyRow("HTTP: GET /audit page", pageTimes));
+  // The same console layout around almost nothing: what any page costs here.
+  const baseline = await timeHttp(filters.slice(0, 40), () => "/settings", { cookie });
+  rows.push(latencyRow("HTTP: GET /settings (baseline)", baseline).slice(0, 2).concat("the console layout alone, for comparison"));
+  slowest.push(...slowestOf("page", filters, pageTimes));
 
   const exported = await exportWithRss(token);
   rows.push(["export CSV over HTTP", `${exported.seconds.toFixed(1)} s`, `${exported.rows.toLocaleString("en")} rows, ${(exported.bytes / 1e6).toFixed(0)} MB, ${Math.round(exported.rows / exported.seconds).toLocaleString("en")} rows/s`]);
@@ -72,6 +78,15 @@ try {
 
 log("");
 for (const [name, value, note] of rows) log(`${name.padEnd(34)} ${value.padStart(22)}  ${note}`);
+log("\nslowest requests:");
+for (const s of slowest) log(`  ${s.kind.padEnd(6)} ${s.ms.toFixed(0).padStart(5)} ms  ${JSON.stringify(s.filter)}`);
+
+function slowestOf(kind, filters, times) {
+  return times
+    .map((ms, i) => ({ kind, ms, filter: filters[i] }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 4);
+}
 
 function latencyRow(name, times) {
   const sorted = [...times].sort((a, b) => a - b);
@@ -184,7 +199,7 @@ function readRssMb(pid) {
 }
 
 async function startGantry() {
-  const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start", "--port", String(port), "--no-worker"], {
+  const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start", "--port", String(port)], {
     cwd: root,
     env: { ...env, GANTRY_ADMIN_EMAIL: admin.email, GANTRY_ADMIN_PASSWORD: admin.password },
     stdio: ["ignore", "pipe", "pipe"],

@@ -149,20 +149,20 @@ export function benchFilters(count: number, seed = 7): Array<Record<string, stri
 }
 
 /** Times `listAuditEvents` (what the page and API call) for each filter, in ms. */
-export async function timeQueries(url: string, filters: Array<Record<string, string>>): Promise<number[]> {
+export async function timeQueries(url: string, filters: Array<Record<string, string>>): Promise<Array<{ filter: Record<string, string>; ms: number }>> {
   const client = createClient(url);
   try {
     await listAuditEvents({}, client);
-    const times: number[] = [];
+    const times: Array<{ filter: Record<string, string>; ms: number }> = [];
     for (const [i, filter] of filters.entries()) {
       let started = performance.now();
       const page = await listAuditEvents({ ...filter, limit: 50 }, client);
-      times.push(performance.now() - started);
+      times.push({ filter, ms: performance.now() - started });
       // Every third filter also goes a page deeper, as people do.
       if (i % 3 === 0 && page.nextCursor) {
         started = performance.now();
         await listAuditEvents({ ...filter, limit: 50, cursor: page.nextCursor }, client);
-        times.push(performance.now() - started);
+        times.push({ filter: { ...filter, cursor: "(page 2)" }, ms: performance.now() - started });
       }
     }
     return times;

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { ForbiddenNotice } from "@/components/forbidden-notice";
 import { PageHeader } from "@/components/ui/page-header";
-import { auditArchiveDir } from "@/lib/audit/archive-dir";
 import { getAuditRetentionDays } from "@/lib/audit/audit-retention";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
@@ -22,7 +21,7 @@ export default async function AuditVerifyPage() {
       />
       <div className="space-y-6">
         <VerifyPanel />
-        {can(user.role, "settings.write") ? <RetentionForm days={days} archiveDir={auditArchiveDir()} /> : null}
+        {can(user.role, "settings.write") ? <RetentionForm days={days} /> : null}
       </div>
     </>
   );

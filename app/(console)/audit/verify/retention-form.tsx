@@ -10,7 +10,7 @@ import { Input } from "@/components/ui/input";
 import { saveAuditRetention } from "@/lib/actions/audit";
 
 /** How many days events stay in the database before the daily job archives them. */
-export function RetentionForm({ days, archiveDir }: { days: number | null; archiveDir: string }) {
+export function RetentionForm({ days }: { days: number | null }) {
   const [saved, setSaved] = useState<string | null>(null);
   const { run, pending, error, fieldErrors } = useAction(saveAuditRetention);
 
@@ -25,7 +25,7 @@ export function RetentionForm({ days, archiveDir }: { days: number | null; archi
     <Card>
       <CardHeader
         title="Retention"
-        description={`Once a day, events older than this are written to a gzip JSON Lines file in ${archiveDir} and only then removed; the chain stays verifiable from the last archived event.`}
+        description="Once a day, events older than this are written to a gzip JSON Lines file (in the data folder's audit-archive, or GANTRY_AUDIT_ARCHIVE_DIR) and only then removed; the chain stays verifiable from the last archived event."
       />
       <CardBody>
         <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3" noValidate>
