@@ -67,7 +67,7 @@ describe("sync at scale", () => {
     const secondMs = performance.now() - started;
     expect(second.summary.newReleases).toEqual([]);
     console.info(`sync of ${TAGS + 3} tags: first ${Math.round(firstMs)} ms (resolves ${MAX_TAGS_RESOLVED_PER_SYNC}), again ${Math.round(secondMs)} ms (HEADs only)`);
-    expect(firstMs).toBeLessThan(15_000);
+    expect(firstMs).toBeLessThan(30_000); // ~1 s alone; generous for a loaded CI machine
   });
 
   it("orders by push time (the config's created) when asked", async () => {
