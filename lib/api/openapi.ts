@@ -94,7 +94,7 @@ export const apiOperations: ApiOperation[] = [
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of apiOperations) {
-    const parameters = [...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
+    const parameters: Parameter[] = [...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name: name!, in: "path", required: true, schema: { type: "string" } }));
     if (operation.query) parameters.push(...queryParameters(operation.query));
     const status = String(operation.status ?? 200);
     (paths[`/api/v1${operation.path}`] ??= {})[operation.method.toLowerCase()] = {
@@ -137,9 +137,16 @@ function jsonSchema(schema: z.ZodType): unknown {
   return rest;
 }
 
-function queryParameters(schema: z.ZodType): { name: string; in: string; required: boolean; schema: unknown }[] {
+interface Parameter {
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  schema: unknown;
+}
+
+function queryParameters(schema: z.ZodType): Parameter[] {
   const object = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(object.properties ?? {}).map(([name, property]) => ({ name, in: "query", required: object.required?.includes(name) ?? false, schema: property }));
+  return Object.entries(object.properties ?? {}).map(([name, property]) => ({ name, in: "query" as const, required: object.required?.includes(name) ?? false, schema: property }));
 }
 
 /** A body schema without the keys the route takes from the path. */
