@@ -9,7 +9,7 @@ import { sql } from "./support/secret-scan";
 // approval already given, and the page says why; two approvers approve and it runs; tampering
 // with an audit row as the database owner is found by `gantry audit verify`.
 test.use({ gantryEnv: { GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1" } });
-test.describe.configure({ mode: "serial" });
+test.describe.configure({ mode: "serial", timeout: 180_000 });
 
 const components = ["vendor/api", "vendor/web"] as const;
 let vendor: RunningRegistry;
