@@ -1,0 +1,18 @@
+import { UserError } from "@/lib/actions/errors";
+import { describeIssues } from "@/lib/actions/run-change";
+import { apiRead } from "@/lib/api/api-route";
+import { listWebhookDeliveriesSchema } from "@/lib/webhooks/webhook-schemas";
+import { listWebhookDeliveries } from "@/lib/webhooks/webhook-view";
+
+/** `?limit=50` (1–200): the newest deliveries, each with every attempt. */
+export const GET = apiRead({
+  permission: "webhooks.read",
+  read: async ({ request, params }) => {
+    const parsed = listWebhookDeliveriesSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    if (!parsed.success) {
+      const [field, message] = Object.entries(describeIssues(parsed.error).fieldErrors)[0]!;
+      throw new UserError(`${field}: ${message}`, field);
+    }
+    return { deliveries: await listWebhookDeliveries(String(params.id), parsed.data) };
+  },
+});

@@ -1,0 +1,65 @@
+import "server-only";
+import PgBoss from "pg-boss";
+import { z } from "zod";
+import { db, type Tx } from "@/lib/db/prisma";
+import { log } from "@/lib/log";
+import { bossSchema } from "@/lib/queue/boss";
+
+/** The queue of webhook attempts: a wake-up per delivery; the WebhookDelivery row is the truth. */
+export const DELIVER_WEBHOOK_JOB = "deliver-webhook";
+
+export const deliverWebhookPayloadSchema = z.object({ deliveryId: z.string().min(1) });
+
+type Executor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
+
+/** pg-boss used only to build its INSERT; every send names the connection to run it on. */
+let sender: PgBoss | undefined;
+
+/**
+ * Wakes the worker for these deliveries inside the emitting transaction: the jobs exist
+ * only if it commits. A failed enqueue (no queue yet, pg-boss not installed) must not undo
+ * the caller's change, so it runs under a savepoint and is left to the sweep.
+ */
+export async function enqueueDeliveriesInTransaction(tx: Tx, deliveryIds: readonly string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  await tx.$executeRawUnsafe("SAVEPOINT gantry_webhook_enqueue");
+  try {
+    for (const deliveryId of deliveryIds) await send(executorOf(tx), deliveryId);
+    await tx.$executeRawUnsafe("RELEASE SAVEPOINT gantry_webhook_enqueue");
+  } catch (error) {
+    await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT gantry_webhook_enqueue");
+    log.warn({ err: { message: (error as Error).message }, deliveries: deliveryIds.length }, "webhook enqueue failed; the sweep will send them");
+  }
+}
+
+/** Wakes the worker for one delivery now, or after `delaySeconds` (a retry). */
+export async function enqueueDelivery(deliveryId: string, options: { delaySeconds?: number } = {}): Promise<string | null> {
+  return send(executorOf(db()), deliveryId, options.delaySeconds);
+}
+
+/** Pending deliveries whose attempt is due (missed wake-ups, a worker that died mid-attempt). */
+export async function dueDeliveryIds(limit = 500): Promise<string[]> {
+  const rows = await db().webhookDelivery.findMany({
+    where: { status: "pending", nextAttemptAt: { lte: new Date() } },
+    select: { id: true },
+    orderBy: { nextAttemptAt: "asc" },
+    take: limit,
+  });
+  return rows.map((row) => row.id);
+}
+
+function send(executor: Executor, deliveryId: string, delaySeconds?: number): Promise<string | null> {
+  sender ??= new PgBoss({ schema: bossSchema, db: { executeSql: () => Promise.reject(new Error("webhook sender: pass a connection")) } });
+  // The singleton key with the queue's "stately" policy: at most one wake-up waiting per delivery.
+  return sender.send(DELIVER_WEBHOOK_JOB, deliverWebhookPayloadSchema.parse({ deliveryId }), { singletonKey: deliveryId, db: executor, ...(delaySeconds ? { startAfter: delaySeconds } : {}) });
+}
+
+function executorOf(client: Pick<Tx, "$queryRawUnsafe">): Executor {
+  return {
+    async executeSql(text, values = []) {
+      // Payloads go to jsonb parameters as JSON text.
+      const params = values.map((value) => (value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value) ? JSON.stringify(value) : value));
+      return { rows: await client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
+    },
+  };
+}
