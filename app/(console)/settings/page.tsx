@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
 import { SettingsLinkCard } from "./settings-link-card";
+import { WebhookIcon } from "./webhooks/webhook-icon";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -13,12 +14,13 @@ export default async function SettingsPage() {
   const user = await requireUser();
   const canManageUsers = can(user.role, "users.read");
   const canManageTokens = can(user.role, "tokens.read");
+  const canManageWebhooks = can(user.role, "webhooks.read");
 
   return (
     <>
       <PageHeader title="Settings" description="Your account, the people who can use this console and how scripts reach it." />
       <div className="space-y-6">
-        {canManageUsers || canManageTokens ? (
+        {canManageUsers || canManageTokens || canManageWebhooks ? (
           <div className="grid gap-3 sm:grid-cols-2">
             {canManageUsers ? (
               <SettingsLinkCard
@@ -34,6 +36,14 @@ export default async function SettingsPage() {
                 icon={<KeyIcon />}
                 title="API tokens"
                 description="Tokens for CI jobs and scripts that call the Gantry API."
+              />
+            ) : null}
+            {canManageWebhooks ? (
+              <SettingsLinkCard
+                href="/settings/webhooks"
+                icon={<WebhookIcon />}
+                title="Webhooks"
+                description="Signed promotion events for Slack channels and CI pipelines."
               />
             ) : null}
           </div>
