@@ -1,0 +1,24 @@
+// `npm run demo`: bundles scripts/demo/run-demo.ts (it reuses the test fixtures that start
+// real registries) to plain JavaScript, then runs it. Needs docker-registry and skopeo.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import esbuild from "esbuild";
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+for (const tool of ["docker-registry", "skopeo"]) {
+  try {
+    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
+  } catch {
+    console.error(`demo: ${tool} is required (Debian: apt-get install docker-registry skopeo)`);
+    process.exit(2);
+  }
+}
+const outfile = path.join(root, "dist", "demo.mjs");
+await esbuild.build({ entryPoints: [path.join(root, "scripts", "demo", "run-demo.ts")], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+// The service process esbuild keeps would outlive the build for nothing: the demo runs for hours.
+await esbuild.stop();
+await import(pathToFileURL(outfile).href).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
