@@ -118,7 +118,7 @@ async function promoteThroughApi(url: string, token: string, body: unknown): Pro
     const view = (await (await fetch(`${url}/api/v1/promotions/${id}`, { headers })).json()) as { status: string; images: { status: string; failure: unknown }[] };
     if (view.status === "succeeded") return id;
     if (view.status === "failed" || view.status === "stopped") throw new Error(`promotion ${view.status}: ${JSON.stringify(view.images)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

@@ -1,7 +1,6 @@
-import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/prisma";
 import type { CopyProgressEvent } from "@/lib/oci/progress";
-import { notifyPromotionProgress } from "./promotion-progress-channel";
+import { PROMOTION_PROGRESS_CHANNEL } from "./promotion-progress-channel";
 
 interface Layer {
   digest: string;
@@ -71,23 +70,21 @@ export class ImageProgressWriter {
     this.lastWrite = Date.now();
     this.writes += 1;
     const { layers, ...totals } = this.snapshot;
-    const { id, promotionId, workerId } = this.image;
+    const { id, workerId } = this.image;
     try {
-      const still = await db().$transaction(async (tx) => {
-        const { count } = await tx.promotionImage.updateMany({
-          where: { id, status: "pushing", workerId },
-          data: {
-            bytesDone: BigInt(totals.bytesDone),
-            bytesTotal: BigInt(totals.bytesTotal),
-            blobsDone: totals.blobsDone,
-            blobsTotal: totals.blobsTotal,
-            layers: layers as unknown as Prisma.InputJsonArray,
-            heartbeatAt: new Date(),
-          },
-        });
-        if (count > 0) await notifyPromotionProgress(tx, promotionId);
-        return count > 0;
-      });
+      // One statement, one round trip: the write and its notification commit together.
+      // Timestamps are stored as UTC wall-clock time, as Prisma writes them.
+      const rows = await db().$queryRaw<{ notified: string }[]>`
+        WITH updated AS (
+          UPDATE "PromotionImage"
+          SET "bytesDone" = ${BigInt(totals.bytesDone)}, "bytesTotal" = ${BigInt(totals.bytesTotal)},
+              "blobsDone" = ${totals.blobsDone}, "blobsTotal" = ${totals.blobsTotal},
+              "layers" = ${JSON.stringify(layers)}::jsonb, "heartbeatAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
+          WHERE id = ${id} AND status = 'pushing' AND "workerId" = ${workerId}
+          RETURNING "promotionId"
+        )
+        SELECT pg_notify(${PROMOTION_PROGRESS_CHANNEL}, "promotionId")::text AS notified FROM updated`;
+      const still = rows.length > 0;
       if (!still) this.options.onLost();
     } catch {
       // A failed progress write must not fail the copy; the next one carries the same state.

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runChange } from "@/lib/actions/run-change";
 import { promoteImage } from "@/lib/queue/jobs/promote-image";
@@ -10,6 +11,7 @@ import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { setupTestDatabase } from "@/test/support/database";
 import { runWorker, type RunningWorker } from "@/worker/run-worker";
+import { PROMOTION_PROGRESS_CHANNEL } from "./promotion-progress-channel";
 import { client, connectRegistry, createRelease, operator, promote, waitForPromotion } from "./promotion-test-kit";
 import { resumePromotion } from "./resume-promotion";
 import { stopPromotion } from "./stop-promotion";
@@ -45,11 +47,23 @@ describe("stop and resume", () => {
     const sourceId = await connectRegistry("slow-vendor", slowSource.host);
     const targetId = await connectRegistry("target", target.host);
     const releaseId = await createRelease(sourceId, "2.0", [{ repository: "vendor/big", built }]);
+    const listener = new pg.Client({ connectionString: database.url() });
+    await listener.connect();
+    const heard: { payload: string; at: number }[] = [];
+    listener.on("notification", (n) => heard.push({ payload: n.payload ?? "", at: Date.now() }));
+    await listener.query(`LISTEN ${PROMOTION_PROGRESS_CHANNEL}`);
     const id = await promote({ releaseId, targetRegistryId: targetId });
 
-    const moving = await waitForPromotion(id, (v) => v.images[0]!.status === "pushing" && v.images[0]!.bytesDone > MB, 30_000);
+    const moving = await waitForPromotion(id, (v) => v.images[0]!.status === "pushing" && v.images[0]!.bytesDone > 3 * MB, 30_000);
     expect(moving.status).toBe("running");
     const stoppedAt = Date.now();
+    // Progress is announced as it is written, at most four writes a second for the one image.
+    const progress = heard.filter((h) => h.payload === id);
+    expect(heard.every((h) => h.payload === id)).toBe(true);
+    const span = (progress.at(-1)!.at - progress[0]!.at) / 1000;
+    expect(progress.length).toBeGreaterThan(4);
+    expect(progress.length).toBeLessThanOrEqual(Math.ceil(span * 4) + 4);
+    await listener.end();
     const stopped = await runChange(stopPromotion, operator, { id }, client);
     expect(stopped).toMatchObject({ ok: true, data: { status: "stopped", images: 1 } });
 
@@ -75,6 +89,33 @@ describe("stop and resume", () => {
     const actions = (await database.db().auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((e) => e.action);
     expect(actions).toEqual(["promotion.created", "promotion.stopped", "promotion.resumed", "promotion.image_pushed", "promotion.succeeded"]);
     expect(await runChange(resumePromotion, operator, { id }, client)).toMatchObject({ ok: false, status: 409 });
+  });
+
+  it("hands an image back when its worker shuts down, and the next worker finishes it", async () => {
+    slowSource.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Infinity, action: { kind: "trickle", bytesPerSecond: MB } });
+    const sourceId = await connectRegistry("slow-vendor-2", slowSource.host);
+    const fresh = await startRegistry();
+    const targetId = await connectRegistry("target-2", fresh.host);
+    const releaseId = await createRelease(sourceId, "2.0", [{ repository: "vendor/big", built }]);
+    try {
+      const id = await promote({ releaseId, targetRegistryId: targetId });
+      await waitForPromotion(id, (v) => v.images[0]!.status === "pushing" && v.images[0]!.bytesDone > 0, 30_000);
+      const stopping = Date.now();
+      await worker.stop();
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+      const handedBack = await database.db().promotionImage.findFirstOrThrow({ where: { promotionId: id } });
+      expect(handedBack).toMatchObject({ status: "pending", workerId: null });
+      expect((await database.db().promotion.findUniqueOrThrow({ where: { id } })).status).toBe("running");
+      expect(await database.db().auditEvent.count({ where: { targetId: id, action: "promotion.image_requeued" } })).toBe(1);
+
+      slowSource.clearRules();
+      worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage, recoverStalledImagesJob] });
+      const done = await waitForPromotion(id, (v) => v.status === "succeeded" || v.status === "failed");
+      expect(done.status).toBe("succeeded");
+      expect(done.images[0]).toMatchObject({ status: "pushed", attempts: 2 });
+    } finally {
+      await fresh.stop();
+    }
   });
 });
 
