@@ -31,7 +31,7 @@ export async function runWorker(options: { databaseUrl: string; definitions?: Jo
     if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
     if (job.runOnStart) await boss.send(job.name, {});
     for (let slot = 0; slot < (job.concurrency ?? 1); slot += 1) {
-      await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: 1 }, (batch) => runBatch(job, batch, { id, signal: controller.signal }));
+      await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: job.pollingIntervalSeconds ?? 1 }, (batch) => runBatch(job, batch, { id, signal: controller.signal }));
     }
   }
 

@@ -25,6 +25,8 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   policy?: "standard" | "short" | "singleton" | "stately";
   /** Also send it once whenever a worker starts (recovery after a crash). */
   runOnStart?: boolean;
+  /** How often an idle worker asks for this job (default 1 s; at least 0.5). */
+  pollingIntervalSeconds?: number;
   handler(data: z.output<S>, context: JobContext): Promise<unknown>;
 }
 

@@ -18,6 +18,8 @@ export const promoteImage = defineJob({
   expireInSeconds: 6 * 60 * 60,
   policy: "stately",
   concurrency: promotionSettings().jobsPerWorker,
+  // Someone is watching the console for the copy to begin.
+  pollingIntervalSeconds: 0.5,
   async handler(data, context) {
     return runPromotionImages(data.promotionImageId, { workerId: context.workerId, signal: context.signal });
   },
