@@ -4,6 +4,7 @@ import type { ChangeDefinition } from "@/lib/actions/run-change";
 import { UserError } from "@/lib/actions/errors";
 import type { Tx } from "@/lib/db/prisma";
 import type { SecretBox } from "@/lib/secrets/secret-box";
+import { resealWebhookSecrets } from "@/lib/webhooks/reseal-webhook-secrets";
 import { openRegistrySecret, sealRegistrySecret } from "./registry-secret";
 
 export const rotateSecretsSchema = z.object({}).strict();
@@ -49,6 +50,9 @@ export function rotateSecrets({ from, to }: { from: SecretBox[]; to: SecretBox }
         await reseal(tx, row.id, openRegistrySecret(row.id, sealed, box), to);
         result.resealed += 1;
       }
+      const webhooks = await resealWebhookSecrets(tx, { from, to });
+      result.resealed += webhooks.resealed;
+      result.alreadyUnderNewKey += webhooks.alreadyUnderNewKey;
       await audit({ action: "secrets.rotated", targetType: "secret-key", targetId: to.keyId, detail: { ...result } });
       return result;
     },
