@@ -201,12 +201,14 @@ describe("webhook deliveries", () => {
     expect(await runChange(redeliverWebhook, admin, { id, deliveryId: "missing" }, client)).toMatchObject({ ok: false, status: 404, fieldErrors: { deliveryId: expect.any(String) } });
   });
 
-  it("sends a delivery whose wake-up was lost when the sweep runs", async () => {
+  it("sends a delivery whose wake-up was lost when the sweep runs, and forgets month-old finished ones", async () => {
     const { id } = await addWebhook({ name: "swept", url: receiver.url });
     // Written as an emit would, but without its job: a lost enqueue.
     const row = await database.db().webhookDelivery.create({ data: { webhookId: id, event: "promotion.succeeded", payload: { id: "evt_lost", event: "promotion.succeeded", createdAt: new Date().toISOString(), promotion: null, data: {} } } });
-    expect(await deliverWebhookSweep.handler({}, { jobId: "test", signal: new AbortController().signal, workerId: "test" })).toMatchObject({ due: 1, enqueued: 1 });
+    const old = await database.db().webhookDelivery.create({ data: { webhookId: id, event: "promotion.failed", payload: {}, status: "delivered", createdAt: new Date(Date.now() - 31 * 86_400_000) } });
+    expect(await deliverWebhookSweep.handler({}, { jobId: "test", signal: new AbortController().signal, workerId: "test" })).toMatchObject({ due: 1, enqueued: 1, pruned: 1 });
     await waitForDelivery(id, row.id, (d) => d.status === "delivered");
+    expect(await database.db().webhookDelivery.count({ where: { id: old.id } })).toBe(0);
   });
 
   it("does not follow redirects, and refuses addresses off limits when sending", async () => {

@@ -48,6 +48,12 @@ export async function dueDeliveryIds(limit = 500): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+/** Deletes delivered and failed deliveries older than `days`; pending ones stay whatever their age. */
+export async function pruneFinishedDeliveries(days = 30): Promise<number> {
+  const { count } = await db().webhookDelivery.deleteMany({ where: { status: { in: ["delivered", "failed"] }, createdAt: { lt: new Date(Date.now() - days * 86_400_000) } } });
+  return count;
+}
+
 function send(executor: Executor, deliveryId: string, delaySeconds?: number): Promise<string | null> {
   sender ??= new PgBoss({ schema: bossSchema, db: { executeSql: () => Promise.reject(new Error("webhook sender: pass a connection")) } });
   // The singleton key with the queue's "stately" policy: at most one wake-up waiting per delivery.
