@@ -55,6 +55,9 @@ export async function runChange<S extends z.ZodType, T, P = undefined>(
 
   const parsed = definition.schema.safeParse(rawInput);
   if (!parsed.success) return { ok: false, status: 400, ...describeIssues(parsed.error) };
+  // Postgres text cannot hold NUL: it would fail inside the transaction as a 500.
+  const nul = nulField(parsed.data);
+  if (nul !== undefined) return { ok: false, status: 400, error: `Invalid input — ${nul}: must not contain a NUL character`, fieldErrors: { [nul]: "must not contain a NUL character" } };
 
   const context: RequestContext = {
     actorId: caller.userId,
@@ -91,6 +94,17 @@ export async function runChange<S extends z.ZodType, T, P = undefined>(
 function denied(role: Role, permission: Permission): { error: string; status: number } {
   const error = new PermissionError(`Your role (${role}) cannot do this: it needs ${permissions[permission]} or above.`);
   return { error: error.message, status: error.status };
+}
+
+/** The path of the first string holding a NUL character (U+0000), or undefined. */
+export function nulField(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "input" : undefined;
+  if (typeof value !== "object" || value === null || path.length > 8) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulField(inner, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Zod issues → one message per field, and a summary naming the fields. */
