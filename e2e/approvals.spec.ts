@@ -40,7 +40,8 @@ test("an admin requires two approvals on the target; the requester's promotion w
   const channel = await api<{ id: string }>(request, "POST", "/api/v1/channels", tokens.admin, { name: "vendor-app", sourceRegistryId: ids.vendor, components, tagPattern: "^\\d+\\.\\d+\\.\\d+$", ordering: "semver", syncIntervalMinutes: 0 });
   expect(channel.status, JSON.stringify(channel.json)).toBe(201);
   ids.channel = channel.json.id;
-  expect((await api(request, "POST", `/api/v1/channels/${ids.channel}/sync`, tokens.admin)).status).toBe(200);
+  const synced = await api(request, "POST", `/api/v1/channels/${ids.channel}/sync`, tokens.admin);
+  expect(synced.status, JSON.stringify(synced.json)).toBe(200);
   ids.release = (await api<{ releases: { id: string; latest: boolean }[] }>(request, "GET", `/api/v1/channels/${ids.channel}/releases`, tokens.admin)).json.releases.find((r) => r.latest)!.id;
 
   // The policy, set in the console on the connection's page.
@@ -83,7 +84,8 @@ test("the first approval is voided by a digest change, and the page says why", a
 
   // The vendor re-pushes 1.0.0 of vendor/web; the next sync stores the new digest.
   const repushed = await seedImage(vendor, "vendor/web", "1.0.0", { layers: [{ size: 256 * 1024, seed: "vendor/web-repushed" }] });
-  expect((await api(request, "POST", `/api/v1/channels/${ids.channel}/sync`, tokens.admin)).status).toBe(200);
+  const resynced = await api(request, "POST", `/api/v1/channels/${ids.channel}/sync`, tokens.admin);
+  expect(resynced.status, JSON.stringify(resynced.json)).toBe(200);
   await page.goto(`/promotions/${ids.promotion}`);
   await expect(panel).toContainText("0 of 2 approvals");
   await expect(panel.getByRole("alert")).toContainText("The release changed since this was requested: vendor/web");
