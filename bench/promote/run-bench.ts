@@ -80,11 +80,11 @@ try {
           seconds.copy = await timed(() => run(process.execPath, [path.join(root, "bin", "gantry"), "copy", "--insecure", ...RELEASE.map((r) => `${source.host}/vendor/${r.name}:1.0`), `${target.host}/team/`]));
         } else {
           const targetId = await connect(`target-${round}`, target.host);
-          let id = "";
+          let result = { id: "", postSeconds: 0 };
           seconds.promote = await timed(async () => {
-            id = await promoteThroughApi(api.url, token.data.token, { releaseId: release.id, targetRegistryId: targetId, repositoryPrefix: "team/" });
+            result = await promoteThroughApi(api.url, token.data.token, { releaseId: release.id, targetRegistryId: targetId, repositoryPrefix: "team/" });
           });
-          moved = await whatMoved(id);
+          moved = `POST (plan + create) ${result.postSeconds.toFixed(2)} s; ${await whatMoved(result.id)}`;
         }
       } finally {
         await target.stop();
@@ -109,25 +109,29 @@ async function connect(name: string, host: string): Promise<string> {
 }
 
 /** POST the promotion, then poll GET until it settles; throws unless it succeeded. */
-async function promoteThroughApi(url: string, token: string, body: unknown): Promise<string> {
+async function promoteThroughApi(url: string, token: string, body: unknown): Promise<{ id: string; postSeconds: number }> {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const posted = process.hrtime.bigint();
   const created = await fetch(`${url}/api/v1/promotions`, { method: "POST", headers, body: JSON.stringify(body) });
   if (created.status !== 201) throw new Error(`POST /api/v1/promotions answered ${created.status}: ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
+  const postSeconds = Number(process.hrtime.bigint() - posted) / 1e9;
   for (;;) {
     const view = (await (await fetch(`${url}/api/v1/promotions/${id}`, { headers })).json()) as { status: string; images: { status: string; failure: unknown }[] };
-    if (view.status === "succeeded") return id;
+    if (view.status === "succeeded") return { id, postSeconds };
     if (view.status === "failed" || view.status === "stopped") throw new Error(`promotion ${view.status}: ${JSON.stringify(view.images)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
 async function whatMoved(promotionId: string): Promise<string> {
-  const promotion = await db().promotion.findUniqueOrThrow({ where: { id: promotionId }, select: { plan: true } });
+  const promotion = await db().promotion.findUniqueOrThrow({ where: { id: promotionId }, select: { plan: true, createdAt: true, finishedAt: true, images: { select: { startedAt: true } } } });
+  const started = Math.min(...promotion.images.map((i) => i.startedAt!.getTime()));
+  const phases = `created → a worker took it ${((started - promotion.createdAt.getTime()) / 1000).toFixed(2)} s, → finished ${((promotion.finishedAt!.getTime() - started) / 1000).toFixed(2)} s`;
   const events = await db().auditEvent.findMany({ where: { targetId: promotionId, action: "promotion.image_pushed" }, select: { detail: true } });
   const transferred = events.reduce((sum, e) => sum + Number((e.detail as { bytesTransferred?: number }).bytesTransferred ?? 0), 0);
   const planned = (promotion.plan as { bytesToMove: number }).bytesToMove;
-  return `promotion moved ${(transferred / MB).toFixed(0)} MB; the plan (one call, shared base moved once) says ${(planned / MB).toFixed(0)} MB`;
+  return `promotion moved ${(transferred / MB).toFixed(0)} MB (plan: ${(planned / MB).toFixed(0)} MB); ${phases}`;
 }
 
 /** `bin/gantry worker` against the bench database; resolves once it takes jobs. */
