@@ -19,23 +19,32 @@ export interface AuditRow {
 
 export const auditColumns = Prisma.sql`"id", "at", "actorId", "actorLabel", "action", "targetType", "targetId", "detail", "ip", "userAgent", "prevHash", "hash"`;
 
-/**
- * The WHERE conditions for audit filters. `text` uses the same expression as the trigram
- * index of migration 20261123105951 (`gantry_audit_search_text`), so the index serves it.
- */
+/** The WHERE conditions for audit filters, all of them. */
 export function auditConditions(filters: AuditFilters): Prisma.Sql[] {
-  const conditions: Prisma.Sql[] = [];
-  if (filters.actor) conditions.push(Prisma.sql`"actorLabel" ILIKE ${containsPattern(filters.actor)}`);
+  const { ranged, matched } = splitAuditConditions(filters);
+  return [...ranged, ...matched];
+}
+
+/**
+ * The filters in two kinds. `ranged` ones (target, time range) are served in (at, id) order
+ * by btree indexes. `matched` ones (actor, action, text) are tested row by row, or served by
+ * the trigram indexes of migration 20261123105951 — `text` uses the very expression that
+ * index is built on (`gantry_audit_search_text`).
+ */
+export function splitAuditConditions(filters: AuditFilters): { ranged: Prisma.Sql[]; matched: Prisma.Sql[] } {
+  const ranged: Prisma.Sql[] = [];
+  const matched: Prisma.Sql[] = [];
+  if (filters.targetType) ranged.push(Prisma.sql`"targetType" = ${filters.targetType}`);
+  if (filters.targetId) ranged.push(Prisma.sql`"targetId" = ${filters.targetId}`);
+  if (filters.from) ranged.push(Prisma.sql`"at" >= ${timestamp(filters.from)}`);
+  if (filters.to) ranged.push(Prisma.sql`"at" <= ${timestamp(filters.to)}`);
+  if (filters.actor) matched.push(Prisma.sql`"actorLabel" ILIKE ${containsPattern(filters.actor)}`);
   if (filters.action) {
     const prefix = /[.*]$/.test(filters.action) ? filters.action.replace(/\*$/, "") : null;
-    conditions.push(prefix === null ? Prisma.sql`"action" = ${filters.action}` : Prisma.sql`"action" LIKE ${`${escapeLike(prefix)}%`}`);
+    matched.push(prefix === null ? Prisma.sql`"action" = ${filters.action}` : Prisma.sql`"action" LIKE ${`${escapeLike(prefix)}%`}`);
   }
-  if (filters.targetType) conditions.push(Prisma.sql`"targetType" = ${filters.targetType}`);
-  if (filters.targetId) conditions.push(Prisma.sql`"targetId" = ${filters.targetId}`);
-  if (filters.from) conditions.push(Prisma.sql`"at" >= ${timestamp(filters.from)}`);
-  if (filters.to) conditions.push(Prisma.sql`"at" <= ${timestamp(filters.to)}`);
-  if (filters.text) conditions.push(Prisma.sql`gantry_audit_search_text("actorLabel", "action", "targetId", "detail") ILIKE ${containsPattern(filters.text)}`);
-  return conditions;
+  if (filters.text) matched.push(Prisma.sql`gantry_audit_search_text("actorLabel", "action", "targetId", "detail") ILIKE ${containsPattern(filters.text)}`);
+  return { ranged, matched };
 }
 
 /** Rows strictly past the cursor in its direction: older for "next", newer for "prev". */

@@ -17,7 +17,7 @@ const csvColumns = ["id", "at", "actor", "actor_id", "action", "target_type", "t
  */
 export function auditExportStream(filters: AuditFilters, format: AuditExportFormat, options: { client?: PrismaClient; batchSize?: number } = {}): ReadableStream<Uint8Array> {
   const client = options.client ?? db();
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 1000;
   const encoder = new TextEncoder();
   let cursor: AuditCursor | null = null;
   let started = false;
