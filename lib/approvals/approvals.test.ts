@@ -11,6 +11,7 @@ import { promoteImage } from "@/lib/queue/jobs/promote-image";
 import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { setupTestDatabase } from "@/test/support/database";
+import { createWebhook } from "@/lib/webhooks/create-webhook";
 import { runWorker, type RunningWorker } from "@/worker/run-worker";
 import { setRegistryApprovalPolicy } from "./approval-policy";
 import { approvePromotion, overrideApproval, rejectPromotion } from "./decide-approval";
@@ -19,6 +20,7 @@ import { countApprovalsAwaiting, listApprovalRequests } from "./list-approval-re
 
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
 process.env.GANTRY_ALLOW_LOOPBACK_REGISTRIES = "1";
+process.env.GANTRY_ALLOW_LOOPBACK_WEBHOOKS = "1";
 const database = setupTestDatabase();
 
 let source: RunningRegistry;
@@ -128,8 +130,12 @@ describe("approvals", () => {
   });
 
   it("a rejection ends the request; an admin override needs a written reason and is audited", async () => {
+    const hook = await runChange(createWebhook, people.root!, { name: "chat", url: "http://127.0.0.1:9/hook", events: ["promotion.approved", "promotion.rejected"], format: "json" }, client);
+    expect(hook.ok).toBe(true);
     const rejected = await requestPromotion("rejected/");
     expect(await decide(rejectPromotion, people.alice!, rejected, "wrong target")).toMatchObject({ ok: true, data: { status: "rejected" } });
+    // The webhook hears it, written in the same transaction as the rejection.
+    expect(await db().webhookDelivery.findFirst({ where: { event: "promotion.rejected" } })).toMatchObject({ payload: { promotion: { id: rejected }, data: { by: "alice@example.com", comment: "wrong target" } } });
     expect(await decide(approvePromotion, people.bob!, rejected)).toMatchObject({ ok: false, status: 409, error: expect.stringContaining("rejected") });
 
     const overridden = await requestPromotion("override/");
@@ -138,6 +144,7 @@ describe("approvals", () => {
     expect(await runChange(overrideApproval, people.root!, { promotionId: overridden, reason: "security fix must ship tonight" }, client)).toMatchObject({ ok: true, data: { status: "queued" } });
     expect(await db().auditEvent.findFirst({ where: { targetId: overridden, action: "approval.override" } })).toMatchObject({ actorLabel: "root@example.com", detail: { comment: "security fix must ship tonight" } });
     expect((await waitForPromotion(overridden)).status).toBe("succeeded");
+    expect(await db().webhookDelivery.findFirst({ where: { event: "promotion.approved" } })).toMatchObject({ payload: { promotion: { id: overridden }, data: { override: true } } });
   });
 
   it("requests nobody decides expire and end rejected", async () => {

@@ -4,6 +4,7 @@ import type { Caller, ChangeDefinition } from "@/lib/actions/run-change";
 import type { AuditInput } from "@/lib/audit/record-audit-event";
 import type { Tx } from "@/lib/db/prisma";
 import { startPromotion } from "@/lib/promotions/start-promotion";
+import { emitWebhookEvent } from "@/lib/webhooks/emit-webhook-event";
 import { approvalDecisionSchema, approvalOverrideSchema } from "./approval-schemas";
 import { loadApprovalState, replanForCurrentDigests, type ApprovalState } from "./approval-state";
 
@@ -72,6 +73,7 @@ async function decide(tx: Tx, audit: Audit, caller: Caller, decision: Decision):
   if (decision.decision === "reject") {
     await tx.promotion.update({ where: { id: promotionId }, data: { status: "rejected", finishedAt: new Date() } });
     await audit({ action: "promotion.rejected", targetType: "promotion", targetId: promotionId, detail: { before: { status: "awaiting_approval" }, after: { status: "rejected" }, comment: decision.comment } });
+    await emitWebhookEvent(tx, { event: "promotion.rejected", promotionId, data: { by: caller.email, comment: decision.comment } });
     return { ...after, status: "rejected" };
   }
   if (after.satisfied) {
@@ -82,6 +84,7 @@ async function decide(tx: Tx, audit: Audit, caller: Caller, decision: Decision):
       targetId: promotionId,
       detail: { before: { status: "awaiting_approval" }, after: { status: "queued" }, approvedBy: after.approvals.map((a) => a.email), override: decision.override },
     });
+    await emitWebhookEvent(tx, { event: "promotion.approved", promotionId, data: { approvedBy: after.approvals.map((a) => a.email), override: decision.override, comment: decision.comment } });
     return { ...after, status: "queued" };
   }
   return after;

@@ -1,5 +1,6 @@
 import { db } from "@/lib/db/prisma";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { emitWebhookEvent } from "@/lib/webhooks/emit-webhook-event";
 import { loadApprovalState } from "./approval-state";
 
 /**
@@ -21,6 +22,7 @@ export async function expireApprovalRequests(now = new Date()): Promise<number> 
         targetId: id,
         detail: { before: { status: "awaiting_approval" }, after: { status: "rejected" }, expiresAt: state.expiresAt, approvals: state.approvals.length, required: state.required },
       });
+      await emitWebhookEvent(tx, { event: "promotion.rejected", promotionId: id, data: { reason: "expired", expiresAt: state.expiresAt } });
       return true;
     });
     if (done) expired += 1;
