@@ -142,6 +142,20 @@ describe("webhook deliveries", () => {
     expect(receiver.received).toHaveLength(0);
   });
 
+  it("keeps the change and its deliveries when the enqueue fails; the sweep sends them", async () => {
+    const { id } = await addWebhook({ name: "no-queue", url: receiver.url });
+    const [deliveryId] = await database.db().$transaction(async (tx) => {
+      // pg-boss unreachable from this transaction: its INSERT fails under the savepoint.
+      await tx.$executeRawUnsafe("ALTER SCHEMA pgboss RENAME TO pgboss_away");
+      const ids = await emitWebhookEvent(tx, { event: "promotion.requested", promotionId });
+      await tx.$executeRawUnsafe("ALTER SCHEMA pgboss_away RENAME TO pgboss");
+      return ids;
+    });
+    expect(await database.db().webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "pending", attempts: 0 });
+    await deliverWebhookSweep.handler({}, { jobId: "test", signal: new AbortController().signal, workerId: "test" });
+    await waitForDelivery(id, deliveryId!, (d) => d.status === "delivered");
+  });
+
   it("writes deliveries only for enabled webhooks that hear the event", async () => {
     const all = await addWebhook({ name: "all-events", url: receiver.url });
     const failedOnly = await addWebhook({ name: "failed-only", url: receiver.url, events: ["promotion.failed"] });
