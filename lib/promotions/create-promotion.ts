@@ -2,6 +2,7 @@ import "server-only";
 import type { ChangeDefinition } from "@/lib/actions/run-change";
 import { UserError } from "@/lib/actions/errors";
 import type { Prisma } from "@/lib/db/generated/client";
+import { emitWebhookEvent } from "@/lib/webhooks/emit-webhook-event";
 import { planHash } from "./plan-hash";
 import { planPromotion, type PlannedPromotion } from "./plan-promotion";
 import { promotionInputSchema } from "./promotion-schemas";
@@ -74,6 +75,7 @@ export const createPromotion: ChangeDefinition<typeof promotionInputSchema, Crea
       },
     });
     if (promotion.status === "queued") await startPromotion(tx, promotion.id);
+    await emitWebhookEvent(tx, { event: "promotion.requested", promotionId: promotion.id, data: { by: caller.email, approvalsRequired } });
     return { id: promotion.id, status: promotion.status as CreatedPromotion["status"], planHash: hash, plan };
   },
 };

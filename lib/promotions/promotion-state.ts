@@ -1,5 +1,7 @@
 import type { ImageStatus, PromotionStatus } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/db/prisma";
+import { emitWebhookEvent } from "@/lib/webhooks/emit-webhook-event";
+import type { WebhookEvent } from "@/lib/webhooks/webhook-events";
 import { notifyPromotionProgress } from "./promotion-progress-channel";
 
 /** Statuses a promotion leaves only by an operator's action or an approval decision. */
@@ -38,8 +40,18 @@ export async function aggregatePromotion(tx: Tx, promotionId: string): Promise<{
     },
   });
   await notifyPromotionProgress(tx, promotionId);
+  const event = before === after ? undefined : EVENT_OF[after];
+  if (event) await emitWebhookEvent(tx, { event, promotionId, data: { previousStatus: before } });
   return { before, after };
 }
+
+/** The webhook event a change into this status sends (running: the copy started). */
+const EVENT_OF: Partial<Record<PromotionStatus, WebhookEvent>> = {
+  running: "promotion.started",
+  succeeded: "promotion.succeeded",
+  failed: "promotion.failed",
+  stopped: "promotion.stopped",
+};
 
 function statusFrom(current: PromotionStatus, images: { status: ImageStatus }[]): PromotionStatus {
   const has = (status: ImageStatus) => images.some((image) => image.status === status);
