@@ -23,14 +23,10 @@ export type SortKeyResult = { ok: true; key: string } | { ok: false; reason: str
 
 /** The sort key of `tag` under `ordering`, or why the tag has no place in it. */
 export function sortKey(tag: string, ordering: TagOrdering, extra: OrderingExtra = {}): SortKeyResult {
-  switch (ordering) {
-    case "semver":
-      return semverKey(tag);
-    case "date":
-      return dateKey(tag);
-    case "pushed":
-      return pushedKey(tag, extra);
-  }
+  const result = ordering === "semver" ? semverKey(tag) : ordering === "date" ? dateKey(tag) : pushedKey(tag, extra);
+  // The tag itself last: naturalKey drops leading zeros, so 1.0.0 and 01.0.0 would tie. TIE sorts
+  // below every tag character, so this decides only between keys that were equal before.
+  return result.ok ? { ok: true, key: `${result.key}${TIE}${tag}` } : result;
 }
 
 /** Compares two sort keys (or any strings) by code point, which is how keys are meant to sort. */
