@@ -1,6 +1,6 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { useNow } from "@/components/hooks/use-now";
 
 type TimeAgoProps = {
   date: Date | string | number;
@@ -13,7 +13,7 @@ type TimeAgoProps = {
  * zone); the relative text takes over right after hydration and ticks every 30 s.
  */
 export function TimeAgo({ date, className }: TimeAgoProps) {
-  const now = useSyncExternalStore(subscribe, getNow, getServerNow);
+  const now = useNow();
   const at = new Date(date);
   if (Number.isNaN(at.getTime())) return <span className={className}>—</span>;
 
@@ -54,36 +54,4 @@ function relative(at: number, now: number): string {
     value /= size;
   }
   return relativeFormat.format(Math.round(value), "year");
-}
-
-// One shared clock for every TimeAgo on the page, so a long table sets one interval.
-const TICK_MS = 30_000;
-let currentNow = Date.now();
-const listeners = new Set<() => void>();
-let timer: ReturnType<typeof setInterval> | undefined;
-
-function subscribe(listener: () => void) {
-  listeners.add(listener);
-  if (timer === undefined) {
-    currentNow = Date.now();
-    timer = setInterval(() => {
-      currentNow = Date.now();
-      for (const notify of listeners) notify();
-    }, TICK_MS);
-  }
-  return () => {
-    listeners.delete(listener);
-    if (listeners.size === 0 && timer !== undefined) {
-      clearInterval(timer);
-      timer = undefined;
-    }
-  };
-}
-
-function getNow(): number {
-  return currentNow;
-}
-
-function getServerNow(): null {
-  return null;
 }

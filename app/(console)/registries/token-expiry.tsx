@@ -1,13 +1,13 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { useNow } from "@/components/hooks/use-now";
 
 /**
  * "token expires in 11 h 52 min", counting down each 30 s. Server and hydrating client render
  * the fixed UTC time (they disagree on "now"); the countdown takes over after hydration.
  */
 export function TokenExpiry({ expiresAt }: { expiresAt: string }) {
-  const now = useSyncExternalStore(subscribe, () => currentNow, () => null);
+  const now = useNow();
   const at = new Date(expiresAt);
   const utc = `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   if (now === null) return <time dateTime={at.toISOString()}>token valid until {utc}</time>;
@@ -25,27 +25,4 @@ function formatLeft(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours === 0) return `${minutes} min`;
   return `${hours} h ${minutes % 60} min`;
-}
-
-const TICK_MS = 30_000;
-let currentNow = Date.now();
-const listeners = new Set<() => void>();
-let timer: ReturnType<typeof setInterval> | undefined;
-
-function subscribe(listener: () => void) {
-  listeners.add(listener);
-  if (timer === undefined) {
-    currentNow = Date.now();
-    timer = setInterval(() => {
-      currentNow = Date.now();
-      for (const notify of listeners) notify();
-    }, TICK_MS);
-  }
-  return () => {
-    listeners.delete(listener);
-    if (listeners.size === 0 && timer !== undefined) {
-      clearInterval(timer);
-      timer = undefined;
-    }
-  };
 }
