@@ -161,10 +161,8 @@ describe("webhook deliveries", () => {
     const failedOnly = await addWebhook({ name: "failed-only", url: receiver.url, events: ["promotion.failed"] });
     const disabled = await addWebhook({ name: "off", url: receiver.url, enabled: false });
     await emit("promotion.requested");
-    const rows = await database.db().webhookDelivery.findMany({ where: { event: "promotion.requested" }, select: { webhookId: true } });
+    const rows = await database.db().webhookDelivery.findMany({ where: { event: "promotion.requested", webhookId: { in: [all.id, failedOnly.id, disabled.id] } }, select: { webhookId: true } });
     expect(rows.map((r) => r.webhookId)).toEqual([all.id]);
-    expect(rows.map((r) => r.webhookId)).not.toContain(failedOnly.id);
-    expect(rows.map((r) => r.webhookId)).not.toContain(disabled.id);
   });
 
   it("sends Slack's shape, still signed, readable in a channel", async () => {
