@@ -1,6 +1,6 @@
 import { Readable, pipeline, type Transform } from "node:stream";
 import { createDigestVerifier } from "./digest";
-import { isAbortError } from "./errors";
+import { isAbortError, isOciError } from "./errors";
 import type { Descriptor } from "./manifest";
 import type { RegistryClient } from "./registry-client";
 import { isRegistryError } from "./registry-error";
@@ -94,7 +94,12 @@ async function upload(options: TransferBlobOptions, to: BlobLocation, location: 
   // upload fail too. These listeners run before undici's, which rejects the upload after them.
   let cause: unknown;
   body.on("error", (error) => (cause ??= toNetworkError(error, sourceRequest(options), source.side)));
-  verifier.on("error", (error) => (cause ??= error));
+  // Only the verifier's own verdict (a digest or size mismatch): when the target's socket
+  // breaks, undici destroys the verifier with the raw socket error, and the upload's
+  // rejection (a retryable NetworkError naming the target) is the one to keep.
+  verifier.on("error", (error) => {
+    if (isOciError(error)) cause ??= error;
+  });
   pipeline(body, verifier, () => undefined);
   const chunked = descriptor.size > policy.chunkedAboveBytes || wantsChunks.has(to.client);
   try {
