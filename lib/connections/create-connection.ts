@@ -5,6 +5,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { connectionInputSchema } from "@/lib/registries/connection-input";
 import { toConnectionFields } from "@/lib/registries/connection-fields";
+import { endpointRefusal } from "@/lib/registries/endpoint-guard";
 import { auditFieldsOf, connectionViewSelect, toConnectionView, type ConnectionView } from "./connection-view";
 import { sealRegistrySecret } from "./registry-secret";
 
@@ -18,6 +19,8 @@ export const createConnection: ChangeDefinition<typeof connectionInputSchema, Co
   schema: connectionInputSchema,
   async run({ input, tx, audit }) {
     const fields = toConnectionFields(input);
+    const refused = endpointRefusal(fields.endpoint);
+    if (refused) throw new UserError(`endpoint: ${refused}`, "endpoint");
     if (await tx.registry.findUnique({ where: { name: fields.name }, select: { id: true } })) throw nameTaken(fields.name);
     let id: string;
     try {

@@ -8,6 +8,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import type { RegistryProvider } from "@/lib/registries/connection";
 import { connectionEditSchema } from "@/lib/registries/connection-input";
 import { toConnectionFields } from "@/lib/registries/connection-fields";
+import { endpointRefusal } from "@/lib/registries/endpoint-guard";
 import { fieldsFor } from "@/lib/registries/form-fields";
 import { nameTaken } from "./create-connection";
 import { auditFieldsOf, connectionViewSelect, toConnectionView, type ConnectionView } from "./connection-view";
@@ -29,6 +30,8 @@ export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, C
     const before = await tx.registry.findUnique({ where: { id: input.id } });
     if (!before) throw new NotFoundError(`id: no registry connection ${JSON.stringify(input.id.slice(0, 40))}`);
     const fields = toConnectionFields(input);
+    const refused = endpointRefusal(fields.endpoint);
+    if (refused) throw new UserError(`endpoint: ${refused}`, "endpoint");
     if (fields.secret === undefined) {
       const moved = before.provider !== fields.provider ? "provider" : before.endpoint !== fields.endpoint ? "endpoint" : null;
       if (!before.secretCiphertext) throw secretNeeded(fields.provider, "none is stored yet");

@@ -63,6 +63,21 @@ export function refusalOf(address: string, options: Pick<GuardOptions, "allowLoo
 }
 
 /**
+ * Why a registry endpoint (`host[:port]`) is refused as soon as it is saved, without asking
+ * DNS: a metadata service's name, or an address literal Gantry never connects to. Loopback
+ * is left to connect time, where GANTRY_ALLOW_LOOPBACK_REGISTRIES decides; names are checked
+ * when they resolve.
+ */
+export function endpointRefusal(endpoint: string): string | undefined {
+  const host = endpoint.startsWith("[") ? endpoint.slice(1, endpoint.indexOf("]")) : endpoint.replace(/:\d+$/, "");
+  const name = host.toLowerCase().replace(/\.$/, "");
+  if (METADATA_NAMES.has(name)) return `${host} is a cloud metadata service: Gantry does not connect to it`;
+  if (!isIP(name)) return undefined;
+  const why = refusalOf(name, { allowLoopback: true });
+  return why && `${name} is ${why}: Gantry does not connect there`;
+}
+
+/**
  * Resolves `hostname` and checks every address it has: one bad address refuses the name,
  * since a connection may use any of them. Call it at connect time, not only when saving:
  * a name can point somewhere else tomorrow.
