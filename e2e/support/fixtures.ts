@@ -24,6 +24,10 @@ interface WorkerFixtures {
   withCloudStandIns: boolean;
   /** Those stand-ins, when `withCloudStandIns` is set. */
   cloud: CloudStandIns | null;
+  /** Run the queue worker as its own process, which tests can kill and start (`gantry.killWorker()`). Set with `test.use`. */
+  separateWorker: boolean;
+  /** More environment for the install (e.g. GANTRY_PROMOTION_STALL_SECONDS). Set with `test.use`. */
+  gantryEnv: Record<string, string>;
   /** The Gantry install shared by the tests of one worker. */
   gantry: GantryServer;
 }
@@ -48,6 +52,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   freshInstall: [false, { scope: "worker", option: true }],
   withOidc: [false, { scope: "worker", option: true }],
   withCloudStandIns: [false, { scope: "worker", option: true }],
+  separateWorker: [false, { scope: "worker", option: true }],
+  gantryEnv: [{}, { scope: "worker", option: true }],
 
   cloud: [
     async ({ withCloudStandIns }, use) => {
@@ -92,7 +98,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   gantry: [
-    async ({ freshInstall, admin, oidc, cloud }, use, workerInfo) => {
+    async ({ freshInstall, admin, oidc, cloud, separateWorker, gantryEnv }, use, workerInfo) => {
       const logFile = path.join(workerInfo.project.outputDir, "gantry-logs", `worker-${workerInfo.workerIndex}${freshInstall ? "-fresh" : ""}.log`);
       const env = {
         ...(oidc ? { GANTRY_OIDC_ISSUER: oidc.issuer, GANTRY_OIDC_CLIENT_ID: oidc.clientId, GANTRY_OIDC_CLIENT_SECRET: oidc.clientSecret, GANTRY_OIDC_NAME: "Example SSO" } : {}),
@@ -105,8 +111,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
               GANTRY_GOOGLE_ARTIFACT_REGISTRY_URL: cloud.gcp.url,
             }
           : {}),
+        ...gantryEnv,
       };
-      const server = await GantryServer.start({ admin: freshInstall ? null : admin, logFile, env });
+      const server = await GantryServer.start({ admin: freshInstall ? null : admin, logFile, env, separateWorker });
       try {
         await use(server);
       } finally {

@@ -7,6 +7,8 @@ import path from "node:path";
 const root = path.resolve(__dirname, "..", "..");
 const gantryBin = path.join(root, "bin", "gantry");
 const readyLine = /Gantry is running at (\S+)/;
+/** `next start` listening: migrations are applied, so a worker can start. */
+const nextReadyLine = /Ready in \d/;
 /** The first start may run `next build` (about a minute here, more on a busy machine). */
 const startTimeoutMs = 240_000;
 /** `gantry start` stops web, worker and Postgres within ~20 s of SIGTERM. */
@@ -30,6 +32,12 @@ export interface GantryServerOptions {
   logFile: string;
   /** More configuration for this install, e.g. the GANTRY_OIDC_* variables. */
   env?: Record<string, string>;
+  /**
+   * Run the worker as a process of its own (`gantry start --no-worker` + `gantry worker`)
+   * instead of `start`'s child, so a test can kill it mid-job (`killWorker`) and start it
+   * again (`startWorker`) while the console keeps running.
+   */
+  separateWorker?: boolean;
 }
 
 /**
@@ -39,6 +47,7 @@ export interface GantryServerOptions {
 export class GantryServer {
   readonly baseURL: string;
   private child: ChildProcess | null = null;
+  private worker: ChildProcess | null = null;
   private output = "";
 
   private constructor(
@@ -74,6 +83,7 @@ export class GantryServer {
 
   /** SIGTERM and wait for a clean exit; SIGKILL the whole process group if it hangs. */
   async stop(): Promise<void> {
+    await this.stopWorker();
     const child = this.child;
     if (!child) return;
     this.child = null;
@@ -87,6 +97,44 @@ export class GantryServer {
     }
     // Anything left in the group (a Postgres orphaned by a crash) goes too.
     killGroup(child);
+  }
+
+  /** SIGKILL the separate worker, as a crash or an OOM kill would: no chance to hand its work back. */
+  async killWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) throw new Error("killWorker needs the separateWorker option and a running worker");
+    killGroup(worker);
+    await exitedWithin(worker, 5_000);
+  }
+
+  /** Starts the separate worker and waits until it takes jobs. */
+  async startWorker(): Promise<void> {
+    if (!this.options.separateWorker) throw new Error("startWorker needs the separateWorker option");
+    if (this.worker && isRunning(this.worker)) return;
+    const from = this.logLength;
+    const worker = spawn(process.execPath, [gantryBin, "worker"], { cwd: root, env: this.env(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    this.worker = worker;
+    killOnExit(worker);
+    worker.stdout!.on("data", (chunk: Buffer) => this.record(chunk.toString()));
+    worker.stderr!.on("data", (chunk: Buffer) => this.record(chunk.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/worker \S+ started/.test(this.logSince(from))) {
+      if (!isRunning(worker)) throw new Error(`gantry worker exited (${worker.exitCode ?? worker.signalCode}) before it started:\n${tail(this.logSince(from), 4000)}`);
+      if (Date.now() > deadline) throw new Error(`gantry worker did not start within 60 s:\n${tail(this.logSince(from), 4000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) return;
+    if (isRunning(worker)) {
+      worker.kill("SIGTERM");
+      if (!(await exitedWithin(worker, stopTimeoutMs))) killGroup(worker);
+    }
+    killGroup(worker);
   }
 
   /** Stops the server and removes its data folder. */
@@ -129,7 +177,8 @@ export class GantryServer {
 
   private async launch(): Promise<void> {
     // Own process group, so a hung server can be killed with its children (web, worker, Postgres).
-    const child = spawn(process.execPath, [gantryBin, "start", "--port", String(this.port)], {
+    const separate = this.options.separateWorker === true;
+    const child = spawn(process.execPath, [gantryBin, "start", "--port", String(this.port), ...(separate ? ["--no-worker"] : [])], {
       cwd: root,
       env: this.env(this.options.admin),
       stdio: ["ignore", "pipe", "pipe"],
@@ -143,8 +192,15 @@ export class GantryServer {
     const from = this.logLength;
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => finish(new Error(`gantry start did not become ready within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
+      let workerStarting = false;
       const onData = () => {
-        const match = readyLine.exec(this.logSince(from));
+        const output = this.logSince(from);
+        // `start` is ready only once a worker reports; start ours when the web app is up.
+        if (separate && !workerStarting && nextReadyLine.test(output)) {
+          workerStarting = true;
+          this.startWorker().catch((error: Error) => finish(error));
+        }
+        const match = readyLine.exec(output);
         if (match) finish(null, match[1]);
       };
       const onExit = (code: number | null, signal: string | null) => finish(new Error(`gantry start exited (${signal ?? code}) before it was ready`));
