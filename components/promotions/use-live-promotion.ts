@@ -38,6 +38,8 @@ export function useLivePromotion(initial: PromotionView) {
     // The stream keeps it fresh; a refetch on focus or mount would only repeat it.
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,
+    // Dropped when the page unmounts, so the next visit starts from the server's fresh view, not an old cache entry.
+    gcTime: 0,
     refetchInterval: transport === "polling" && !gone ? pollMs : false,
   });
 
