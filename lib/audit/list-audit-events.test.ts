@@ -135,14 +135,14 @@ describe("listAuditEvents pagination", () => {
   });
 
   it("finds matches beyond the newest rows it scans first, in order, across pages", async () => {
-    // 6,000 newer rows bury an old event; every 997th of them mentions "mark" in its detail.
+    // 24,000 newer rows bury an old event; every 4,999th of them mentions "mark" in its detail.
     await recordAs("ancient@example.com", new Date(Date.UTC(2020, 0, 1)), { action: "old.thing", targetType: "thing", targetId: "needle-old", detail: { note: "mark from long ago" } });
     await database.db().$executeRawUnsafe(`
       INSERT INTO "AuditEvent" ("at", "actorLabel", "action", "targetType", "targetId", "detail", "prevHash", "hash")
       SELECT timestamp '2021-01-01' + i * interval '1 minute', 'filler@example.com', 'filler.event', 'filler', 'f' || i,
-             CASE WHEN i % 997 = 0 THEN '{"note": "mark"}'::jsonb ELSE '{}'::jsonb END,
+             CASE WHEN i % 4999 = 0 THEN '{"note": "mark"}'::jsonb ELSE '{}'::jsonb END,
              md5('p' || i) || md5('q' || i), md5('h' || i) || md5('k' || i)
-      FROM generate_series(1, 6000) AS i`);
+      FROM generate_series(1, 24000) AS i`);
     const marks: string[] = [];
     let cursor: string | undefined;
     do {
@@ -150,10 +150,10 @@ describe("listAuditEvents pagination", () => {
       marks.push(...page.events.map((e) => e.targetId!));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    expect(marks).toEqual(["f5982", "f4985", "f3988", "f2991", "f1994", "f997", "needle-old"]);
+    expect(marks).toEqual(["f19996", "f14997", "f9998", "f4999", "needle-old"]);
     expect((await listAuditEvents({ actor: "ancient@" })).events.map((e) => e.targetId)).toEqual(["needle-old"]);
     expect((await listAuditEvents({ action: "old.thing" })).events.map((e) => e.targetId)).toEqual(["needle-old"]);
     const back = await listAuditEvents({ text: "mark", limit: 2, cursor: (await listAuditEvents({ text: "mark", limit: 2, cursor: (await listAuditEvents({ text: "mark", limit: 2 })).nextCursor! })).prevCursor! });
-    expect(back.events.map((e) => e.targetId)).toEqual(["f5982", "f4985"]);
+    expect(back.events.map((e) => e.targetId)).toEqual(["f19996", "f14997"]);
   });
 });

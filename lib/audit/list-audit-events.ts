@@ -34,7 +34,7 @@ export async function listAuditEvents(input: unknown, client: PrismaClient = db(
 }
 
 /** How many rows, newest first, the first read scans for matches before asking the indexes. */
-const recentWindow = 5000;
+const recentWindow = 20_000;
 
 type Cursor = ReturnType<typeof decodeCursor>;
 
@@ -71,14 +71,17 @@ async function scanRecent(
   options: { ranged: Prisma.Sql[]; matched: Prisma.Sql[]; direction: "next" | "prev"; take: number },
 ): Promise<{ rows: AuditRow[]; edge: { at: Date; id: bigint } | null }> {
   const { ranged, matched, direction, take } = options;
+  // The window keeps only (at, id, matches): the few matching rows are read whole afterwards.
   const found = await client.$queryRaw<Array<Partial<AuditRow> & { edgeAt: Date; edgeId: bigint; scanned: bigint }>>`
     WITH "window" AS (
-      SELECT ${auditColumns}, (${Prisma.join(matched, " AND ")}) AS "matches" FROM "AuditEvent" ${whereClause(ranged)} ${orderBy(direction)} LIMIT ${recentWindow}
+      SELECT "at", "id", (${Prisma.join(matched, " AND ")}) AS "matches" FROM "AuditEvent" ${whereClause(ranged)} ${orderBy(direction)} LIMIT ${recentWindow}
     ), "edge" AS (
       SELECT "at" AS "edgeAt", "id" AS "edgeId", count(*) OVER () AS "scanned" FROM "window" ${orderBy(direction === "next" ? "prev" : "next")} LIMIT 1
+    ), "hits" AS (
+      SELECT "id" FROM "window" WHERE "matches" ${orderBy(direction)} LIMIT ${take}
     )
     SELECT "found".*, "edge".* FROM "edge" LEFT JOIN LATERAL (
-      SELECT ${auditColumns} FROM "window" WHERE "matches" ${orderBy(direction)} LIMIT ${take}
+      SELECT ${auditColumns} FROM "AuditEvent" WHERE "id" IN (SELECT "id" FROM "hits") ${orderBy(direction)}
     ) "found" ON true`;
   const rows = found.filter((row) => row.id !== null && row.id !== undefined).map(({ edgeAt: _a, edgeId: _i, scanned: _s, ...row }) => row as AuditRow);
   const edge = found[0];
