@@ -33,10 +33,11 @@ test("an admin filters the history in the URL, pages with cursors, reads the det
   await expect(rows).toHaveCount(2);
   const firstPage = await rows.allTextContents();
   await page.getByRole("link", { name: "Older →" }).click();
-  await expect(page).toHaveURL(/cursor=n_/);
+  await expect(page).toHaveURL(/cursor=n_.*limit=2|limit=2.*cursor=n_/);
   await expect(rows).not.toHaveCount(0);
   expect(await rows.allTextContents()).not.toEqual(firstPage);
   await page.getByRole("link", { name: "← Newer" }).click();
+  await expect(page).toHaveURL(/cursor=p_.*limit=2|limit=2.*cursor=p_/);
   await expect(rows).toHaveCount(2);
   expect(await rows.allTextContents()).toEqual(firstPage);
 
@@ -67,7 +68,7 @@ test("an admin verifies the chain and sets the retention, which is audited", asy
 
   await page.getByLabel(/Keep events for/).fill("0");
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByText("days must be at least 1")).toBeVisible();
+  await expect(page.getByText("days must be at least 1", { exact: true })).toBeVisible();
   await page.getByLabel(/Keep events for/).fill("400");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Events older than 400 days will be archived tonight.")).toBeVisible();

@@ -62,7 +62,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         {page.events.length ? (
           <>
             <AuditEventsTable events={page.events} />
-            <AuditPager filters={filters} prevCursor={page.prevCursor} nextCursor={page.nextCursor} />
+            <AuditPager filters={{ ...filters, limit: raw.limit }} prevCursor={page.prevCursor} nextCursor={page.nextCursor} />
           </>
         ) : error ? null : (
           <EmptyState
