@@ -1,6 +1,6 @@
 import { Readable, pipeline, type Transform } from "node:stream";
 import { createDigestVerifier } from "./digest";
-import { isAbortError, isOciError } from "./errors";
+import { isAbortError, isOciError, NetworkError } from "./errors";
 import type { Descriptor } from "./manifest";
 import type { RegistryClient } from "./registry-client";
 import { isRegistryError } from "./registry-error";
@@ -101,6 +101,7 @@ async function upload(options: TransferBlobOptions, to: BlobLocation, location: 
     if (isOciError(error)) cause ??= error;
   });
   pipeline(body, verifier, () => undefined);
+  const stopWatch = cutWhenTooSlow(body, () => done, options);
   const chunked = descriptor.size > policy.chunkedAboveBytes || wantsChunks.has(to.client);
   try {
     if (chunked) await putChunks(to, location, verifier, options, Math.max(policy.chunkBytes, minChunk ?? 0));
@@ -111,7 +112,26 @@ async function upload(options: TransferBlobOptions, to: BlobLocation, location: 
     verifier.destroy();
     if (isAbortError(error, options.signal)) throw options.signal?.reason ?? error;
     throw source.scrub(root);
+  } finally {
+    stopWatch();
   }
+}
+
+/** Destroys the source body (a retryable network failure) when a window passes with too few bytes moved. */
+function cutWhenTooSlow(body: Readable, bytesDone: () => number, options: TransferBlobOptions): () => void {
+  const { lowSpeedWindowMs: windowMs, lowSpeedBytesPerSecond: perSecond } = options.source.timeouts;
+  let last = bytesDone();
+  const timer = setInterval(() => {
+    const moved = bytesDone() - last;
+    last = bytesDone();
+    if (moved >= (perSecond * windowMs) / 1000) return;
+    const message =
+      `source registry ${options.source.registry}: blob ${options.descriptor.digest} moved fewer than ${perSecond} bytes/s over ${windowMs / 1000} s ` +
+      `(${moved} bytes) on its way to the target ${options.target.registry}; cut to try again`;
+    body.destroy(new NetworkError(message, { side: options.source.side, code: "LOW_SPEED" }));
+  }, windowMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
 
 async function putWhole(to: BlobLocation, url: string, body: Readable, size: number): Promise<void> {

@@ -68,7 +68,7 @@ export class RegistryClient {
   private readonly origin: string;
   private readonly auth: Authenticator;
   private readonly retryPolicy: RetryPolicy;
-  private readonly timeouts: Timeouts;
+  readonly timeouts: Timeouts;
   private readonly userAgent: string;
   private readonly tokens = new TokenCache();
   private readonly secrets = new Set<string>();

@@ -3,7 +3,7 @@
  * GANTRY_PROMOTION_STALL_SECONDS: a pushing image whose worker has not reported for this
  * long is put back to pending (default 30). GANTRY_PROMOTION_MAX_ATTEMPTS: after this many
  * claims a stalled image fails instead (default 5). GANTRY_PROMOTION_JOBS_PER_WORKER and
- * GANTRY_PROMOTION_IMAGES_PER_JOB: see below.
+ * GANTRY_PROMOTION_IMAGES_PER_JOB, GANTRY_PROMOTION_LOW_SPEED_SECONDS: see below.
  */
 export function promotionSettings(env: Record<string, string | undefined> = process.env) {
   const stallSeconds = positive(env.GANTRY_PROMOTION_STALL_SECONDS, 30);
@@ -20,6 +20,8 @@ export function promotionSettings(env: Record<string, string | undefined> = proc
     jobsPerWorker: positive(env.GANTRY_PROMOTION_JOBS_PER_WORKER, 2),
     /** Images of one promotion a job copies together in one call (lib/oci copies up to 8 at once). */
     imagesPerJob: positive(env.GANTRY_PROMOTION_IMAGES_PER_JOB, 8),
+    /** A blob moving under 1 KiB/s for this long is cut and retried, so a trickling registry cannot hold a worker. */
+    lowSpeedSeconds: positive(env.GANTRY_PROMOTION_LOW_SPEED_SECONDS, 60),
   };
 }
 

@@ -75,7 +75,8 @@ async function copyAll(images: ClaimedImage[], signal: AbortSignal, writers: Ima
   });
   let registries: PromotionRegistries;
   try {
-    registries = await openPromotionRegistries({ sourceRegistryId: promotion.release.channel.sourceRegistryId, targetRegistryId: promotion.targetRegistryId });
+    const timeouts = { lowSpeedWindowMs: promotionSettings().lowSpeedSeconds * 1000 };
+    registries = await openPromotionRegistries({ sourceRegistryId: promotion.release.channel.sourceRegistryId, targetRegistryId: promotion.targetRegistryId }, { timeouts });
   } catch (error) {
     const message = isUserError(error) ? error.message : "the registries could not be opened";
     return images.map(() => ({ status: "failed", kind: "denied", message }));

@@ -13,9 +13,16 @@ export interface Timeouts {
   headersMs: number;
   /** Longest silence inside a response body. */
   bodyIdleMs: number;
+  /**
+   * A blob that moves slower than `lowSpeedBytesPerSecond` on average over this window is cut
+   * and tried again: a source trickling bytes never goes silent, so `bodyIdleMs` alone would
+   * let it hold a copy (and its worker) for hours.
+   */
+  lowSpeedWindowMs: number;
+  lowSpeedBytesPerSecond: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 30_000, headersMs: 120_000, bodyIdleMs: 60_000 };
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 30_000, headersMs: 120_000, bodyIdleMs: 60_000, lowSpeedWindowMs: 60_000, lowSpeedBytesPerSecond: 1024 };
 
 export interface AgentOptions {
   /** PEM of a CA to trust on top of the system's (a self-hosted registry). */
