@@ -77,7 +77,7 @@ export async function runChange<S extends z.ZodType, T, P = undefined>(
         const result = await definition.run({ input: parsed.data, caller, tx, audit, prepared });
         if (audited === 0) throw new Error(`a change under "${definition.permission}" wrote no audit event`);
         return result;
-      });
+      }, transactionLimits);
     });
     return { ok: true, data };
   } catch (error) {
@@ -90,6 +90,12 @@ export async function runChange<S extends z.ZodType, T, P = undefined>(
     return { ok: false, status: 500, error: `Something went wrong on our side (reference ${reference}). Nothing was changed.` };
   }
 }
+
+/**
+ * Prisma's defaults (2 s to get a connection, 5 s in all) fail changes on a busy machine;
+ * slow work belongs in `prepare`, so these only bound a stuck transaction.
+ */
+const transactionLimits = { maxWait: 10_000, timeout: 30_000 };
 
 function denied(role: Role, permission: Permission): { error: string; status: number } {
   const error = new PermissionError(`Your role (${role}) cannot do this: it needs ${permissions[permission]} or above.`);

@@ -74,7 +74,8 @@ describe("parseReference (property-based)", () => {
       }),
       { numRuns: RUNS },
     );
-    expect(slowest).toBeLessThan(100);
+    // Catastrophic regex backtracking on 50 000 characters takes minutes; a busy machine takes a few hundred ms.
+    expect(slowest).toBeLessThan(2_000);
     proof.add({ area: "Reference parser", tried: "hostile strings: binary unicode, control characters, graphemes, valid references with junk spliced in, 1 000–50 000-character runs", cases: RUNS, outcome: `${refused} refused with InvalidReferenceError (message ≤ 600 chars), the rest re-parse identically; slowest ${slowest.toFixed(1)} ms` });
   });
 });

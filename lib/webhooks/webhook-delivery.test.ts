@@ -266,7 +266,10 @@ async function addWebhook(body: Record<string, unknown>): Promise<{ id: string; 
   const result = await runChange(createWebhook, admin, body, client);
   if (!result.ok) throw new Error(result.error);
   webhookIds.push(result.data.id);
-  if (body.enabled === false) await runChange(updateWebhook, admin, { id: result.data.id, enabled: false }, client);
+  if (body.enabled === false) {
+    const disabled = await runChange(updateWebhook, admin, { id: result.data.id, enabled: false }, client);
+    if (!disabled.ok) throw new Error(disabled.error);
+  }
   return { id: result.data.id, secret: result.data.secret };
 }
 
