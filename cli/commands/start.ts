@@ -73,7 +73,7 @@ GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
     }
 
     const stopped = Promise.race([onShutdown().then(() => "signal" as const), ...children.map((child) => exited(child).then(() => "child-exit" as const))]);
-    const ready = await Promise.race([waitForHealth(`http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/api/health`), stopped.then(() => false)]);
+    const ready = await Promise.race([waitForHealth(`http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/api/health`, { needWorker: !values["no-worker"] }), stopped.then(() => false)]);
     if (ready) {
       const url = childEnv.NEXTAUTH_URL;
       say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${url}`);
@@ -124,12 +124,20 @@ async function stopChildren(children: ChildProcess[]): Promise<void> {
   }
 }
 
-async function waitForHealth(url: string): Promise<boolean> {
+/**
+ * Waits until /api/health is green. With `--no-worker` the workers run elsewhere (or start
+ * later), so a missing heartbeat does not hold the console back: database and migrations must be ok.
+ */
+async function waitForHealth(url: string, options: { needWorker: boolean }): Promise<boolean> {
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
       if (response.ok) return true;
+      if (!options.needWorker) {
+        const health = (await response.json()) as { database?: { ok?: boolean }; migrations?: { ok?: boolean } };
+        if (health.database?.ok && health.migrations?.ok) return true;
+      }
     } catch {
       // not listening yet
     }
