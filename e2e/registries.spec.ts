@@ -168,10 +168,21 @@ test("the API does the same with a Bearer token, with the same permissions", asy
   expect(await api("GET", `/api/v1/registries/${ar.id}`)).toMatchObject({ status: 404 });
 });
 
-test("no canary secret appears in any page, API answer, log line, error message or the database", async ({ page, admin, gantry, cloud }) => {
+test("no canary secret appears in any page, API answer, log line, error message or the database", async ({ page, admin, gantry, cloud, request }) => {
+  // A webhook's signing secret is answered once, at creation (that answer is not recorded); it is a canary from then on.
+  const hookToken = await apiToken(gantry, admin.email, "admin");
+  const hook = await request.fetch("/api/v1/webhooks", { method: "POST", headers: { authorization: `Bearer ${hookToken}` }, data: { name: "canary-hook", url: "https://10.255.255.1/gantry" } });
+  expect(hook.status()).toBe(201);
+  const { id: hookId, secret: webhookSecret } = (await hook.json()) as { id: string; secret: string };
+  expect(webhookSecret.length).toBeGreaterThan(20);
+  expect((await recorder.api(request, "GET", `/api/v1/webhooks/${hookId}`, { token: hookToken })).status).toBe(200);
+  expect((await recorder.api(request, "GET", "/api/v1/webhooks", { token: hookToken })).status).toBe(200);
+
   // Visit every registry page once more, after all the checks, edits and failures above.
   recorder.watch(page, gantry.baseURL);
   await signIn(page, admin);
+  await page.goto("/settings/webhooks");
+  await page.goto(`/settings/webhooks/${hookId}`);
   // The scheduled refresh stores a token's expiry (it cannot reach ECR's host from here); the list counts it down.
   await sql(gantry, `UPDATE "Registry" SET "tokenExpiresAt" = now() + interval '3 hours' WHERE name = 'aws-ecr'`);
   await page.goto("/registries");
@@ -207,6 +218,7 @@ test("no canary secret appears in any page, API answer, log line, error message 
   const keyIdOf = (json: string) => (JSON.parse(json) as { private_key_id: string }).private_key_id;
   const canaries = [
     ...Object.values(secrets),
+    webhookSecret,
     cloud!.awsKeys.secretAccessKey,
     keyIdOf(cloud!.serviceAccount.json),
     privateKeyLine(cloud!.serviceAccount.privateKeyPem),
