@@ -1,0 +1,285 @@
+// Console under load: a production `gantry start` (its own data folder, embedded Postgres,
+// one worker) with a source and a target registry; twenty promotions of a three-image release
+// are requested through the API while autocannon holds 50 connections for ~20 s on the
+// releases, promotions and audit pages (signed-in session) and the API (Bearer token).
+// Prints p50/p95/p99 per route and overall, errors, then promotions/s and bytes, and writes
+// them to test-results/proof/load.json under "console".
+//
+//   node bench/load.mjs [--seconds 20] [--connections 50] [--promotions 20]
+//
+// Needs docker-registry and skopeo (the registries are the test fixtures'); builds the web
+// app first if the build is stale, like `npm start`.
+import { execFileSync, spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import autocannon from "autocannon";
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+const seconds = Number(argValue("--seconds") ?? 20);
+const connections = Number(argValue("--connections") ?? 50);
+const promotionCount = Number(argValue("--promotions") ?? 20);
+const MB = 1 << 20;
+
+const setup = await loadSetup();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gantry-load-bench-"));
+fs.chmodSync(dataDir, 0o755);
+const admin = { email: "load-admin@example.com", password: crypto.randomBytes(12).toString("base64url") };
+const port = await freePort();
+// next-auth's cookies belong to NEXTAUTH_URL, which `start` sets to http://localhost:<port>.
+const base = `http://localhost:${port}`;
+const env = { ...process.env, GANTRY_DATA_DIR: dataDir, GANTRY_LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1" };
+delete env.DATABASE_URL;
+
+log(`Gantry console load benchmark — ${os.cpus().length} cores, node ${process.version}, ${connections} connections for ${seconds} s, ${promotionCount} promotions`);
+const registries = await setup.startLoadRegistries();
+let server;
+try {
+  server = await startGantry();
+  const token = gantry(["tokens", "create", "--email", admin.email, "--name", "load", "--role", "admin"]).trim();
+  const bearer = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const releaseId = await prepareRelease(bearer);
+  const cookie = await signIn();
+
+  const routes = [
+    { name: "page /releases", path: "/releases", headers: { cookie } },
+    { name: "page /promotions", path: "/promotions", headers: { cookie } },
+    { name: "page /audit", path: "/audit", headers: { cookie } },
+    { name: "GET /api/v1/promotions", path: "/api/v1/promotions", headers: bearer },
+    { name: "GET /api/v1/audit", path: "/api/v1/audit?limit=50", headers: bearer },
+    { name: "GET /api/health", path: "/api/health", headers: {} },
+  ];
+  for (const route of routes) {
+    const response = await fetch(base + route.path, { headers: route.headers, redirect: "manual" });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${route.path} answered ${response.status} before the load`);
+  }
+
+  // The promotions start with the load and run under it.
+  const promotionsStarted = Date.now();
+  const promoting = runPromotions(bearer, releaseId);
+  const perRoute = new Map(routes.map((r) => [r.name, { times: [], statuses: new Map() }]));
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    requests: routes.map((route) => ({
+      method: "GET",
+      path: route.path,
+      headers: route.headers,
+      setupRequest(request, context) {
+        context.sentAt = performance.now();
+        return request;
+      },
+      onResponse(status, _body, context) {
+        const entry = perRoute.get(route.name);
+        entry.times.push(performance.now() - context.sentAt);
+        entry.statuses.set(status, (entry.statuses.get(status) ?? 0) + 1);
+      },
+    })),
+  });
+  const loadEndedAfter = (Date.now() - promotionsStarted) / 1000;
+  const promotions = await promoting;
+
+  const routeRows = [...perRoute.entries()].map(([name, { times, statuses }]) => ({
+    route: name,
+    requests: times.length,
+    ...percentiles(times),
+    non2xx: [...statuses.entries()].filter(([s]) => s < 200 || s > 299).reduce((sum, [, n]) => sum + n, 0),
+  }));
+  const overall = {
+    connections,
+    seconds,
+    requests: result.requests.total,
+    requestsPerSecond: Math.round(result.requests.average),
+    // Over every sample of every route (autocannon's own histogram has no p95).
+    ...percentiles([...perRoute.values()].flatMap((r) => r.times)),
+    maxMs: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    bytesRead: result.throughput.total,
+  };
+  const figures = { overall, routes: routeRows, promotions: { ...promotions, loadEndedAfterSeconds: Number(loadEndedAfter.toFixed(1)) } };
+
+  log("");
+  log(`overall: ${overall.requests} requests (${overall.requestsPerSecond}/s), p50 ${overall.p50Ms} ms, p95 ${overall.p95Ms} ms, p99 ${overall.p99Ms} ms, max ${overall.maxMs} ms; errors ${overall.errors}, timeouts ${overall.timeouts}, non-2xx ${overall.non2xx}`);
+  for (const r of routeRows) log(`  ${r.route.padEnd(26)} n=${String(r.requests).padStart(5)}  p50 ${r.p50Ms.toFixed(0).padStart(5)}  p95 ${r.p95Ms.toFixed(0).padStart(5)}  p99 ${r.p99Ms.toFixed(0).padStart(5)} ms  non-2xx ${r.non2xx}`);
+  log(`promotions: ${promotions.succeeded}/${promotions.count} succeeded in ${promotions.seconds} s (${promotions.promotionsPerSecond}/s); ${promotions.images} images, ${(promotions.logicalBytes / MB).toFixed(0)} MiB promoted, ${(promotions.bytesTransferred / MB).toFixed(0)} MiB uploaded (the rest mounted or already there), ${(promotions.bytesStoredAtTarget / MB).toFixed(0)} MiB in the target's blob store`);
+  writeLoadSection("console", figures);
+  if (promotions.succeeded !== promotions.count) process.exitCode = 1;
+} finally {
+  if (server) await stop(server);
+  await registries.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Connects both registries, adds a channel over the three components and syncs it: the release's id. */
+async function prepareRelease(headers) {
+  const connect = async (name, endpoint) => (await call("POST", "/api/v1/registries", headers, { name, provider: "generic", endpoint, insecure: true, auth: { kind: "anonymous" } }, 201)).id;
+  const sourceId = await connect("vendor", registries.source);
+  const targetId = await connect("private", registries.target);
+  prepareRelease.targetId = targetId;
+  const channel = await call("POST", "/api/v1/channels", headers, { name: "load", sourceRegistryId: sourceId, components: registries.images.map((i) => i.repository), tagPattern: ".*", ordering: "semver", syncIntervalMinutes: 0 }, 201);
+  const synced = await call("POST", `/api/v1/channels/${channel.id}/sync`, headers, undefined, 200);
+  const release = synced.releases?.find((r) => r.tag === registries.tag) ?? (await call("GET", `/api/v1/channels/${channel.id}/releases`, headers, undefined, 200)).releases?.find((r) => r.tag === registries.tag);
+  if (!release) throw new Error(`the sync found no release ${registries.tag}: ${JSON.stringify(synced).slice(0, 500)}`);
+  return release.id;
+}
+
+/** Requests the promotions at once through the API and polls until each settles. */
+async function runPromotions(headers, releaseId) {
+  const started = Date.now();
+  const ids = await Promise.all(
+    Array.from({ length: promotionCount }, (_, i) => call("POST", "/api/v1/promotions", headers, { releaseId, targetRegistryId: prepareRelease.targetId, repositoryPrefix: `load${String(i + 1).padStart(2, "0")}/` }, 201).then((p) => p.id)),
+  );
+  const views = new Map();
+  while (views.size < ids.length && Date.now() - started < 600_000) {
+    for (const id of ids.filter((i) => !views.has(i))) {
+      const view = await call("GET", `/api/v1/promotions/${id}`, headers, undefined, 200);
+      if (["succeeded", "failed", "stopped"].includes(view.status)) views.set(id, view);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const secondsTaken = (Date.now() - started) / 1000;
+  const all = [...views.values()];
+  const images = all.flatMap((v) => v.images);
+  return {
+    count: ids.length,
+    succeeded: all.filter((v) => v.status === "succeeded").length,
+    seconds: Number(secondsTaken.toFixed(1)),
+    promotionsPerSecond: Number((ids.length / secondsTaken).toFixed(3)),
+    images: images.length,
+    logicalBytes: images.reduce((sum, i) => sum + i.bytesTotal, 0),
+    bytesTransferred: await bytesTransferred(),
+    bytesStoredAtTarget: registries.targetStoredBytes(),
+  };
+}
+
+/** What the workers say they uploaded (promotion.image_pushed audit details), read from the install's own Postgres. */
+async function bytesTransferred() {
+  const { default: pg } = await import("pg");
+  const c = JSON.parse(fs.readFileSync(path.join(dataDir, "postgres.json"), "utf8"));
+  const client = new pg.Client({ host: "127.0.0.1", port: c.port, user: c.user, password: c.password, database: c.database });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT COALESCE(SUM((detail->>'bytesTransferred')::bigint), 0) AS bytes FROM "AuditEvent" WHERE action = 'promotion.image_pushed'`);
+    return Number(rows[0].bytes);
+  } finally {
+    await client.end();
+  }
+}
+
+async function call(method, url, headers, body, expected) {
+  const response = await fetch(base + url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  if (response.status !== expected) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text);
+}
+
+/** next-auth's credentials flow with plain fetch: CSRF cookie + token, then the callback. */
+async function signIn() {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = await csrf.json();
+  const jar = cookiesOf(csrf);
+  const response = await fetch(`${base}/api/auth/callback/password`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
+    body: new URLSearchParams({ csrfToken, email: admin.email, password: admin.password, json: "true" }),
+    redirect: "manual",
+  });
+  const session = cookiesOf(response);
+  if (!/session-token=/.test(session)) throw new Error(`sign-in failed (${response.status})`);
+  return `${jar}; ${session}`;
+}
+
+function cookiesOf(response) {
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+}
+
+function percentiles(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+  return { p50Ms: round(at(0.5)), p95Ms: round(at(0.95)), p99Ms: round(at(0.99)) };
+}
+
+function round(ms) {
+  return Math.round(ms * 10) / 10;
+}
+
+function writeLoadSection(key, value) {
+  const file = path.join(root, "test-results", "proof", "load.json");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const current = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  fs.writeFileSync(file, `${JSON.stringify({ ...current, [key]: { ...value, writtenAt: new Date().toISOString() } }, null, 2)}\n`);
+}
+
+async function startGantry() {
+  const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start", "--port", String(port)], {
+    cwd: root,
+    env: { ...env, GANTRY_ADMIN_EMAIL: admin.email, GANTRY_ADMIN_PASSWORD: admin.password },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  process.once("exit", () => child.kill("SIGKILL"));
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gantry start exited early:\n${output}`);
+    if (/Gantry is running at /.test(output)) return child;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`gantry did not start within 600 s:\n${output}`);
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+function gantry(args) {
+  try {
+    return execFileSync(process.execPath, [path.join(root, "bin", "gantry"), ...args], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    throw new Error(`gantry ${args.join(" ")} failed: ${error.stderr || error.message}`);
+  }
+}
+
+/** Bundles bench/load.setup.ts (the registry fixtures are TypeScript) and imports it. */
+async function loadSetup() {
+  const esbuild = (await import("esbuild")).default;
+  const outfile = path.join(root, "bench", "out", "load-setup.mjs");
+  await esbuild.build({ entryPoints: [path.join(root, "bench", "load.setup.ts")], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning", alias: { "@": root } });
+  await esbuild.stop?.();
+  return import(pathToFileURL(outfile).href);
+}
+
+function argValue(name) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+function log(line) {
+  console.log(line);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port: p } = s.address();
+      s.close(() => resolve(p));
+    });
+  });
+}
