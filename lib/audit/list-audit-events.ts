@@ -33,59 +33,19 @@ export async function listAuditEvents(input: unknown, client: PrismaClient = db(
   return page(rows.slice(0, query.limit), { hasOlder: rows.length > query.limit, hasNewer: cursor !== null });
 }
 
-/** How many rows, newest first, the first read scans for matches before asking the indexes. */
-const recentWindow = 20_000;
-
 type Cursor = ReturnType<typeof decodeCursor>;
 
 /**
- * One more row than the page, to know whether another page follows. Filters that test rows
- * (actor, action, text) are read in two steps, because a term that only occurs long ago
- * would otherwise make Postgres walk the (at, id) index through most of the table: first
- * the newest `recentWindow` rows past the cursor are scanned in order; only if they hold too
- * few matches is the rest asked of the trigram indexes and sorted.
+ * One more row than the page, to know whether another page follows. Postgres picks the plan:
+ * walking the (at, id) index and stopping after a page of matches, or asking the target and
+ * trigram indexes first. (A term found only in old events makes the walk long; see
+ * bench/audit.mjs — a two-step read was measured and was slower for common terms.)
  */
 async function fetchRows(client: PrismaClient, query: AuditQuery, cursor: Cursor | null): Promise<AuditRow[]> {
   const direction = cursor?.direction ?? "next";
   const { ranged, matched } = splitAuditConditions(query);
   const position = cursor ? [keysetCondition(cursor)] : [];
-  if (matched.length === 0) return client.$queryRaw<AuditRow[]>`SELECT ${auditColumns} FROM "AuditEvent" ${whereClause([...ranged, ...position])} ${orderBy(direction)} LIMIT ${query.limit + 1}`;
-
-  const recent = await scanRecent(client, { ranged: [...ranged, ...position], matched, direction, take: query.limit + 1 });
-  if (recent.rows.length > query.limit || !recent.edge) return recent.rows;
-  const beyond = keysetCondition({ direction, ...recent.edge });
-  // Ordering by an expression keeps Postgres off the (at, id) index here: it gathers the
-  // matches through the trigram or btree indexes, then sorts only those.
-  const older = await client.$queryRaw<AuditRow[]>`SELECT ${auditColumns} FROM "AuditEvent" ${whereClause([...ranged, ...matched, beyond])}
-    ORDER BY ("at" + interval '0 seconds') ${direction === "next" ? Prisma.sql`DESC` : Prisma.sql`ASC`}, "id" ${direction === "next" ? Prisma.sql`DESC` : Prisma.sql`ASC`}
-    LIMIT ${query.limit + 1 - recent.rows.length}`;
-  return [...recent.rows, ...older];
-}
-
-/**
- * The matches among the next `recentWindow` rows in page order, and where that window ended
- * (null when it reached the end of the table, so there is nothing further to ask).
- */
-async function scanRecent(
-  client: PrismaClient,
-  options: { ranged: Prisma.Sql[]; matched: Prisma.Sql[]; direction: "next" | "prev"; take: number },
-): Promise<{ rows: AuditRow[]; edge: { at: Date; id: bigint } | null }> {
-  const { ranged, matched, direction, take } = options;
-  // The window keeps only (at, id, matches): the few matching rows are read whole afterwards.
-  const found = await client.$queryRaw<Array<Partial<AuditRow> & { edgeAt: Date; edgeId: bigint; scanned: bigint }>>`
-    WITH "window" AS (
-      SELECT "at", "id", (${Prisma.join(matched, " AND ")}) AS "matches" FROM "AuditEvent" ${whereClause(ranged)} ${orderBy(direction)} LIMIT ${recentWindow}
-    ), "edge" AS (
-      SELECT "at" AS "edgeAt", "id" AS "edgeId", count(*) OVER () AS "scanned" FROM "window" ${orderBy(direction === "next" ? "prev" : "next")} LIMIT 1
-    ), "hits" AS (
-      SELECT "id" FROM "window" WHERE "matches" ${orderBy(direction)} LIMIT ${take}
-    )
-    SELECT "found".*, "edge".* FROM "edge" LEFT JOIN LATERAL (
-      SELECT ${auditColumns} FROM "AuditEvent" WHERE "id" IN (SELECT "id" FROM "hits") ${orderBy(direction)}
-    ) "found" ON true`;
-  const rows = found.filter((row) => row.id !== null && row.id !== undefined).map(({ edgeAt: _a, edgeId: _i, scanned: _s, ...row }) => row as AuditRow);
-  const edge = found[0];
-  return { rows, edge: edge && Number(edge.scanned) >= recentWindow ? { at: edge.edgeAt, id: edge.edgeId } : null };
+  return client.$queryRaw<AuditRow[]>`SELECT ${auditColumns} FROM "AuditEvent" ${whereClause([...ranged, ...matched, ...position])} ${orderBy(direction)} LIMIT ${query.limit + 1}`;
 }
 
 function orderBy(direction: "next" | "prev"): Prisma.Sql {
