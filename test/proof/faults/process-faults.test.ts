@@ -61,10 +61,18 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+const running: WorkerProcess[] = [];
+
 async function worker(): Promise<WorkerProcess> {
   const started = await startWorkerProcess({ DATABASE_URL: postgres.url });
+  running.push(started);
   cleanup.push(() => started.stop());
   return started;
+}
+
+/** Each test starts from no worker, so it knows which one holds its images. */
+async function stopWorkers(): Promise<void> {
+  await Promise.all(running.splice(0).map((w) => w.stop()));
 }
 
 async function freshTarget() {
@@ -115,12 +123,14 @@ describe("processes dying under a running promotion", () => {
 
   // Long only: lib/promotions/worker-processes.test.ts already kills a lone worker in `npm test`.
   it.runIf(long)("finishes a promotion whose worker is killed with SIGKILL mid-push, with a second worker running", async () => {
+    await stopWorkers();
     const { registry, id: targetId } = await freshTarget();
     const [first, second] = [await worker(), await worker()];
     sourceProxy.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Infinity, action: { kind: "trickle", bytesPerSecond: 1.5 * MB } });
     const id = await promote({ releaseId, targetRegistryId: targetId });
     await waitForPromotion(id, (v) => v.images.some((i) => i.status === "pushing" && i.bytesDone > 256 * 1024), 30_000);
     const holders = new Set((await db().promotionImage.findMany({ where: { promotionId: id, status: "pushing" }, select: { workerId: true } })).map((r) => r.workerId));
+    expect([...holders].every((h) => h === first!.id || h === second!.id)).toBe(true);
     const doomed = holders.has(first!.id) ? first! : second!;
     const survivor = doomed === first ? second! : first!;
     doomed.child.kill("SIGKILL");
