@@ -18,16 +18,18 @@ const run = (command, args, env = {}) => spawnSync(command, args, { cwd: root, s
 const FAULTS_INTRO = [
   "Suites: `test/proof/faults/registry-faults.test.ts`, `hostile-source.test.ts`, `process-faults.test.ts` — each a promotion created through `createPromotion` and copied by a real worker (in-process, or child processes from `lib/promotions/start-worker-process.ts`) between real CNCF registries, with the fault proxy, the token server, the storage-quota proxy and the hostile registry of `test/fixtures`. After every fault: the promotion settled (each image pushed, or failed with the kind shown), no image left `pushing` or `pending`, pushed digests equal the source's (skopeo), and `/api/health`'s handler answers with the database up. Postgres is restarted on an embedded server of the test's own. The quick cases run in `npm test`; `npm run test:proof` adds 20 seeded reset runs and SIGKILL with two workers (`GANTRY_PROOF_LONG=1`).",
   "",
-  "Bugs these found, each fixed in its own commit: a target connection cut during a streamed blob upload (registry restarted, socket reset on the upload PUT) failed the image as `network: unexpected error: write ECONNRESET` without a retry — undici destroys the digest verifier with the raw socket error, which the upload took as its cause; it is now a retryable network failure naming the target. A source trickling bytes (1 byte every 100 ms) never went silent, so the 60 s idle timeout never fired and one blob could hold a worker for hours; a blob moving under 1 KiB/s over `GANTRY_PROMOTION_LOW_SPEED_SECONDS` (60 s) is now cut and retried, then fails as `network`. Not done: restarting the web process during a promotion (the worker and Postgres restarts cover the state; the console holds none).",
+  "`e2e/proof-restart.spec.ts` restarts the whole install (web, worker, embedded Postgres) under a promotion.",
+  "",
+  "Bugs these found, each fixed in its own commit: a target connection cut during a streamed blob upload (registry restarted, socket reset on the upload PUT) failed the image as `network: unexpected error: write ECONNRESET` without a retry — undici destroys the digest verifier with the raw socket error, which the upload took as its cause; it is now a retryable network failure naming the target. A source trickling bytes (1 byte every 100 ms) never went silent, so the 60 s idle timeout never fired and one blob could hold a worker for hours; a blob moving under 1 KiB/s over `GANTRY_PROMOTION_LOW_SPEED_SECONDS` (60 s) is now cut and retried, then fails as `network`.",
 ].join("\n");
 
 const LOAD_INTRO =
   "Measured on the development machine (2 cores, shared with other work while it ran): figures to compare runs by, not a capacity rating. Regenerate with `npm run test:proof`.";
 
+// Fault rows are merged from per-file fragments (e2e/proof-restart.spec.ts writes one too): start from none.
+for (const stale of ["faults.d", "faults.json", "load.json"]) fs.rmSync(path.join(resultsDir, stale), { recursive: true, force: true });
 const e2eSpecs = fs.readdirSync(path.join(root, "e2e")).filter((f) => /^proof-.*\.spec\.ts$/.test(f)).map((f) => `e2e/${f}`);
 const e2e = e2eSpecs.length ? run(bin("playwright"), ["test", ...e2eSpecs]) : 0;
-// Fault rows are merged from per-file fragments: start from none.
-for (const stale of ["faults.d", "faults.json", "load.json"]) fs.rmSync(path.join(resultsDir, stale), { recursive: true, force: true });
 const unit = run(bin("vitest"), ["run", "test/proof/", ".property.test.ts"], { GANTRY_PROOF_LONG: "1" });
 const load = run(process.execPath, [path.join(root, "bench", "load.mjs")]);
 const report = run(process.execPath, [path.join(root, "scripts", "proof-report.mjs")]);
