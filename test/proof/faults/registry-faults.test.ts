@@ -199,7 +199,7 @@ describe("registry faults during a promotion", () => {
     await expectConsoleAnswers();
     log.add({
       area: "registry tokens",
-      tried: `target tokens living 4 s during a ~5 s copy, and ${refused} upload steps answered 401 "token expired" mid-copy`,
+      tried: `target tokens living 4 s during a ~5 s copy, and ${refused} upload step(s) answered 401 "token expired" mid-copy`,
       cases: refused,
       outcome: `succeeded: ${renewed} tokens fetched after the copy began, 3/3 pushed, digests confirmed by skopeo`,
     });
