@@ -63,7 +63,9 @@ function run(command, args, env = {}) {
 function vitestCounts(file) {
   try {
     const report = JSON.parse(fs.readFileSync(file, "utf8"));
-    return { passed: report.numPassedTests, failed: report.numFailedTests + (report.numFailedTestSuites ?? 0), skipped: report.numPendingTests + (report.numTodoTests ?? 0) };
+    // A failing test also fails its describe blocks and file: count suites only when no test failed (an import error).
+    const suitesOnly = report.numFailedTests === 0 && (report.numFailedTestSuites ?? 0) > 0 ? 1 : 0;
+    return { passed: report.numPassedTests, failed: report.numFailedTests + suitesOnly, skipped: report.numPendingTests + (report.numTodoTests ?? 0) };
   } catch {
     return null;
   }
