@@ -14,7 +14,10 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
+
+const { bundleNode } = createRequire(import.meta.url)("../scripts/bundle-node.cjs");
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const eventCount = Number(argValue("--events") ?? 1_000_000);
@@ -235,10 +238,8 @@ function gantry(args, options = {}) {
 
 /** Bundles bench/audit/probe.ts (it uses the app's TypeScript) and imports it. */
 async function loadProbe() {
-  const esbuild = (await import("esbuild")).default;
   const outfile = path.join(root, "bench", "out", "audit-probe.mjs");
-  await esbuild.build({ entryPoints: [path.join(root, "bench", "audit", "probe.ts")], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning", alias: { "@": root } });
-  await esbuild.stop?.();
+  await bundleNode(path.join(root, "bench", "audit", "probe.ts"), outfile);
   return import(pathToFileURL(outfile).href);
 }
 

@@ -16,9 +16,6 @@ mkdir -p bench/out
 node scripts/build-node.cjs >/dev/null
 # The driver uses the TypeScript test fixtures, and copy-only.ts is `gantry copy` without
 # the rest of the CLI: bundle both to plain JavaScript first.
-node -e '
-const common = { bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning", alias: { "@": process.cwd() } };
-const esbuild = require("esbuild");
-esbuild.buildSync({ ...common, entryPoints: ["bench/copy/run-bench.ts"], outfile: "bench/out/copy-bench.mjs" });
-esbuild.buildSync({ ...common, entryPoints: ["bench/copy/copy-only.ts"], outfile: "bench/out/copy-only.mjs" });'
+node scripts/bundle-node.cjs bench/copy/run-bench.ts bench/out/copy-bench.mjs
+node scripts/bundle-node.cjs bench/copy/copy-only.ts bench/out/copy-only.mjs
 exec node bench/out/copy-bench.mjs "$PWD"

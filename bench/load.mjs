@@ -15,8 +15,11 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
+
+const { bundleNode } = createRequire(import.meta.url)("../scripts/bundle-node.cjs");
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const seconds = Number(argValue("--seconds") ?? 20);
@@ -257,10 +260,8 @@ function gantry(args) {
 
 /** Bundles bench/load.setup.ts (the registry fixtures are TypeScript) and imports it. */
 async function loadSetup() {
-  const esbuild = (await import("esbuild")).default;
   const outfile = path.join(root, "bench", "out", "load-setup.mjs");
-  await esbuild.build({ entryPoints: [path.join(root, "bench", "load.setup.ts")], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning", alias: { "@": root } });
-  await esbuild.stop?.();
+  await bundleNode(path.join(root, "bench", "load.setup.ts"), outfile);
   return import(pathToFileURL(outfile).href);
 }
 

@@ -16,8 +16,10 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
-import esbuild from "esbuild";
 import pg from "pg";
+import { createRequire } from "node:module";
+
+const { bundleNode } = createRequire(import.meta.url)("../scripts/bundle-node.cjs");
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { updates: { type: "string", default: "60" }, "spacing-ms": { type: "string", default: "300" } } });
@@ -91,19 +93,7 @@ try {
 /** The engine's writer, bundled like the CLI (tsconfig paths, server-only stubbed). */
 async function bundleWriter() {
   const outfile = path.join(root, "bench", "out", "progress-latency-writer.mjs");
-  await esbuild.build({
-    entryPoints: [path.join(root, "bench", "progress-latency.writer.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-    alias: { "server-only": path.join(root, "test", "support", "empty-module.ts") },
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  });
-  await esbuild.stop();
+  await bundleNode(path.join(root, "bench", "progress-latency.writer.ts"), outfile);
   return outfile;
 }
 

@@ -3,6 +3,7 @@
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
+const { nodeBundleOptions } = require("./bundle-node.cjs");
 
 const root = path.join(__dirname, "..");
 const outdir = path.join(root, "dist");
@@ -46,21 +47,13 @@ function build({ quiet = false } = {}) {
   // chunk, so `gantry copy` does not load Prisma, pg-boss or argon2.
   fs.rmSync(path.join(outdir, "chunks"), { recursive: true, force: true });
   esbuild.buildSync({
+    ...nodeBundleOptions(),
     entryPoints: { gantry: path.join(root, "cli", "gantry.ts") },
     outdir,
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
     splitting: true,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
     sourcemap: "linked",
-    logLevel: "warning",
-    alias: { "server-only": path.join(root, "test", "support", "empty-module.ts") },
-    // Bundled ESM still meets CommonJS packages; give it a require of its own.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
   // The synchronous API leaves esbuild's service process running; a long-lived command
   // (`gantry start`) would carry it for nothing.

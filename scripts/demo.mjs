@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import esbuild from "esbuild";
+import { createRequire } from "node:module";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 for (const tool of ["docker-registry", "skopeo"]) {
@@ -15,9 +15,8 @@ for (const tool of ["docker-registry", "skopeo"]) {
   }
 }
 const outfile = path.join(root, "dist", "demo.mjs");
-await esbuild.build({ entryPoints: [path.join(root, "scripts", "demo", "run-demo.ts")], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
-// The service process esbuild keeps would outlive the build for nothing: the demo runs for hours.
-await esbuild.stop();
+const { bundleNode } = createRequire(import.meta.url)("./bundle-node.cjs");
+await bundleNode(path.join(root, "scripts", "demo", "run-demo.ts"), outfile);
 await import(pathToFileURL(outfile).href).catch((error) => {
   console.error(error);
   process.exit(1);

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 
 export interface WorkerProcess {
@@ -17,21 +18,10 @@ let bundle: string | undefined;
 
 async function bundled(): Promise<string> {
   if (bundle) return bundle;
-  const esbuild = await import("esbuild");
   // Inside the project so its imports find node_modules.
   const outfile = path.join(root, "node_modules", ".cache", "gantry-tests", `promotion-worker-${crypto.randomBytes(4).toString("hex")}.mjs`);
-  await esbuild.build({
-    entryPoints: [path.join(__dirname, "promotion-worker-process.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-    alias: { "@": root, "server-only": path.join(root, "test", "support", "empty-module.ts") },
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  });
+  const { bundleNode } = createRequire(import.meta.url)(path.join(root, "scripts", "bundle-node.cjs")) as { bundleNode(entry: string, outfile: string): Promise<string> };
+  await bundleNode(path.join(__dirname, "promotion-worker-process.ts"), outfile);
   process.once("exit", () => fs.rmSync(outfile, { force: true }));
   bundle = outfile;
   return outfile;
