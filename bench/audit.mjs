@@ -8,18 +8,17 @@
 //
 // Starts `bin/gantry start` on its own data folder and port (building the web app first if
 // the build is stale), and removes both at the end.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { argValue, freePort, gantryCli, root, signIn, startGantry, stopGantry } from "./support/gantry-install.mjs";
 
 const { bundleNode } = createRequire(import.meta.url)("../scripts/bundle-node.cjs");
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const eventCount = Number(argValue("--events") ?? 1_000_000);
 const requestCount = Number(argValue("--requests") ?? 130);
 const targets = { p95Ms: 150, rssGrowthMb: 50 };
@@ -34,12 +33,12 @@ const env = { ...process.env, GANTRY_DATA_DIR: dataDir, GANTRY_LOG_LEVEL: "warn"
 delete env.DATABASE_URL;
 
 log(`Gantry audit benchmark — ${os.cpus().length} cores, node ${process.version}, ${eventCount.toLocaleString("en")} events`);
-const server = await startGantry();
+const server = await startGantry({ port, env, admin });
 const rows = [];
 const slowest = [];
 try {
   const url = await probe.databaseUrl(dataDir);
-  const token = gantry(["tokens", "create", "--email", admin.email, "--name", "bench", "--role", "admin"]).trim();
+  const token = gantryCli(env, ["tokens", "create", "--email", admin.email, "--name", "bench", "--role", "admin"]).trim();
 
   log("seeding…");
   const seeded = await probe.seedAuditEvents(url, eventCount, log);
@@ -54,7 +53,7 @@ try {
   const apiTimes = await timeHttp(filters, (f) => `/api/v1/audit?${new URLSearchParams({ ...f, limit: "50" })}`, { authorization: `Bearer ${token}` });
   rows.push(latencyRow("HTTP: GET /api/v1/audit", apiTimes));
 
-  const cookie = await signIn();
+  const cookie = await signIn(base, admin);
   const pageTimes = await timeHttp(filters, (f) => `/audit?${new URLSearchParams(f)}`, { cookie });
   rows.push(latencyRow("HTTP: GET /audit page", pageTimes));
   // The same console layout around almost nothing: what any page costs here.
@@ -72,10 +71,10 @@ try {
   ]);
 
   const verifyStarted = Date.now();
-  const verified = gantry(["audit", "verify"], { allowFailure: true });
+  const verified = gantryCli(env, ["audit", "verify"], { allowFailure: true });
   rows.push(["gantry audit verify", `${((Date.now() - verifyStarted) / 1000).toFixed(1)} s`, verified.trim()]);
 } finally {
-  await stop(server);
+  await stopGantry(server);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -114,29 +113,6 @@ async function timeHttp(filters, pathFor, headers) {
     if (response.status !== 200) throw new Error(`${pathFor(filter)} answered ${response.status}`);
   }
   return times;
-}
-
-/** next-auth's credentials flow with plain fetch: CSRF cookie + token, then the callback. */
-async function signIn() {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = await csrf.json();
-  const jar = cookiesOf(csrf);
-  const response = await fetch(`${base}/api/auth/callback/password`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
-    body: new URLSearchParams({ csrfToken, email: admin.email, password: admin.password, json: "true" }),
-    redirect: "manual",
-  });
-  const session = cookiesOf(response);
-  if (!/session-token=/.test(session)) throw new Error(`sign-in failed (${response.status})`);
-  return `${jar}; ${session}`;
-}
-
-function cookiesOf(response) {
-  return response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
 }
 
 /** Streams the whole CSV export, counting rows, while sampling the web process's RSS. */
@@ -201,41 +177,6 @@ function readRssMb(pid) {
   }
 }
 
-async function startGantry() {
-  const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start", "--port", String(port)], {
-    cwd: root,
-    env: { ...env, GANTRY_ADMIN_EMAIL: admin.email, GANTRY_ADMIN_PASSWORD: admin.password },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  process.once("exit", () => child.kill("SIGKILL"));
-  const deadline = Date.now() + 600_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`gantry start exited early:\n${output}`);
-    if (/Gantry is running at /.test(output)) return child;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill("SIGKILL");
-  throw new Error(`gantry did not start within 600 s:\n${output}`);
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  child.kill("SIGTERM");
-  await new Promise((resolve) => child.once("exit", resolve));
-}
-
-function gantry(args, options = {}) {
-  try {
-    return execFileSync(process.execPath, [path.join(root, "bin", "gantry"), ...args], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  } catch (error) {
-    if (options.allowFailure) return `${error.stdout ?? ""}${error.stderr ?? ""} (exit ${error.status})`;
-    throw new Error(`gantry ${args.join(" ")} failed: ${error.stderr || error.message}`);
-  }
-}
-
 /** Bundles bench/audit/probe.ts (it uses the app's TypeScript) and imports it. */
 async function loadProbe() {
   const outfile = path.join(root, "bench", "out", "audit-probe.mjs");
@@ -243,22 +184,7 @@ async function loadProbe() {
   return import(pathToFileURL(outfile).href);
 }
 
-function argValue(name) {
-  const i = process.argv.indexOf(name);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
-
 function log(line) {
   console.log(line);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port: p } = s.address();
-      s.close(() => resolve(p));
-    });
-  });
-}

@@ -9,19 +9,17 @@
 //
 // Needs docker-registry and skopeo (the registries are the test fixtures'); builds the web
 // app first if the build is stale, like `npm start`.
-import { execFileSync, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
+import { argValue, freePort, gantryCli, root, signIn, startGantry, stopGantry } from "./support/gantry-install.mjs";
 
 const { bundleNode } = createRequire(import.meta.url)("../scripts/bundle-node.cjs");
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const seconds = Number(argValue("--seconds") ?? 20);
 const connections = Number(argValue("--connections") ?? 50);
 const promotionCount = Number(argValue("--promotions") ?? 20);
@@ -41,11 +39,11 @@ log(`Gantry console load benchmark — ${os.cpus().length} cores, node ${process
 const registries = await setup.startLoadRegistries();
 let server;
 try {
-  server = await startGantry();
-  const token = gantry(["tokens", "create", "--email", admin.email, "--name", "load", "--role", "admin"]).trim();
+  server = await startGantry({ port, env, admin });
+  const token = gantryCli(env, ["tokens", "create", "--email", admin.email, "--name", "load", "--role", "admin"]).trim();
   const bearer = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const releaseId = await prepareRelease(bearer);
-  const cookie = await signIn();
+  const cookie = await signIn(base, admin);
 
   const routes = [
     { name: "page /releases", path: "/releases", headers: { cookie } },
@@ -116,7 +114,7 @@ try {
   writeLoadSection("console", figures);
   if (promotions.succeeded !== promotions.count) process.exitCode = 1;
 } finally {
-  if (server) await stop(server);
+  if (server) await stopGantry(server);
   await registries.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
@@ -184,29 +182,6 @@ async function call(method, url, headers, body, expected) {
   return JSON.parse(text);
 }
 
-/** next-auth's credentials flow with plain fetch: CSRF cookie + token, then the callback. */
-async function signIn() {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = await csrf.json();
-  const jar = cookiesOf(csrf);
-  const response = await fetch(`${base}/api/auth/callback/password`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
-    body: new URLSearchParams({ csrfToken, email: admin.email, password: admin.password, json: "true" }),
-    redirect: "manual",
-  });
-  const session = cookiesOf(response);
-  if (!/session-token=/.test(session)) throw new Error(`sign-in failed (${response.status})`);
-  return `${jar}; ${session}`;
-}
-
-function cookiesOf(response) {
-  return response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-}
-
 function percentiles(times) {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
@@ -224,40 +199,6 @@ function writeLoadSection(key, value) {
   fs.writeFileSync(file, `${JSON.stringify({ ...current, [key]: { ...value, writtenAt: new Date().toISOString() } }, null, 2)}\n`);
 }
 
-async function startGantry() {
-  const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start", "--port", String(port)], {
-    cwd: root,
-    env: { ...env, GANTRY_ADMIN_EMAIL: admin.email, GANTRY_ADMIN_PASSWORD: admin.password },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  process.once("exit", () => child.kill("SIGKILL"));
-  const deadline = Date.now() + 600_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`gantry start exited early:\n${output}`);
-    if (/Gantry is running at /.test(output)) return child;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill("SIGKILL");
-  throw new Error(`gantry did not start within 600 s:\n${output}`);
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  child.kill("SIGTERM");
-  await new Promise((resolve) => child.once("exit", resolve));
-}
-
-function gantry(args) {
-  try {
-    return execFileSync(process.execPath, [path.join(root, "bin", "gantry"), ...args], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  } catch (error) {
-    throw new Error(`gantry ${args.join(" ")} failed: ${error.stderr || error.message}`);
-  }
-}
-
 /** Bundles bench/load.setup.ts (the registry fixtures are TypeScript) and imports it. */
 async function loadSetup() {
   const outfile = path.join(root, "bench", "out", "load-setup.mjs");
@@ -265,22 +206,7 @@ async function loadSetup() {
   return import(pathToFileURL(outfile).href);
 }
 
-function argValue(name) {
-  const i = process.argv.indexOf(name);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
-
 function log(line) {
   console.log(line);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port: p } = s.address();
-      s.close(() => resolve(p));
-    });
-  });
-}
