@@ -10,7 +10,6 @@
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -18,6 +17,7 @@ import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import pg from "pg";
 import { createRequire } from "node:module";
+import { freePort } from "./support/gantry-install.mjs";
 
 const { bundleNode } = createRequire(import.meta.url)("../scripts/bundle-node.cjs");
 
@@ -171,17 +171,6 @@ async function signIn(page) {
   await page.getByLabel("Password", { exact: true }).fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/releases$/, { timeout: 30_000 });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port: free } = server.address();
-      server.close(() => resolve(free));
-    });
-  });
 }
 
 function sleep(ms) {

@@ -7,10 +7,10 @@
 // data folder without a build.
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./support/gantry-install.mjs";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const keepBuild = process.argv.includes("--keep-build");
@@ -112,15 +112,4 @@ function readMemory(pid) {
 
 function sum(items, key) {
   return items.reduce((total, item) => total + item[key], 0);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
