@@ -1,10 +1,8 @@
 import { formatBytes } from "@/lib/oci/format-bytes";
 import { inspectImage } from "@/lib/oci/inspect-image";
 import { ExitCode, type CliCommand } from "../command";
-import { limitWasmTiering } from "../copy/limit-wasm-tiering";
-import { registryClientFor } from "../copy/registry-client-for";
-import { READ_FLAGS, READ_FLAGS_HELP, singleReference } from "../copy/registry-flags";
-import { parseArgs } from "../parse-args";
+import { READ_FLAGS_HELP } from "../copy/registry-flags";
+import { withReadClient } from "../copy/with-read-client";
 
 export const inspectCommand: CliCommand = {
   name: "inspect",
@@ -17,14 +15,10 @@ distinct blobs, what a copy to an empty registry moves).
 Options:
 ${READ_FLAGS_HELP}
 `,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs(argv, READ_FLAGS);
-    const ref = singleReference(positionals);
-    limitWasmTiering();
-    const client = await registryClientFor({ registry: ref.registry, creds: values.creds, caFile: values.ca, insecure: values.insecure, env: io.env });
-    try {
+  run: (argv, io) =>
+    withReadClient(argv, io, async ({ ref, client, json }) => {
       const image = await inspectImage(client, ref);
-      if (values.json) {
+      if (json) {
         io.stdout.write(`${JSON.stringify(image)}\n`);
         return ExitCode.ok;
       }
@@ -38,8 +32,5 @@ ${READ_FLAGS_HELP}
       ];
       io.stdout.write(`${lines.join("\n")}\n`);
       return ExitCode.ok;
-    } finally {
-      await client.close();
-    }
-  },
+    }),
 };

@@ -1,9 +1,7 @@
 import { listTags } from "@/lib/oci/list-tags";
 import { ExitCode, type CliCommand } from "../command";
-import { limitWasmTiering } from "../copy/limit-wasm-tiering";
-import { registryClientFor } from "../copy/registry-client-for";
-import { READ_FLAGS, READ_FLAGS_HELP, singleReference } from "../copy/registry-flags";
-import { parseArgs } from "../parse-args";
+import { READ_FLAGS_HELP } from "../copy/registry-flags";
+import { withReadClient } from "../copy/with-read-client";
 
 export const tagsCommand: CliCommand = {
   name: "tags",
@@ -15,17 +13,10 @@ per line, following the registry's pages.
 Options:
 ${READ_FLAGS_HELP}
 `,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs(argv, READ_FLAGS);
-    const ref = singleReference(positionals);
-    limitWasmTiering();
-    const client = await registryClientFor({ registry: ref.registry, creds: values.creds, caFile: values.ca, insecure: values.insecure, env: io.env });
-    try {
+  run: (argv, io) =>
+    withReadClient(argv, io, async ({ ref, client, json }) => {
       const tags = await listTags(client, ref.repository, { pageSize: 1000 });
-      io.stdout.write(values.json ? `${JSON.stringify({ repository: `${ref.registry}/${ref.repository}`, tags })}\n` : tags.map((t) => `${t}\n`).join(""));
+      io.stdout.write(json ? `${JSON.stringify({ repository: `${ref.registry}/${ref.repository}`, tags })}\n` : tags.map((t) => `${t}\n`).join(""));
       return ExitCode.ok;
-    } finally {
-      await client.close();
-    }
-  },
+    }),
 };
