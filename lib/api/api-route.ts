@@ -14,12 +14,8 @@ type RouteContext = { params: Promise<Params> };
 /** A read-only /api/v1 endpoint: resolves the caller, checks the permission, answers JSON. */
 export function apiRead(definition: { permission: Permission; read(args: { caller: Caller; request: Request; params: Params }): Promise<unknown> }) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
-    const caller = await resolveCaller(request);
-    if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
-    if (!caller) return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
-    if (!can(caller.role, definition.permission)) {
-      return json({ error: { message: `Your role (${caller.role}) cannot do this: it needs ${permissions[definition.permission]} or above.` } }, 403);
-    }
+    const caller = await authorize(request, definition.permission);
+    if (caller instanceof Response) return caller;
     try {
       return json(await definition.read({ caller, request, params: await context.params }), 200);
     } catch (error) {
@@ -45,6 +41,20 @@ export function apiChange<S extends z.ZodType, T, P>(definition: ChangeDefinitio
     if (result.ok) return json(result.data, options.status ?? 200);
     return json({ error: { message: result.error, ...(result.fieldErrors ? { fields: result.fieldErrors } : {}) } }, result.status);
   };
+}
+
+/**
+ * The caller of an /api/v1 request allowed `permission`, or the 401/403 answer to send
+ * instead. apiRead uses it; so do routes that answer a stream rather than JSON.
+ */
+export async function authorize(request: Request, permission: Permission): Promise<Caller | Response> {
+  const caller = await resolveCaller(request);
+  if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
+  if (!caller) return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
+  if (!can(caller.role, permission)) {
+    return json({ error: { message: `Your role (${caller.role}) cannot do this: it needs ${permissions[permission]} or above.` } }, 403);
+  }
+  return caller;
 }
 
 /** The caller of an /api/v1 request: a Bearer token's user, the session's user, or why neither. */

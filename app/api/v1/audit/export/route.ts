@@ -1,8 +1,7 @@
 import { isUserError, userErrorFields } from "@/lib/actions/errors";
-import { json, resolveCaller } from "@/lib/api/api-route";
+import { authorize, json } from "@/lib/api/api-route";
 import { auditQueryFromParams, parseAuditQuery } from "@/lib/audit/audit-query";
 import { auditExportFormats, auditExportStream, type AuditExportFormat } from "@/lib/audit/export-audit-events";
-import { can, permissions } from "@/lib/auth/permissions";
 
 const contentTypes: Record<AuditExportFormat, string> = { csv: "text/csv; charset=utf-8", jsonl: "application/x-ndjson; charset=utf-8" };
 
@@ -11,10 +10,8 @@ const contentTypes: Record<AuditExportFormat, string> = { csv: "text/csv; charse
  * event, newest first, streamed as it is read (session or Bearer token, "audit.read").
  */
 export async function GET(request: Request): Promise<Response> {
-  const caller = await resolveCaller(request);
-  if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
-  if (!caller) return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
-  if (!can(caller.role, "audit.read")) return json({ error: { message: `Your role (${caller.role}) cannot do this: it needs ${permissions["audit.read"]} or above.` } }, 403);
+  const denied = await authorize(request, "audit.read");
+  if (denied instanceof Response) return denied;
 
   const params = new URL(request.url).searchParams;
   const format = params.get("format") || "csv";

@@ -1,5 +1,4 @@
-import { json, resolveCaller } from "@/lib/api/api-route";
-import { can, permissions } from "@/lib/auth/permissions";
+import { authorize, json } from "@/lib/api/api-route";
 import { log, scrubUrlCredentials } from "@/lib/log";
 import { getPromotion } from "@/lib/promotions/promotion-view";
 import { progressListener } from "./progress-listener";
@@ -14,12 +13,8 @@ export const dynamic = "force-dynamic";
  * with promotions.read.
  */
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
-  const caller = await resolveCaller(request);
-  if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
-  if (!caller) return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
-  if (!can(caller.role, "promotions.read")) {
-    return json({ error: { message: `Your role (${caller.role}) cannot do this: it needs ${permissions["promotions.read"]} or above.` } }, 403);
-  }
+  const denied = await authorize(request, "promotions.read");
+  if (denied instanceof Response) return denied;
   const { id } = await context.params;
   try {
     if (!(await getPromotion(id))) return json({ error: { message: `No promotion has the id "${id}".` } }, 404);
