@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useAction } from "@/components/hooks/use-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDeleteButton } from "@/components/ui/confirm-delete-button";
 import { FormError } from "@/components/ui/form-error";
 import { editWebhook, removeWebhook, testWebhook } from "@/lib/actions/webhooks";
 import type { TestDeliveryResult } from "@/lib/webhooks/send-test-webhook";
@@ -15,9 +15,7 @@ export function WebhookActions({ id, name, enabled }: { id: string; name: string
   const router = useRouter();
   const test = useAction(testWebhook);
   const toggle = useAction(editWebhook);
-  const remove = useAction(removeWebhook);
   const [result, setResult] = useState<TestDeliveryResult | null>(null);
-  const [confirming, setConfirming] = useState(false);
 
   return (
     <Card>
@@ -38,31 +36,18 @@ export function WebhookActions({ id, name, enabled }: { id: string; name: string
           <Button pending={toggle.pending} onClick={() => toggle.run({ id, enabled: !enabled }, () => router.refresh())}>
             {enabled ? "Disable" : "Enable"}
           </Button>
-          <Button variant="danger" onClick={() => setConfirming(true)}>
-            Delete
-          </Button>
+          <ConfirmDeleteButton
+            id={id}
+            name={name}
+            description="The webhook, its secret and its delivery log are removed; pending deliveries are dropped."
+            confirmLabel="Delete webhook"
+            action={removeWebhook}
+            redirectTo="/settings/webhooks"
+          />
           {result ? <TestResult result={result} /> : <span className="text-sm text-muted">Sends a signed ping event now, even while disabled.</span>}
         </div>
         <FormError message={test.error ?? toggle.error} />
       </CardBody>
-      <Dialog
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        title={`Delete ${name}?`}
-        description="The webhook, its secret and its delivery log are removed; pending deliveries are dropped."
-        footer={
-          <>
-            <Button onClick={() => setConfirming(false)} data-autofocus>
-              Cancel
-            </Button>
-            <Button variant="danger" pending={remove.pending} onClick={() => remove.run({ id }, () => router.push("/settings/webhooks"))}>
-              Delete webhook
-            </Button>
-          </>
-        }
-      >
-        <FormError message={remove.error} />
-      </Dialog>
     </Card>
   );
 }
