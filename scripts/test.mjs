@@ -14,6 +14,7 @@ const only = process.argv.slice(2);
 const steps = [
   { name: "typecheck", run: () => run(bin("tsc"), ["--noEmit", "-p", "."]) },
   { name: "lint", run: () => run(bin("eslint"), ["--max-warnings=0", "."]) },
+  { name: "format", run: () => run(bin("prettier"), ["--check", "--log-level=warn", "."]) },
   {
     name: "unit",
     run: () => {
@@ -48,7 +49,9 @@ for (const step of steps) {
   else totals.failed += 1;
   // A runner that failed without reporting a failed test (a crash, a config error) still fails.
   if (code !== 0 && counts && counts.failed === 0) totals.failed += 1;
-  summary.push(`${step.name}: ${code === 0 ? "ok" : `FAILED (exit ${code})`} in ${seconds} s${counts ? ` — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped` : ""}`);
+  summary.push(
+    `${step.name}: ${code === 0 ? "ok" : `FAILED (exit ${code})`} in ${seconds} s${counts ? ` — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped` : ""}`,
+  );
 }
 fs.rmSync(out, { recursive: true, force: true });
 console.log(`\n${summary.join("\n")}`);
@@ -65,7 +68,11 @@ function vitestCounts(file) {
     const report = JSON.parse(fs.readFileSync(file, "utf8"));
     // A failing test also fails its describe blocks and file: count suites only when no test failed (an import error).
     const suitesOnly = report.numFailedTests === 0 && (report.numFailedTestSuites ?? 0) > 0 ? 1 : 0;
-    return { passed: report.numPassedTests, failed: report.numFailedTests + suitesOnly, skipped: report.numPendingTests + (report.numTodoTests ?? 0) };
+    return {
+      passed: report.numPassedTests,
+      failed: report.numFailedTests + suitesOnly,
+      skipped: report.numPendingTests + (report.numTodoTests ?? 0),
+    };
   } catch {
     return null;
   }
