@@ -20,5 +20,14 @@ export default defineConfig([
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },
   },
-  globalIgnores([".next/**", "dist/**", ".gantry/**", "lib/db/generated/**", "next-env.d.ts", "bench/out/**", "test-results/**", "playwright-report/**"]),
+  globalIgnores([
+    ".next/**",
+    "dist/**",
+    ".gantry/**",
+    "lib/db/generated/**",
+    "next-env.d.ts",
+    "bench/out/**",
+    "test-results/**",
+    "playwright-report/**",
+  ]),
 ]);

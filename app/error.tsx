@@ -26,7 +26,8 @@ export default function ErrorPage({ error, retry }: ErrorPageProps) {
       </p>
       {digest ? (
         <p className="mt-4 text-xs text-muted">
-          Reference <code className="rounded bg-surface-muted px-1.5 py-0.5 font-mono text-fg select-all">{digest}</code>
+          Reference{" "}
+          <code className="rounded bg-surface-muted px-1.5 py-0.5 font-mono text-fg select-all">{digest}</code>
         </p>
       ) : null}
       <div className="mt-6 flex gap-2">

@@ -32,25 +32,53 @@ const base = `http://127.0.0.1:${port}`;
 const env = { ...process.env, GANTRY_DATA_DIR: dataDir, GANTRY_LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" };
 delete env.DATABASE_URL;
 
-log(`Gantry audit benchmark — ${os.cpus().length} cores, node ${process.version}, ${eventCount.toLocaleString("en")} events`);
+log(
+  `Gantry audit benchmark — ${os.cpus().length} cores, node ${process.version}, ${eventCount.toLocaleString("en")} events`,
+);
 const server = await startGantry({ port, env, admin });
 const rows = [];
 const slowest = [];
 try {
   const url = await probe.databaseUrl(dataDir);
-  const token = gantryCli(env, ["tokens", "create", "--email", admin.email, "--name", "bench", "--role", "admin"]).trim();
+  const token = gantryCli(env, [
+    "tokens",
+    "create",
+    "--email",
+    admin.email,
+    "--name",
+    "bench",
+    "--role",
+    "admin",
+  ]).trim();
 
   log("seeding…");
   const seeded = await probe.seedAuditEvents(url, eventCount, log);
-  rows.push(["seed (insert, chained in Node)", `${seeded.seconds.toFixed(1)} s`, `${Math.round(eventCount / seeded.seconds).toLocaleString("en")} events/s`]);
+  rows.push([
+    "seed (insert, chained in Node)",
+    `${seeded.seconds.toFixed(1)} s`,
+    `${Math.round(eventCount / seeded.seconds).toLocaleString("en")} events/s`,
+  ]);
   rows.push(["trigram indexes + analyze", `${seeded.indexSeconds.toFixed(1)} s`, ""]);
 
   const filters = probe.benchFilters(requestCount);
   const queryTimes = await probe.timeQueries(url, filters);
-  rows.push(latencyRow("query: listAuditEvents", queryTimes.map((t) => t.ms)));
-  slowest.push(...slowestOf("query", queryTimes.map((t) => t.filter), queryTimes.map((t) => t.ms)));
+  rows.push(
+    latencyRow(
+      "query: listAuditEvents",
+      queryTimes.map((t) => t.ms),
+    ),
+  );
+  slowest.push(
+    ...slowestOf(
+      "query",
+      queryTimes.map((t) => t.filter),
+      queryTimes.map((t) => t.ms),
+    ),
+  );
 
-  const apiTimes = await timeHttp(filters, (f) => `/api/v1/audit?${new URLSearchParams({ ...f, limit: "50" })}`, { authorization: `Bearer ${token}` });
+  const apiTimes = await timeHttp(filters, (f) => `/api/v1/audit?${new URLSearchParams({ ...f, limit: "50" })}`, {
+    authorization: `Bearer ${token}`,
+  });
   rows.push(latencyRow("HTTP: GET /api/v1/audit", apiTimes));
 
   const cookie = await signIn(base, admin);
@@ -58,11 +86,19 @@ try {
   rows.push(latencyRow("HTTP: GET /audit page", pageTimes));
   // The same console layout around almost nothing: what any page costs here.
   const baseline = await timeHttp(filters.slice(0, 40), () => "/settings", { cookie });
-  rows.push(latencyRow("HTTP: GET /settings (baseline)", baseline).slice(0, 2).concat("the console layout alone, for comparison"));
+  rows.push(
+    latencyRow("HTTP: GET /settings (baseline)", baseline)
+      .slice(0, 2)
+      .concat("the console layout alone, for comparison"),
+  );
   slowest.push(...slowestOf("page", filters, pageTimes));
 
   const exported = await exportWithRss(token);
-  rows.push(["export CSV over HTTP", `${exported.seconds.toFixed(1)} s`, `${exported.rows.toLocaleString("en")} rows, ${(exported.bytes / 1e6).toFixed(0)} MB, ${Math.round(exported.rows / exported.seconds).toLocaleString("en")} rows/s`]);
+  rows.push([
+    "export CSV over HTTP",
+    `${exported.seconds.toFixed(1)} s`,
+    `${exported.rows.toLocaleString("en")} rows, ${(exported.bytes / 1e6).toFixed(0)} MB, ${Math.round(exported.rows / exported.seconds).toLocaleString("en")} rows/s`,
+  ]);
   const growth = exported.rss.peak - exported.rss.start;
   rows.push([
     "web server RSS during export",
@@ -94,7 +130,11 @@ function latencyRow(name, times) {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const p95 = at(0.95);
-  return [name, `p50 ${at(0.5).toFixed(1)} / p95 ${p95.toFixed(1)} ms`, `max ${sorted[sorted.length - 1].toFixed(0)} ms, n=${times.length} ${verdict(p95 <= targets.p95Ms, `target p95 ≤ ${targets.p95Ms} ms`)}`];
+  return [
+    name,
+    `p50 ${at(0.5).toFixed(1)} / p95 ${p95.toFixed(1)} ms`,
+    `max ${sorted[sorted.length - 1].toFixed(0)} ms, n=${times.length} ${verdict(p95 <= targets.p95Ms, `target p95 ≤ ${targets.p95Ms} ms`)}`,
+  ];
 }
 
 function verdict(ok, target) {
@@ -126,7 +166,9 @@ async function exportWithRss(token) {
     if (now > rss.peak) rss.peak = now;
   }, 100);
   const started = Date.now();
-  const response = await fetch(`${base}/api/v1/audit/export?format=csv`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${base}/api/v1/audit/export?format=csv`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (response.status !== 200) throw new Error(`export answered ${response.status}`);
   let bytes = 0;
   let newlines = 0;
@@ -147,13 +189,20 @@ function webProcess(rootPid) {
   const all = [rootPid];
   for (let i = 0; i < all.length; i += 1) {
     try {
-      all.push(...execFileSync("ps", ["-o", "pid=", "--ppid", String(all[i])], { encoding: "utf8" }).trim().split(/\s+/).filter(Boolean).map(Number));
+      all.push(
+        ...execFileSync("ps", ["-o", "pid=", "--ppid", String(all[i])], { encoding: "utf8" })
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number),
+      );
     } catch {
       // no children
     }
   }
   const named = all.map((pid) => ({ pid, cmd: readCmdline(pid) }));
-  const web = named.find((p) => /next-server/.test(p.cmd)) ?? named.find((p) => /next\/dist\/bin\/next start/.test(p.cmd));
+  const web =
+    named.find((p) => /next-server/.test(p.cmd)) ?? named.find((p) => /next\/dist\/bin\/next start/.test(p.cmd));
   if (!web) throw new Error(`no web process among:\n${named.map((p) => `${p.pid} ${p.cmd}`).join("\n")}`);
   // `next start` may run the server in a child of its own: take the biggest of that subtree.
   const subtree = named.filter((p) => p.pid === web.pid || /next/.test(p.cmd));
@@ -187,4 +236,3 @@ async function loadProbe() {
 function log(line) {
   console.log(line);
 }
-

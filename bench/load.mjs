@@ -32,15 +32,32 @@ const admin = { email: "load-admin@example.com", password: crypto.randomBytes(12
 const port = await freePort();
 // next-auth's cookies belong to NEXTAUTH_URL, which `start` sets to http://localhost:<port>.
 const base = `http://localhost:${port}`;
-const env = { ...process.env, GANTRY_DATA_DIR: dataDir, GANTRY_LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1" };
+const env = {
+  ...process.env,
+  GANTRY_DATA_DIR: dataDir,
+  GANTRY_LOG_LEVEL: "warn",
+  NEXT_TELEMETRY_DISABLED: "1",
+  GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1",
+};
 delete env.DATABASE_URL;
 
-log(`Gantry console load benchmark — ${os.cpus().length} cores, node ${process.version}, ${connections} connections for ${seconds} s, ${promotionCount} promotions`);
+log(
+  `Gantry console load benchmark — ${os.cpus().length} cores, node ${process.version}, ${connections} connections for ${seconds} s, ${promotionCount} promotions`,
+);
 const registries = await setup.startLoadRegistries();
 let server;
 try {
   server = await startGantry({ port, env, admin });
-  const token = gantryCli(env, ["tokens", "create", "--email", admin.email, "--name", "load", "--role", "admin"]).trim();
+  const token = gantryCli(env, [
+    "tokens",
+    "create",
+    "--email",
+    admin.email,
+    "--name",
+    "load",
+    "--role",
+    "admin",
+  ]).trim();
   const bearer = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const releaseId = await prepareRelease(bearer);
   const cookie = await signIn(base, admin);
@@ -105,12 +122,23 @@ try {
     non2xx: result.non2xx,
     bytesRead: result.throughput.total,
   };
-  const figures = { overall, routes: routeRows, promotions: { ...promotions, loadEndedAfterSeconds: Number(loadEndedAfter.toFixed(1)) } };
+  const figures = {
+    overall,
+    routes: routeRows,
+    promotions: { ...promotions, loadEndedAfterSeconds: Number(loadEndedAfter.toFixed(1)) },
+  };
 
   log("");
-  log(`overall: ${overall.requests} requests (${overall.requestsPerSecond}/s), p50 ${overall.p50Ms} ms, p95 ${overall.p95Ms} ms, p99 ${overall.p99Ms} ms, max ${overall.maxMs} ms; errors ${overall.errors}, timeouts ${overall.timeouts}, non-2xx ${overall.non2xx}`);
-  for (const r of routeRows) log(`  ${r.route.padEnd(26)} n=${String(r.requests).padStart(5)}  p50 ${r.p50Ms.toFixed(0).padStart(5)}  p95 ${r.p95Ms.toFixed(0).padStart(5)}  p99 ${r.p99Ms.toFixed(0).padStart(5)} ms  non-2xx ${r.non2xx}`);
-  log(`promotions: ${promotions.succeeded}/${promotions.count} succeeded in ${promotions.seconds} s (${promotions.promotionsPerSecond}/s); ${promotions.images} images, ${(promotions.logicalBytes / MB).toFixed(0)} MiB promoted, ${(promotions.bytesTransferred / MB).toFixed(0)} MiB uploaded (the rest mounted or already there), ${(promotions.bytesStoredAtTarget / MB).toFixed(0)} MiB in the target's blob store`);
+  log(
+    `overall: ${overall.requests} requests (${overall.requestsPerSecond}/s), p50 ${overall.p50Ms} ms, p95 ${overall.p95Ms} ms, p99 ${overall.p99Ms} ms, max ${overall.maxMs} ms; errors ${overall.errors}, timeouts ${overall.timeouts}, non-2xx ${overall.non2xx}`,
+  );
+  for (const r of routeRows)
+    log(
+      `  ${r.route.padEnd(26)} n=${String(r.requests).padStart(5)}  p50 ${r.p50Ms.toFixed(0).padStart(5)}  p95 ${r.p95Ms.toFixed(0).padStart(5)}  p99 ${r.p99Ms.toFixed(0).padStart(5)} ms  non-2xx ${r.non2xx}`,
+    );
+  log(
+    `promotions: ${promotions.succeeded}/${promotions.count} succeeded in ${promotions.seconds} s (${promotions.promotionsPerSecond}/s); ${promotions.images} images, ${(promotions.logicalBytes / MB).toFixed(0)} MiB promoted, ${(promotions.bytesTransferred / MB).toFixed(0)} MiB uploaded (the rest mounted or already there), ${(promotions.bytesStoredAtTarget / MB).toFixed(0)} MiB in the target's blob store`,
+  );
   writeLoadSection("console", figures);
   if (promotions.succeeded !== promotions.count) process.exitCode = 1;
 } finally {
@@ -121,13 +149,39 @@ try {
 
 /** Connects both registries, adds a channel over the three components and syncs it: the release's id. */
 async function prepareRelease(headers) {
-  const connect = async (name, endpoint) => (await call("POST", "/api/v1/registries", headers, { name, provider: "generic", endpoint, insecure: true, auth: { kind: "anonymous" } }, 201)).id;
+  const connect = async (name, endpoint) =>
+    (
+      await call(
+        "POST",
+        "/api/v1/registries",
+        headers,
+        { name, provider: "generic", endpoint, insecure: true, auth: { kind: "anonymous" } },
+        201,
+      )
+    ).id;
   const sourceId = await connect("vendor", registries.source);
   const targetId = await connect("private", registries.target);
   prepareRelease.targetId = targetId;
-  const channel = await call("POST", "/api/v1/channels", headers, { name: "load", sourceRegistryId: sourceId, components: registries.images.map((i) => i.repository), tagPattern: ".*", ordering: "semver", syncIntervalMinutes: 0 }, 201);
+  const channel = await call(
+    "POST",
+    "/api/v1/channels",
+    headers,
+    {
+      name: "load",
+      sourceRegistryId: sourceId,
+      components: registries.images.map((i) => i.repository),
+      tagPattern: ".*",
+      ordering: "semver",
+      syncIntervalMinutes: 0,
+    },
+    201,
+  );
   const synced = await call("POST", `/api/v1/channels/${channel.id}/sync`, headers, undefined, 200);
-  const release = synced.releases?.find((r) => r.tag === registries.tag) ?? (await call("GET", `/api/v1/channels/${channel.id}/releases`, headers, undefined, 200)).releases?.find((r) => r.tag === registries.tag);
+  const release =
+    synced.releases?.find((r) => r.tag === registries.tag) ??
+    (await call("GET", `/api/v1/channels/${channel.id}/releases`, headers, undefined, 200)).releases?.find(
+      (r) => r.tag === registries.tag,
+    );
   if (!release) throw new Error(`the sync found no release ${registries.tag}: ${JSON.stringify(synced).slice(0, 500)}`);
   return release.id;
 }
@@ -136,7 +190,19 @@ async function prepareRelease(headers) {
 async function runPromotions(headers, releaseId) {
   const started = Date.now();
   const ids = await Promise.all(
-    Array.from({ length: promotionCount }, (_, i) => call("POST", "/api/v1/promotions", headers, { releaseId, targetRegistryId: prepareRelease.targetId, repositoryPrefix: `load${String(i + 1).padStart(2, "0")}/` }, 201).then((p) => p.id)),
+    Array.from({ length: promotionCount }, (_, i) =>
+      call(
+        "POST",
+        "/api/v1/promotions",
+        headers,
+        {
+          releaseId,
+          targetRegistryId: prepareRelease.targetId,
+          repositoryPrefix: `load${String(i + 1).padStart(2, "0")}/`,
+        },
+        201,
+      ).then((p) => p.id),
+    ),
   );
   const views = new Map();
   while (views.size < ids.length && Date.now() - started < 600_000) {
@@ -165,10 +231,18 @@ async function runPromotions(headers, releaseId) {
 async function bytesTransferred() {
   const { default: pg } = await import("pg");
   const c = JSON.parse(fs.readFileSync(path.join(dataDir, "postgres.json"), "utf8"));
-  const client = new pg.Client({ host: "127.0.0.1", port: c.port, user: c.user, password: c.password, database: c.database });
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port: c.port,
+    user: c.user,
+    password: c.password,
+    database: c.database,
+  });
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT COALESCE(SUM((detail->>'bytesTransferred')::bigint), 0) AS bytes FROM "AuditEvent" WHERE action = 'promotion.image_pushed'`);
+    const { rows } = await client.query(
+      `SELECT COALESCE(SUM((detail->>'bytesTransferred')::bigint), 0) AS bytes FROM "AuditEvent" WHERE action = 'promotion.image_pushed'`,
+    );
     return Number(rows[0].bytes);
   } finally {
     await client.end();
@@ -176,9 +250,14 @@ async function bytesTransferred() {
 }
 
 async function call(method, url, headers, body, expected) {
-  const response = await fetch(base + url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(base + url, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await response.text();
-  if (response.status !== expected) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 500)}`);
+  if (response.status !== expected)
+    throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 500)}`);
   return JSON.parse(text);
 }
 
@@ -196,7 +275,10 @@ function writeLoadSection(key, value) {
   const file = path.join(root, "test-results", "proof", "load.json");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const current = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
-  fs.writeFileSync(file, `${JSON.stringify({ ...current, [key]: { ...value, writtenAt: new Date().toISOString() } }, null, 2)}\n`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ ...current, [key]: { ...value, writtenAt: new Date().toISOString() } }, null, 2)}\n`,
+  );
 }
 
 /** Bundles bench/load.setup.ts (the registry fixtures are TypeScript) and imports it. */
@@ -209,4 +291,3 @@ async function loadSetup() {
 function log(line) {
   console.log(line);
 }
-

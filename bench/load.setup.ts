@@ -18,7 +18,9 @@ export async function startLoadRegistries(tag = "1.0") {
   ];
   const images = [];
   for (const c of components) {
-    const built = await seedImage(source, c.repository, tag, { layers: [base, { size: c.own, seed: `load-${c.repository}` }] });
+    const built = await seedImage(source, c.repository, tag, {
+      layers: [base, { size: c.own, seed: `load-${c.repository}` }],
+    });
     images.push({ repository: c.repository, digest: built.manifestDigest, size: built.size });
   }
   return {

@@ -22,7 +22,9 @@ import { freePort } from "./support/gantry-install.mjs";
 const { bundleNode } = createRequire(import.meta.url)("../scripts/bundle-node.cjs");
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
-const { values } = parseArgs({ options: { updates: { type: "string", default: "60" }, "spacing-ms": { type: "string", default: "300" } } });
+const { values } = parseArgs({
+  options: { updates: { type: "string", default: "60" }, "spacing-ms": { type: "string", default: "300" } },
+});
 const updates = Math.max(50, Number(values.updates));
 const spacingMs = Number(values["spacing-ms"]);
 const admin = { email: "bench@example.com", password: `bench-${crypto.randomBytes(6).toString("hex")}` };
@@ -42,7 +44,10 @@ try {
   const { createProgressWriter, disconnect } = await import(pathToFileURL(writerModule).href);
   const writer = createProgressWriter({ id: ids.imageId, promotionId: ids.promotionId, workerId: ids.workerId });
 
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
   const page = await browser.newPage({ baseURL: `http://localhost:${port}` });
   await signIn(page);
   await page.goto(`/promotions/${ids.promotionId}`);
@@ -64,7 +69,17 @@ try {
   for (let i = 1; i <= updates; i += 1) {
     const bytes = i * 1_000_000;
     const pushedAt = now();
-    writer.push({ type: "image", imageIndex: 0, source: "bench", target: "bench", state: "transferring", bytesDone: bytes, bytesTotal: total, blobsDone: i, blobsTotal: updates });
+    writer.push({
+      type: "image",
+      imageIndex: 0,
+      source: "bench",
+      target: "bench",
+      state: "transferring",
+      bytesDone: bytes,
+      bytesTotal: total,
+      blobsDone: i,
+      blobsTotal: updates,
+    });
     await writer.close(); // the write, committed (close() writes what is pending and waits)
     const committedAt = now();
     await page.waitForFunction((value) => value in window.__seen, String(bytes), { timeout: 10_000, polling: 20 });
@@ -77,9 +92,13 @@ try {
   const report = (label, key) => {
     const values = rows.map((row) => row[key]).sort((a, b) => a - b);
     const at = (q) => values[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)];
-    console.log(`${label.padEnd(44)} p50 ${at(0.5).toFixed(1).padStart(6)} ms   p95 ${at(0.95).toFixed(1).padStart(6)} ms   max ${values[values.length - 1].toFixed(1).padStart(6)} ms`);
+    console.log(
+      `${label.padEnd(44)} p50 ${at(0.5).toFixed(1).padStart(6)} ms   p95 ${at(0.95).toFixed(1).padStart(6)} ms   max ${values[values.length - 1].toFixed(1).padStart(6)} ms`,
+    );
   };
-  console.log(`\nGantry progress latency — ${rows.length} updates, ${os.cpus().length} cores, node ${process.version}, Chromium ${browser.version()}`);
+  console.log(
+    `\nGantry progress latency — ${rows.length} updates, ${os.cpus().length} cores, node ${process.version}, Chromium ${browser.version()}`,
+  );
   report("progress write started → shown in the page", "fromWrite");
   report("write committed (UPDATE + NOTIFY) → shown", "fromCommit");
   report("the write itself (transaction)", "write");
@@ -100,7 +119,14 @@ async function bundleWriter() {
 async function startGantry() {
   const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start", "--port", String(port)], {
     cwd: root,
-    env: { ...cleanEnv(), GANTRY_DATA_DIR: dataDir, GANTRY_LOG_LEVEL: "warn", GANTRY_ADMIN_EMAIL: admin.email, GANTRY_ADMIN_PASSWORD: admin.password, NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...cleanEnv(),
+      GANTRY_DATA_DIR: dataDir,
+      GANTRY_LOG_LEVEL: "warn",
+      GANTRY_ADMIN_EMAIL: admin.email,
+      GANTRY_ADMIN_PASSWORD: admin.password,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -145,15 +171,35 @@ function readDatabaseUrl() {
 /** One running promotion with one pushing image held by a make-believe worker. */
 async function seedPromotion(databaseUrl) {
   const id = (label) => `bench${label}${crypto.randomBytes(6).toString("hex")}`;
-  const ids = { source: id("src"), target: id("tgt"), channel: id("ch"), release: id("rel"), promotionId: id("pro"), imageId: id("img"), workerId: "bench-worker" };
+  const ids = {
+    source: id("src"),
+    target: id("tgt"),
+    channel: id("ch"),
+    release: id("rel"),
+    promotionId: id("pro"),
+    imageId: id("img"),
+    workerId: "bench-worker",
+  };
   const digest = `sha256:${"b".repeat(64)}`;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(`INSERT INTO "Registry" (id, name, provider, endpoint, "authKind", "updatedAt") VALUES ($1, 'bench-source', 'generic', 'vendor.example.com', 'anonymous', now()), ($2, 'bench-target', 'generic', 'registry.example.com', 'anonymous', now())`, [ids.source, ids.target]);
-    await client.query(`INSERT INTO "ReleaseChannel" (id, name, "sourceRegistryId", components, "tagPattern", ordering, "updatedAt") VALUES ($1, 'bench', $2, ARRAY['vendor/api'], '.*', 'semver', now())`, [ids.channel, ids.source]);
-    await client.query(`INSERT INTO "Release" (id, "channelId", tag, "sortKey", latest) VALUES ($1, $2, '1.0.0', '1.0.0', true)`, [ids.release, ids.channel]);
-    await client.query(`INSERT INTO "Promotion" (id, "releaseId", "targetRegistryId", "repositoryMapping", status, "startedAt", "updatedAt") VALUES ($1, $2, $3, '{"prefix":"team/"}', 'running', now(), now())`, [ids.promotionId, ids.release, ids.target]);
+    await client.query(
+      `INSERT INTO "Registry" (id, name, provider, endpoint, "authKind", "updatedAt") VALUES ($1, 'bench-source', 'generic', 'vendor.example.com', 'anonymous', now()), ($2, 'bench-target', 'generic', 'registry.example.com', 'anonymous', now())`,
+      [ids.source, ids.target],
+    );
+    await client.query(
+      `INSERT INTO "ReleaseChannel" (id, name, "sourceRegistryId", components, "tagPattern", ordering, "updatedAt") VALUES ($1, 'bench', $2, ARRAY['vendor/api'], '.*', 'semver', now())`,
+      [ids.channel, ids.source],
+    );
+    await client.query(
+      `INSERT INTO "Release" (id, "channelId", tag, "sortKey", latest) VALUES ($1, $2, '1.0.0', '1.0.0', true)`,
+      [ids.release, ids.channel],
+    );
+    await client.query(
+      `INSERT INTO "Promotion" (id, "releaseId", "targetRegistryId", "repositoryMapping", status, "startedAt", "updatedAt") VALUES ($1, $2, $3, '{"prefix":"team/"}', 'running', now(), now())`,
+      [ids.promotionId, ids.release, ids.target],
+    );
     await client.query(
       `INSERT INTO "PromotionImage" (id, "promotionId", component, "sourceRef", "targetRef", digest, status, "bytesTotal", "blobsTotal", attempts, "workerId", "heartbeatAt", "startedAt", "updatedAt")
        VALUES ($1, $2, 'vendor/api', 'vendor.example.com/vendor/api:1.0.0', 'registry.example.com/team/api:1.0.0', $3, 'pushing', $4, $5, 1, $6, now(), now(), now())`,

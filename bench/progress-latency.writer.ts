@@ -4,7 +4,11 @@ import { db } from "@/lib/db/prisma";
 import { ImageProgressWriter } from "@/lib/promotions/image-progress-writer";
 import { promotionSettings } from "@/lib/promotions/promotion-settings";
 
-export function createProgressWriter(image: { id: string; promotionId: string; workerId: string }): ImageProgressWriter {
+export function createProgressWriter(image: {
+  id: string;
+  promotionId: string;
+  workerId: string;
+}): ImageProgressWriter {
   return new ImageProgressWriter(image, {
     intervalMs: promotionSettings().progressIntervalMs,
     onLost: () => {

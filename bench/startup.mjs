@@ -27,7 +27,11 @@ const stopSecond = await stop(second.child);
 fs.rmSync(dataDir, { recursive: true, force: true });
 
 const rows = [
-  [`first start to healthy${keepBuild ? " (build kept)" : " (build included)"}`, `${first.seconds.toFixed(1)} s`, "target ≤ 150 s"],
+  [
+    `first start to healthy${keepBuild ? " (build kept)" : " (build included)"}`,
+    `${first.seconds.toFixed(1)} s`,
+    "target ≤ 150 s",
+  ],
   ["later start to healthy", `${second.seconds.toFixed(1)} s`, "target ≤ 15 s"],
   ["idle memory, proportional (PSS) sum", `${idle.pssMb.toFixed(0)} MB`, "target ≤ 600 MB"],
   ["idle memory, resident (RSS) sum", `${idle.rssMb.toFixed(0)} MB`, "(double-counts Postgres shared memory)"],
@@ -36,7 +40,10 @@ const rows = [
 console.log(`\nGantry startup benchmark — ${os.cpus().length} cores, node ${process.version}`);
 for (const [name, value, note] of rows) console.log(`${name.padEnd(40)} ${value.padStart(14)}  ${note}`);
 console.log("\nidle processes:");
-for (const p of idle.processes) console.log(`  ${String(p.pid).padStart(7)}  ${p.pssMb.toFixed(0).padStart(5)} MB PSS  ${p.rssMb.toFixed(0).padStart(5)} MB RSS  ${p.name}`);
+for (const p of idle.processes)
+  console.log(
+    `  ${String(p.pid).padStart(7)}  ${p.pssMb.toFixed(0).padStart(5)} MB PSS  ${p.rssMb.toFixed(0).padStart(5)} MB RSS  ${p.name}`,
+  );
 
 async function startAndTime() {
   const started = process.hrtime.bigint();

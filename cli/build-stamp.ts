@@ -3,7 +3,16 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** Inputs of `next build`: a change to any of them makes the build stale. */
-const inputs = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const inputs = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "next.config.js",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
+];
 const stampFile = path.join(".next", "gantry-build-stamp");
 
 /** A fingerprint of the build inputs (paths, sizes, modification times). */
@@ -19,7 +28,8 @@ export function buildFingerprint(root: string): string {
     }
     if (stat.isDirectory()) {
       for (const entry of fs.readdirSync(full).sort()) {
-        if (entry !== "node_modules" && entry !== "generated" && !entry.endsWith(".test.ts")) visit(path.join(relative, entry));
+        if (entry !== "node_modules" && entry !== "generated" && !entry.endsWith(".test.ts"))
+          visit(path.join(relative, entry));
       }
       return;
     }

@@ -7,7 +7,12 @@ const database = setupTestDatabase();
 const bin = path.join(process.cwd(), "bin", "gantry");
 
 function gantry(args: string[], input = "") {
-  const result = spawnSync(process.execPath, [bin, ...args], { input, encoding: "utf8", env: { ...process.env, DATABASE_URL: database.url(), GANTRY_LOG_LEVEL: "silent" }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    input,
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: database.url(), GANTRY_LOG_LEVEL: "silent" },
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -19,7 +24,10 @@ describe("bin/gantry", () => {
   });
 
   it("creates a user from a password on stdin, and a token that prints alone", async () => {
-    const created = gantry(["users", "create", "--email", "Ops@Example.com", "--role", "operator", "--password-stdin"], "a-long-enough-password\n");
+    const created = gantry(
+      ["users", "create", "--email", "Ops@Example.com", "--role", "operator", "--password-stdin"],
+      "a-long-enough-password\n",
+    );
     expect(created).toMatchObject({ code: 0 });
     expect(created.stdout).toMatch(/^created operator ops@example.com \(\w+\)\n$/);
     const user = await database.db().user.findUniqueOrThrow({ where: { email: "ops@example.com" } });
@@ -28,13 +36,20 @@ describe("bin/gantry", () => {
     const token = gantry(["tokens", "create", "--email", "ops@example.com", "--name", "ci"]);
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^gty_[A-Za-z0-9_-]{43}\n$/);
-    const audit = await database.db().auditEvent.findMany({ where: { action: { in: ["user.created", "token.created"] } } });
+    const audit = await database
+      .db()
+      .auditEvent.findMany({ where: { action: { in: ["user.created", "token.created"] } } });
     expect(audit.map((e) => e.actorLabel)).toEqual([expect.stringMatching(/^cli:/), expect.stringMatching(/^cli:/)]);
   });
 
   it("exits 2 for a usage mistake and for invalid input, naming what is wrong", () => {
-    expect(gantry(["users", "create", "--role", "admin"], "x")).toMatchObject({ code: 2, stderr: expect.stringContaining("--email is required") });
-    expect(gantry(["users", "create", "--email", "a@example.com", "--role", "root"], "long-enough-password")).toMatchObject({
+    expect(gantry(["users", "create", "--role", "admin"], "x")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--email is required"),
+    });
+    expect(
+      gantry(["users", "create", "--email", "a@example.com", "--role", "root"], "long-enough-password"),
+    ).toMatchObject({
       code: 2,
       stderr: expect.stringContaining("role: Role must be one of viewer, operator, approver, admin"),
     });
@@ -42,6 +57,9 @@ describe("bin/gantry", () => {
   });
 
   it("exits 1 when the change is refused", () => {
-    expect(gantry(["tokens", "create", "--email", "nobody@example.com", "--name", "x"])).toMatchObject({ code: 1, stderr: expect.stringContaining("no active user") });
+    expect(gantry(["tokens", "create", "--email", "nobody@example.com", "--name", "x"])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("no active user"),
+    });
   });
 });

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 export function projectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i += 1) {
-    if (fs.existsSync(path.join(dir, "prisma", "schema.prisma")) && fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (fs.existsSync(path.join(dir, "prisma", "schema.prisma")) && fs.existsSync(path.join(dir, "package.json")))
+      return dir;
     dir = path.dirname(dir);
   }
   return process.cwd();

@@ -21,7 +21,10 @@ test("a token created in the console works until it is revoked there", async ({ 
   expect(me.status()).toBe(200);
   expect(await me.json()).toEqual({ email: admin.email, role: "viewer", token: name });
   // The token acts with its own role (viewer), not its admin owner's.
-  const refused = await request.post("/api/v1/users", { headers: bearer(token), data: { email: "nobody@example.com", role: "viewer", password: "never-going-to-be" } });
+  const refused = await request.post("/api/v1/users", {
+    headers: bearer(token),
+    data: { email: "nobody@example.com", role: "viewer", password: "never-going-to-be" },
+  });
   expect(refused.status()).toBe(403);
 
   const row = page.getByTestId(`token-row-${name}`);
@@ -36,7 +39,16 @@ test("a token created in the console works until it is revoked there", async ({ 
 
 test("a token made with the CLI works, an unknown one is refused", async ({ gantry, admin, request }) => {
   const name = `cli-${crypto.randomBytes(3).toString("hex")}`;
-  const { stdout } = await gantry.cli(["tokens", "create", "--email", admin.email, "--name", name, "--role", "operator"]);
+  const { stdout } = await gantry.cli([
+    "tokens",
+    "create",
+    "--email",
+    admin.email,
+    "--name",
+    name,
+    "--role",
+    "operator",
+  ]);
   const token = stdout.trim();
   expect(token).toMatch(/^gty_[\w-]{20,}$/);
 

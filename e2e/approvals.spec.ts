@@ -20,29 +20,59 @@ const tokens = { admin: "", requester: "", alice: "" };
 
 test.beforeAll(async () => {
   [vendor, target] = await Promise.all([startRegistry(), startRegistry()]);
-  for (const repository of components) await seedImage(vendor, repository, "1.0.0", { layers: [{ size: 256 * 1024, seed: `${repository}-approvals` }] });
+  for (const repository of components)
+    await seedImage(vendor, repository, "1.0.0", { layers: [{ size: 256 * 1024, seed: `${repository}-approvals` }] });
 });
 
 test.afterAll(async () => {
   await Promise.all([vendor?.stop(), target?.stop()]);
 });
 
-test("an admin requires two approvals on the target; the requester's promotion waits", async ({ page, request, gantry, admin, createUser }) => {
+test("an admin requires two approvals on the target; the requester's promotion waits", async ({
+  page,
+  request,
+  gantry,
+  admin,
+  createUser,
+}) => {
   people.requester = await createUser("requester", "approver");
   people.alice = await createUser("alice", "approver");
   people.bob = await createUser("bob", "approver");
   tokens.admin = await apiToken(gantry, admin.email, "admin");
   tokens.requester = await apiToken(gantry, people.requester.email, "approver");
   tokens.alice = await apiToken(gantry, people.alice.email, "approver");
-  const connect = async (name: string, host: string) => (await api<{ id: string }>(request, "POST", "/api/v1/registries", tokens.admin, { name, provider: "generic", endpoint: host, insecure: true, auth: { kind: "anonymous" } })).json.id;
+  const connect = async (name: string, host: string) =>
+    (
+      await api<{ id: string }>(request, "POST", "/api/v1/registries", tokens.admin, {
+        name,
+        provider: "generic",
+        endpoint: host,
+        insecure: true,
+        auth: { kind: "anonymous" },
+      })
+    ).json.id;
   ids.vendor = await connect("vendor", vendor.host);
   ids.target = await connect("production", target.host);
-  const channel = await api<{ id: string }>(request, "POST", "/api/v1/channels", tokens.admin, { name: "vendor-app", sourceRegistryId: ids.vendor, components, tagPattern: "^\\d+\\.\\d+\\.\\d+$", ordering: "semver", syncIntervalMinutes: 0 });
+  const channel = await api<{ id: string }>(request, "POST", "/api/v1/channels", tokens.admin, {
+    name: "vendor-app",
+    sourceRegistryId: ids.vendor,
+    components,
+    tagPattern: "^\\d+\\.\\d+\\.\\d+$",
+    ordering: "semver",
+    syncIntervalMinutes: 0,
+  });
   expect(channel.status, JSON.stringify(channel.json)).toBe(201);
   ids.channel = channel.json.id;
   const synced = await api(request, "POST", `/api/v1/channels/${ids.channel}/sync`, tokens.admin);
   expect(synced.status, JSON.stringify(synced.json)).toBe(200);
-  ids.release = (await api<{ releases: { id: string; latest: boolean }[] }>(request, "GET", `/api/v1/channels/${ids.channel}/releases`, tokens.admin)).json.releases.find((r) => r.latest)!.id;
+  ids.release = (
+    await api<{ releases: { id: string; latest: boolean }[] }>(
+      request,
+      "GET",
+      `/api/v1/channels/${ids.channel}/releases`,
+      tokens.admin,
+    )
+  ).json.releases.find((r) => r.latest)!.id;
 
   // The policy, set in the console on the connection's page.
   await signIn(page, admin);
@@ -67,10 +97,18 @@ test("an admin requires two approvals on the target; the requester's promotion w
   await expect(panel.getByRole("button", { name: "Approve" })).toHaveCount(0);
 
   // Not only the button: the server refuses the requester's own approval.
-  const own = await api<{ error: { message: string } }>(request, "POST", `/api/v1/promotions/${ids.promotion}/approve`, tokens.requester, { comment: "mine" });
+  const own = await api<{ error: { message: string } }>(
+    request,
+    "POST",
+    `/api/v1/promotions/${ids.promotion}/approve`,
+    tokens.requester,
+    { comment: "mine" },
+  );
   expect(own.status).toBe(403);
   expect(own.json.error.message).toContain("you requested this promotion");
-  expect((await api<{ status: string }>(request, "GET", `/api/v1/promotions/${ids.promotion}`, tokens.admin)).json.status).toBe("awaiting_approval");
+  expect(
+    (await api<{ status: string }>(request, "GET", `/api/v1/promotions/${ids.promotion}`, tokens.admin)).json.status,
+  ).toBe("awaiting_approval");
 });
 
 test("the first approval is voided by a digest change, and the page says why", async ({ page, request }) => {
@@ -83,7 +121,9 @@ test("the first approval is voided by a digest change, and the page says why", a
   await expect(panel).toContainText("1 of 2 approvals");
 
   // The vendor re-pushes 1.0.0 of vendor/web; the next sync stores the new digest.
-  const repushed = await seedImage(vendor, "vendor/web", "1.0.0", { layers: [{ size: 256 * 1024, seed: "vendor/web-repushed" }] });
+  const repushed = await seedImage(vendor, "vendor/web", "1.0.0", {
+    layers: [{ size: 256 * 1024, seed: "vendor/web-repushed" }],
+  });
   const resynced = await api(request, "POST", `/api/v1/channels/${ids.channel}/sync`, tokens.admin);
   expect(resynced.status, JSON.stringify(resynced.json)).toBe(200);
   await page.goto(`/promotions/${ids.promotion}`);
@@ -99,13 +139,26 @@ test("two approvers approve the new digests and it runs; skopeo sees them at the
   const panel = page.getByTestId(`approval-${ids.promotion}`);
   await panel.getByRole("button", { name: "Approve" }).click();
   await expect(panel).toContainText("1 of 2 approvals");
-  const second = await api<{ status: string }>(request, "POST", `/api/v1/promotions/${ids.promotion}/approve`, tokens.alice, { comment: "again, on the new digest" });
+  const second = await api<{ status: string }>(
+    request,
+    "POST",
+    `/api/v1/promotions/${ids.promotion}/approve`,
+    tokens.alice,
+    { comment: "again, on the new digest" },
+  );
   expect(second.status, JSON.stringify(second.json)).toBe(200);
   expect(second.json.status).toBe("queued");
 
   await page.reload();
   await expect(page.getByTestId("promotion-totals")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
-  const release = (await api<{ releases: { id: string; images: { repository: string; digest: string }[] }[] }>(request, "GET", `/api/v1/channels/${ids.channel}/releases`, tokens.admin)).json.releases.find((r) => r.id === ids.release)!;
+  const release = (
+    await api<{ releases: { id: string; images: { repository: string; digest: string }[] }[] }>(
+      request,
+      "GET",
+      `/api/v1/channels/${ids.channel}/releases`,
+      tokens.admin,
+    )
+  ).json.releases.find((r) => r.id === ids.release)!;
   for (const image of release.images) {
     expect(await skopeoInspectDigest(`${target.host}/team/${image.repository.split("/")[1]}:1.0.0`)).toBe(image.digest);
   }

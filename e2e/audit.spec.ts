@@ -9,11 +9,16 @@ const people = [uniqueEmail("audit-a"), uniqueEmail("audit-b"), uniqueEmail("aud
 
 test.beforeAll(async ({ gantry }) => {
   for (const email of people) {
-    await gantry.cli(["users", "create", "--email", email, "--role", "viewer", "--password-stdin"], { stdin: "a-long-enough-password" });
+    await gantry.cli(["users", "create", "--email", email, "--role", "viewer", "--password-stdin"], {
+      stdin: "a-long-enough-password",
+    });
   }
 });
 
-test("an admin filters the history in the URL, pages with cursors, reads the detail and exports what is filtered", async ({ page, admin }) => {
+test("an admin filters the history in the URL, pages with cursors, reads the detail and exports what is filtered", async ({
+  page,
+  admin,
+}) => {
   await signIn(page, admin);
   await page.goto("/audit");
   await expect(page.getByRole("heading", { level: 1, name: "Audit" })).toBeVisible();
@@ -98,10 +103,26 @@ test("a viewer reads the history but the server refuses verification and retenti
 
 test("a registry connection shows its history", async ({ page, admin }) => {
   await signIn(page, admin);
-  const created = await page.request.post("/api/v1/registries", { data: { name: "history-lab", provider: "generic", endpoint: "127.0.0.1:1", insecure: true, auth: { kind: "anonymous" } } });
+  const created = await page.request.post("/api/v1/registries", {
+    data: {
+      name: "history-lab",
+      provider: "generic",
+      endpoint: "127.0.0.1:1",
+      insecure: true,
+      auth: { kind: "anonymous" },
+    },
+  });
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
-  const updated = await page.request.patch(`/api/v1/registries/${id}`, { data: { name: "history-lab-2", provider: "generic", endpoint: "127.0.0.1:1", insecure: true, auth: { kind: "anonymous" } } });
+  const updated = await page.request.patch(`/api/v1/registries/${id}`, {
+    data: {
+      name: "history-lab-2",
+      provider: "generic",
+      endpoint: "127.0.0.1:1",
+      insecure: true,
+      auth: { kind: "anonymous" },
+    },
+  });
   expect(updated.status()).toBe(200);
 
   await page.goto(`/registries/${id}`);

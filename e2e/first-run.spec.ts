@@ -22,7 +22,11 @@ test("a fresh install sends visitors to setup, which names a too-short password"
   await expect(page).toHaveURL(/\/setup$/);
 });
 
-test("setup creates the admin and signs them in; a second setup is refused by the server", async ({ page, browser, baseURL }) => {
+test("setup creates the admin and signs them in; a second setup is refused by the server", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   // Someone else opens setup at the same time and submits after the admin exists.
   const late = await browser.newContext({ baseURL });
   const latePage = await late.newPage();
@@ -47,13 +51,17 @@ test("setup creates the admin and signs them in; a second setup is refused by th
   await latePage.getByLabel("Password", { exact: true }).fill(intruder.password);
   await latePage.getByLabel("Confirm password").fill(intruder.password);
   await latePage.getByRole("button", { name: "Create admin and sign in" }).click();
-  await expect(latePage.getByRole("alert").filter({ hasText: "Setup is already done: sign in instead." })).toBeVisible();
+  await expect(
+    latePage.getByRole("alert").filter({ hasText: "Setup is already done: sign in instead." }),
+  ).toBeVisible();
   await expect(latePage).toHaveURL(/\/setup$/);
 
   // Only the first admin exists.
   const users = await page.request.get("/api/v1/users");
   expect(users.status()).toBe(200);
-  const emails = ((await users.json()) as { users: { email: string; role: string }[] }).users.map((u) => `${u.email}:${u.role}`);
+  const emails = ((await users.json()) as { users: { email: string; role: string }[] }).users.map(
+    (u) => `${u.email}:${u.role}`,
+  );
   expect(emails).toEqual([`${firstAdmin.email}:admin`]);
 
   // Setup is gone: without a session it leads to sign-in, with one to the console.

@@ -2,7 +2,11 @@ import { expect, signIn, test } from "./support/fixtures";
 
 test.use({ withOidc: true });
 
-test("single sign-on creates a viewer on first sign-in and links the same person afterwards", async ({ page, oidc, admin }) => {
+test("single sign-on creates a viewer on first sign-in and links the same person afterwards", async ({
+  page,
+  oidc,
+  admin,
+}) => {
   oidc!.signInAs({ sub: "sso-42", email: "Sso.Person@Example.com", name: "Sso Person" });
   await page.goto("/sign-in");
   await page.getByRole("button", { name: "Continue with Example SSO" }).click();
@@ -10,7 +14,11 @@ test("single sign-on creates a viewer on first sign-in and links the same person
   await expect(page.getByText("sso.person@example.com")).toBeVisible();
   await expect(page.getByText("Viewer", { exact: true })).toBeVisible();
   // The provider saw a confidential client using PKCE.
-  expect(oidc!.tokenRequests.at(-1)).toEqual({ grantType: "authorization_code", codeVerifier: true, clientAuth: "basic" });
+  expect(oidc!.tokenRequests.at(-1)).toEqual({
+    grantType: "authorization_code",
+    codeVerifier: true,
+    clientAuth: "basic",
+  });
 
   // Signing in again maps to the same Gantry user, not a second one.
   await page.getByRole("button", { name: "Sign out" }).click();

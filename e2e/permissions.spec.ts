@@ -22,13 +22,22 @@ test("a viewer sees no admin pages, and the API refuses their admin calls", asyn
 
   // The server checks the role itself: the viewer's own session, straight at the API.
   const email = uniqueEmail("by-viewer");
-  const created = await page.request.post("/api/v1/users", { data: { email, role: "admin", password: "viewer-made-this-one" } });
+  const created = await page.request.post("/api/v1/users", {
+    data: { email, role: "admin", password: "viewer-made-this-one" },
+  });
   expect(created.status()).toBe(403);
-  expect(((await created.json()) as { error: { message: string } }).error.message).toContain("Your role (viewer) cannot do this");
+  expect(((await created.json()) as { error: { message: string } }).error.message).toContain(
+    "Your role (viewer) cannot do this",
+  );
   expect((await page.request.get("/api/v1/users")).status()).toBe(403);
 });
 
-test("an admin demoted while their page is open is refused by the server action", async ({ browser, baseURL, admin, createUser }) => {
+test("an admin demoted while their page is open is refused by the server action", async ({
+  browser,
+  baseURL,
+  admin,
+  createUser,
+}) => {
   const demoted = await createUser("demoted-admin", "admin");
 
   // A: the soon-demoted admin, with the users page (and its Add user form) open.
@@ -54,7 +63,9 @@ test("an admin demoted while their page is open is refused by the server action"
   await pageA.getByLabel("Role", { exact: true }).selectOption("admin");
   await pageA.getByLabel("Initial password").fill("not-going-to-exist");
   await pageA.getByRole("button", { name: "Add user" }).click();
-  await expect(pageA.getByRole("alert").filter({ hasText: "Your role (viewer) cannot do this: it needs admin or above." })).toBeVisible();
+  await expect(
+    pageA.getByRole("alert").filter({ hasText: "Your role (viewer) cannot do this: it needs admin or above." }),
+  ).toBeVisible();
   await expect(pageA.getByText(`Added ${newcomer}.`)).toHaveCount(0);
 
   const list = await pageB.request.get("/api/v1/users");

@@ -24,9 +24,19 @@ test.describe.configure({ mode: "serial" });
 const components = ["vendor/api", "vendor/engine", "vendor/license-proxy"] as const;
 const latestTag = "2.4.0";
 const password = (label: string) => `${label}-${crypto.randomBytes(8).toString("hex")}`;
-const secrets = { vendor: password("vendor"), main: password("main"), stopper: password("stopper"), crash: password("crash"), limited: password("limited") };
+const secrets = {
+  vendor: password("vendor"),
+  main: password("main"),
+  stopper: password("stopper"),
+  crash: password("crash"),
+  limited: password("limited"),
+};
 /** Blob downloads from the vendor at this rate each: at 512 KiB/s a 3-4 MiB layer takes several seconds. */
-const trickle = (bytesPerSecond: number) => ({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Number.POSITIVE_INFINITY, action: { kind: "trickle" as const, bytesPerSecond } });
+const trickle = (bytesPerSecond: number) => ({
+  match: { method: "GET", path: /\/blobs\/sha256:/ },
+  times: Number.POSITIVE_INFINITY,
+  action: { kind: "trickle" as const, bytesPerSecond },
+});
 /** Slow enough that a push outlasts anything a test does in the middle of it (a 4 MiB layer: ~40 s). */
 const crawl = 100 * 1024;
 
@@ -43,7 +53,9 @@ let operator: Credentials;
 test.beforeAll(async () => {
   vendor = await startRegistry({ auth: "basic", users: [{ username: "gantry", password: secrets.vendor }] });
   const [main, stopper, crash, limited] = await Promise.all(
-    (["main", "stopper", "crash", "limited"] as const).map((name) => startRegistry({ auth: "basic", users: [{ username: "gantry", password: secrets[name] }] })),
+    (["main", "stopper", "crash", "limited"] as const).map((name) =>
+      startRegistry({ auth: "basic", users: [{ username: "gantry", password: secrets[name] }] }),
+    ),
   );
   Object.assign(targets, { main, stopper, crash, limited });
   for (const [index, repository] of components.entries()) {
@@ -60,15 +72,30 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await Promise.all([vendorProxy?.stop(), vendor?.stop(), ...Object.values(targets).map((registry) => registry?.stop())]);
+  await Promise.all([
+    vendorProxy?.stop(),
+    vendor?.stop(),
+    ...Object.values(targets).map((registry) => registry?.stop()),
+  ]);
 });
 
-test("connect the vendor and the targets, create and sync a channel; the latest release is 2.4.0", async ({ request, gantry, admin, createUser }) => {
+test("connect the vendor and the targets, create and sync a channel; the latest release is 2.4.0", async ({
+  request,
+  gantry,
+  admin,
+  createUser,
+}) => {
   adminToken = await apiToken(gantry, admin.email, "admin");
   operator = await createUser("promoter", "operator");
   operatorToken = await apiToken(gantry, operator.email, "operator");
   const connect = async (name: string, host: string, secret: string) => {
-    const response = await api(request, "POST", "/api/v1/registries", adminToken, { name, provider: "generic", endpoint: host, insecure: true, auth: { kind: "basic", username: "gantry", password: secret } });
+    const response = await api(request, "POST", "/api/v1/registries", adminToken, {
+      name,
+      provider: "generic",
+      endpoint: host,
+      insecure: true,
+      auth: { kind: "basic", username: "gantry", password: secret },
+    });
     expect(response.status, JSON.stringify(response.json)).toBe(201);
     return (response.json as { id: string }).id;
   };
@@ -79,25 +106,41 @@ test("connect the vendor and the targets, create and sync a channel; the latest 
   ids.crash = await connect("dr-registry", targets.crash.host, secrets.crash);
   ids.limited = await connect("edge-registry", targets.limited.host, secrets.limited);
 
-  const channel = await api(request, "POST", "/api/v1/channels", operatorToken, { name: "vendor-product", sourceRegistryId: ids.source, components, tagPattern: "^\\d+\\.\\d+\\.\\d+$", ordering: "semver", syncIntervalMinutes: 0 });
+  const channel = await api(request, "POST", "/api/v1/channels", operatorToken, {
+    name: "vendor-product",
+    sourceRegistryId: ids.source,
+    components,
+    tagPattern: "^\\d+\\.\\d+\\.\\d+$",
+    ordering: "semver",
+    syncIntervalMinutes: 0,
+  });
   expect(channel.status, JSON.stringify(channel.json)).toBe(201);
   ids.channel = (channel.json as { id: string }).id;
   const synced = await api(request, "POST", `/api/v1/channels/${ids.channel}/sync`, operatorToken);
   expect(synced.status, JSON.stringify(synced.json)).toBe(200);
-  const { releases } = (await api(request, "GET", `/api/v1/channels/${ids.channel}/releases`, operatorToken)).json as { releases: { id: string; tag: string; latest: boolean }[] };
+  const { releases } = (await api(request, "GET", `/api/v1/channels/${ids.channel}/releases`, operatorToken)).json as {
+    releases: { id: string; tag: string; latest: boolean }[];
+  };
   const latest = releases.find((release) => release.latest);
   expect(latest?.tag).toBe(latestTag);
   ids.latest = latest!.id;
 });
 
-test("an operator promotes the latest release in the console: plan, live progress, every image pushed and verified", async ({ page }) => {
+test("an operator promotes the latest release in the console: plan, live progress, every image pushed and verified", async ({
+  page,
+}) => {
   setVendorRate(512 * 1024);
   await signIn(page, operator);
   // The Releases page offers the latest release with one click.
-  await page.getByTestId(`channel-vendor-product`).getByTestId("latest-release").getByRole("link", { name: `Promote ${latestTag}` }).click();
+  await page
+    .getByTestId(`channel-vendor-product`)
+    .getByTestId("latest-release")
+    .getByRole("link", { name: `Promote ${latestTag}` })
+    .click();
   await expect(page).toHaveURL(new RegExp(`/promotions/new\\?releaseId=${ids.latest}$`));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Promote vendor-product ${latestTag}`);
-  for (const repository of components) await expect(page.getByRole("list", { name: "Components" })).toContainText(`${repository}:${latestTag}`);
+  for (const repository of components)
+    await expect(page.getByRole("list", { name: "Components" })).toContainText(`${repository}:${latestTag}`);
 
   // The source itself is offered (it is a connection) but called out.
   await page.getByLabel("Target registry").selectOption(ids.source);
@@ -105,12 +148,15 @@ test("an operator promotes the latest release in the console: plan, live progres
   await page.getByLabel("Target registry").selectOption(ids.main);
   await expect(page.getByTestId("source-warning")).toHaveCount(0);
   await expect(page.getByLabel("Repository prefix")).toHaveValue("team/");
-  await expect(page.getByRole("list", { name: "Target repositories" })).toContainText(`vendor/license-proxy → ${targets.main.host}/team/license-proxy:${latestTag}`);
+  await expect(page.getByRole("list", { name: "Target repositories" })).toContainText(
+    `vendor/license-proxy → ${targets.main.host}/team/license-proxy:${latestTag}`,
+  );
 
   await page.getByRole("button", { name: "Review plan" }).click();
   const plan = page.getByTestId("plan-review");
   await expect(plan).toBeVisible({ timeout: 30_000 });
-  for (const name of ["team/api", "team/engine", "team/license-proxy"]) await expect(plan.getByTestId("repositories-to-create")).toContainText(name);
+  for (const name of ["team/api", "team/engine", "team/license-proxy"])
+    await expect(plan.getByTestId("repositories-to-create")).toContainText(name);
   await expect(plan.getByTestId("size-limit")).toHaveText("No size limit on this target.");
   // The shared base layer moves once; the other two images mount it... or find it present.
   await expect(plan.getByTestId("plan-vendor/engine")).toContainText("Create and copy");
@@ -145,12 +191,16 @@ test("an operator promotes the latest release in the console: plan, live progres
     const name = repository.split("/")[1]!;
     const digest = digests.get(repository)!;
     // What the target serves is what the vendor published, byte for byte.
-    expect(await skopeoInspectDigest(`${targets.main.host}/team/${name}:${latestTag}`, { creds: `gantry:${secrets.main}` })).toBe(digest);
+    expect(
+      await skopeoInspectDigest(`${targets.main.host}/team/${name}:${latestTag}`, { creds: `gantry:${secrets.main}` }),
+    ).toBe(digest);
     await expect(page.getByTestId(`image-${repository}`).getByText("Digest verified")).toBeVisible();
     await expect(page.getByTestId("pushed-references")).toContainText(`${targets.main.host}/team/${name}@${digest}`);
   }
   const compose = page.getByText("docker-compose.yml").locator("xpath=../..");
-  await expect(compose).toContainText(`image: ${targets.main.host}/team/engine:${latestTag}@${digests.get("vendor/engine")}`);
+  await expect(compose).toContainText(
+    `image: ${targets.main.host}/team/engine:${latestTag}@${digests.get("vendor/engine")}`,
+  );
   const helm = page.getByText("Helm values.yaml").locator("xpath=../..");
   await expect(helm).toContainText(`repository: ${targets.main.host}/team/license-proxy`);
   await expect(helm).toContainText(`tag: "${latestTag}"`);
@@ -175,7 +225,10 @@ test("an operator promotes the latest release in the console: plan, live progres
   await expect(page.getByTestId("up-to-date")).toHaveText("Already up to date", { timeout: 30_000 });
 });
 
-test("stop mid-push, then resume, on a page whose event stream is blocked (it polls): every digest verified", async ({ page, request }) => {
+test("stop mid-push, then resume, on a page whose event stream is blocked (it polls): every digest verified", async ({
+  page,
+  request,
+}) => {
   setVendorRate(crawl);
   const promotionId = await promoteThroughApi(request, ids.stopper);
   await signIn(page, operator);
@@ -200,12 +253,18 @@ test("stop mid-push, then resume, on a page whose event stream is blocked (it po
   await expectEveryImagePushed(page);
   await expect(page.getByTestId("digests-verified")).toBeVisible();
   for (const repository of components) {
-    expect(await skopeoInspectDigest(`${targets.stopper.host}/team/${repository.split("/")[1]}:${latestTag}`, { creds: `gantry:${secrets.stopper}` })).toBe(digests.get(repository));
+    expect(
+      await skopeoInspectDigest(`${targets.stopper.host}/team/${repository.split("/")[1]}:${latestTag}`, {
+        creds: `gantry:${secrets.stopper}`,
+      }),
+    ).toBe(digests.get(repository));
   }
 });
 
 test("a viewer watches but cannot control or promote", async ({ page, createUser, request, gantry }) => {
-  const { promotions } = (await api(request, "GET", "/api/v1/promotions?status=succeeded", operatorToken)).json as { promotions: { id: string }[] };
+  const { promotions } = (await api(request, "GET", "/api/v1/promotions?status=succeeded", operatorToken)).json as {
+    promotions: { id: string }[];
+  };
   const viewer = await createUser("promotion-viewer", "viewer");
   await signIn(page, viewer);
   await page.goto(`/promotions/${promotions[0]!.id}`);
@@ -219,7 +278,11 @@ test("a viewer watches but cannot control or promote", async ({ page, createUser
   expect((await request.fetch(`/api/v1/promotions/${promotions[0]!.id}/events`)).status()).toBe(401);
 });
 
-test("the worker is killed mid-push; a new worker takes the images back and finishes", async ({ page, request, gantry }) => {
+test("the worker is killed mid-push; a new worker takes the images back and finishes", async ({
+  page,
+  request,
+  gantry,
+}) => {
   setVendorRate(crawl);
   const promotionId = await promoteThroughApi(request, ids.crash);
   await signIn(page, operator);
@@ -240,11 +303,19 @@ test("the worker is killed mid-push; a new worker takes the images back and fini
   await expectEveryImagePushed(page, 120_000);
   await expect(page.getByText(/^attempt [2-9]$/).first()).toBeVisible();
   for (const repository of components) {
-    expect(await skopeoInspectDigest(`${targets.crash.host}/team/${repository.split("/")[1]}:${latestTag}`, { creds: `gantry:${secrets.crash}` })).toBe(digests.get(repository));
+    expect(
+      await skopeoInspectDigest(`${targets.crash.host}/team/${repository.split("/")[1]}:${latestTag}`, {
+        creds: `gantry:${secrets.crash}`,
+      }),
+    ).toBe(digests.get(repository));
   }
 });
 
-test("an auth failure at the target and an image over the size limit show their reasons", async ({ page, request, gantry }) => {
+test("an auth failure at the target and an image over the size limit show their reasons", async ({
+  page,
+  request,
+  gantry,
+}) => {
   setVendorRate(1024 * 1024);
   await signIn(page, operator);
 
@@ -262,11 +333,17 @@ test("an auth failure at the target and an image over the size limit show their 
   await expect(page.getByTestId("promotion-totals")).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
   for (const repository of components) {
     await expect(page.getByTestId(`failure-${repository}`)).toContainText("Credentials refused (auth)");
-    await expect(page.getByTestId(`failure-${repository}`).locator("[data-failure-kind]")).toHaveAttribute("data-failure-kind", "auth");
+    await expect(page.getByTestId(`failure-${repository}`).locator("[data-failure-kind]")).toHaveAttribute(
+      "data-failure-kind",
+      "auth",
+    );
   }
 
   // license-proxy is a 4 MiB layer on the 1 MiB base; the edge registry takes at most 4.5 MiB per image.
-  await sql(gantry, `UPDATE "Registry" SET "sizeLimitBytes" = $1 WHERE id = $2`, [Math.floor(4.5 * 1024 * 1024), ids.limited]);
+  await sql(gantry, `UPDATE "Registry" SET "sizeLimitBytes" = $1 WHERE id = $2`, [
+    Math.floor(4.5 * 1024 * 1024),
+    ids.limited,
+  ]);
   await page.goto(`/promotions/new?releaseId=${ids.latest}`);
   await page.getByLabel("Target registry").selectOption(ids.limited);
   await page.getByRole("button", { name: "Review plan" }).click();
@@ -293,7 +370,11 @@ function setVendorRate(bytesPerSecond: number): void {
 async function waitForBytesMoving(page: Page, { live = true } = {}): Promise<void> {
   if (live) await expect(page.getByTestId("transport")).toHaveAttribute("data-transport", "live");
   await expect(page.locator('[data-testid^="image-"][data-status="pushing"]').first()).toBeVisible({ timeout: 60_000 });
-  await expect.poll(async () => Number(await page.getByTestId("promotion-totals").getAttribute("data-bytes-done")), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number(await page.getByTestId("promotion-totals").getAttribute("data-bytes-done")), {
+      timeout: 60_000,
+    })
+    .toBeGreaterThan(0);
 }
 
 async function expectEveryImagePushed(page: Page, timeout = 90_000): Promise<void> {
@@ -304,17 +385,41 @@ async function expectEveryImagePushed(page: Page, timeout = 90_000): Promise<voi
 }
 
 async function promoteThroughApi(request: APIRequestContext, targetRegistryId: string): Promise<string> {
-  const created = await api(request, "POST", "/api/v1/promotions", operatorToken, { releaseId: ids.latest, targetRegistryId, repositoryPrefix: "team/" });
+  const created = await api(request, "POST", "/api/v1/promotions", operatorToken, {
+    releaseId: ids.latest,
+    targetRegistryId,
+    repositoryPrefix: "team/",
+  });
   expect(created.status, JSON.stringify(created.json)).toBe(201);
   return (created.json as { id: string }).id;
 }
 
-async function api(request: APIRequestContext, method: "GET" | "POST", url: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await request.fetch(url, { method, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { data: body }), timeout: 60_000 });
+async function api(
+  request: APIRequestContext,
+  method: "GET" | "POST",
+  url: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
+  const response = await request.fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}` },
+    ...(body === undefined ? {} : { data: body }),
+    timeout: 60_000,
+  });
   return { status: response.status(), json: await response.json() };
 }
 
 async function apiToken(gantry: GantryServer, email: string, role: string): Promise<string> {
-  const { stdout } = await gantry.cli(["tokens", "create", "--email", email, "--name", `e2e-promotions-${crypto.randomBytes(3).toString("hex")}`, "--role", role]);
+  const { stdout } = await gantry.cli([
+    "tokens",
+    "create",
+    "--email",
+    email,
+    "--name",
+    `e2e-promotions-${crypto.randomBytes(3).toString("hex")}`,
+    "--role",
+    role,
+  ]);
   return stdout.trim();
 }

@@ -21,11 +21,24 @@ const digests = new Map<string, string>();
 test.beforeAll(async () => {
   [vendor, target] = await Promise.all([startRegistry(), startRegistry()]);
   for (const [index, repository] of components.entries()) {
-    const built = await seedImage(vendor, repository, "1.0.0", { layers: [{ size: 1 << 20, seed: "restart-base" }, { size: (2 + index) << 20, seed: `restart-${repository}` }] });
+    const built = await seedImage(vendor, repository, "1.0.0", {
+      layers: [
+        { size: 1 << 20, seed: "restart-base" },
+        { size: (2 + index) << 20, seed: `restart-${repository}` },
+      ],
+    });
     digests.set(repository, built.manifestDigest);
   }
   // 512 KiB/s per blob: the pushes last well past the moment the console goes down.
-  vendorProxy = await startFaultProxy(vendor, { rules: [{ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Number.POSITIVE_INFINITY, action: { kind: "trickle", bytesPerSecond: 512 * 1024 } }] });
+  vendorProxy = await startFaultProxy(vendor, {
+    rules: [
+      {
+        match: { method: "GET", path: /\/blobs\/sha256:/ },
+        times: Number.POSITIVE_INFINITY,
+        action: { kind: "trickle", bytesPerSecond: 512 * 1024 },
+      },
+    ],
+  });
 });
 
 test.afterAll(async () => {
@@ -38,24 +51,60 @@ test("a promotion in flight finishes after the console restarts", async ({ reque
   test.setTimeout(300_000);
   const token = await apiToken(gantry, admin.email, "admin", "restart");
   const connect = async (name: string, host: string) => {
-    const created = await api<{ id: string }>(request, "POST", "/api/v1/registries", token, { name, provider: "generic", endpoint: host, insecure: true, auth: { kind: "anonymous" } });
+    const created = await api<{ id: string }>(request, "POST", "/api/v1/registries", token, {
+      name,
+      provider: "generic",
+      endpoint: host,
+      insecure: true,
+      auth: { kind: "anonymous" },
+    });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     return created.json.id;
   };
   const sourceId = await connect("vendor", vendorProxy.host);
   const targetId = await connect("private", target.host);
-  const channel = await api<{ id: string }>(request, "POST", "/api/v1/channels", token, { name: "restart", sourceRegistryId: sourceId, components, tagPattern: "^\\d+\\.\\d+\\.\\d+$", ordering: "semver", syncIntervalMinutes: 0 });
+  const channel = await api<{ id: string }>(request, "POST", "/api/v1/channels", token, {
+    name: "restart",
+    sourceRegistryId: sourceId,
+    components,
+    tagPattern: "^\\d+\\.\\d+\\.\\d+$",
+    ordering: "semver",
+    syncIntervalMinutes: 0,
+  });
   expect(channel.status, JSON.stringify(channel.json)).toBe(201);
   expect((await api(request, "POST", `/api/v1/channels/${channel.json.id}/sync`, token)).status).toBe(200);
-  const { releases } = (await api<{ releases: { id: string; tag: string }[] }>(request, "GET", `/api/v1/channels/${channel.json.id}/releases`, token)).json;
+  const { releases } = (
+    await api<{ releases: { id: string; tag: string }[] }>(
+      request,
+      "GET",
+      `/api/v1/channels/${channel.json.id}/releases`,
+      token,
+    )
+  ).json;
   const release = releases.find((r) => r.tag === "1.0.0")!;
-  const created = await api<{ id: string }>(request, "POST", "/api/v1/promotions", token, { releaseId: release.id, targetRegistryId: targetId });
+  const created = await api<{ id: string }>(request, "POST", "/api/v1/promotions", token, {
+    releaseId: release.id,
+    targetRegistryId: targetId,
+  });
   expect(created.status, JSON.stringify(created.json)).toBe(201);
   const id = created.json.id;
 
-  type View = { status: string; images: { component: string; status: string; bytesDone: number; bytesTotal: number; digest: string; targetDigest: string | null; attempts: number }[] };
+  type View = {
+    status: string;
+    images: {
+      component: string;
+      status: string;
+      bytesDone: number;
+      bytesTotal: number;
+      digest: string;
+      targetDigest: string | null;
+      attempts: number;
+    }[];
+  };
   const view = async () => (await api<View>(request, "GET", `/api/v1/promotions/${id}`, token)).json;
-  await expect.poll(async () => (await view()).images.some((i) => i.status === "pushing" && i.bytesDone > 0), { timeout: 60_000 }).toBe(true);
+  await expect
+    .poll(async () => (await view()).images.some((i) => i.status === "pushing" && i.bytesDone > 0), { timeout: 60_000 })
+    .toBe(true);
   const before = await view();
   const moved = before.images.reduce((sum, i) => sum + i.bytesDone, 0);
   const total = before.images.reduce((sum, i) => sum + i.bytesTotal, 0);
@@ -64,11 +113,14 @@ test("a promotion in flight finishes after the console restarts", async ({ reque
   await gantry.restart();
   const downSeconds = (Date.now() - restarting) / 1000;
 
-  await expect.poll(async () => (await view()).status, { timeout: 180_000, intervals: [1_000] }).toMatch(/succeeded|failed/);
+  await expect
+    .poll(async () => (await view()).status, { timeout: 180_000, intervals: [1_000] })
+    .toMatch(/succeeded|failed/);
   const after = await view();
   expect(after.status, JSON.stringify(after.images)).toBe("succeeded");
   expect(after.images.every((i) => i.status === "pushed" && i.targetDigest === i.digest)).toBe(true);
-  for (const repository of components) expect(await skopeoInspectDigest(`${target.host}/${repository}:1.0.0`)).toBe(digests.get(repository));
+  for (const repository of components)
+    expect(await skopeoInspectDigest(`${target.host}/${repository}:1.0.0`)).toBe(digests.get(repository));
   const health = await request.get("/api/health");
   expect(health.status()).toBe(200);
   log.add({

@@ -12,7 +12,16 @@ test.use({ withCloudStandIns: true });
 test.describe.configure({ mode: "serial" });
 
 const canary = (label: string) => `canary-${label}-${crypto.randomBytes(8).toString("hex")}`;
-const secrets = { basic: canary("basic"), token: canary("token"), tls: canary("tls"), wrong: canary("wrong"), acr: canary("acr"), hub: canary("hub"), quay: canary("quay"), ghcr: canary("ghcr") };
+const secrets = {
+  basic: canary("basic"),
+  token: canary("token"),
+  tls: canary("tls"),
+  wrong: canary("wrong"),
+  acr: canary("acr"),
+  hub: canary("hub"),
+  quay: canary("quay"),
+  ghcr: canary("ghcr"),
+};
 const gcrAccount = createServiceAccountKey({ projectId: "gantry-test", name: "e2e-gcr" });
 const recorder = new ResponseRecorder();
 let basic: RunningRegistry;
@@ -30,7 +39,11 @@ test.afterAll(async () => {
   await Promise.all([basic?.stop(), token?.stop(), tls?.stop()]);
 });
 
-test("a generic registry with Basic auth: connect, test, edit keeping the password; a wrong password fails at the credential", async ({ page, admin, gantry }) => {
+test("a generic registry with Basic auth: connect, test, edit keeping the password; a wrong password fails at the credential", async ({
+  page,
+  admin,
+  gantry,
+}) => {
   recorder.watch(page, gantry.baseURL);
   await signIn(page, admin);
   await page.goto("/registries");
@@ -41,7 +54,13 @@ test("a generic registry with Basic auth: connect, test, edit keeping the passwo
   await page.getByLabel("Registry host").blur();
   await expect(page.getByText("without http:// or https://")).toBeVisible();
 
-  const id = await connectGeneric(page, { name: "lab-basic", host: basic.host, kind: "basic", password: secrets.basic, insecure: true });
+  const id = await connectGeneric(page, {
+    name: "lab-basic",
+    host: basic.host,
+    kind: "basic",
+    password: secrets.basic,
+    insecure: true,
+  });
   await testConnection(page, { expect: { credential: "passed", push: "passed" } });
 
   await page.getByRole("link", { name: "Edit" }).click();
@@ -57,22 +76,46 @@ test("a generic registry with Basic auth: connect, test, edit keeping the passwo
   await expect(page).toHaveURL(new RegExp(`/registries/${id}$`));
   await testConnection(page, { expect: { credential: "passed" } });
 
-  await connectGeneric(page, { name: "lab-wrong", host: basic.host, kind: "basic", password: secrets.wrong, insecure: true });
+  await connectGeneric(page, {
+    name: "lab-wrong",
+    host: basic.host,
+    kind: "basic",
+    password: secrets.wrong,
+    insecure: true,
+  });
   await testConnection(page, { expect: { credential: "failed", list: "skipped" } });
-  await expect(page.getByTestId("check-step-credential")).toContainText("the registry refused user 'gantry' (401): check the password or token");
+  await expect(page.getByTestId("check-step-credential")).toContainText(
+    "the registry refused user 'gantry' (401): check the password or token",
+  );
 
   await page.goto("/registries");
   await expect(page.getByTestId("registry-row-lab-basic")).toContainText("Healthy");
   await expect(page.getByTestId("registry-row-lab-wrong")).toContainText("Failing: Credential");
 });
 
-test("Bearer token auth against the CNCF registry's token service, and TLS from an unknown CA", async ({ page, admin, gantry }) => {
+test("Bearer token auth against the CNCF registry's token service, and TLS from an unknown CA", async ({
+  page,
+  admin,
+  gantry,
+}) => {
   recorder.watch(page, gantry.baseURL);
   await signIn(page, admin);
-  await connectGeneric(page, { name: "lab-token", host: token.host, kind: "bearer", password: secrets.token, insecure: true });
+  await connectGeneric(page, {
+    name: "lab-token",
+    host: token.host,
+    kind: "bearer",
+    password: secrets.token,
+    insecure: true,
+  });
   await testConnection(page, { expect: { challenge: "passed", credential: "passed", push: "passed" } });
 
-  await connectGeneric(page, { name: "lab-tls", host: tls.host, kind: "basic", password: secrets.tls, insecure: false });
+  await connectGeneric(page, {
+    name: "lab-tls",
+    host: tls.host,
+    kind: "basic",
+    password: secrets.tls,
+    insecure: false,
+  });
   await testConnection(page, { expect: { tls: "failed", credential: "skipped" } });
   await expect(page.getByTestId("check-step-tls")).toContainText("add its CA certificate (PEM) to the connection");
 
@@ -83,7 +126,12 @@ test("Bearer token auth against the CNCF registry's token service, and TLS from 
   await testConnection(page, { expect: { tls: "passed", credential: "passed" } });
 });
 
-test("ECR and Artifact Registry against the stand-ins: repositories listed and created", async ({ page, admin, gantry, cloud }) => {
+test("ECR and Artifact Registry against the stand-ins: repositories listed and created", async ({
+  page,
+  admin,
+  gantry,
+  cloud,
+}) => {
   recorder.watch(page, gantry.baseURL);
   await signIn(page, admin);
   await page.goto("/registries/new");
@@ -120,58 +168,153 @@ test("ECR and Artifact Registry against the stand-ins: repositories listed and c
   expect(cloud!.gcp.repositories.has("projects/gantry-test/locations/us/repositories/mirror")).toBe(true);
 });
 
-test("the API does the same with a Bearer token, with the same permissions", async ({ request, gantry, admin, cloud, createUser }) => {
+test("the API does the same with a Bearer token, with the same permissions", async ({
+  request,
+  gantry,
+  admin,
+  cloud,
+  createUser,
+}) => {
   const adminToken = await apiToken(gantry, admin.email, "admin");
   const viewerToken = await apiToken(gantry, (await createUser("reg-viewer", "viewer")).email, "viewer");
   const operatorToken = await apiToken(gantry, (await createUser("reg-operator", "operator")).email, "operator");
-  const api = <T = Record<string, unknown>>(method: "GET" | "POST" | "PATCH" | "DELETE", url: string, body?: unknown, as = adminToken) => recorder.api<T>(request, method, url, { token: as, body });
-  const generic = { name: "api-basic", provider: "generic", endpoint: basic.host, insecure: true, auth: { kind: "basic", username: "gantry", password: secrets.basic } };
+  const api = <T = Record<string, unknown>>(
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    url: string,
+    body?: unknown,
+    as = adminToken,
+  ) => recorder.api<T>(request, method, url, { token: as, body });
+  const generic = {
+    name: "api-basic",
+    provider: "generic",
+    endpoint: basic.host,
+    insecure: true,
+    auth: { kind: "basic", username: "gantry", password: secrets.basic },
+  };
 
   const created = await api<{ id: string; hasSecret: boolean }>("POST", "/api/v1/registries", generic);
   expect(created).toMatchObject({ status: 201, json: { id: expect.any(String), name: "api-basic", hasSecret: true } });
   const id = created.json.id;
-  expect(await api("POST", "/api/v1/registries", { ...generic, name: "bad", endpoint: "" })).toMatchObject({ status: 400, json: { error: { fields: { endpoint: expect.stringMatching(/^expected host\[:port\]/) } } } });
+  expect(await api("POST", "/api/v1/registries", { ...generic, name: "bad", endpoint: "" })).toMatchObject({
+    status: 400,
+    json: { error: { fields: { endpoint: expect.stringMatching(/^expected host\[:port\]/) } } },
+  });
   expect(await api("POST", "/api/v1/registries", generic, viewerToken)).toMatchObject({ status: 403 });
 
   type Check = { ok: boolean; steps: { id: string; status: string }[] };
   const stepOf = (check: Check, step: string) => check.steps.find((s) => s.id === step)?.status;
-  expect((await api<Check>("POST", `/api/v1/registries/${id}/test`, {}, operatorToken)).json).toMatchObject({ ok: true });
-  expect(await api("PATCH", `/api/v1/registries/${id}`, { ...generic, name: "api-basic-2", auth: { kind: "basic", username: "gantry" } })).toMatchObject({ status: 200, json: { name: "api-basic-2", hasSecret: true } });
-  expect((await api<Check>("POST", `/api/v1/registries/${id}/test`, { purpose: "source" })).json).toMatchObject({ ok: true });
-  await api("PATCH", `/api/v1/registries/${id}`, { ...generic, auth: { kind: "basic", username: "gantry", password: secrets.wrong } });
+  expect((await api<Check>("POST", `/api/v1/registries/${id}/test`, {}, operatorToken)).json).toMatchObject({
+    ok: true,
+  });
+  expect(
+    await api("PATCH", `/api/v1/registries/${id}`, {
+      ...generic,
+      name: "api-basic-2",
+      auth: { kind: "basic", username: "gantry" },
+    }),
+  ).toMatchObject({ status: 200, json: { name: "api-basic-2", hasSecret: true } });
+  expect((await api<Check>("POST", `/api/v1/registries/${id}/test`, { purpose: "source" })).json).toMatchObject({
+    ok: true,
+  });
+  await api("PATCH", `/api/v1/registries/${id}`, {
+    ...generic,
+    auth: { kind: "basic", username: "gantry", password: secrets.wrong },
+  });
   expect(stepOf((await api<Check>("POST", `/api/v1/registries/${id}/test`)).json, "credential")).toBe("failed");
   expect(await api("POST", `/api/v1/registries/${id}/test`, {}, viewerToken)).toMatchObject({ status: 403 });
-  expect(await api("GET", `/api/v1/registries/${id}`, undefined, viewerToken)).toMatchObject({ status: 200, json: { id, lastCheck: { ok: false } } });
+  expect(await api("GET", `/api/v1/registries/${id}`, undefined, viewerToken)).toMatchObject({
+    status: 200,
+    json: { id, lastCheck: { ok: false } },
+  });
 
-  const ecr = await api<{ id: string }>("POST", "/api/v1/registries", { name: "api-ecr", provider: "ecr", endpoint: `${cloud!.aws.accountId}.dkr.ecr.us-east-1.amazonaws.com`, namespace: "mirror", auth: { kind: "aws", ...cloud!.awsKeys } });
-  expect(await api("POST", `/api/v1/registries/${ecr.json.id}/repositories`, { repository: "vendor/engine" })).toMatchObject({ status: 201, json: { repository: "mirror/vendor/engine", created: true } });
-  expect((await api("GET", `/api/v1/registries/${ecr.json.id}/repositories`, undefined, viewerToken)).json).toEqual({ source: "api", canCreate: true, repositories: ["mirror/vendor/api", "mirror/vendor/engine"] });
-  expect(await api("POST", `/api/v1/registries/${ecr.json.id}/repositories`, { repository: "x" }, operatorToken)).toMatchObject({ status: 403 });
+  const ecr = await api<{ id: string }>("POST", "/api/v1/registries", {
+    name: "api-ecr",
+    provider: "ecr",
+    endpoint: `${cloud!.aws.accountId}.dkr.ecr.us-east-1.amazonaws.com`,
+    namespace: "mirror",
+    auth: { kind: "aws", ...cloud!.awsKeys },
+  });
+  expect(
+    await api("POST", `/api/v1/registries/${ecr.json.id}/repositories`, { repository: "vendor/engine" }),
+  ).toMatchObject({ status: 201, json: { repository: "mirror/vendor/engine", created: true } });
+  expect((await api("GET", `/api/v1/registries/${ecr.json.id}/repositories`, undefined, viewerToken)).json).toEqual({
+    source: "api",
+    canCreate: true,
+    repositories: ["mirror/vendor/api", "mirror/vendor/engine"],
+  });
+  expect(
+    await api("POST", `/api/v1/registries/${ecr.json.id}/repositories`, { repository: "x" }, operatorToken),
+  ).toMatchObject({ status: 403 });
 
   // One connection of every other kind, each holding a canary.
   const others = [
-    { name: "api-ar", provider: "artifact_registry", endpoint: "us-docker.pkg.dev/gantry-test/releases", auth: { kind: "gcp_service_account", serviceAccountKey: cloud!.serviceAccount.json } },
-    { name: "api-gcr", provider: "gcr", endpoint: "gcr.io/gantry-test", auth: { kind: "gcp_service_account", serviceAccountKey: gcrAccount.json } },
-    { name: "api-acr", provider: "acr", endpoint: "gantrye2e.azurecr.io", settings: { credentialType: "admin_user" }, auth: { kind: "basic", username: "gantrye2e", password: secrets.acr } },
+    {
+      name: "api-ar",
+      provider: "artifact_registry",
+      endpoint: "us-docker.pkg.dev/gantry-test/releases",
+      auth: { kind: "gcp_service_account", serviceAccountKey: cloud!.serviceAccount.json },
+    },
+    {
+      name: "api-gcr",
+      provider: "gcr",
+      endpoint: "gcr.io/gantry-test",
+      auth: { kind: "gcp_service_account", serviceAccountKey: gcrAccount.json },
+    },
+    {
+      name: "api-acr",
+      provider: "acr",
+      endpoint: "gantrye2e.azurecr.io",
+      settings: { credentialType: "admin_user" },
+      auth: { kind: "basic", username: "gantrye2e", password: secrets.acr },
+    },
     { name: "api-hub", provider: "dockerhub", auth: { kind: "basic", username: "gantry", password: secrets.hub } },
-    { name: "api-quay", provider: "quay", endpoint: "quay.invalid", auth: { kind: "basic", username: "gantry+e2e", password: secrets.quay } },
+    {
+      name: "api-quay",
+      provider: "quay",
+      endpoint: "quay.invalid",
+      auth: { kind: "basic", username: "gantry+e2e", password: secrets.quay },
+    },
     { name: "api-ghcr", provider: "ghcr", auth: { kind: "basic", username: "gantry", password: secrets.ghcr } },
   ];
   for (const body of others) expect((await api("POST", "/api/v1/registries", body)).status, body.name).toBe(201);
-  const ar = (await api<{ registries: { id: string; name: string }[] }>("GET", "/api/v1/registries", undefined, viewerToken)).json.registries.find((r) => r.name === "api-ar")!;
-  expect((await api("GET", `/api/v1/registries/${ar.id}/repositories`)).json).toMatchObject({ repositories: ["gantry-test/releases/vendor/api"] });
+  const ar = (
+    await api<{ registries: { id: string; name: string }[] }>("GET", "/api/v1/registries", undefined, viewerToken)
+  ).json.registries.find((r) => r.name === "api-ar")!;
+  expect((await api("GET", `/api/v1/registries/${ar.id}/repositories`)).json).toMatchObject({
+    repositories: ["gantry-test/releases/vendor/api"],
+  });
 
   // Guard rail: a connection a channel reads from cannot be deleted, and the message says which.
-  await sql(gantry, `INSERT INTO "ReleaseChannel" (id, name, "sourceRegistryId", components, "tagPattern", ordering, "updatedAt") VALUES ('e2e-channel', 'vendor-releases', $1, '{vendor/api}', '*', 'semver', now())`, [id]);
-  expect(await api("DELETE", `/api/v1/registries/${id}`)).toMatchObject({ status: 409, json: { error: { message: "registry api-basic is used by channel(s) vendor-releases; delete those first" } } });
-  expect(await api("DELETE", `/api/v1/registries/${ar.id}`)).toEqual({ status: 200, json: { id: ar.id, deleted: true } });
+  await sql(
+    gantry,
+    `INSERT INTO "ReleaseChannel" (id, name, "sourceRegistryId", components, "tagPattern", ordering, "updatedAt") VALUES ('e2e-channel', 'vendor-releases', $1, '{vendor/api}', '*', 'semver', now())`,
+    [id],
+  );
+  expect(await api("DELETE", `/api/v1/registries/${id}`)).toMatchObject({
+    status: 409,
+    json: { error: { message: "registry api-basic is used by channel(s) vendor-releases; delete those first" } },
+  });
+  expect(await api("DELETE", `/api/v1/registries/${ar.id}`)).toEqual({
+    status: 200,
+    json: { id: ar.id, deleted: true },
+  });
   expect(await api("GET", `/api/v1/registries/${ar.id}`)).toMatchObject({ status: 404 });
 });
 
-test("no canary secret appears in any page, API answer, log line, error message or the database", async ({ page, admin, gantry, cloud, request }) => {
+test("no canary secret appears in any page, API answer, log line, error message or the database", async ({
+  page,
+  admin,
+  gantry,
+  cloud,
+  request,
+}) => {
   // A webhook's signing secret is answered once, at creation (that answer is not recorded); it is a canary from then on.
   const hookToken = await apiToken(gantry, admin.email, "admin");
-  const hook = await request.fetch("/api/v1/webhooks", { method: "POST", headers: { authorization: `Bearer ${hookToken}` }, data: { name: "canary-hook", url: "https://10.255.255.1/gantry" } });
+  const hook = await request.fetch("/api/v1/webhooks", {
+    method: "POST",
+    headers: { authorization: `Bearer ${hookToken}` },
+    data: { name: "canary-hook", url: "https://10.255.255.1/gantry" },
+  });
   expect(hook.status()).toBe(201);
   const { id: hookId, secret: webhookSecret } = (await hook.json()) as { id: string; secret: string };
   expect(webhookSecret.length).toBeGreaterThan(20);
@@ -192,7 +335,9 @@ test("no canary secret appears in any page, API answer, log line, error message 
   await page.getByRole("link", { name: "api-basic", exact: true }).click();
   await page.getByRole("button", { name: "Delete" }).click();
   await page.getByRole("button", { name: "Delete connection" }).click();
-  await expect(page.getByRole("dialog").getByRole("alert")).toContainText("registry api-basic is used by channel(s) vendor-releases; delete those first");
+  await expect(page.getByRole("dialog").getByRole("alert")).toContainText(
+    "registry api-basic is used by channel(s) vendor-releases; delete those first",
+  );
   await page.getByRole("button", { name: "Cancel" }).click();
   await page.goto("/registries");
   await page.getByRole("link", { name: "api-hub", exact: true }).click();
@@ -202,7 +347,12 @@ test("no canary secret appears in any page, API answer, log line, error message 
   await expect(page.getByTestId("registry-row-api-hub")).toHaveCount(0);
 
   const rows = page.locator('[data-testid^="registry-row-"]');
-  const pages = await rows.evaluateAll((trs) => trs.map((tr) => ({ name: tr.getAttribute("data-testid")!.slice("registry-row-".length), href: tr.querySelector("a")!.getAttribute("href")! })));
+  const pages = await rows.evaluateAll((trs) =>
+    trs.map((tr) => ({
+      name: tr.getAttribute("data-testid")!.slice("registry-row-".length),
+      href: tr.querySelector("a")!.getAttribute("href")!,
+    })),
+  );
   expect(pages.length).toBeGreaterThan(10);
   for (const { name, href } of pages) {
     // ACR and GCR hosts are real services; their pages would list repositories there.
@@ -226,7 +376,10 @@ test("no canary secret appears in any page, API answer, log line, error message 
     privateKeyLine(gcrAccount.privateKeyPem),
   ];
   const haystacks = [
-    ...(await recorder.texts()).map((text, index) => ({ where: `response ${index} (${text.slice(0, 80).split("\n")[0]})`, text })),
+    ...(await recorder.texts()).map((text, index) => ({
+      where: `response ${index} (${text.slice(0, 80).split("\n")[0]})`,
+      text,
+    })),
     { where: "the server log", text: gantry.logSince(0) },
     ...(await databaseRows(gantry)).map((text) => ({ where: `database row ${text.slice(0, 40)}`, text })),
   ];
@@ -237,7 +390,10 @@ test("no canary secret appears in any page, API answer, log line, error message 
   expect(findCanaries(haystacks, canaries)).toEqual([]);
 });
 
-async function connectGeneric(page: Page, options: { name: string; host: string; kind: "basic" | "bearer"; password: string; insecure: boolean }): Promise<string> {
+async function connectGeneric(
+  page: Page,
+  options: { name: string; host: string; kind: "basic" | "bearer"; password: string; insecure: boolean },
+): Promise<string> {
   await page.goto("/registries/new");
   await page.getByLabel("Provider").selectOption("generic");
   await page.getByLabel("Name", { exact: true }).fill(options.name);
@@ -251,7 +407,10 @@ async function connectGeneric(page: Page, options: { name: string; host: string;
   return new URL(page.url()).pathname.split("/").pop()!;
 }
 
-async function testConnection(page: Page, options: { expect: Record<string, "passed" | "failed" | "skipped"> }): Promise<void> {
+async function testConnection(
+  page: Page,
+  options: { expect: Record<string, "passed" | "failed" | "skipped"> },
+): Promise<void> {
   const panel = page.getByTestId("connection-test");
   const previous = (await panel.getAttribute("data-checked-at")) ?? "";
   await page.getByRole("button", { name: "Test connection" }).click();
@@ -267,7 +426,20 @@ async function createRepository(page: Page, name: string, outcome: string): Prom
   await expect(page.getByRole("status").filter({ hasText: outcome })).toBeVisible();
 }
 
-async function apiToken(gantry: { cli(args: string[]): Promise<{ stdout: string }> }, email: string, role: string): Promise<string> {
-  const { stdout } = await gantry.cli(["tokens", "create", "--email", email, "--name", `e2e-registries-${crypto.randomBytes(3).toString("hex")}`, "--role", role]);
+async function apiToken(
+  gantry: { cli(args: string[]): Promise<{ stdout: string }> },
+  email: string,
+  role: string,
+): Promise<string> {
+  const { stdout } = await gantry.cli([
+    "tokens",
+    "create",
+    "--email",
+    email,
+    "--name",
+    `e2e-registries-${crypto.randomBytes(3).toString("hex")}`,
+    "--role",
+    role,
+  ]);
   return stdout.trim();
 }

@@ -19,10 +19,14 @@ let sourceId: string;
 test.beforeAll(async () => {
   vendor = await startRegistry({ auth: "basic", users: [{ username: "gantry", password }] });
   for (const repository of components) {
-    for (const tag of ["release-250101", "release-250301", "latest"]) await seedImage(vendor, repository, tag, { layers: [{ size: 4096, seed: `${repository}:${tag}` }] });
+    for (const tag of ["release-250101", "release-250301", "latest"])
+      await seedImage(vendor, repository, tag, { layers: [{ size: 4096, seed: `${repository}:${tag}` }] });
   }
   // Only two of three components have it: not a release.
-  for (const repository of ["vendor/api", "vendor/engine"]) await seedImage(vendor, repository, "release-250401", { layers: [{ size: 4096, seed: `${repository}:release-250401` }] });
+  for (const repository of ["vendor/api", "vendor/engine"])
+    await seedImage(vendor, repository, "release-250401", {
+      layers: [{ size: 4096, seed: `${repository}:release-250401` }],
+    });
 });
 test.afterAll(async () => {
   await vendor?.stop();
@@ -30,9 +34,21 @@ test.afterAll(async () => {
 
 // The install is shared with other specs of this worker (e.g. registries.spec.ts), so this one
 // does not assume an empty console.
-test("an operator creates a channel from the template, syncs it, and sees the latest release with its three components", async ({ page, admin, gantry, request, createUser }) => {
+test("an operator creates a channel from the template, syncs it, and sees the latest release with its three components", async ({
+  page,
+  admin,
+  gantry,
+  request,
+  createUser,
+}) => {
   const adminToken = await apiToken(gantry, admin.email, "admin");
-  const connected = await api(request, "POST", "/api/v1/registries", adminToken, { name: "vendor-registry", provider: "generic", endpoint: vendor.host, insecure: true, auth: { kind: "basic", username: "gantry", password } });
+  const connected = await api(request, "POST", "/api/v1/registries", adminToken, {
+    name: "vendor-registry",
+    provider: "generic",
+    endpoint: vendor.host,
+    insecure: true,
+    auth: { kind: "basic", username: "gantry", password },
+  });
   expect(connected.status).toBe(201);
   sourceId = (connected.json as { id: string }).id;
 
@@ -69,39 +85,63 @@ test("an operator creates a channel from the template, syncs it, and sees the la
 
   const latest = card.getByTestId("latest-release");
   await expect(latest.getByRole("heading", { name: "release-250301" })).toBeVisible({ timeout: 30_000 });
-  await expect(card.getByTestId("sync-outcome")).toHaveText("Found 2 new: release-250301, release-250101. release-250401 is not in vendor/web yet.");
+  await expect(card.getByTestId("sync-outcome")).toHaveText(
+    "Found 2 new: release-250301, release-250101. release-250401 is not in vendor/web yet.",
+  );
   await expect(latest.getByText("Latest", { exact: true })).toBeVisible();
   await expect(card.getByTestId("sync-status")).toHaveAttribute("data-state", "idle");
   for (const repository of components) {
     const row = latest.getByTestId(`release-image-${repository}`);
     await expect(row).toContainText(repository);
-    const digest = await skopeoInspectDigest(`${vendor.host}/${repository}:release-250301`, { creds: `gantry:${password}` });
+    const digest = await skopeoInspectDigest(`${vendor.host}/${repository}:release-250301`, {
+      creds: `gantry:${password}`,
+    });
     await expect(row.getByTitle(digest)).toBeVisible();
     await expect(row).toContainText("linux/amd64");
   }
-  await expect(latest.getByRole("link", { name: "Promote release-250301" })).toHaveAttribute("href", /^\/promotions\/new\?releaseId=.+/);
+  await expect(latest.getByRole("link", { name: "Promote release-250301" })).toHaveAttribute(
+    "href",
+    /^\/promotions\/new\?releaseId=.+/,
+  );
   await expect(card.getByTestId("release-release-250101")).toBeVisible();
   await expect(card.getByTestId("release-release-250401")).toHaveCount(0);
 
   // A tag that reaches every component becomes the new latest on the next sync.
-  await seedImage(vendor, "vendor/web", "release-250401", { layers: [{ size: 4096, seed: "vendor/web:release-250401" }] });
+  await seedImage(vendor, "vendor/web", "release-250401", {
+    layers: [{ size: 4096, seed: "vendor/web:release-250401" }],
+  });
   await card.getByRole("button", { name: "Sync vendor-product now" }).click();
   await expect(latest.getByRole("heading", { name: "release-250401" })).toBeVisible({ timeout: 30_000 });
   await expect(card.getByTestId("sync-outcome")).toHaveText("Found 1 new: release-250401.");
   await expect(card.getByTestId("release-release-250301")).toBeVisible();
 });
 
-test("a failed sync shows why; viewers see releases but no buttons; the API answers with the same permissions", async ({ page, gantry, request, createUser }) => {
+test("a failed sync shows why; viewers see releases but no buttons; the API answers with the same permissions", async ({
+  page,
+  gantry,
+  request,
+  createUser,
+}) => {
   const viewer = await createUser("releases-viewer", "viewer");
   const viewerToken = await apiToken(gantry, viewer.email, "viewer");
-  const operatorToken = await apiToken(gantry, (await createUser("releases-api-operator", "operator")).email, "operator");
+  const operatorToken = await apiToken(
+    gantry,
+    (await createUser("releases-api-operator", "operator")).email,
+    "operator",
+  );
 
   const channels = await api(request, "GET", "/api/v1/channels", viewerToken);
-  const channel = (channels.json as { channels: { id: string; name: string; latest: { tag: string } }[] }).channels.find((c) => c.name === "vendor-product")!;
+  const channel = (
+    channels.json as { channels: { id: string; name: string; latest: { tag: string } }[] }
+  ).channels.find((c) => c.name === "vendor-product")!;
   expect(channel.latest.tag).toBe("release-250401");
   const releases = await api(request, "GET", `/api/v1/channels/${channel.id}/releases`, viewerToken);
   expect(releases.status).toBe(200);
-  const list = (releases.json as { releases: { tag: string; latest: boolean; images: { repository: string; digest: string; size: number }[] }[] }).releases;
+  const list = (
+    releases.json as {
+      releases: { tag: string; latest: boolean; images: { repository: string; digest: string; size: number }[] }[];
+    }
+  ).releases;
   expect(list.map((r) => [r.tag, r.latest])).toEqual([
     ["release-250401", true],
     ["release-250301", false],
@@ -115,32 +155,79 @@ test("a failed sync shows why; viewers see releases but no buttons; the API answ
   expect(synced.status).toBe(200);
   expect((synced.json as { releases: unknown[] }).releases).toHaveLength(3);
 
-  const bad = await api(request, "POST", "/api/v1/channels", operatorToken, { name: "bad", sourceRegistryId: sourceId, components: ["vendor/api"], tagPattern: "^release-(", ordering: "date" });
-  expect(bad).toMatchObject({ status: 400, json: { error: { fields: { tagPattern: expect.stringMatching(/not a valid regular expression/) } } } });
-  const created = await api(request, "POST", "/api/v1/channels", operatorToken, { name: "typo", sourceRegistryId: sourceId, components: ["vendor/api", "vendor/engin"], tagPattern: "^release-\\d{6}$", ordering: "date", syncIntervalMinutes: 0 });
+  const bad = await api(request, "POST", "/api/v1/channels", operatorToken, {
+    name: "bad",
+    sourceRegistryId: sourceId,
+    components: ["vendor/api"],
+    tagPattern: "^release-(",
+    ordering: "date",
+  });
+  expect(bad).toMatchObject({
+    status: 400,
+    json: { error: { fields: { tagPattern: expect.stringMatching(/not a valid regular expression/) } } },
+  });
+  const created = await api(request, "POST", "/api/v1/channels", operatorToken, {
+    name: "typo",
+    sourceRegistryId: sourceId,
+    components: ["vendor/api", "vendor/engin"],
+    tagPattern: "^release-\\d{6}$",
+    ordering: "date",
+    syncIntervalMinutes: 0,
+  });
   expect(created.status).toBe(201);
   const typoId = (created.json as { id: string }).id;
-  expect(await api(request, "POST", `/api/v1/channels/${typoId}/sync`, operatorToken)).toMatchObject({ status: 502, json: { error: { message: expect.stringContaining("component vendor/engin: listing tags: not found") } } });
+  expect(await api(request, "POST", `/api/v1/channels/${typoId}/sync`, operatorToken)).toMatchObject({
+    status: 502,
+    json: { error: { message: expect.stringContaining("component vendor/engin: listing tags: not found") } },
+  });
 
   await signIn(page, viewer);
   const card = page.getByTestId("channel-vendor-product");
   await expect(card.getByTestId("latest-release").getByRole("heading", { name: "release-250401" })).toBeVisible();
-  await expect(page.getByTestId("channel-typo").getByRole("alert")).toContainText("component vendor/engin: listing tags: not found");
+  await expect(page.getByTestId("channel-typo").getByRole("alert")).toContainText(
+    "component vendor/engin: listing tags: not found",
+  );
   await expect(page.getByRole("button", { name: /^Sync / })).toHaveCount(0);
   await expect(page.getByRole("link", { name: /^Promote/ })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Edit" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "New channel" })).toHaveCount(0);
 
   expect((await api(request, "DELETE", `/api/v1/channels/${typoId}`, viewerToken)).status).toBe(403);
-  expect(await api(request, "DELETE", `/api/v1/channels/${typoId}`, operatorToken)).toEqual({ status: 200, json: { id: typoId, deleted: true } });
+  expect(await api(request, "DELETE", `/api/v1/channels/${typoId}`, operatorToken)).toEqual({
+    status: 200,
+    json: { id: typoId, deleted: true },
+  });
 });
 
-async function api(request: APIRequestContext, method: "GET" | "POST" | "PATCH" | "DELETE", url: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await request.fetch(url, { method, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { data: body }) });
+async function api(
+  request: APIRequestContext,
+  method: "GET" | "POST" | "PATCH" | "DELETE",
+  url: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
+  const response = await request.fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}` },
+    ...(body === undefined ? {} : { data: body }),
+  });
   return { status: response.status(), json: await response.json() };
 }
 
-async function apiToken(gantry: { cli(args: string[]): Promise<{ stdout: string }> }, email: string, role: string): Promise<string> {
-  const { stdout } = await gantry.cli(["tokens", "create", "--email", email, "--name", `e2e-releases-${crypto.randomBytes(3).toString("hex")}`, "--role", role]);
+async function apiToken(
+  gantry: { cli(args: string[]): Promise<{ stdout: string }> },
+  email: string,
+  role: string,
+): Promise<string> {
+  const { stdout } = await gantry.cli([
+    "tokens",
+    "create",
+    "--email",
+    email,
+    "--name",
+    `e2e-releases-${crypto.randomBytes(3).toString("hex")}`,
+    "--role",
+    role,
+  ]);
   return stdout.trim();
 }

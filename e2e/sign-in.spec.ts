@@ -38,6 +38,8 @@ test("repeated wrong passwords lock the account, even against the right password
   }
 
   await fillSignIn(page, target);
-  await expect(page.getByRole("alert").filter({ hasText: "Too many failed sign-ins. Try again in 15 minutes." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "Too many failed sign-ins. Try again in 15 minutes." }),
+  ).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in$/);
 });

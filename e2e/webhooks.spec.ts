@@ -15,7 +15,12 @@ test.afterAll(async () => {
   await receiver?.stop();
 });
 
-test("an admin adds a webhook, copies its secret, sends a test and sees 200 in the log; the receiver verifies the signature", async ({ page, context, admin, gantry }) => {
+test("an admin adds a webhook, copies its secret, sends a test and sees 200 in the log; the receiver verifies the signature", async ({
+  page,
+  context,
+  admin,
+  gantry,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: gantry.baseURL });
   await signIn(page, admin);
   await page.goto("/settings");
@@ -28,7 +33,11 @@ test("an admin adds a webhook, copies its secret, sends a test and sees 200 in t
   await page.getByLabel("URL").fill("http://169.254.169.254/latest");
   await page.getByRole("button", { name: "Add webhook" }).click();
   await expect(page.getByLabel("URL")).toHaveAttribute("aria-invalid", "true");
-  await expect(page.getByText("169.254.169.254 is a cloud metadata service address: Gantry does not send webhooks there", { exact: true })).toBeVisible();
+  await expect(
+    page.getByText("169.254.169.254 is a cloud metadata service address: Gantry does not send webhooks there", {
+      exact: true,
+    }),
+  ).toBeVisible();
 
   await page.getByLabel("URL").fill(receiver.url);
   await page.getByRole("checkbox", { name: /promotion\.succeeded/ }).check();
@@ -54,7 +63,11 @@ test("an admin adds a webhook, copies its secret, sends a test and sees 200 in t
   await expect(log.getByRole("row").filter({ hasText: "ping" }).getByRole("cell").nth(3)).toHaveText("200");
 
   expect(receiver.received).toHaveLength(1);
-  expect(receiver.received[0]).toMatchObject({ verified: true, verifyError: null, headers: { "x-gantry-event": "ping", "user-agent": "Gantry-Webhook/1" } });
+  expect(receiver.received[0]).toMatchObject({
+    verified: true,
+    verifyError: null,
+    headers: { "x-gantry-event": "ping", "user-agent": "Gantry-Webhook/1" },
+  });
 
   // A failing receiver: the code it answered is shown, and the log keeps both.
   receiver.failNext(1, 503);

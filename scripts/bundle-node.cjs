@@ -21,7 +21,9 @@ function nodeBundleOptions(extra = {}) {
     logLevel: "warning",
     ...extra,
     alias: { "@": root, "server-only": path.join(root, "test", "support", "empty-module.ts"), ...extra.alias },
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   };
 }
 

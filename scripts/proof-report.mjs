@@ -19,7 +19,10 @@ const titles = { access: "Bad input and access" };
 export function readResults(dir = resultsDir) {
   const sections = {};
   if (!fs.existsSync(dir)) return sections;
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const result = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
     // Other suites keep other JSON here (raw measurements); only tables with a section count.
     if (typeof result.section !== "string" || !Array.isArray(result.rows)) continue;
@@ -32,7 +35,11 @@ export function readResults(dir = resultsDir) {
 export function renderSection(section, results, intro = "") {
   const rows = results.flatMap((r) => r.rows.map((row) => ({ ...row, source: r.name })));
   const cell = (text) => String(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
-  const newest = results.map((r) => r.writtenAt).sort().at(-1) ?? "";
+  const newest =
+    results
+      .map((r) => r.writtenAt)
+      .sort()
+      .at(-1) ?? "";
   return [
     `## ${titles[section] ?? section}`,
     "",
@@ -50,10 +57,15 @@ export function writeSection(section, markdown, file = reportFile) {
   const start = `<!-- ${section}:start -->`;
   const end = `<!-- ${section}:end -->`;
   const block = `${start}\n${markdown.trim()}\n${end}`;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Reliability\n\nWhat Gantry was shown to withstand, with the tests that show it.\n";
+  const current = fs.existsSync(file)
+    ? fs.readFileSync(file, "utf8")
+    : "# Reliability\n\nWhat Gantry was shown to withstand, with the tests that show it.\n";
   const from = current.indexOf(start);
   const to = current.indexOf(end);
-  const next = from >= 0 && to > from ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}` : `${current.trimEnd()}\n\n${block}\n`;
+  const next =
+    from >= 0 && to > from
+      ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}`
+      : `${current.trimEnd()}\n\n${block}\n`;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, next);
 }
@@ -81,6 +93,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       continue;
     }
     writeSection(section, renderSection(section, results[section], introOf(section)));
-    console.log(`${path.relative(root, reportFile)}: section "${section}" rewritten from ${results[section].length} result files`);
+    console.log(
+      `${path.relative(root, reportFile)}: section "${section}" rewritten from ${results[section].length} result files`,
+    );
   }
 }

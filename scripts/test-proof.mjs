@@ -13,7 +13,8 @@ import { readResults, renderSection, resultsDir, writeSection } from "./proof-re
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
-const run = (command, args, env = {}) => spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
+const run = (command, args, env = {}) =>
+  spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
 
 const FAULTS_INTRO = [
   "Suites: `test/proof/faults/registry-faults.test.ts`, `hostile-source.test.ts`, `process-faults.test.ts` — each a promotion created through `createPromotion` and copied by a real worker (in-process, or child processes from `lib/promotions/start-worker-process.ts`) between real CNCF registries, with the fault proxy, the token server, the storage-quota proxy and the hostile registry of `test/fixtures`. After every fault: the promotion settled (each image pushed, or failed with the kind shown), no image left `pushing` or `pending`, pushed digests equal the source's (skopeo), and `/api/health`'s handler answers with the database up. Postgres is restarted on an embedded server of the test's own. The quick cases run in `npm test`; `npm run test:proof` adds 20 seeded reset runs and SIGKILL with two workers (`GANTRY_PROOF_LONG=1`).",
@@ -33,14 +34,20 @@ const LOAD_INTRO = [
 if (process.argv.includes("--report-only")) process.exit(writeFaultsAndLoad() ? 0 : 1);
 
 // Fault rows are merged from per-file fragments (e2e/proof-restart.spec.ts writes one too): start from none.
-for (const stale of ["faults.d", "faults.json", "load.json"]) fs.rmSync(path.join(resultsDir, stale), { recursive: true, force: true });
-const e2eSpecs = fs.readdirSync(path.join(root, "e2e")).filter((f) => /^proof-.*\.spec\.ts$/.test(f)).map((f) => `e2e/${f}`);
+for (const stale of ["faults.d", "faults.json", "load.json"])
+  fs.rmSync(path.join(resultsDir, stale), { recursive: true, force: true });
+const e2eSpecs = fs
+  .readdirSync(path.join(root, "e2e"))
+  .filter((f) => /^proof-.*\.spec\.ts$/.test(f))
+  .map((f) => `e2e/${f}`);
 const e2e = e2eSpecs.length ? run(bin("playwright"), ["test", ...e2eSpecs]) : 0;
 const unit = run(bin("vitest"), ["run", "test/proof/", ".property.test.ts"], { GANTRY_PROOF_LONG: "1" });
 const load = run(process.execPath, [path.join(root, "bench", "load.mjs")]);
 const report = run(process.execPath, [path.join(root, "scripts", "proof-report.mjs")]);
 const figures = writeFaultsAndLoad();
-console.log(`\nproof: e2e ${e2e === 0 ? "ok" : "FAILED"}, vitest ${unit === 0 ? "ok" : "FAILED"}, load ${load === 0 ? "ok" : "FAILED"}, report ${report === 0 && figures ? "written" : "not written"}`);
+console.log(
+  `\nproof: e2e ${e2e === 0 ? "ok" : "FAILED"}, vitest ${unit === 0 ? "ok" : "FAILED"}, load ${load === 0 ? "ok" : "FAILED"}, report ${report === 0 && figures ? "written" : "not written"}`,
+);
 process.exit(e2e || unit || load || report || (figures ? 0 : 1));
 
 /** The faults section (its intro kept here) and the load section, from faults.json and load.json. */
@@ -86,7 +93,10 @@ function renderLoad({ workers, console: web }) {
       "",
       "| route | requests | p50 ms | p95 ms | p99 ms | non-2xx |",
       "|---|---:|---:|---:|---:|---:|",
-      ...web.routes.map((r) => `| ${r.route} | ${r.requests} | ${r.p50Ms.toFixed(0)} | ${r.p95Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.non2xx} |`),
+      ...web.routes.map(
+        (r) =>
+          `| ${r.route} | ${r.requests} | ${r.p50Ms.toFixed(0)} | ${r.p95Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.non2xx} |`,
+      ),
       `| **all** | ${o.requests} (${o.requestsPerSecond}/s) | ${o.p50Ms.toFixed(0)} | ${o.p95Ms.toFixed(0)} | ${o.p99Ms.toFixed(0)} | ${o.non2xx} |`,
       "",
       `Errors ${o.errors}, timeouts ${o.timeouts} (30 s), slowest ${o.maxMs} ms. Promotions: ${p.succeeded}/${p.count} succeeded in ${p.seconds} s (${p.promotionsPerSecond}/s, the load ended after ${p.loadEndedAfterSeconds} s), ${p.images} images, ${mib(p.logicalBytes)} promoted, ${mib(p.bytesTransferred)} uploaded (the rest mounted from repositories the target already had).`,

@@ -21,7 +21,10 @@ const echo = defineJob({
 let workers: RunningWorker[] = [];
 
 beforeAll(async () => {
-  workers = [await runWorker({ databaseUrl: database.url(), definitions: [echo] }), await runWorker({ databaseUrl: database.url(), definitions: [echo] })];
+  workers = [
+    await runWorker({ databaseUrl: database.url(), definitions: [echo] }),
+    await runWorker({ databaseUrl: database.url(), definitions: [echo] }),
+  ];
 });
 
 afterAll(async () => {

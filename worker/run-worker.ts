@@ -19,7 +19,10 @@ export interface RunningWorker {
  * many run against the database), reports a heartbeat, and on stop gives running jobs a
  * chance to finish or hand their work back.
  */
-export async function runWorker(options: { databaseUrl: string; definitions?: JobDefinition[] }): Promise<RunningWorker> {
+export async function runWorker(options: {
+  databaseUrl: string;
+  definitions?: JobDefinition[];
+}): Promise<RunningWorker> {
   const definitions = options.definitions ?? jobs;
   const id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
   const controller = new AbortController();
@@ -31,13 +34,19 @@ export async function runWorker(options: { databaseUrl: string; definitions?: Jo
     if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
     if (job.runOnStart) await boss.send(job.name, {});
     for (let slot = 0; slot < (job.concurrency ?? 1); slot += 1) {
-      await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: job.pollingIntervalSeconds ?? 1 }, (batch) => runBatch(job, batch, { id, signal: controller.signal }));
+      await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: job.pollingIntervalSeconds ?? 1 }, (batch) =>
+        runBatch(job, batch, { id, signal: controller.signal }),
+      );
     }
   }
 
   const beat = () =>
     db()
-      .workerHeartbeat.upsert({ where: { id }, create: { id, hostname: os.hostname(), pid: process.pid }, update: { beatAt: new Date() } })
+      .workerHeartbeat.upsert({
+        where: { id },
+        create: { id, hostname: os.hostname(), pid: process.pid },
+        update: { beatAt: new Date() },
+      })
       .catch((error: Error) => log.warn({ err: { message: error.message } }, "heartbeat failed"));
   await beat();
   const timer = setInterval(beat, heartbeatSeconds * 1000);
@@ -49,19 +58,28 @@ export async function runWorker(options: { databaseUrl: string; definitions?: Jo
       clearInterval(timer);
       controller.abort();
       await boss.stop({ graceful: true, wait: true, timeout: 15_000 });
-      await db().workerHeartbeat.delete({ where: { id } }).catch(() => {});
+      await db()
+        .workerHeartbeat.delete({ where: { id } })
+        .catch(() => {});
       log.info({ workerId: id }, "worker stopped");
     },
   };
 }
 
-async function runBatch(job: JobDefinition, batch: PgBoss.Job<unknown>[], worker: { id: string; signal: AbortSignal }): Promise<unknown> {
+async function runBatch(
+  job: JobDefinition,
+  batch: PgBoss.Job<unknown>[],
+  worker: { id: string; signal: AbortSignal },
+): Promise<unknown> {
   const results = [];
   for (const item of batch) {
     const parsed = job.schema.safeParse(item.data);
     if (!parsed.success) {
       // A payload that can never be valid is not retried: complete it with the reason.
-      log.error({ job: job.name, jobId: item.id, issues: parsed.error.issues.map((i) => i.message) }, "invalid job payload");
+      log.error(
+        { job: job.name, jobId: item.id, issues: parsed.error.issues.map((i) => i.message) },
+        "invalid job payload",
+      );
       results.push({ rejected: "invalid payload" });
       continue;
     }

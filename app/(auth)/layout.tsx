@@ -7,7 +7,9 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
     <main className="flex min-h-dvh flex-col items-center justify-center gap-6 bg-canvas px-4 py-12">
       <GantryWordmark />
       <div className="w-full max-w-sm rounded-lg border border-border bg-surface p-6 shadow-sm">{children}</div>
-      <p className="max-w-sm text-center text-xs text-muted">Gantry moves your vendor&apos;s release images into your own registries.</p>
+      <p className="max-w-sm text-center text-xs text-muted">
+        Gantry moves your vendor&apos;s release images into your own registries.
+      </p>
     </main>
   );
 }

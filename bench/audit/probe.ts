@@ -28,7 +28,13 @@ const actions: Array<[string, string, number]> = [
   ["token.created", "api_token", 1],
   ["settings.updated", "setting", 1],
 ];
-const endpoints = ["quay.io", "123456789012.dkr.ecr.us-east-1.amazonaws.com", "europe-west1-docker.pkg.dev/acme/releases", "ghcr.io", "acme.azurecr.io"];
+const endpoints = [
+  "quay.io",
+  "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+  "europe-west1-docker.pkg.dev/acme/releases",
+  "ghcr.io",
+  "acme.azurecr.io",
+];
 const agents = ["Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0", "gantry-cli", "curl/8.5.0", "python-requests/2.32"];
 
 export const benchActors = 60;
@@ -39,14 +45,20 @@ export const benchSpanDays = 365;
  * app uses, so `gantry audit verify` must still pass. The trigram indexes are dropped for the
  * load and rebuilt after it (what a bulk import would do); the btree indexes stay.
  */
-export async function seedAuditEvents(url: string, count: number, log: (line: string) => void): Promise<{ seconds: number; indexSeconds: number }> {
+export async function seedAuditEvents(
+  url: string,
+  count: number,
+  log: (line: string) => void,
+): Promise<{ seconds: number; indexSeconds: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const started = Date.now();
   try {
     const last = await client.query<{ hash: string }>(`SELECT "hash" FROM "AuditEvent" ORDER BY "id" DESC LIMIT 1`);
     let prevHash = last.rows[0]?.hash ?? "0".repeat(64);
-    await client.query(`DROP INDEX IF EXISTS "AuditEvent_search_trgm_idx"; DROP INDEX IF EXISTS "AuditEvent_actorLabel_trgm_idx"`);
+    await client.query(
+      `DROP INDEX IF EXISTS "AuditEvent_search_trgm_idx"; DROP INDEX IF EXISTS "AuditEvent_actorLabel_trgm_idx"`,
+    );
     const random = mulberry32(42);
     const weighted = actions.flatMap((a) => Array<[string, string]>(a[2]).fill([a[0], a[1]]));
     const end = Date.now() - 120_000;
@@ -70,7 +82,11 @@ export async function seedAuditEvents(url: string, count: number, log: (line: st
           prevHash,
           at,
           actorId: token ? null : `usr_${n}`,
-          actorLabel: token ? `token:ci-${n % 5} (user${n}@example.com)` : random() < 0.05 ? "system" : `user${n}@example.com`,
+          actorLabel: token
+            ? `token:ci-${n % 5} (user${n}@example.com)`
+            : random() < 0.05
+              ? "system"
+              : `user${n}@example.com`,
           action,
           targetType,
           targetId,
@@ -79,7 +95,18 @@ export async function seedAuditEvents(url: string, count: number, log: (line: st
           userAgent: agents[Math.floor(random() * agents.length)]!,
         };
         const hash = auditHash(fields);
-        const row = [at.toISOString(), fields.actorId, fields.actorLabel, action, targetType, targetId, JSON.stringify(detail), fields.ip, fields.userAgent, prevHash];
+        const row = [
+          at.toISOString(),
+          fields.actorId,
+          fields.actorLabel,
+          action,
+          targetType,
+          targetId,
+          JSON.stringify(detail),
+          fields.ip,
+          fields.userAgent,
+          prevHash,
+        ];
         [...row, hash].forEach((value, c) => columns[c]!.push(value));
         prevHash = hash;
       }
@@ -88,13 +115,20 @@ export async function seedAuditEvents(url: string, count: number, log: (line: st
          SELECT * FROM unnest($1::timestamp(3)[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[])`,
         columns,
       );
-      if ((offset / batch) % 20 === 19) log(`  seeded ${(offset + batch).toLocaleString("en")} events (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      if ((offset / batch) % 20 === 19)
+        log(
+          `  seeded ${(offset + batch).toLocaleString("en")} events (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+        );
     }
     const seconds = (Date.now() - started) / 1000;
     const indexStarted = Date.now();
     await client.query(`SET maintenance_work_mem = '256MB'`);
-    await client.query(`CREATE INDEX "AuditEvent_search_trgm_idx" ON "AuditEvent" USING gin (gantry_audit_search_text("actorLabel", "action", "targetId", "detail") gin_trgm_ops)`);
-    await client.query(`CREATE INDEX "AuditEvent_actorLabel_trgm_idx" ON "AuditEvent" USING gin ("actorLabel" gin_trgm_ops)`);
+    await client.query(
+      `CREATE INDEX "AuditEvent_search_trgm_idx" ON "AuditEvent" USING gin (gantry_audit_search_text("actorLabel", "action", "targetId", "detail") gin_trgm_ops)`,
+    );
+    await client.query(
+      `CREATE INDEX "AuditEvent_actorLabel_trgm_idx" ON "AuditEvent" USING gin ("actorLabel" gin_trgm_ops)`,
+    );
     await client.query(`VACUUM ANALYZE "AuditEvent"`);
     return { seconds, indexSeconds: (Date.now() - indexStarted) / 1000 };
   } finally {
@@ -140,7 +174,11 @@ export function benchFilters(count: number, seed = 7): Array<Record<string, stri
     },
     () => ({ text: pick(["dkr.ecr", "ghcr.io", "azurecr", "failed"]) }),
     () => ({ text: `prm_${Math.floor(random() * 110_000)}` }),
-    () => ({ text: `release-${day(20 + Math.floor(random() * 300)).slice(2).replace(/-/g, "")}` }),
+    () => ({
+      text: `release-${day(20 + Math.floor(random() * 300))
+        .slice(2)
+        .replace(/-/g, "")}`,
+    }),
     () => ({ actor: `user${Math.floor(random() * benchActors)}@example.com`, action: "promotion." }),
     () => ({ text: "quay.io", from: day(200), to: day(100) }),
     () => ({ actor: "token:ci-3", targetType: "registry" }),
@@ -149,7 +187,10 @@ export function benchFilters(count: number, seed = 7): Array<Record<string, stri
 }
 
 /** Times `listAuditEvents` (what the page and API call) for each filter, in ms. */
-export async function timeQueries(url: string, filters: Array<Record<string, string>>): Promise<Array<{ filter: Record<string, string>; ms: number }>> {
+export async function timeQueries(
+  url: string,
+  filters: Array<Record<string, string>>,
+): Promise<Array<{ filter: Record<string, string>; ms: number }>> {
   const client = createClient(url);
   try {
     await listAuditEvents({}, client);

@@ -30,16 +30,21 @@ try {
   const built: BuiltImage[] = [];
   for (const { name, spec } of RELEASE) built.push(await seedImage(source, `vendor/${name}`, "1.0", spec));
   const total = built.reduce((sum, b) => sum + b.size, 0);
-  process.stdout.write(`release: ${RELEASE.map((r, i) => `${r.name} ${(built[i]!.size / MB).toFixed(0)} MB`).join(", ")}; ${(total / MB).toFixed(0)} MB in all\n\n`);
+  process.stdout.write(
+    `release: ${RELEASE.map((r, i) => `${r.name} ${(built[i]!.size / MB).toFixed(0)} MB`).join(", ")}; ${(total / MB).toFixed(0)} MB in all\n\n`,
+  );
   const sources = RELEASE.map((r) => `${source.host}/vendor/${r.name}:1.0`);
 
   for (const concurrency of sweep) {
     const cold = await withTarget((t) => gantry(sources, t, concurrency));
-    process.stdout.write(`sweep: gantry --concurrency ${concurrency}: cold ${cold.seconds.toFixed(2)} s, peak RSS ${(cold.peakRssKb / 1024).toFixed(0)} MB\n`);
+    process.stdout.write(
+      `sweep: gantry --concurrency ${concurrency}: cold ${cold.seconds.toFixed(2)} s, peak RSS ${(cold.peakRssKb / 1024).toFixed(0)} MB\n`,
+    );
   }
 
   for (let round = 1; round <= rounds; round++) {
-    const pair = (run: (t: RunningRegistry) => Promise<Run>) => withTarget(async (t) => ({ cold: await run(t), warm: await run(t) }));
+    const pair = (run: (t: RunningRegistry) => Promise<Run>) =>
+      withTarget(async (t) => ({ cold: await run(t), warm: await run(t) }));
     const tools = {
       skopeo: () => pair((t) => skopeo(sources, t)),
       gantry: () => pair((t) => gantry(sources, t)),
@@ -50,8 +55,13 @@ try {
     const measured: Partial<Record<keyof typeof tools, { cold: Run; warm: Run }>> = {};
     for (const tool of order) measured[tool] = await tools[tool]();
     const { skopeo: s, gantry: g, lean } = measured as Record<keyof typeof tools, { cold: Run; warm: Run }>;
-    process.stdout.write(`round ${round}, order ${order.join(", ")} (skopeo: three copies in parallel; its peak RSS is the largest of the three)\n`);
-    for (const [what, key] of [["cold", "cold"], ["warm", "warm"]] as const) {
+    process.stdout.write(
+      `round ${round}, order ${order.join(", ")} (skopeo: three copies in parallel; its peak RSS is the largest of the three)\n`,
+    );
+    for (const [what, key] of [
+      ["cold", "cold"],
+      ["warm", "warm"],
+    ] as const) {
       process.stdout.write(
         `${what}  skopeo ${fmt(s[key])}  |  bin/gantry ${fmt(g[key])} ratio ${ratio(g[key], s[key])}  |  copy-only ${fmt(lean[key])} ratio ${ratio(lean[key], s[key])}\n`,
       );
@@ -79,8 +89,16 @@ async function withTarget<T>(run: (target: RunningRegistry) => Promise<T>): Prom
 /** `bin/gantry copy …`, or the copy command alone from its own bundle (`entry`). */
 async function gantry(sources: string[], target: RunningRegistry, concurrency?: number, entry?: string): Promise<Run> {
   await settleDisk();
-  const args = ["--insecure", ...(concurrency ? ["--concurrency", String(concurrency)] : []), ...sources, `${target.host}/team/`];
-  return timed(process.execPath, entry ? [path.join(root, entry), ...args] : [path.join(root, "bin", "gantry"), "copy", ...args]);
+  const args = [
+    "--insecure",
+    ...(concurrency ? ["--concurrency", String(concurrency)] : []),
+    ...sources,
+    `${target.host}/team/`,
+  ];
+  return timed(
+    process.execPath,
+    entry ? [path.join(root, entry), ...args] : [path.join(root, "bin", "gantry"), "copy", ...args],
+  );
 }
 
 /** Earlier runs' writes must not be flushed on the next run's time. */
@@ -103,22 +121,36 @@ async function skopeo(sources: string[], target: RunningRegistry): Promise<Run> 
   const runs = await Promise.all(
     sources.map((ref) => {
       const name = ref.split("/").pop()!;
-      const args = ["--insecure-policy", "copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--preserve-digests"];
+      const args = [
+        "--insecure-policy",
+        "copy",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        "--preserve-digests",
+      ];
       return timed("skopeo", [...args, `docker://${ref}`, `docker://${target.host}/team/${name}`]);
     }),
   );
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssKb: Math.max(...runs.map((r) => r.peakRssKb)) };
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    peakRssKb: Math.max(...runs.map((r) => r.peakRssKb)),
+  };
 }
 
 /** Wall time measured here; peak RSS from GNU time's %M (kilobytes). */
 function timed(command: string, args: string[]): Promise<Run> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    execFile("/usr/bin/time", ["-f", "GNU-TIME %M", command, ...args], { maxBuffer: 64 * MB }, (error, stdout, stderr) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (error) return reject(new Error(`${command} ${args.join(" ")} failed: ${stderr || stdout}`));
-      const peak = /GNU-TIME (\d+)/.exec(stderr);
-      resolve({ seconds, peakRssKb: Number(peak?.[1] ?? NaN) });
-    });
+    execFile(
+      "/usr/bin/time",
+      ["-f", "GNU-TIME %M", command, ...args],
+      { maxBuffer: 64 * MB },
+      (error, stdout, stderr) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        if (error) return reject(new Error(`${command} ${args.join(" ")} failed: ${stderr || stdout}`));
+        const peak = /GNU-TIME (\d+)/.exec(stderr);
+        resolve({ seconds, peakRssKb: Number(peak?.[1] ?? NaN) });
+      },
+    );
   });
 }

@@ -14,13 +14,27 @@ export async function startApiServer(): Promise<{ url: string; stop(): Promise<v
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const match = /^\/api\/v1\/promotions(?:\/([^/]+))?$/.exec(url.pathname);
-    const handler: Handler | undefined = !match ? undefined : match[1] ? (req.method === "GET" ? getPromotion : undefined) : req.method === "POST" ? createPromotion : listPromotions;
+    const handler: Handler | undefined = !match
+      ? undefined
+      : match[1]
+        ? req.method === "GET"
+          ? getPromotion
+          : undefined
+        : req.method === "POST"
+          ? createPromotion
+          : listPromotions;
     if (!handler) {
       res.writeHead(404).end();
       return;
     }
-    const request = new Request(url, { method: req.method, headers: req.headers as Record<string, string>, body: chunks.length ? Buffer.concat(chunks) : undefined });
-    const response = await handler(request, { params: Promise.resolve<Record<string, string>>(match![1] ? { id: match![1] } : {}) });
+    const request = new Request(url, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const response = await handler(request, {
+      params: Promise.resolve<Record<string, string>>(match![1] ? { id: match![1] } : {}),
+    });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });

@@ -38,7 +38,11 @@ try {
   const pg = await startEmbeddedPostgres({ dataDir });
   cleanups.push(() => pg.stop());
   await applyMigrations({ databaseUrl: pg.url, root });
-  Object.assign(process.env, { DATABASE_URL: pg.url, GANTRY_SECRET_KEY: crypto.randomBytes(32).toString("base64"), GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1" });
+  Object.assign(process.env, {
+    DATABASE_URL: pg.url,
+    GANTRY_SECRET_KEY: crypto.randomBytes(32).toString("base64"),
+    GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1",
+  });
 
   const source = await startRegistry();
   cleanups.push(() => source.stop());
@@ -46,17 +50,35 @@ try {
   const built: BuiltImage[] = [];
   for (const { name, spec } of RELEASE) built.push(await seedImage(source, `vendor/${name}`, "1.0", spec));
   const total = built.reduce((sum, b) => sum + b.size, 0);
-  process.stdout.write(`release: ${RELEASE.map((r, i) => `${r.name} ${(built[i]!.size / MB).toFixed(0)} MB`).join(", ")}; ${(total / MB).toFixed(0)} MB in all\n`);
+  process.stdout.write(
+    `release: ${RELEASE.map((r, i) => `${r.name} ${(built[i]!.size / MB).toFixed(0)} MB`).join(", ")}; ${(total / MB).toFixed(0)} MB in all\n`,
+  );
 
   const sourceId = await connect("vendor", source.host);
-  const channel = await db().releaseChannel.create({ data: { name: "bench", sourceRegistryId: sourceId, components: RELEASE.map((r) => `vendor/${r.name}`), tagPattern: ".*", ordering: "semver" } });
+  const channel = await db().releaseChannel.create({
+    data: {
+      name: "bench",
+      sourceRegistryId: sourceId,
+      components: RELEASE.map((r) => `vendor/${r.name}`),
+      tagPattern: ".*",
+      ordering: "semver",
+    },
+  });
   const release = await db().release.create({
     data: {
       channelId: channel.id,
       tag: "1.0",
       sortKey: "1.0",
       latest: true,
-      images: { create: RELEASE.map((r, i) => ({ repository: `vendor/${r.name}`, digest: built[i]!.manifestDigest, mediaType: built[i]!.mediaType, platforms: ["linux/amd64"], size: BigInt(built[i]!.size) })) },
+      images: {
+        create: RELEASE.map((r, i) => ({
+          repository: `vendor/${r.name}`,
+          digest: built[i]!.manifestDigest,
+          mediaType: built[i]!.mediaType,
+          platforms: ["linux/amd64"],
+          size: BigInt(built[i]!.size),
+        })),
+      },
     },
   });
   const user = await db().user.create({ data: { email: "bench@example.com", role: "operator" } });
@@ -77,12 +99,24 @@ try {
       try {
         await settleDisk();
         if (what === "copy") {
-          seconds.copy = await timed(() => run(process.execPath, [path.join(root, "bin", "gantry"), "copy", "--insecure", ...RELEASE.map((r) => `${source.host}/vendor/${r.name}:1.0`), `${target.host}/team/`]));
+          seconds.copy = await timed(() =>
+            run(process.execPath, [
+              path.join(root, "bin", "gantry"),
+              "copy",
+              "--insecure",
+              ...RELEASE.map((r) => `${source.host}/vendor/${r.name}:1.0`),
+              `${target.host}/team/`,
+            ]),
+          );
         } else {
           const targetId = await connect(`target-${round}`, target.host);
           let result = { id: "", postSeconds: 0 };
           seconds.promote = await timed(async () => {
-            result = await promoteThroughApi(api.url, token.data.token, { releaseId: release.id, targetRegistryId: targetId, repositoryPrefix: "team/" });
+            result = await promoteThroughApi(api.url, token.data.token, {
+              releaseId: release.id,
+              targetRegistryId: targetId,
+              repositoryPrefix: "team/",
+            });
           });
           moved = `POST (plan + create) ${result.postSeconds.toFixed(2)} s; ${await whatMoved(result.id)}`;
         }
@@ -96,47 +130,76 @@ try {
     );
   }
 } finally {
-  for (const step of cleanups.reverse()) await step().catch((error) => process.stderr.write(`cleanup: ${String(error)}\n`));
-  await db().$disconnect().catch(() => undefined);
+  for (const step of cleanups.reverse())
+    await step().catch((error) => process.stderr.write(`cleanup: ${String(error)}\n`));
+  await db()
+    .$disconnect()
+    .catch(() => undefined);
   await removeBuiltImages();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 async function connect(name: string, host: string): Promise<string> {
-  const created = await runChange(createConnection, caller, { name, provider: "generic", endpoint: host, insecure: true, auth: { kind: "anonymous" } }, client);
+  const created = await runChange(
+    createConnection,
+    caller,
+    { name, provider: "generic", endpoint: host, insecure: true, auth: { kind: "anonymous" } },
+    client,
+  );
   if (!created.ok) throw new Error(created.error);
   return created.data.id;
 }
 
 /** POST the promotion, then poll GET until it settles; throws unless it succeeded. */
-async function promoteThroughApi(url: string, token: string, body: unknown): Promise<{ id: string; postSeconds: number }> {
+async function promoteThroughApi(
+  url: string,
+  token: string,
+  body: unknown,
+): Promise<{ id: string; postSeconds: number }> {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const posted = process.hrtime.bigint();
   const created = await fetch(`${url}/api/v1/promotions`, { method: "POST", headers, body: JSON.stringify(body) });
-  if (created.status !== 201) throw new Error(`POST /api/v1/promotions answered ${created.status}: ${await created.text()}`);
+  if (created.status !== 201)
+    throw new Error(`POST /api/v1/promotions answered ${created.status}: ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
   const postSeconds = Number(process.hrtime.bigint() - posted) / 1e9;
   for (;;) {
-    const view = (await (await fetch(`${url}/api/v1/promotions/${id}`, { headers })).json()) as { status: string; images: { status: string; failure: unknown }[] };
+    const view = (await (await fetch(`${url}/api/v1/promotions/${id}`, { headers })).json()) as {
+      status: string;
+      images: { status: string; failure: unknown }[];
+    };
     if (view.status === "succeeded") return { id, postSeconds };
-    if (view.status === "failed" || view.status === "stopped") throw new Error(`promotion ${view.status}: ${JSON.stringify(view.images)}`);
+    if (view.status === "failed" || view.status === "stopped")
+      throw new Error(`promotion ${view.status}: ${JSON.stringify(view.images)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
 async function whatMoved(promotionId: string): Promise<string> {
-  const promotion = await db().promotion.findUniqueOrThrow({ where: { id: promotionId }, select: { plan: true, createdAt: true, finishedAt: true, images: { select: { startedAt: true } } } });
+  const promotion = await db().promotion.findUniqueOrThrow({
+    where: { id: promotionId },
+    select: { plan: true, createdAt: true, finishedAt: true, images: { select: { startedAt: true } } },
+  });
   const started = Math.min(...promotion.images.map((i) => i.startedAt!.getTime()));
   const phases = `created → a worker took it ${((started - promotion.createdAt.getTime()) / 1000).toFixed(2)} s, → finished ${((promotion.finishedAt!.getTime() - started) / 1000).toFixed(2)} s`;
-  const events = await db().auditEvent.findMany({ where: { targetId: promotionId, action: "promotion.image_pushed" }, select: { detail: true } });
-  const transferred = events.reduce((sum, e) => sum + Number((e.detail as { bytesTransferred?: number }).bytesTransferred ?? 0), 0);
+  const events = await db().auditEvent.findMany({
+    where: { targetId: promotionId, action: "promotion.image_pushed" },
+    select: { detail: true },
+  });
+  const transferred = events.reduce(
+    (sum, e) => sum + Number((e.detail as { bytesTransferred?: number }).bytesTransferred ?? 0),
+    0,
+  );
   const planned = (promotion.plan as { bytesToMove: number }).bytesToMove;
   return `promotion moved ${(transferred / MB).toFixed(0)} MB (plan: ${(planned / MB).toFixed(0)} MB); ${phases}`;
 }
 
 /** `bin/gantry worker` against the bench database; resolves once it takes jobs. */
 async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "worker"], { env: { ...process.env, GANTRY_LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "worker"], {
+    env: { ...process.env, GANTRY_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let output = "";
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on("data", (chunk: Buffer) => {
@@ -164,7 +227,9 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { maxBuffer: 64 * MB }, (error, stdout, stderr) => (error ? reject(new Error(`${command} ${args.join(" ")} failed: ${stderr || stdout}`)) : resolve()));
+    execFile(command, args, { maxBuffer: 64 * MB }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${command} ${args.join(" ")} failed: ${stderr || stdout}`)) : resolve(),
+    );
   });
 }
 

@@ -56,7 +56,12 @@ export async function stopGantry(child) {
 /** Runs `bin/gantry ARGS` against the same data folder; with allowFailure a failing run answers its output and exit code. */
 export function gantryCli(env, args, options = {}) {
   try {
-    return execFileSync(process.execPath, [path.join(root, "bin", "gantry"), ...args], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(process.execPath, [path.join(root, "bin", "gantry"), ...args], {
+      cwd: root,
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (error) {
     if (options.allowFailure) return `${error.stdout ?? ""}${error.stderr ?? ""} (exit ${error.status})`;
     throw new Error(`gantry ${args.join(" ")} failed: ${error.stderr || error.message}`);

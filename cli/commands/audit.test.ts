@@ -8,7 +8,11 @@ const database = setupTestDatabase();
 const bin = path.join(process.cwd(), "bin", "gantry");
 
 function gantry(args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, DATABASE_URL: database.url(), GANTRY_LOG_LEVEL: "silent" }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: database.url(), GANTRY_LOG_LEVEL: "silent" },
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -26,7 +30,14 @@ async function events() {
 
 beforeAll(async () => {
   for (let i = 0; i < 6; i += 1) {
-    await database.db().$transaction((tx) => recordAuditEvent(tx, { action: "thing.changed", targetType: "thing", targetId: `t${i}`, detail: { after: { n: i } } }));
+    await database.db().$transaction((tx) =>
+      recordAuditEvent(tx, {
+        action: "thing.changed",
+        targetType: "thing",
+        targetId: `t${i}`,
+        detail: { after: { n: i } },
+      }),
+    );
   }
 });
 
@@ -36,7 +47,10 @@ describe("gantry audit verify", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("Usage: gantry audit verify");
     expect(gantry(["--help"]).stdout).toMatch(/ {2}audit +Verify the audit trail/);
-    expect(gantry(["audit", "check"])).toMatchObject({ code: 2, stderr: expect.stringContaining("expected `audit verify`") });
+    expect(gantry(["audit", "check"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("expected `audit verify`"),
+    });
   });
 
   it("exits 0 on an intact chain", () => {

@@ -26,9 +26,15 @@ Example:
     const { values, positionals } = parseArgs(argv, { json: { type: "boolean" } });
     if (positionals[0] !== "verify" || positionals.length !== 1) throw new UsageError("expected `audit verify`");
     return withDatabase(io.env, async () => {
-      const [{ db }, { verifyAuditChain }] = await Promise.all([import("@/lib/db/prisma"), import("@/lib/audit/verify-audit-chain")]);
+      const [{ db }, { verifyAuditChain }] = await Promise.all([
+        import("@/lib/db/prisma"),
+        import("@/lib/audit/verify-audit-chain"),
+      ]);
       const verdict = await verifyAuditChain(db());
-      if (values.json) io.stdout.write(`${JSON.stringify(verdict, (_key, value) => (typeof value === "bigint" ? String(value) : value))}\n`);
+      if (values.json)
+        io.stdout.write(
+          `${JSON.stringify(verdict, (_key, value) => (typeof value === "bigint" ? String(value) : value))}\n`,
+        );
       else report(io, verdict);
       return verdict.ok ? ExitCode.ok : ExitCode.failed;
     });
@@ -36,7 +42,9 @@ Example:
 };
 
 function report(io: CliIo, verdict: ChainVerdict): void {
-  const from = verdict.anchor ? ` (starting from archived event #${verdict.anchor.lastId}, archive ${verdict.anchor.file})` : "";
+  const from = verdict.anchor
+    ? ` (starting from archived event #${verdict.anchor.lastId}, archive ${verdict.anchor.file})`
+    : "";
   if (verdict.ok) {
     io.stdout.write(`audit chain intact: ${verdict.events} events verified${from}\n`);
     return;

@@ -18,7 +18,10 @@ beforeAll(async () => {
   [source, target] = await Promise.all([startRegistry({ auth: "basic" }), startRegistry()]);
   proxy = await startFaultProxy(source);
   const base = { size: 60_000, seed: "cli-base" };
-  api = await seedImage(source, "vendor/api", "1.2", [{ layers: [base, { size: 100 }] }, { layers: [base, { size: 200 }], platform: { os: "linux", architecture: "arm64" } }]);
+  api = await seedImage(source, "vendor/api", "1.2", [
+    { layers: [base, { size: 100 }] },
+    { layers: [base, { size: 200 }], platform: { os: "linux", architecture: "arm64" } },
+  ]);
   engine = await seedImage(source, "vendor/sub/engine", "1.2", { layers: [base, { size: 300 }] });
   big = await seedImage(source, "vendor/big", "1", { layers: [{ size: 1_500_000 }, { size: 1000 }, { size: 2000 }] });
 });
@@ -48,14 +51,29 @@ function gantry(args: string[], options: { onLine?: (line: string, kill: () => v
     });
   });
 }
-const results = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.type === "result");
+const results = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.type === "result");
 
 describe("gantry copy", () => {
   it("copies a release into a repository prefix, keeping digests, and says so per image", async () => {
-    const run = await gantry(["copy", ...creds, `${proxy.host}/vendor/api:1.2`, `${proxy.host}/vendor/sub/engine:1.2`, `${target.host}/team/`]);
+    const run = await gantry([
+      "copy",
+      ...creds,
+      `${proxy.host}/vendor/api:1.2`,
+      `${proxy.host}/vendor/sub/engine:1.2`,
+      `${target.host}/team/`,
+    ]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
-    expect(run.stdout).toMatch(new RegExp(`^pushed  ${target.host}/team/api:1.2@${api.manifestDigest}: \\d blobs moved`, "m"));
-    expect(run.stdout).toMatch(new RegExp(`^pushed  ${target.host}/team/engine:1.2@${engine.manifestDigest}: \\d blobs moved`, "m"));
+    expect(run.stdout).toMatch(
+      new RegExp(`^pushed  ${target.host}/team/api:1.2@${api.manifestDigest}: \\d blobs moved`, "m"),
+    );
+    expect(run.stdout).toMatch(
+      new RegExp(`^pushed  ${target.host}/team/engine:1.2@${engine.manifestDigest}: \\d blobs moved`, "m"),
+    );
     // The shared base layer moves once; whichever image comes second mounts it.
     expect(run.stdout.match(/, 1 mounted/g)).toHaveLength(1);
     expect(await skopeoInspectDigest(`${target.host}/team/api:1.2`)).toBe(api.manifestDigest);
@@ -63,35 +81,68 @@ describe("gantry copy", () => {
 
     const again = await gantry(["copy", "--json", ...creds, `${proxy.host}/vendor/api:1.2`, `${target.host}/team/api`]);
     expect(again.code).toBe(0);
-    expect(results(again.stdout)).toEqual([expect.objectContaining({ status: "pushed", upToDate: true, digest: api.manifestDigest })]);
+    expect(results(again.stdout)).toEqual([
+      expect.objectContaining({ status: "pushed", upToDate: true, digest: api.manifestDigest }),
+    ]);
   });
 
   it("exits 1 for a failed copy with the reason, and 2 for usage mistakes", async () => {
     const missing = await gantry(["copy", ...creds, `${proxy.host}/vendor/none:1`, `${target.host}/team/none:1`]);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/^failed  .*team\/none:1: not_found: source .* has no such manifest/m);
-    const wrong = await gantry(["copy", "--insecure", "--src-creds", "gantry:not-the-password", `${proxy.host}/vendor/api:1.2`, `${target.host}/t/x:1`]);
-    expect(wrong).toMatchObject({ code: 1, stdout: expect.stringMatching(/failed .*: auth: source .* refused the credentials/) });
+    const wrong = await gantry([
+      "copy",
+      "--insecure",
+      "--src-creds",
+      "gantry:not-the-password",
+      `${proxy.host}/vendor/api:1.2`,
+      `${target.host}/t/x:1`,
+    ]);
+    expect(wrong).toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(/failed .*: auth: source .* refused the credentials/),
+    });
     expect(wrong.stdout + wrong.stderr).not.toContain("not-the-password");
-    expect(await gantry(["copy", `${proxy.host}/vendor/api:1.2`])).toMatchObject({ code: 2, stderr: expect.stringContaining("expected SRC... DST") });
-    expect(await gantry(["copy", "quay.io/Vendor/x", "r.io/t/"])).toMatchObject({ code: 2, stderr: expect.stringContaining("must be lowercase") });
-    expect(await gantry(["copy", "--platform", "linux", "quay.io/a:1", "r.io/t/"])).toMatchObject({ code: 2, stderr: expect.stringContaining("OS/ARCH") });
+    expect(await gantry(["copy", `${proxy.host}/vendor/api:1.2`])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("expected SRC... DST"),
+    });
+    expect(await gantry(["copy", "quay.io/Vendor/x", "r.io/t/"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("must be lowercase"),
+    });
+    expect(await gantry(["copy", "--platform", "linux", "quay.io/a:1", "r.io/t/"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("OS/ARCH"),
+    });
   });
 
   it("resumes after being killed mid-blob: the second run skips what arrived", async () => {
     const layer = big.blobs.find((b) => b.size > 1_500_000)!.digest;
-    proxy.addRule({ match: { method: "GET", path: new RegExp(`/blobs/${layer}$`) }, action: { kind: "trickle", bytesPerSecond: 100_000 } });
-    const settled = new Set<string>();
-    const killed = await gantry(["copy", "--json", ...creds, `${proxy.host}/vendor/big:1`, `${target.host}/team/big:1`], {
-      onLine: (line, kill) => {
-        const event = JSON.parse(line);
-        if (event.type === "blob" && ["done", "exists"].includes(event.state)) settled.add(event.digest);
-        if (event.type === "blob" && event.digest === layer && event.bytesDone > 0 && settled.size >= 2) kill();
-      },
+    proxy.addRule({
+      match: { method: "GET", path: new RegExp(`/blobs/${layer}$`) },
+      action: { kind: "trickle", bytesPerSecond: 100_000 },
     });
+    const settled = new Set<string>();
+    const killed = await gantry(
+      ["copy", "--json", ...creds, `${proxy.host}/vendor/big:1`, `${target.host}/team/big:1`],
+      {
+        onLine: (line, kill) => {
+          const event = JSON.parse(line);
+          if (event.type === "blob" && ["done", "exists"].includes(event.state)) settled.add(event.digest);
+          if (event.type === "blob" && event.digest === layer && event.bytesDone > 0 && settled.size >= 2) kill();
+        },
+      },
+    );
     expect(killed.signal).toBe("SIGKILL");
     proxy.clearRules();
-    const resumed = await gantry(["copy", "--json", ...creds, `${proxy.host}/vendor/big:1`, `${target.host}/team/big:1`]);
+    const resumed = await gantry([
+      "copy",
+      "--json",
+      ...creds,
+      `${proxy.host}/vendor/big:1`,
+      `${target.host}/team/big:1`,
+    ]);
     expect(resumed.code).toBe(0);
     const [result] = results(resumed.stdout);
     expect(result).toMatchObject({ status: "pushed", digest: big.manifestDigest });
@@ -106,13 +157,26 @@ describe("gantry tags and inspect", () => {
   it("lists tags and shows digest, media type, platforms and size", async () => {
     const tags = await gantry(["tags", "--creds", "gantry:gantry-pass", "--insecure", `${source.host}/vendor/api`]);
     expect(tags).toMatchObject({ code: 0, stdout: "1.2\n" });
-    const inspect = await gantry(["inspect", "--creds", "gantry:gantry-pass", "--insecure", `${source.host}/vendor/api:1.2`]);
+    const inspect = await gantry([
+      "inspect",
+      "--creds",
+      "gantry:gantry-pass",
+      "--insecure",
+      `${source.host}/vendor/api:1.2`,
+    ]);
     expect(inspect.code).toBe(0);
     expect(inspect.stdout).toContain(`Digest:     ${api.manifestDigest}`);
     expect(inspect.stdout).toMatch(/Media type: application\/vnd\.oci\.image\.index\.v1\+json/);
     expect(inspect.stdout).toMatch(/linux\/amd64 .*\n.*linux\/arm64/);
     const json = await gantry(["inspect", "--json", "--insecure", `${target.host}/team/engine:1.2`]);
-    expect(JSON.parse(json.stdout)).toMatchObject({ digest: engine.manifestDigest, size: engine.size, platforms: [{ platform: "linux/amd64" }] });
-    expect(await gantry(["tags", "--insecure", `${source.host}/vendor/api`])).toMatchObject({ code: 1, stderr: expect.stringContaining("requires credentials") });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      digest: engine.manifestDigest,
+      size: engine.size,
+      platforms: [{ platform: "linux/amd64" }],
+    });
+    expect(await gantry(["tags", "--insecure", `${source.host}/vendor/api`])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("requires credentials"),
+    });
   });
 });

@@ -64,10 +64,28 @@ Example:
     const platforms = (values.platform ?? []).map((p) => usage(() => parsePlatform(p)));
     limitWasmTiering();
     const [source, target] = await Promise.all([
-      registryClientFor({ registry: pairs[0]!.source.registry, side: "source", creds: values["src-creds"], caFile: values["src-ca"], insecure: values.insecure || values["src-insecure"], env: io.env }),
-      registryClientFor({ registry: pairs[0]!.target.registry, side: "target", creds: values["dest-creds"], caFile: values["dest-ca"], insecure: values.insecure || values["dest-insecure"], env: io.env }),
+      registryClientFor({
+        registry: pairs[0]!.source.registry,
+        side: "source",
+        creds: values["src-creds"],
+        caFile: values["src-ca"],
+        insecure: values.insecure || values["src-insecure"],
+        env: io.env,
+      }),
+      registryClientFor({
+        registry: pairs[0]!.target.registry,
+        side: "target",
+        creds: values["dest-creds"],
+        caFile: values["dest-ca"],
+        insecure: values.insecure || values["dest-insecure"],
+        env: io.env,
+      }),
     ]);
-    const renderer = values.json ? jsonLinesRenderer(io.stdout) : io.isTTY ? terminalRenderer(io.stdout) : plainRenderer(io.stdout);
+    const renderer = values.json
+      ? jsonLinesRenderer(io.stdout)
+      : io.isTTY
+        ? terminalRenderer(io.stdout)
+        : plainRenderer(io.stdout);
     const controller = new AbortController();
     void onShutdown().then(() => controller.abort(new Error("interrupted")));
     try {

@@ -25,16 +25,22 @@ database of GANTRY_DATA_DIR (default ./.gantry).
     try {
       if (action === "new") {
         const created = await createMigration({ databaseUrl: database.url, root, name: name! });
-        io.stdout.write(created ? `created prisma/migrations/${created}\n` : "schema.prisma has no changes: no migration written\n");
+        io.stdout.write(
+          created ? `created prisma/migrations/${created}\n` : "schema.prisma has no changes: no migration written\n",
+        );
         return ExitCode.ok;
       }
       if (action === "status") {
         const pending = await pendingMigrations({ databaseUrl: database.url, root });
-        io.stdout.write(pending.length ? `pending:\n${pending.map((p) => `  ${p}`).join("\n")}\n` : "database is up to date\n");
+        io.stdout.write(
+          pending.length ? `pending:\n${pending.map((p) => `  ${p}`).join("\n")}\n` : "database is up to date\n",
+        );
         return pending.length ? ExitCode.failed : ExitCode.ok;
       }
       const applied = await applyMigrations({ databaseUrl: database.url, root });
-      io.stdout.write(applied.length ? `applied:\n${applied.map((p) => `  ${p}`).join("\n")}\n` : "database is up to date\n");
+      io.stdout.write(
+        applied.length ? `applied:\n${applied.map((p) => `  ${p}`).join("\n")}\n` : "database is up to date\n",
+      );
       return ExitCode.ok;
     } finally {
       if (database.embedded?.startedHere) await database.embedded.stop();

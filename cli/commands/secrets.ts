@@ -40,11 +40,18 @@ Examples:
     const { values, positionals } = parseArgs(argv, { "new-key": { type: "string" } });
     if (positionals[0] !== "rotate" || positionals.length !== 1) throw new UsageError("expected `secrets rotate`");
     const given = values["new-key"] === undefined ? undefined : checkedKey(values["new-key"]);
-    const plan = io.env.GANTRY_SECRET_KEY ? fromEnvironment(io.env.GANTRY_SECRET_KEY, given) : fromDataFolder(dataDir(io.env), given);
+    const plan = io.env.GANTRY_SECRET_KEY
+      ? fromEnvironment(io.env.GANTRY_SECRET_KEY, given)
+      : fromDataFolder(dataDir(io.env), given);
     const to = SecretBox.fromBase64(plan.newKey);
 
     return withDatabase(io.env, async () => {
-      const result = await runChange(rotateSecrets({ from: plan.from, to }), cliCaller(), {}, { ip: null, userAgent: "gantry-cli" });
+      const result = await runChange(
+        rotateSecrets({ from: plan.from, to }),
+        cliCaller(),
+        {},
+        { ip: null, userAgent: "gantry-cli" },
+      );
       if (!result.ok) return reportChangeFailure(io, result);
       const { resealed, alreadyUnderNewKey } = result.data;
       const summary = `re-sealed ${resealed} secret(s) under key ${to.keyId}${alreadyUnderNewKey ? ` (${alreadyUnderNewKey} already were)` : ""}`;
@@ -71,7 +78,9 @@ function fromEnvironment(currentKey: string, given: string | undefined): Rotatio
     newKey,
     commit(io, summary) {
       io.stdout.write(`${newKey}\n`);
-      io.stderr.write(`${summary}\nSet GANTRY_SECRET_KEY to the key above on every web and worker process, then restart them: the old key no longer opens the secrets.\n`);
+      io.stderr.write(
+        `${summary}\nSet GANTRY_SECRET_KEY to the key above on every web and worker process, then restart them: the old key no longer opens the secrets.\n`,
+      );
     },
   };
 }
@@ -88,7 +97,9 @@ function fromDataFolder(dir: string, given: string | undefined): RotationPlan {
   refuseCurrentKey(current, given);
   const leftover = readIfPresent(nextFile);
   if (leftover && given && leftover !== given) {
-    throw new UsageError(`an interrupted rotation left ${nextFile}; run \`gantry secrets rotate\` without --new-key to finish it first`);
+    throw new UsageError(
+      `an interrupted rotation left ${nextFile}; run \`gantry secrets rotate\` without --new-key to finish it first`,
+    );
   }
   const newKey = given ?? leftover ?? generateKey();
   fs.writeFileSync(nextFile, `${newKey}\n`, { mode: 0o600 });
@@ -103,7 +114,8 @@ function fromDataFolder(dir: string, given: string | undefined): RotationPlan {
 }
 
 function refuseCurrentKey(current: SecretBox, given: string | undefined): void {
-  if (given && SecretBox.fromBase64(given).keyId === current.keyId) throw new UsageError("--new-key is the current key: give a different one");
+  if (given && SecretBox.fromBase64(given).keyId === current.keyId)
+    throw new UsageError("--new-key is the current key: give a different one");
 }
 
 function checkedKey(value: string): string {

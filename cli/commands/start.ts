@@ -27,16 +27,25 @@ Environment: see README.md (DATABASE_URL, GANTRY_DATA_DIR, GANTRY_URL, GANTRY_SE
 GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
 `,
   async run(argv, io) {
-    const { values } = parseArgs(argv, { port: { type: "string" }, host: { type: "string" }, "no-worker": { type: "boolean" } });
+    const { values } = parseArgs(argv, {
+      port: { type: "string" },
+      host: { type: "string" },
+      "no-worker": { type: "boolean" },
+    });
     const port = Number(values.port ?? io.env.PORT ?? 3000);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError("--port must be a port number (1-65535)");
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new UsageError("--port must be a port number (1-65535)");
     const host = values.host ?? io.env.GANTRY_HOST ?? "127.0.0.1";
     const root = projectRoot();
     const startedAt = Date.now();
     const say = (line: string) => io.stderr.write(`[gantry] ${line}\n`);
 
     const database = await resolveDatabase(io.env);
-    say(database.embedded ? `database: embedded Postgres on 127.0.0.1:${database.embedded.port}${database.embedded.startedHere ? "" : " (already running)"}` : "database: DATABASE_URL");
+    say(
+      database.embedded
+        ? `database: embedded Postgres on 127.0.0.1:${database.embedded.port}${database.embedded.startedHere ? "" : " (already running)"}`
+        : "database: DATABASE_URL",
+    );
     process.env.DATABASE_URL = database.url;
     const applied = await applyMigrations({ databaseUrl: database.url, root });
     if (applied.length) say(`migrations applied: ${applied.join(", ")}`);
@@ -55,7 +64,10 @@ GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
     if (!isBuildCurrent(root)) {
       say("building the web app (first start or sources changed)…");
       const fingerprint = buildFingerprint(root);
-      const code = await runToEnd(nextBin(root), ["build"], { cwd: root, env: { ...childEnv, NEXT_TELEMETRY_DISABLED: "1" } });
+      const code = await runToEnd(nextBin(root), ["build"], {
+        cwd: root,
+        env: { ...childEnv, NEXT_TELEMETRY_DISABLED: "1" },
+      });
       if (code !== 0) {
         say("the build failed");
         if (database.embedded?.startedHere) await database.embedded.stop();
@@ -65,15 +77,33 @@ GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
     }
 
     const children: ChildProcess[] = [];
-    const web = spawn(process.execPath, [nextBin(root), "start", "-p", String(port), "-H", host], { cwd: root, env: { ...childEnv, GANTRY_PROCESS: "web", NEXT_TELEMETRY_DISABLED: "1" }, stdio: "inherit" });
+    const web = spawn(process.execPath, [nextBin(root), "start", "-p", String(port), "-H", host], {
+      cwd: root,
+      env: { ...childEnv, GANTRY_PROCESS: "web", NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: "inherit",
+    });
     children.push(web);
     if (!values["no-worker"]) {
       const cli = path.join(root, "dist", "gantry.mjs");
-      children.push(spawn(process.execPath, [cli, "worker"], { cwd: root, env: { ...childEnv, GANTRY_PROCESS: "worker" }, stdio: "inherit" }));
+      children.push(
+        spawn(process.execPath, [cli, "worker"], {
+          cwd: root,
+          env: { ...childEnv, GANTRY_PROCESS: "worker" },
+          stdio: "inherit",
+        }),
+      );
     }
 
-    const stopped = Promise.race([onShutdown().then(() => "signal" as const), ...children.map((child) => exited(child).then(() => "child-exit" as const))]);
-    const ready = await Promise.race([waitForHealth(`http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/api/health`, { needWorker: !values["no-worker"] }), stopped.then(() => false)]);
+    const stopped = Promise.race([
+      onShutdown().then(() => "signal" as const),
+      ...children.map((child) => exited(child).then(() => "child-exit" as const)),
+    ]);
+    const ready = await Promise.race([
+      waitForHealth(`http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/api/health`, {
+        needWorker: !values["no-worker"],
+      }),
+      stopped.then(() => false),
+    ]);
     if (ready) {
       const url = childEnv.NEXTAUTH_URL;
       say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${url}`);
@@ -92,7 +122,10 @@ async function bootstrapFromEnvironment(io: CliIo, say: (line: string) => void):
   const email = io.env.GANTRY_ADMIN_EMAIL;
   const password = io.env.GANTRY_ADMIN_PASSWORD;
   if (!email || !password) return;
-  const created = await bootstrapAdmin({ email, password }, { actorId: null, actorLabel: "bootstrap:GANTRY_ADMIN_EMAIL", ip: null, userAgent: "gantry-cli" });
+  const created = await bootstrapAdmin(
+    { email, password },
+    { actorId: null, actorLabel: "bootstrap:GANTRY_ADMIN_EMAIL", ip: null, userAgent: "gantry-cli" },
+  );
   if (created) say(`created the first admin ${email} from GANTRY_ADMIN_EMAIL`);
 }
 

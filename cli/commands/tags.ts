@@ -16,7 +16,11 @@ ${READ_FLAGS_HELP}
   run: (argv, io) =>
     withReadClient(argv, io, async ({ ref, client, json }) => {
       const tags = await listTags(client, ref.repository, { pageSize: 1000 });
-      io.stdout.write(json ? `${JSON.stringify({ repository: `${ref.registry}/${ref.repository}`, tags })}\n` : tags.map((t) => `${t}\n`).join(""));
+      io.stdout.write(
+        json
+          ? `${JSON.stringify({ repository: `${ref.registry}/${ref.repository}`, tags })}\n`
+          : tags.map((t) => `${t}\n`).join(""),
+      );
       return ExitCode.ok;
     }),
 };

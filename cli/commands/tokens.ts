@@ -33,9 +33,15 @@ Example:
     if (!values.email) throw new UsageError("--email is required");
     if (!values.name) throw new UsageError("--name is required");
     const expiresInDays = values["expires-days"] === undefined ? undefined : Number(values["expires-days"]);
-    if (expiresInDays !== undefined && !Number.isInteger(expiresInDays)) throw new UsageError("--expires-days must be a whole number of days");
+    if (expiresInDays !== undefined && !Number.isInteger(expiresInDays))
+      throw new UsageError("--expires-days must be a whole number of days");
     return withDatabase(io.env, async () => {
-      const result = await runChange(createApiToken, cliCaller(), { email: values.email, name: values.name, role: values.role, expiresInDays }, { ip: null, userAgent: "gantry-cli" });
+      const result = await runChange(
+        createApiToken,
+        cliCaller(),
+        { email: values.email, name: values.name, role: values.role, expiresInDays },
+        { ip: null, userAgent: "gantry-cli" },
+      );
       if (!result.ok) return reportChangeFailure(io, result);
       io.stdout.write(`${result.data.token}\n`);
       return ExitCode.ok;

@@ -38,7 +38,12 @@ Example:
     if (!role) throw new UsageError("--role is required");
     const password = await readSecret(io, "Password: ");
     return withDatabase(io.env, async () => {
-      const result = await runChange(createUser, cliCaller(), { email, role, name: values.name, password }, { ip: null, userAgent: "gantry-cli" });
+      const result = await runChange(
+        createUser,
+        cliCaller(),
+        { email, role, name: values.name, password },
+        { ip: null, userAgent: "gantry-cli" },
+      );
       if (!result.ok) return reportChangeFailure(io, result);
       io.stdout.write(`created ${role} ${email.toLowerCase()} (${result.data.id})\n`);
       return ExitCode.ok;

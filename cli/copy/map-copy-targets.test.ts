@@ -14,7 +14,9 @@ describe("mapCopyTargets", () => {
       "quay.io/vendor/sub/engine:1.2 -> dst.example.com:5000/team/engine:1.2",
     ]);
     expect(map(["quay.io/vendor/api"], "127.0.0.1:5000/")).toEqual(["quay.io/vendor/api -> 127.0.0.1:5000/api:latest"]);
-    expect(map([`quay.io/vendor/api@${DIGEST}`], "r.io/t/")).toEqual([`quay.io/vendor/api@${DIGEST} -> r.io/t/api@${DIGEST}`]);
+    expect(map([`quay.io/vendor/api@${DIGEST}`], "r.io/t/")).toEqual([
+      `quay.io/vendor/api@${DIGEST} -> r.io/t/api@${DIGEST}`,
+    ]);
   });
 
   it("takes a full DST for one source, defaulting its tag to the source's", () => {

@@ -15,8 +15,11 @@ export function mapCopyTargets(sources: string[], destination: string): CopyPair
   if (sources.length === 0) throw new UsageError("expected at least one SRC and a DST");
   const parsed = sources.map((s) => parseOrUsage(s, "SRC"));
   const registries = new Set(parsed.map((s) => s.registry));
-  if (registries.size > 1) throw new UsageError(`all sources must be on one registry; got ${[...registries].join(", ")}`);
-  const pairs = destination.endsWith("/") ? parsed.map((source) => ({ source, target: underPrefix(source, destination) })) : single(parsed, destination);
+  if (registries.size > 1)
+    throw new UsageError(`all sources must be on one registry; got ${[...registries].join(", ")}`);
+  const pairs = destination.endsWith("/")
+    ? parsed.map((source) => ({ source, target: underPrefix(source, destination) }))
+    : single(parsed, destination);
   const seen = new Set<string>();
   for (const { target } of pairs) {
     const key = formatReference(target);
@@ -27,7 +30,10 @@ export function mapCopyTargets(sources: string[], destination: string): CopyPair
 }
 
 function single(sources: Reference[], destination: string): CopyPair[] {
-  if (sources.length > 1) throw new UsageError("with several sources, DST must be a repository prefix ending in / (e.g. registry.example.com/team/)");
+  if (sources.length > 1)
+    throw new UsageError(
+      "with several sources, DST must be a repository prefix ending in / (e.g. registry.example.com/team/)",
+    );
   const source = sources[0]!;
   const target = parseOrUsage(destination, "DST");
   if (!target.tag && !target.digest) Object.assign(target, pinOf(source));

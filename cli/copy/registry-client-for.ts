@@ -19,7 +19,10 @@ export interface RegistryFlags {
 export async function registryClientFor(flags: RegistryFlags): Promise<RegistryClient> {
   let auth;
   try {
-    auth = flags.creds !== undefined ? credentialsFromPair(flags.creds) : await dockerConfigKeychain({ env: flags.env }).resolve(flags.registry);
+    auth =
+      flags.creds !== undefined
+        ? credentialsFromPair(flags.creds)
+        : await dockerConfigKeychain({ env: flags.env }).resolve(flags.registry);
   } catch (error) {
     throw new UsageError(`${flags.side ?? "registry"} credentials: ${(error as Error).message}`);
   }
@@ -29,5 +32,12 @@ export async function registryClientFor(flags: RegistryFlags): Promise<RegistryC
       throw new UsageError(`cannot read CA file ${flags.caFile}: ${error.message}`);
     });
   }
-  return new RegistryClient({ registry: flags.registry, side: flags.side, auth, insecure: flags.insecure, caPem, userAgent: "gantry-cli" });
+  return new RegistryClient({
+    registry: flags.registry,
+    side: flags.side,
+    auth,
+    insecure: flags.insecure,
+    caPem,
+    userAgent: "gantry-cli",
+  });
 }

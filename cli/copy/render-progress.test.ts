@@ -4,7 +4,15 @@ import type { ImageProgressEvent } from "@/lib/oci/progress";
 import { jsonLinesRenderer, terminalRenderer } from "./render-progress";
 
 const event = (bytesDone: number, state: ImageProgressEvent["state"] = "transferring"): ImageProgressEvent => ({
-  type: "image", imageIndex: 0, source: "src/api:1", target: "r.io/team/api:1", state, bytesDone, bytesTotal: 100_000_000, blobsDone: 0, blobsTotal: 3,
+  type: "image",
+  imageIndex: 0,
+  source: "src/api:1",
+  target: "r.io/team/api:1",
+  state,
+  bytesDone,
+  bytesTotal: 100_000_000,
+  blobsDone: 0,
+  blobsTotal: 3,
 });
 
 function capture() {
@@ -31,6 +39,11 @@ describe("progress renderers", () => {
     const renderer = jsonLinesRenderer(out);
     renderer.onProgress(event(5));
     renderer.finish([{ imageIndex: 0, source: "s", target: "t", status: "stopped" }]);
-    expect(text().trim().split("\n").map((l) => JSON.parse(l).type)).toEqual(["image", "result"]);
+    expect(
+      text()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).type),
+    ).toEqual(["image", "result"]);
   });
 });

@@ -23,10 +23,15 @@ export function plainRenderer(out: Writable): ProgressRenderer {
 
 /** A terminal: a bar per image (bytes, rate, ETA), redrawn in place. */
 export function terminalRenderer(out: Writable, now: () => number = Date.now): ProgressRenderer {
-  const images = new Map<number, { event: ImageProgressEvent; startedAt: number; rate: number; lastBytes: number; lastAt: number }>();
+  const images = new Map<
+    number,
+    { event: ImageProgressEvent; startedAt: number; rate: number; lastBytes: number; lastAt: number }
+  >();
   let drawn = 0;
   const draw = () => {
-    const lines = [...images.values()].sort((a, b) => a.event.imageIndex - b.event.imageIndex).map((i) => barLine(i.event, i.rate));
+    const lines = [...images.values()]
+      .sort((a, b) => a.event.imageIndex - b.event.imageIndex)
+      .map((i) => barLine(i.event, i.rate));
     out.write(`${drawn ? `\x1b[${drawn}F` : ""}${lines.map((l) => `\x1b[2K${l}\n`).join("")}`);
     drawn = lines.length;
   };
@@ -34,7 +39,13 @@ export function terminalRenderer(out: Writable, now: () => number = Date.now): P
     onProgress(event) {
       if (event.type !== "image") return;
       const at = now();
-      const entry = images.get(event.imageIndex) ?? { event, startedAt: at, rate: 0, lastBytes: event.bytesDone, lastAt: at };
+      const entry = images.get(event.imageIndex) ?? {
+        event,
+        startedAt: at,
+        rate: 0,
+        lastBytes: event.bytesDone,
+        lastAt: at,
+      };
       const dt = (at - entry.lastAt) / 1000;
       if (dt > 0) {
         const instant = Math.max(0, event.bytesDone - entry.lastBytes) / dt;
@@ -56,14 +67,17 @@ export function terminalRenderer(out: Writable, now: () => number = Date.now): P
 const WIDTH = 24;
 
 function barLine(event: ImageProgressEvent, rate: number): string {
-  const fraction = event.bytesTotal > 0 ? Math.min(1, event.bytesDone / event.bytesTotal) : event.state === "pushed" ? 1 : 0;
+  const fraction =
+    event.bytesTotal > 0 ? Math.min(1, event.bytesDone / event.bytesTotal) : event.state === "pushed" ? 1 : 0;
   const filled = Math.round(fraction * WIDTH);
   const bar = `${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}`;
   const name = event.target.length > 40 ? `…${event.target.slice(-39)}` : event.target.padEnd(40);
   const bytes = `${formatBytes(event.bytesDone)} / ${formatBytes(event.bytesTotal)}`;
   const left = event.bytesTotal - event.bytesDone;
   const tail =
-    event.state === "transferring" && rate > 0 ? `${formatBytes(rate)}/s  ETA ${formatDuration(left / rate)}` : event.state;
+    event.state === "transferring" && rate > 0
+      ? `${formatBytes(rate)}/s  ETA ${formatDuration(left / rate)}`
+      : event.state;
   return `${name} ${bar} ${String(Math.floor(fraction * 100)).padStart(3)}%  ${bytes}  ${tail}`;
 }
 

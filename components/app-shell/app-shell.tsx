@@ -57,7 +57,10 @@ function UserPanel({ user }: { user: ShellUser }) {
         </span>
         <div className="min-w-0 flex-1">
           {user.name ? <p className="truncate text-sm font-medium text-fg">{user.name}</p> : null}
-          <p className={user.name ? "truncate text-xs text-muted" : "truncate text-sm font-medium text-fg"} title={user.email}>
+          <p
+            className={user.name ? "truncate text-xs text-muted" : "truncate text-sm font-medium text-fg"}
+            title={user.email}
+          >
             {user.email}
           </p>
         </div>

@@ -10,7 +10,15 @@ import { ApprovalDecision } from "./approval-decision";
  * Where a request stands: approvals of the current plan out of the required number, void
  * ones with why, the expiry, and — for those allowed — the decision controls.
  */
-export function ApprovalPanel({ state, viewer, title }: { state: ApprovalState; viewer: { id: string; role: Role }; title?: string }) {
+export function ApprovalPanel({
+  state,
+  viewer,
+  title,
+}: {
+  state: ApprovalState;
+  viewer: { id: string; role: Role };
+  title?: string;
+}) {
   const waiting = state.status === "awaiting_approval" && !state.expired;
   const isRequester = state.requestedById === viewer.id;
   const canDecide = waiting && can(viewer.role, "approvals.decide") && !isRequester;
@@ -20,14 +28,18 @@ export function ApprovalPanel({ state, viewer, title }: { state: ApprovalState; 
       <CardHeader
         title={title ?? "Approval"}
         description={`Requested by ${state.requestedBy ?? "a removed user"} · ${state.approvals.length} of ${state.required} approvals · ${state.expired ? "expired" : `expires ${state.expiresAt.slice(0, 10)}`}`}
-        actions={<Badge tone={state.status === "rejected" ? "danger" : waiting ? "warning" : "success"}>{state.status.replace("_", " ")}</Badge>}
+        actions={
+          <Badge tone={state.status === "rejected" ? "danger" : waiting ? "warning" : "success"}>
+            {state.status.replace("_", " ")}
+          </Badge>
+        }
       />
       <CardBody className="space-y-4">
         {state.planChanged ? (
           <p role="alert" className="rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-fg">
             The release changed since this was requested:{" "}
-            {state.planChanged.map((c) => `${c.component} ${shortDigest(c.from)} → ${shortDigest(c.to)}`).join(", ")}. Earlier approvals no longer count; deciding
-            now approves the new digests.
+            {state.planChanged.map((c) => `${c.component} ${shortDigest(c.from)} → ${shortDigest(c.to)}`).join(", ")}.
+            Earlier approvals no longer count; deciding now approves the new digests.
           </p>
         ) : null}
         <ul className="space-y-1.5 text-sm">
@@ -39,18 +51,28 @@ export function ApprovalPanel({ state, viewer, title }: { state: ApprovalState; 
           ))}
           {state.rejections.map((a) => (
             <li key={a.userId}>
-              <span className="font-medium text-fg">{a.email}</span> rejected{a.comment ? <span className="text-muted">: “{a.comment}”</span> : null}
+              <span className="font-medium text-fg">{a.email}</span> rejected
+              {a.comment ? <span className="text-muted">: “{a.comment}”</span> : null}
             </li>
           ))}
           {state.void.map((a) => (
             <li key={a.userId} className="text-muted">
-              <s>{a.email} {a.decision === "approve" ? "approved" : "rejected"}</s> — void: {a.reason}
+              <s>
+                {a.email} {a.decision === "approve" ? "approved" : "rejected"}
+              </s>{" "}
+              — void: {a.reason}
             </li>
           ))}
-          {state.approvals.length + state.rejections.length + state.void.length === 0 ? <li className="text-muted">No decisions yet.</li> : null}
+          {state.approvals.length + state.rejections.length + state.void.length === 0 ? (
+            <li className="text-muted">No decisions yet.</li>
+          ) : null}
         </ul>
-        {waiting && isRequester ? <p className="text-sm text-muted">You requested this promotion, so another approver decides.</p> : null}
-        {canDecide || canOverride ? <ApprovalDecision promotionId={state.promotionId} canDecide={canDecide} canOverride={canOverride} /> : null}
+        {waiting && isRequester ? (
+          <p className="text-sm text-muted">You requested this promotion, so another approver decides.</p>
+        ) : null}
+        {canDecide || canOverride ? (
+          <ApprovalDecision promotionId={state.promotionId} canDecide={canDecide} canOverride={canOverride} />
+        ) : null}
       </CardBody>
     </Card>
   );

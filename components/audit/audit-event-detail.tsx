@@ -31,7 +31,9 @@ function JsonBlock({ label, value }: { label: string; value: unknown }) {
   return (
     <div className="min-w-0 rounded-md border border-border bg-surface-muted">
       <div className="border-b border-border px-2 py-1 font-medium text-muted">{label}</div>
-      <pre className="max-h-64 overflow-auto px-2 py-1.5 font-mono text-[12px] leading-relaxed whitespace-pre-wrap text-fg">{value === undefined ? "—" : JSON.stringify(value, null, 2)}</pre>
+      <pre className="max-h-64 overflow-auto px-2 py-1.5 font-mono text-[12px] leading-relaxed whitespace-pre-wrap text-fg">
+        {value === undefined ? "—" : JSON.stringify(value, null, 2)}
+      </pre>
     </div>
   );
 }

@@ -29,20 +29,33 @@ export function AuditEventsTable({ events, showTarget = true }: { events: AuditE
               </time>
             </Td>
             <Td className="max-w-56 align-top">
-              <Link href={`/audit?${auditQueryString({ actor: event.actorLabel })}`} className="break-all hover:text-accent hover:underline">
+              <Link
+                href={`/audit?${auditQueryString({ actor: event.actorLabel })}`}
+                className="break-all hover:text-accent hover:underline"
+              >
                 {event.actorLabel}
               </Link>
             </Td>
             <Td mono className="align-top">
-              <Link href={`/audit?${auditQueryString({ action: event.action })}`} className="hover:text-accent hover:underline">
+              <Link
+                href={`/audit?${auditQueryString({ action: event.action })}`}
+                className="hover:text-accent hover:underline"
+              >
                 {event.action}
               </Link>
             </Td>
             {showTarget ? (
               <Td className="max-w-48 align-top">
-                <Link href={`/audit?${auditQueryString({ targetType: event.targetType, targetId: event.targetId })}`} className="hover:text-accent hover:underline">
+                <Link
+                  href={`/audit?${auditQueryString({ targetType: event.targetType, targetId: event.targetId })}`}
+                  className="hover:text-accent hover:underline"
+                >
                   <span className="text-muted">{event.targetType}</span>
-                  {event.targetId ? <span className="block truncate font-mono text-xs" title={event.targetId}>{event.targetId}</span> : null}
+                  {event.targetId ? (
+                    <span className="block truncate font-mono text-xs" title={event.targetId}>
+                      {event.targetId}
+                    </span>
+                  ) : null}
                 </Link>
               </Td>
             ) : null}

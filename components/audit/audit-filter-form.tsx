@@ -3,16 +3,35 @@ import { buttonStyles } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 
-export type AuditFilterValues = Partial<Record<"actor" | "action" | "targetType" | "targetId" | "from" | "to" | "text", string>>;
+export type AuditFilterValues = Partial<
+  Record<"actor" | "action" | "targetType" | "targetId" | "from" | "to" | "text", string>
+>;
 
 /**
  * The audit filters as a plain GET form: the filters live in the URL, so a filtered view can
  * be bookmarked and shared, and it works before any script loads.
  */
-export function AuditFilterForm({ values, fieldErrors = {} }: { values: AuditFilterValues; fieldErrors?: Record<string, string> }) {
+export function AuditFilterForm({
+  values,
+  fieldErrors = {},
+}: {
+  values: AuditFilterValues;
+  fieldErrors?: Record<string, string>;
+}) {
   return (
-    <form method="get" action="/audit" className="grid gap-3 rounded-lg border border-border bg-surface p-4 sm:grid-cols-2 lg:grid-cols-4" aria-label="Filter audit events">
-      <Field label="Text" optional hint="Actor, action, target id or detail" error={fieldErrors.text} className="sm:col-span-2">
+    <form
+      method="get"
+      action="/audit"
+      className="grid gap-3 rounded-lg border border-border bg-surface p-4 sm:grid-cols-2 lg:grid-cols-4"
+      aria-label="Filter audit events"
+    >
+      <Field
+        label="Text"
+        optional
+        hint="Actor, action, target id or detail"
+        error={fieldErrors.text}
+        className="sm:col-span-2"
+      >
         {(p) => <Input {...p} name="text" type="search" defaultValue={values.text} placeholder="e.g. quay.io" />}
       </Field>
       <Field label="Actor" optional error={fieldErrors.actor}>

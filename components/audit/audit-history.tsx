@@ -38,7 +38,11 @@ export async function AuditHistory({ targetType, targetId, limit = 10, title = "
         }
       />
       <CardBody className={page.events.length ? "p-0 [&>div]:rounded-none [&>div]:border-0" : undefined}>
-        {page.events.length ? <AuditEventsTable events={page.events} showTarget={false} /> : <p className="text-sm text-muted">No events recorded yet.</p>}
+        {page.events.length ? (
+          <AuditEventsTable events={page.events} showTarget={false} />
+        ) : (
+          <p className="text-sm text-muted">No events recorded yet.</p>
+        )}
       </CardBody>
     </Card>
   );

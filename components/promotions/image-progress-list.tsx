@@ -43,10 +43,20 @@ function ImageProgress({ image }: { image: PromotionImageView }) {
       <ProgressBar
         label={`${image.component} progress`}
         hideLabel
-        value={image.bytesTotal > 0 ? image.bytesDone : image.status === "pushed" ? 1 : image.status === "pushing" ? null : 0}
+        value={
+          image.bytesTotal > 0 ? image.bytesDone : image.status === "pushed" ? 1 : image.status === "pushing" ? null : 0
+        }
         max={image.bytesTotal > 0 ? image.bytesTotal : 1}
         valueText={`${formatBytes(image.bytesDone)} of ${formatBytes(image.bytesTotal)}`}
-        tone={image.status === "failed" ? "danger" : image.status === "pushed" ? "success" : image.status === "stopped" ? "neutral" : "accent"}
+        tone={
+          image.status === "failed"
+            ? "danger"
+            : image.status === "pushed"
+              ? "success"
+              : image.status === "stopped"
+                ? "neutral"
+                : "accent"
+        }
       />
       <div className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-muted tabular-nums">
         <span>
@@ -60,7 +70,11 @@ function ImageProgress({ image }: { image: PromotionImageView }) {
         </span>
       </div>
       {image.failure ? (
-        <div role="alert" className="flex gap-2 rounded-md border border-danger/30 bg-danger/8 px-3 py-2 text-sm" data-testid={`failure-${image.component}`}>
+        <div
+          role="alert"
+          className="flex gap-2 rounded-md border border-danger/30 bg-danger/8 px-3 py-2 text-sm"
+          data-testid={`failure-${image.component}`}
+        >
           <AlertIcon className="mt-0.5 size-4 shrink-0 text-danger" />
           <p className="min-w-0 break-words">
             <span className="font-medium text-danger" data-failure-kind={image.failure.kind}>

@@ -16,7 +16,15 @@ import { ThroughputChart } from "./throughput-chart";
 import { useLivePromotion, type LiveTransport } from "./use-live-promotion";
 
 /** The promotion page's live body: everything below follows the worker without a reload. */
-export function LivePromotion({ initial, canControl, approval }: { initial: PromotionView; canControl: boolean; /** The approval panel, for promotions under a policy. */ approval?: ReactNode }) {
+export function LivePromotion({
+  initial,
+  canControl,
+  approval,
+}: {
+  initial: PromotionView;
+  canControl: boolean;
+  /** The approval panel, for promotions under a policy. */ approval?: ReactNode;
+}) {
   const { view, updatedAt, samples, transport, gone } = useLivePromotion(initial);
 
   return (
@@ -43,7 +51,10 @@ export function LivePromotion({ initial, canControl, approval }: { initial: Prom
       {gone ? <p className="mb-4 text-sm text-danger">This promotion no longer exists.</p> : null}
       {view.status === "awaiting_approval" ? (
         <p className="mb-4 text-sm text-muted">
-          Waiting for approval before any image moves. <Link href="/approvals" className="text-accent hover:underline">Approvals</Link>
+          Waiting for approval before any image moves.{" "}
+          <Link href="/approvals" className="text-accent hover:underline">
+            Approvals
+          </Link>
         </p>
       ) : null}
       {approval ? <div className="mb-6">{approval}</div> : null}
@@ -62,7 +73,8 @@ export function LivePromotion({ initial, canControl, approval }: { initial: Prom
             description={
               <>
                 {view.totals.pushed} of {view.totals.images} pushed
-                {view.totals.failed ? `, ${view.totals.failed} failed` : ""} · <Bytes value={view.totals.bytesTotal} /> in all
+                {view.totals.failed ? `, ${view.totals.failed} failed` : ""} · <Bytes value={view.totals.bytesTotal} />{" "}
+                in all
               </>
             }
           />
@@ -75,10 +87,20 @@ export function LivePromotion({ initial, canControl, approval }: { initial: Prom
 
 /** Says whether the numbers are live, so a stale page never looks current. */
 function TransportNote({ transport }: { transport: LiveTransport }) {
-  const text = transport === "live" ? "Live" : transport === "polling" ? "Reconnecting… (checking every second)" : "Connecting…";
+  const text =
+    transport === "live" ? "Live" : transport === "polling" ? "Reconnecting… (checking every second)" : "Connecting…";
   return (
-    <span className="inline-flex items-center gap-1.5 text-xs text-muted" data-testid="transport" data-transport={transport}>
-      <span aria-hidden="true" className={transport === "live" ? "size-1.5 rounded-full bg-success" : "size-1.5 rounded-full border border-current"} />
+    <span
+      className="inline-flex items-center gap-1.5 text-xs text-muted"
+      data-testid="transport"
+      data-transport={transport}
+    >
+      <span
+        aria-hidden="true"
+        className={
+          transport === "live" ? "size-1.5 rounded-full bg-success" : "size-1.5 rounded-full border border-current"
+        }
+      />
       {text}
     </span>
   );

@@ -18,7 +18,11 @@ export class FetchError extends Error {
 
 /** GET /api/v1/promotions/{id}: the polling fallback when the event stream is unavailable. */
 export async function fetchPromotion(id: string, signal?: AbortSignal): Promise<PromotionView> {
-  const response = await fetch(`/api/v1/promotions/${encodeURIComponent(id)}`, { signal, headers: { accept: "application/json" }, cache: "no-store" });
+  const response = await fetch(`/api/v1/promotions/${encodeURIComponent(id)}`, {
+    signal,
+    headers: { accept: "application/json" },
+    cache: "no-store",
+  });
   if (!response.ok) throw new FetchError(`Reading the promotion failed (${response.status})`, response.status);
   return (await response.json()) as PromotionView;
 }

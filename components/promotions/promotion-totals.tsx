@@ -12,17 +12,45 @@ import { estimateSecondsLeft, formatDuration, transferRate, type ProgressSample 
  * carries `data-bytes-done` and `data-updated-at` (when this page received the state) for
  * the progress-latency benchmark and the end-to-end tests.
  */
-export function PromotionTotals({ view, samples, updatedAt }: { view: PromotionView; samples: readonly ProgressSample[]; updatedAt: number }) {
+export function PromotionTotals({
+  view,
+  samples,
+  updatedAt,
+}: {
+  view: PromotionView;
+  samples: readonly ProgressSample[];
+  updatedAt: number;
+}) {
   const { totals } = view;
   const moving = view.status === "running" || view.status === "queued";
   const now = useTicker(moving);
   const rate = moving ? transferRate(samples, now) : null;
   const left = moving ? estimateSecondsLeft(totals.bytesTotal - totals.bytesDone, rate) : null;
-  const tone = view.status === "failed" ? "danger" : view.status === "succeeded" ? "success" : view.status === "stopped" ? "neutral" : "accent";
+  const tone =
+    view.status === "failed"
+      ? "danger"
+      : view.status === "succeeded"
+        ? "success"
+        : view.status === "stopped"
+          ? "neutral"
+          : "accent";
 
   return (
-    <div className="space-y-4" data-testid="promotion-totals" data-bytes-done={totals.bytesDone} data-updated-at={updatedAt} data-status={view.status}>
-      <ProgressBar label="Bytes" value={totals.bytesTotal > 0 ? totals.bytesDone : null} max={totals.bytesTotal} valueText={`${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}`} tone={tone} hideLabel={false} />
+    <div
+      className="space-y-4"
+      data-testid="promotion-totals"
+      data-bytes-done={totals.bytesDone}
+      data-updated-at={updatedAt}
+      data-status={view.status}
+    >
+      <ProgressBar
+        label="Bytes"
+        value={totals.bytesTotal > 0 ? totals.bytesDone : null}
+        max={totals.bytesTotal}
+        valueText={`${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}`}
+        tone={tone}
+        hideLabel={false}
+      />
       <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
         <Stat label="Moved" testId="bytes-done">
           <Bytes value={totals.bytesDone} /> <span className="text-muted">of</span> <Bytes value={totals.bytesTotal} />
@@ -37,7 +65,13 @@ export function PromotionTotals({ view, samples, updatedAt }: { view: PromotionV
           {left === null ? "—" : formatDuration(left)}
         </Stat>
         <Stat label={view.finishedAt ? "Finished" : "Started"}>
-          {view.finishedAt ? <TimeAgo date={view.finishedAt} /> : view.startedAt ? <TimeAgo date={view.startedAt} /> : "not yet"}
+          {view.finishedAt ? (
+            <TimeAgo date={view.finishedAt} />
+          ) : view.startedAt ? (
+            <TimeAgo date={view.startedAt} />
+          ) : (
+            "not yet"
+          )}
         </Stat>
       </dl>
     </div>

@@ -13,7 +13,13 @@ export function PushedReferences({ view }: { view: PromotionView }) {
   const pushed = view.images.filter((image) => image.status === "pushed");
   if (view.status !== "succeeded" || pushed.length === 0) return null;
   const verified = pushed.every((image) => image.targetDigest === image.digest);
-  const references = pinnedReferences(pushed.map((image) => ({ component: image.component, target: image.target, digest: image.targetDigest ?? image.digest })));
+  const references = pinnedReferences(
+    pushed.map((image) => ({
+      component: image.component,
+      target: image.target,
+      digest: image.targetDigest ?? image.digest,
+    })),
+  );
 
   return (
     <Card data-testid="pushed-references">
@@ -40,7 +46,11 @@ export function PushedReferences({ view }: { view: PromotionView }) {
           ))}
         </ul>
         <div className="grid gap-4 lg:grid-cols-2">
-          <CodeBlock title="docker-compose.yml" code={composeSnippet(references)} copyLabel="Copy the docker-compose snippet" />
+          <CodeBlock
+            title="docker-compose.yml"
+            code={composeSnippet(references)}
+            copyLabel="Copy the docker-compose snippet"
+          />
           <CodeBlock title="Helm values.yaml" code={helmSnippet(references)} copyLabel="Copy the Helm values" />
         </div>
       </CardBody>

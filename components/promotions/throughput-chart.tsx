@@ -12,7 +12,10 @@ export function ThroughputChart({ samples }: { samples: readonly ProgressSample[
   const series = throughputSeries(samples);
   if (series.length < 2) {
     return (
-      <div className="flex h-30 items-center justify-center rounded-md border border-dashed border-border text-xs text-muted" data-testid="throughput-chart">
+      <div
+        className="flex h-30 items-center justify-center rounded-md border border-dashed border-border text-xs text-muted"
+        data-testid="throughput-chart"
+      >
         The chart starts with the first bytes this page sees move.
       </div>
     );
@@ -23,7 +26,9 @@ export function ThroughputChart({ samples }: { samples: readonly ProgressSample[
   const current = series[series.length - 1]!.rate;
   const x = (at: number) => ((at - start) / span) * width;
   const y = (rate: number) => height - (rate / peak) * (height - 8);
-  const line = series.map((point, index) => `${index === 0 ? "M" : "L"}${x(point.at).toFixed(1)},${y(point.rate).toFixed(1)}`).join(" ");
+  const line = series
+    .map((point, index) => `${index === 0 ? "M" : "L"}${x(point.at).toFixed(1)},${y(point.rate).toFixed(1)}`)
+    .join(" ");
   const area = `${line} L${width},${height} L0,${height} Z`;
 
   return (
@@ -35,9 +40,24 @@ export function ThroughputChart({ samples }: { samples: readonly ProgressSample[
         aria-label={`Throughput over the last ${Math.round(span / 1000)} s: now ${formatBytes(current)}/s, peak ${formatBytes(peak)}/s`}
         className="h-30 w-full overflow-visible rounded-md bg-surface-muted text-accent"
       >
-        <line x1="0" x2={width} y1={y(peak)} y2={y(peak)} className="stroke-border" strokeDasharray="4 4" vectorEffect="non-scaling-stroke" />
+        <line
+          x1="0"
+          x2={width}
+          y1={y(peak)}
+          y2={y(peak)}
+          className="stroke-border"
+          strokeDasharray="4 4"
+          vectorEffect="non-scaling-stroke"
+        />
         <path d={area} className="fill-current opacity-15" />
-        <path d={line} fill="none" className="stroke-current" strokeWidth="1.5" strokeLinejoin="round" vectorEffect="non-scaling-stroke" />
+        <path
+          d={line}
+          fill="none"
+          className="stroke-current"
+          strokeWidth="1.5"
+          strokeLinejoin="round"
+          vectorEffect="non-scaling-stroke"
+        />
       </svg>
       <figcaption className="flex justify-between text-xs text-muted tabular-nums">
         <span>{Math.round(span / 1000)} s ago</span>

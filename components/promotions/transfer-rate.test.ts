@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { appendSample, estimateSecondsLeft, formatDuration, throughputSeries, transferRate, type ProgressSample } from "./transfer-rate";
+import {
+  appendSample,
+  estimateSecondsLeft,
+  formatDuration,
+  throughputSeries,
+  transferRate,
+  type ProgressSample,
+} from "./transfer-rate";
 
 describe("transferRate", () => {
   it("is the bytes moved over the window before now", () => {
@@ -32,7 +39,13 @@ describe("appendSample", () => {
   });
 
   it("starts again when the bytes go down (a retried image starts over)", () => {
-    const samples = appendSample([{ at: 0, bytes: 0 }, { at: 1_000, bytes: 900 }], { at: 2_000, bytes: 100 });
+    const samples = appendSample(
+      [
+        { at: 0, bytes: 0 },
+        { at: 1_000, bytes: 900 },
+      ],
+      { at: 2_000, bytes: 100 },
+    );
     expect(samples).toEqual([{ at: 2_000, bytes: 100 }]);
   });
 });

@@ -42,7 +42,11 @@ export function appendSample(samples: readonly ProgressSample[], sample: Progres
  * Bytes per second over the last `windowMs` before `now`: null until two samples exist.
  * With no sample inside the window (the copy stalled or finished) the rate is 0.
  */
-export function transferRate(samples: readonly ProgressSample[], now: number, windowMs = defaultWindowMs): number | null {
+export function transferRate(
+  samples: readonly ProgressSample[],
+  now: number,
+  windowMs = defaultWindowMs,
+): number | null {
   if (samples.length < 2) return null;
   const last = samples[samples.length - 1]!;
   if (now - last.at > windowMs) return 0;

@@ -5,7 +5,10 @@ const digest = `sha256:${"a".repeat(64)}`;
 
 describe("splitReference", () => {
   it("keeps a registry port out of the tag", () => {
-    expect(splitReference("127.0.0.1:5000/team/api:1.2.3")).toEqual({ repository: "127.0.0.1:5000/team/api", tag: "1.2.3" });
+    expect(splitReference("127.0.0.1:5000/team/api:1.2.3")).toEqual({
+      repository: "127.0.0.1:5000/team/api",
+      tag: "1.2.3",
+    });
     expect(splitReference("127.0.0.1:5000/team/api")).toEqual({ repository: "127.0.0.1:5000/team/api", tag: null });
     expect(splitReference(`r.example.com/api:1@${digest}`)).toEqual({ repository: "r.example.com/api", tag: "1" });
   });

@@ -22,7 +22,9 @@ export function CodeBlock({ code, title, copyLabel = "Copy to clipboard", classN
       ) : (
         <CopyButton value={code} label={copyLabel} className="absolute top-1.5 right-1.5 bg-surface-muted" />
       )}
-      <pre className={cx("overflow-x-auto px-3 py-2.5 font-mono text-[13px] leading-relaxed text-fg", !title && "pr-11")}>
+      <pre
+        className={cx("overflow-x-auto px-3 py-2.5 font-mono text-[13px] leading-relaxed text-fg", !title && "pr-11")}
+      >
         <code>{code}</code>
       </pre>
     </div>

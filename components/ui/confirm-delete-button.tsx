@@ -23,7 +23,14 @@ type ConfirmDeleteButtonProps = {
 };
 
 /** A Delete button that asks first, then runs the action and leaves the deleted thing's page. */
-export function ConfirmDeleteButton({ id, name, description, confirmLabel, action, redirectTo }: ConfirmDeleteButtonProps) {
+export function ConfirmDeleteButton({
+  id,
+  name,
+  description,
+  confirmLabel,
+  action,
+  redirectTo,
+}: ConfirmDeleteButtonProps) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const { run, pending, error } = useAction(action);

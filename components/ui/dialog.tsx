@@ -87,7 +87,9 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
           </header>
           {children ? <div className="overflow-y-auto px-5 pb-4 text-sm">{children}</div> : null}
           {footer ? (
-            <footer className="flex justify-end gap-2 border-t border-border bg-surface-muted px-5 py-3">{footer}</footer>
+            <footer className="flex justify-end gap-2 border-t border-border bg-surface-muted px-5 py-3">
+              {footer}
+            </footer>
           ) : null}
         </div>
       ) : null}

@@ -8,5 +8,11 @@ export type InputProps = ComponentProps<"input"> & {
 };
 
 export function Input({ className, mono = false, type = "text", ...props }: InputProps) {
-  return <input type={type} className={cx(controlClasses, "h-8.5 read-only:bg-surface-muted", mono && "font-mono text-[13px]", className)} {...props} />;
+  return (
+    <input
+      type={type}
+      className={cx(controlClasses, "h-8.5 read-only:bg-surface-muted", mono && "font-mono text-[13px]", className)}
+      {...props}
+    />
+  );
 }

@@ -16,7 +16,15 @@ type ProgressBarProps = {
   className?: string;
 };
 
-export function ProgressBar({ value, max, label, valueText, tone = "accent", hideLabel = false, className }: ProgressBarProps) {
+export function ProgressBar({
+  value,
+  max,
+  label,
+  valueText,
+  tone = "accent",
+  hideLabel = false,
+  className,
+}: ProgressBarProps) {
   const fraction = value === null || max <= 0 ? null : Math.min(1, Math.max(0, value / max));
   const percent = fraction === null ? null : Math.round(fraction * 100);
   const spokenValue = typeof valueText === "string" ? valueText : percent === null ? undefined : `${percent}%`;
@@ -26,7 +34,9 @@ export function ProgressBar({ value, max, label, valueText, tone = "accent", hid
       {hideLabel ? null : (
         <div className="flex items-baseline justify-between gap-3 text-xs">
           <span className="truncate font-medium text-fg">{label}</span>
-          <span className="shrink-0 text-muted tabular-nums">{valueText ?? (percent === null ? null : `${percent}%`)}</span>
+          <span className="shrink-0 text-muted tabular-nums">
+            {valueText ?? (percent === null ? null : `${percent}%`)}
+          </span>
         </div>
       )}
       <div

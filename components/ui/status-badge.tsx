@@ -3,13 +3,7 @@ import { cx } from "./class-names";
 
 export type ImageStatus = "pending" | "pushing" | "pushed" | "stopped" | "failed";
 export type PromotionStatus =
-  | "awaiting_approval"
-  | "rejected"
-  | "queued"
-  | "running"
-  | "succeeded"
-  | "failed"
-  | "stopped";
+  "awaiting_approval" | "rejected" | "queued" | "running" | "succeeded" | "failed" | "stopped";
 export type Status = ImageStatus | PromotionStatus;
 
 type DotKind = "solid" | "hollow" | "pulse";

@@ -22,7 +22,9 @@ export function THead({ className, ...props }: ComponentProps<"thead">) {
 }
 
 export function TBody({ className, ...props }: ComponentProps<"tbody">) {
-  return <tbody className={cx("[&>tr:hover]:bg-surface-hover/60 [&>tr:last-child>td]:border-b-0", className)} {...props} />;
+  return (
+    <tbody className={cx("[&>tr:hover]:bg-surface-hover/60 [&>tr:last-child>td]:border-b-0", className)} {...props} />
+  );
 }
 
 export function Tr({ className, ...props }: ComponentProps<"tr">) {

@@ -11,7 +11,12 @@ export function Textarea({ className, mono = false, rows = 4, ...props }: Textar
   return (
     <textarea
       rows={rows}
-      className={cx(controlClasses, "min-h-16 py-2 leading-relaxed read-only:bg-surface-muted", mono && "font-mono text-[13px]", className)}
+      className={cx(
+        controlClasses,
+        "min-h-16 py-2 leading-relaxed read-only:bg-surface-muted",
+        mono && "font-mono text-[13px]",
+        className,
+      )}
       {...props}
     />
   );

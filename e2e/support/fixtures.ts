@@ -59,7 +59,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({ withCloudStandIns }, use) => {
       if (!withCloudStandIns) return use(null);
       // 40 characters of the secret-key alphabet, unique per run, so tests can look for it anywhere.
-      const awsKeys = { accessKeyId: "AKIAGANTRYE2ETESTKEY", secretAccessKey: `Canary${crypto.randomBytes(26).toString("base64").replace(/[^A-Za-z0-9]/g, "A")}`.slice(0, 40) };
+      const awsKeys = {
+        accessKeyId: "AKIAGANTRYE2ETESTKEY",
+        secretAccessKey: `Canary${crypto
+          .randomBytes(26)
+          .toString("base64")
+          .replace(/[^A-Za-z0-9]/g, "A")}`.slice(0, 40),
+      };
       const serviceAccount = createServiceAccountKey({ projectId: "gantry-test", name: "e2e-copier" });
       const [aws, gcp] = await Promise.all([
         startAwsStandIn({ users: [awsKeys], registryPassword: `ecr-${crypto.randomBytes(8).toString("hex")}` }),
@@ -99,9 +105,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   gantry: [
     async ({ freshInstall, admin, oidc, cloud, separateWorker, gantryEnv }, use, workerInfo) => {
-      const logFile = path.join(workerInfo.project.outputDir, "gantry-logs", `worker-${workerInfo.workerIndex}${freshInstall ? "-fresh" : ""}.log`);
+      const logFile = path.join(
+        workerInfo.project.outputDir,
+        "gantry-logs",
+        `worker-${workerInfo.workerIndex}${freshInstall ? "-fresh" : ""}.log`,
+      );
       const env = {
-        ...(oidc ? { GANTRY_OIDC_ISSUER: oidc.issuer, GANTRY_OIDC_CLIENT_ID: oidc.clientId, GANTRY_OIDC_CLIENT_SECRET: oidc.clientSecret, GANTRY_OIDC_NAME: "Example SSO" } : {}),
+        ...(oidc
+          ? {
+              GANTRY_OIDC_ISSUER: oidc.issuer,
+              GANTRY_OIDC_CLIENT_ID: oidc.clientId,
+              GANTRY_OIDC_CLIENT_SECRET: oidc.clientSecret,
+              GANTRY_OIDC_NAME: "Example SSO",
+            }
+          : {}),
         ...(cloud
           ? {
               GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1",
@@ -131,7 +148,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   createUser: async ({ gantry }, use) => {
     await use(async (label, role) => {
       const credentials = { email: uniqueEmail(label), password: `pw-${crypto.randomBytes(9).toString("base64url")}` };
-      await gantry.cli(["users", "create", "--email", credentials.email, "--role", role, "--password-stdin"], { stdin: credentials.password });
+      await gantry.cli(["users", "create", "--email", credentials.email, "--role", role, "--password-stdin"], {
+        stdin: credentials.password,
+      });
       return credentials;
     });
   },
@@ -142,7 +161,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const from = gantry.logLength;
       await use();
       if (testInfo.status !== testInfo.expectedStatus) {
-        await testInfo.attach("gantry-server.log", { body: gantry.logSince(from) || "(no output)", contentType: "text/plain" });
+        await testInfo.attach("gantry-server.log", {
+          body: gantry.logSince(from) || "(no output)",
+          contentType: "text/plain",
+        });
       }
     },
     { auto: true },
@@ -174,5 +196,7 @@ export async function fillSignIn(page: Page, credentials: Credentials): Promise<
 
 /** Resolves with the response to the next server action the page calls. */
 export function waitForServerAction(page: Page): Promise<Response> {
-  return page.waitForResponse((response) => response.request().method() === "POST" && "next-action" in response.request().headers());
+  return page.waitForResponse(
+    (response) => response.request().method() === "POST" && "next-action" in response.request().headers(),
+  );
 }

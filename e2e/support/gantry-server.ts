@@ -113,15 +113,24 @@ export class GantryServer {
     if (!this.options.separateWorker) throw new Error("startWorker needs the separateWorker option");
     if (this.worker && isRunning(this.worker)) return;
     const from = this.logLength;
-    const worker = spawn(process.execPath, [gantryBin, "worker"], { cwd: root, env: this.env(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const worker = spawn(process.execPath, [gantryBin, "worker"], {
+      cwd: root,
+      env: this.env(),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     this.worker = worker;
     killOnExit(worker);
     worker.stdout!.on("data", (chunk: Buffer) => this.record(chunk.toString()));
     worker.stderr!.on("data", (chunk: Buffer) => this.record(chunk.toString()));
     const deadline = Date.now() + 60_000;
     while (!/worker \S+ started/.test(this.logSince(from))) {
-      if (!isRunning(worker)) throw new Error(`gantry worker exited (${worker.exitCode ?? worker.signalCode}) before it started:\n${tail(this.logSince(from), 4000)}`);
-      if (Date.now() > deadline) throw new Error(`gantry worker did not start within 60 s:\n${tail(this.logSince(from), 4000)}`);
+      if (!isRunning(worker))
+        throw new Error(
+          `gantry worker exited (${worker.exitCode ?? worker.signalCode}) before it started:\n${tail(this.logSince(from), 4000)}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(`gantry worker did not start within 60 s:\n${tail(this.logSince(from), 4000)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -146,7 +155,11 @@ export class GantryServer {
   /** Runs `bin/gantry <args>` against this install's data folder (it reuses the running Postgres). */
   cli(args: string[], options: { stdin?: string; allowFailure?: boolean } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [gantryBin, ...args], { cwd: root, env: this.env(), stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [gantryBin, ...args], {
+        cwd: root,
+        env: this.env(),
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -178,12 +191,16 @@ export class GantryServer {
   private async launch(): Promise<void> {
     // Own process group, so a hung server can be killed with its children (web, worker, Postgres).
     const separate = this.options.separateWorker === true;
-    const child = spawn(process.execPath, [gantryBin, "start", "--port", String(this.port), ...(separate ? ["--no-worker"] : [])], {
-      cwd: root,
-      env: this.env(this.options.admin),
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [gantryBin, "start", "--port", String(this.port), ...(separate ? ["--no-worker"] : [])],
+      {
+        cwd: root,
+        env: this.env(this.options.admin),
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      },
+    );
     this.child = child;
     killOnExit(child);
     child.stdout!.on("data", (chunk: Buffer) => this.record(chunk.toString()));
@@ -191,7 +208,10 @@ export class GantryServer {
 
     const from = this.logLength;
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`gantry start did not become ready within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`gantry start did not become ready within ${startTimeoutMs / 1000} s`)),
+        startTimeoutMs,
+      );
       let workerStarting = false;
       const onData = () => {
         const output = this.logSince(from);
@@ -203,12 +223,18 @@ export class GantryServer {
         const match = readyLine.exec(output);
         if (match) finish(null, match[1]);
       };
-      const onExit = (code: number | null, signal: string | null) => finish(new Error(`gantry start exited (${signal ?? code}) before it was ready`));
+      const onExit = (code: number | null, signal: string | null) =>
+        finish(new Error(`gantry start exited (${signal ?? code}) before it was ready`));
       const finish = (error: Error | null, value?: string) => {
         clearTimeout(timer);
         child.stdout!.off("data", onData);
         child.off("exit", onExit);
-        if (error) reject(new Error(`${error.message}; its output:\n${tail(this.logSince(from), 4000)}\n(full log: ${this.options.logFile})`));
+        if (error)
+          reject(
+            new Error(
+              `${error.message}; its output:\n${tail(this.logSince(from), 4000)}\n(full log: ${this.options.logFile})`,
+            ),
+          );
         else resolve(value!);
       };
       child.stdout!.on("data", onData);
@@ -227,7 +253,9 @@ export class GantryServer {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [key, value] of Object.entries(env)) {
       // Nothing from the developer's own Gantry setup or from the test runner's loader.
-      const foreign = /^(GANTRY_|NEXTAUTH_|DATABASE_URL$|PORT$|PW_|PLAYWRIGHT_)/.test(key) || (key === "NODE_OPTIONS" && value?.includes("playwright"));
+      const foreign =
+        /^(GANTRY_|NEXTAUTH_|DATABASE_URL$|PORT$|PW_|PLAYWRIGHT_)/.test(key) ||
+        (key === "NODE_OPTIONS" && value?.includes("playwright"));
       if (foreign) delete env[key];
     }
     Object.assign(env, this.options.env);

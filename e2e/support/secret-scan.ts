@@ -25,8 +25,17 @@ export class ResponseRecorder {
   }
 
   /** An API call whose answer is recorded too; answers the parsed JSON and the status. */
-  async api<T = Record<string, unknown>>(request: APIRequestContext, method: "GET" | "POST" | "PATCH" | "DELETE", url: string, options: { token: string; body?: unknown }): Promise<{ status: number; json: T }> {
-    const response: APIResponse = await request.fetch(url, { method, headers: { authorization: `Bearer ${options.token}` }, ...(options.body === undefined ? {} : { data: options.body }) });
+  async api<T = Record<string, unknown>>(
+    request: APIRequestContext,
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    url: string,
+    options: { token: string; body?: unknown },
+  ): Promise<{ status: number; json: T }> {
+    const response: APIResponse = await request.fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${options.token}` },
+      ...(options.body === undefined ? {} : { data: options.body }),
+    });
     const text = await response.text();
     this.bodies.push(Promise.resolve(`${response.status()} ${method} ${url}\n${text}`));
     return { status: response.status(), json: JSON.parse(text) as T };
@@ -40,7 +49,9 @@ export class ResponseRecorder {
 /** Every row of every application table as JSON text (the audit trail included), read straight from Postgres. */
 export async function databaseRows(gantry: GantryServer): Promise<string[]> {
   return withDatabase(gantry, async (client) => {
-    const tables = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+    const tables = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    );
     const rows: string[] = [];
     for (const { table_name: table } of tables.rows) {
       const result = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${table}" t`);
@@ -66,7 +77,12 @@ export function findCanaries(haystacks: { where: string; text: string }[], canar
 
 /** The embedded Postgres of the install, with the credentials it keeps in its data folder. */
 async function withDatabase<T>(gantry: GantryServer, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const connection = JSON.parse(fs.readFileSync(path.join(gantry.dataDir, "postgres.json"), "utf8")) as { port: number; user: string; password: string; database: string };
+  const connection = JSON.parse(fs.readFileSync(path.join(gantry.dataDir, "postgres.json"), "utf8")) as {
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+  };
   const client = new pg.Client({ host: "127.0.0.1", ...connection });
   await client.connect();
   try {

@@ -6,14 +6,18 @@ import { clientFromHeaders } from "@/lib/audit/request-context";
 import { getCurrentUser } from "@/lib/auth/get-current-user";
 import { runChange, type ChangeDefinition } from "./run-change";
 
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+export type ActionResult<T> =
+  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 /**
  * A server action from a change definition: resolves the signed-in user, then runs the
  * change through `runChange` (permission, validation, transaction, audit, safe errors).
  * Export it from a "use server" module.
  */
-export function defineAction<S extends z.ZodType, T, P>(definition: ChangeDefinition<S, T, P>, options: { revalidate?: string } = {}) {
+export function defineAction<S extends z.ZodType, T, P>(
+  definition: ChangeDefinition<S, T, P>,
+  options: { revalidate?: string } = {},
+) {
   return async (input: z.input<S>): Promise<ActionResult<T>> => {
     const user = await getCurrentUser();
     const caller = user && { userId: user.id, email: user.email, role: user.role };

@@ -9,14 +9,22 @@ const client = { ip: "192.0.2.7", userAgent: "vitest" };
 const admin: Caller = { userId: null, email: "admin@example.com", role: "admin" };
 const viewer: Caller = { userId: null, email: "viewer@example.com", role: "viewer" };
 
-const schema = z.object({ key: z.string().min(1, "Key is required").max(20, "Key must be at most 20 characters"), fail: z.enum(["no", "user", "bug"]).default("no") });
+const schema = z.object({
+  key: z.string().min(1, "Key is required").max(20, "Key must be at most 20 characters"),
+  fail: z.enum(["no", "user", "bug"]).default("no"),
+});
 
 const writeSetting: ChangeDefinition<typeof schema, { key: string }> = {
   permission: "settings.write",
   schema,
   async run({ input, tx, audit }) {
     await tx.setting.create({ data: { key: input.key, value: { on: true } } });
-    await audit({ action: "setting.created", targetType: "setting", targetId: input.key, detail: { after: { on: true } } });
+    await audit({
+      action: "setting.created",
+      targetType: "setting",
+      targetId: input.key,
+      detail: { after: { on: true } },
+    });
     if (input.fail === "user") throw new UserError("key: this key is reserved", "key");
     if (input.fail === "bug") throw new Error("connect ECONNREFUSED https://user:s3cret@registry.internal/v2/");
     return { key: input.key };
@@ -27,14 +35,20 @@ describe("runChange", () => {
   it("writes the change and its audit event together, with who and from where", async () => {
     const result = await runChange(writeSetting, admin, { key: "alpha" }, client);
     expect(result).toEqual({ ok: true, data: { key: "alpha" } });
-    const event = await database.db().auditEvent.findFirstOrThrow({ where: { action: "setting.created", targetId: "alpha" } });
+    const event = await database
+      .db()
+      .auditEvent.findFirstOrThrow({ where: { action: "setting.created", targetId: "alpha" } });
     expect(event).toMatchObject({ actorLabel: "admin@example.com", ip: "192.0.2.7", userAgent: "vitest" });
     expect(await database.db().setting.findUnique({ where: { key: "alpha" } })).not.toBeNull();
   });
 
   it("refuses a caller whose role is too low, writing nothing", async () => {
     const result = await runChange(writeSetting, viewer, { key: "beta" }, client);
-    expect(result).toEqual({ ok: false, status: 403, error: "Your role (viewer) cannot do this: it needs admin or above." });
+    expect(result).toEqual({
+      ok: false,
+      status: 403,
+      error: "Your role (viewer) cannot do this: it needs admin or above.",
+    });
     expect(await database.db().setting.findUnique({ where: { key: "beta" } })).toBeNull();
   });
 
@@ -51,7 +65,12 @@ describe("runChange", () => {
   it("rolls back the change and its audit event when the change fails", async () => {
     const before = await database.db().auditEvent.count();
     const result = await runChange(writeSetting, admin, { key: "delta", fail: "user" }, client);
-    expect(result).toEqual({ ok: false, status: 400, error: "key: this key is reserved", fieldErrors: { key: "this key is reserved" } });
+    expect(result).toEqual({
+      ok: false,
+      status: 400,
+      error: "key: this key is reserved",
+      fieldErrors: { key: "this key is reserved" },
+    });
     expect(await database.db().setting.findUnique({ where: { key: "delta" } })).toBeNull();
     expect(await database.db().auditEvent.count()).toBe(before);
   });
@@ -99,8 +118,16 @@ describe("runChange", () => {
     expect(await runChange(prepared, viewer, { key: "eta" }, client)).toMatchObject({ ok: false, status: 403 });
     expect(await runChange(prepared, admin, { key: "" }, client)).toMatchObject({ ok: false, status: 400 });
     expect(calls).toEqual([]);
-    expect(await runChange(prepared, admin, { key: "eta" }, client)).toEqual({ ok: true, data: { key: "eta", answer: "from the network" } });
-    expect(await runChange(prepared, admin, { key: "theta", fail: "user" }, client)).toEqual({ ok: false, status: 502, error: "key: the registry refused", fieldErrors: { key: "the registry refused" } });
+    expect(await runChange(prepared, admin, { key: "eta" }, client)).toEqual({
+      ok: true,
+      data: { key: "eta", answer: "from the network" },
+    });
+    expect(await runChange(prepared, admin, { key: "theta", fail: "user" }, client)).toEqual({
+      ok: false,
+      status: 502,
+      error: "key: the registry refused",
+      fieldErrors: { key: "the registry refused" },
+    });
     expect(await database.db().setting.findUnique({ where: { key: "theta" } })).toBeNull();
   });
 });

@@ -19,8 +19,7 @@ export interface Caller {
 }
 
 export type ChangeResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: string; status: number; fieldErrors?: Record<string, string> };
+  { ok: true; data: T } | { ok: false; error: string; status: number; fieldErrors?: Record<string, string> };
 
 export interface ChangeDefinition<S extends z.ZodType, T, P = undefined> {
   /** The permission the caller needs, from the one permission table. */
@@ -36,7 +35,13 @@ export interface ChangeDefinition<S extends z.ZodType, T, P = undefined> {
    * The change, inside one transaction. It must call `audit` at least once: an audit
    * event is written in the same transaction as the change it records.
    */
-  run(args: { input: z.output<S>; caller: Caller; tx: Tx; audit: (event: AuditInput) => Promise<void>; prepared: P }): Promise<T>;
+  run(args: {
+    input: z.output<S>;
+    caller: Caller;
+    tx: Tx;
+    audit: (event: AuditInput) => Promise<void>;
+    prepared: P;
+  }): Promise<T>;
 }
 
 /**
@@ -57,7 +62,13 @@ export async function runChange<S extends z.ZodType, T, P = undefined>(
   if (!parsed.success) return { ok: false, status: 400, ...describeIssues(parsed.error) };
   // Postgres text cannot hold NUL: it would fail inside the transaction as a 500.
   const nul = nulField(parsed.data);
-  if (nul !== undefined) return { ok: false, status: 400, error: `Invalid input — ${nul}: must not contain a NUL character`, fieldErrors: { [nul]: "must not contain a NUL character" } };
+  if (nul !== undefined)
+    return {
+      ok: false,
+      status: 400,
+      error: `Invalid input — ${nul}: must not contain a NUL character`,
+      fieldErrors: { [nul]: "must not contain a NUL character" },
+    };
 
   const context: RequestContext = {
     actorId: caller.userId,
@@ -86,8 +97,22 @@ export async function runChange<S extends z.ZodType, T, P = undefined>(
       return { ok: false, error: error.message, status: error.status, ...(fieldErrors ? { fieldErrors } : {}) };
     }
     const reference = crypto.randomUUID().slice(0, 8);
-    log.error({ err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)), stack: (error as Error)?.stack }, reference, permission: definition.permission }, "change failed");
-    return { ok: false, status: 500, error: `Something went wrong on our side (reference ${reference}). Nothing was changed.` };
+    log.error(
+      {
+        err: {
+          message: scrubUrlCredentials(String((error as Error)?.message ?? error)),
+          stack: (error as Error)?.stack,
+        },
+        reference,
+        permission: definition.permission,
+      },
+      "change failed",
+    );
+    return {
+      ok: false,
+      status: 500,
+      error: `Something went wrong on our side (reference ${reference}). Nothing was changed.`,
+    };
   }
 }
 
@@ -98,7 +123,9 @@ export async function runChange<S extends z.ZodType, T, P = undefined>(
 const transactionLimits = { maxWait: 10_000, timeout: 30_000 };
 
 function denied(role: Role, permission: Permission): { error: string; status: number } {
-  const error = new PermissionError(`Your role (${role}) cannot do this: it needs ${permissions[permission]} or above.`);
+  const error = new PermissionError(
+    `Your role (${role}) cannot do this: it needs ${permissions[permission]} or above.`,
+  );
   return { error: error.message, status: error.status };
 }
 

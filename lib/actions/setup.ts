@@ -10,7 +10,11 @@ import type { ActionResult } from "./action-client";
  * First-run setup: creates the first admin while no user exists, and refuses afterwards.
  * It is the only action open to anonymous callers, and only until that first user exists.
  */
-export async function createFirstAdmin(input: { email: string; password: string; name?: string }): Promise<ActionResult<{ email: string }>> {
+export async function createFirstAdmin(input: {
+  email: string;
+  password: string;
+  name?: string;
+}): Promise<ActionResult<{ email: string }>> {
   const client = clientFromHeaders(await headers());
   try {
     const created = await bootstrapAdmin(input, { actorId: null, actorLabel: `first-run:${input.email}`, ...client });

@@ -12,7 +12,10 @@ type Params = Record<string, string | string[] | undefined>;
 type RouteContext = { params: Promise<Params> };
 
 /** A read-only /api/v1 endpoint: resolves the caller, checks the permission, answers JSON. */
-export function apiRead(definition: { permission: Permission; read(args: { caller: Caller; request: Request; params: Params }): Promise<unknown> }) {
+export function apiRead(definition: {
+  permission: Permission;
+  read(args: { caller: Caller; request: Request; params: Params }): Promise<unknown>;
+}) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     const caller = await authorize(request, definition.permission);
     if (caller instanceof Response) return caller;
@@ -29,17 +32,28 @@ export function apiRead(definition: { permission: Permission; read(args: { calle
  * validation, transaction and audit as the console's server actions. `input` merges the
  * JSON body with the route's params.
  */
-export function apiChange<S extends z.ZodType, T, P>(definition: ChangeDefinition<S, T, P>, options: { status?: number; input?: (body: unknown, params: Params) => unknown } = {}) {
+export function apiChange<S extends z.ZodType, T, P>(
+  definition: ChangeDefinition<S, T, P>,
+  options: { status?: number; input?: (body: unknown, params: Params) => unknown } = {},
+) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     const caller = await resolveCaller(request);
-    if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
+    if (caller === "invalid-token")
+      return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
     const body = await readJsonBody(request);
-    if (body === invalidJson) return json({ error: { message: "The request body must be JSON.", fields: { body: "expected a JSON object" } } }, 400);
+    if (body === invalidJson)
+      return json(
+        { error: { message: "The request body must be JSON.", fields: { body: "expected a JSON object" } } },
+        400,
+      );
     const params = await context.params;
     const input = options.input ? options.input(body, params) : { ...(body as object), ...params };
     const result = await runChange(definition, caller, input, clientFromHeaders(request.headers));
     if (result.ok) return json(result.data, options.status ?? 200);
-    return json({ error: { message: result.error, ...(result.fieldErrors ? { fields: result.fieldErrors } : {}) } }, result.status);
+    return json(
+      { error: { message: result.error, ...(result.fieldErrors ? { fields: result.fieldErrors } : {}) } },
+      result.status,
+    );
   };
 }
 
@@ -49,10 +63,17 @@ export function apiChange<S extends z.ZodType, T, P>(definition: ChangeDefinitio
  */
 export async function authorize(request: Request, permission: Permission): Promise<Caller | Response> {
   const caller = await resolveCaller(request);
-  if (caller === "invalid-token") return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
-  if (!caller) return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
+  if (caller === "invalid-token")
+    return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
+  if (!caller)
+    return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
   if (!can(caller.role, permission)) {
-    return json({ error: { message: `Your role (${caller.role}) cannot do this: it needs ${permissions[permission]} or above.` } }, 403);
+    return json(
+      {
+        error: { message: `Your role (${caller.role}) cannot do this: it needs ${permissions[permission]} or above.` },
+      },
+      403,
+    );
   }
   return caller;
 }
@@ -92,8 +113,11 @@ function errorResponse(error: unknown): Response {
 
 /** JSON with BigInt sizes as numbers (byte counts stay far below 2^53). */
 export function json(body: unknown, status: number): Response {
-  return new Response(JSON.stringify(body, (_key, value) => (typeof value === "bigint" ? Number(value) : value)), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
-  });
+  return new Response(
+    JSON.stringify(body, (_key, value) => (typeof value === "bigint" ? Number(value) : value)),
+    {
+      status,
+      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    },
+  );
 }

@@ -14,10 +14,16 @@ function routedOperations(): string[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "route.ts") {
-        const route = path.relative(apiRoot, dir).split(path.sep).map((part) => part.replace(/^\[(\w+)\]$/, "{$1}"));
+        const route = path
+          .relative(apiRoot, dir)
+          .split(path.sep)
+          .map((part) => part.replace(/^\[(\w+)\]$/, "{$1}"));
         if (route[0] === "openapi.json") continue;
         const source = fs.readFileSync(full, "utf8");
-        for (const [, method] of source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)) found.push(`${method} /${route.join("/")}`);
+        for (const [, method] of source.matchAll(
+          /export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g,
+        ))
+          found.push(`${method} /${route.join("/")}`);
       }
     }
   };
@@ -33,15 +39,35 @@ describe("the OpenAPI document", () => {
   it("is served at /api/v1/openapi.json with request bodies from the zod schemas", async () => {
     const response = GET();
     expect(response.status).toBe(200);
-    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: { "application/json": { schema: { properties: Record<string, unknown>; required?: string[] } } } }; description: string }>> };
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: { "application/json": { schema: { properties: Record<string, unknown>; required?: string[] } } };
+            };
+            description: string;
+          }
+        >
+      >;
+    };
     expect(document.openapi).toBe("3.1.0");
     const createPromotion = document.paths["/api/v1/promotions"]!.post!;
     const body = createPromotion.requestBody!.content["application/json"].schema;
-    expect(Object.keys(body.properties)).toEqual(["releaseId", "targetRegistryId", "repositoryPrefix", "repositoryNames"]);
+    expect(Object.keys(body.properties)).toEqual([
+      "releaseId",
+      "targetRegistryId",
+      "repositoryPrefix",
+      "repositoryNames",
+    ]);
     expect(body.required).toEqual(["releaseId", "targetRegistryId"]);
     expect(createPromotion.description).toContain("operator");
     // Ids taken from the path are not asked for again in the body.
-    const approve = document.paths["/api/v1/promotions/{id}/override"]!.post!.requestBody!.content["application/json"].schema;
+    const approve =
+      document.paths["/api/v1/promotions/{id}/override"]!.post!.requestBody!.content["application/json"].schema;
     expect(Object.keys(approve.properties)).toEqual(["reason"]);
   });
 });

@@ -36,65 +36,363 @@ export interface ApiOperation {
  * reads the permissions from here.
  */
 export const apiOperations: ApiOperation[] = [
-  { method: "GET", path: "/me", summary: "Who the token or session belongs to, with its role", tag: "account", permission: "console.read" },
+  {
+    method: "GET",
+    path: "/me",
+    summary: "Who the token or session belongs to, with its role",
+    tag: "account",
+    permission: "console.read",
+  },
   { method: "GET", path: "/users", summary: "List users", tag: "users", permission: "users.read" },
-  { method: "POST", path: "/users", summary: "Create a user", tag: "users", permission: "users.create", body: createUserSchema, status: 201 },
-  { method: "GET", path: "/tokens", summary: "List API tokens (never the tokens themselves)", tag: "tokens", permission: "tokens.read" },
-  { method: "POST", path: "/tokens", summary: "Create an API token; the token is in this answer only", tag: "tokens", permission: "tokens.create", body: createApiTokenSchema, status: 201 },
-  { method: "POST", path: "/tokens/{id}/revoke", summary: "Revoke an API token", tag: "tokens", permission: "tokens.revoke" },
+  {
+    method: "POST",
+    path: "/users",
+    summary: "Create a user",
+    tag: "users",
+    permission: "users.create",
+    body: createUserSchema,
+    status: 201,
+  },
+  {
+    method: "GET",
+    path: "/tokens",
+    summary: "List API tokens (never the tokens themselves)",
+    tag: "tokens",
+    permission: "tokens.read",
+  },
+  {
+    method: "POST",
+    path: "/tokens",
+    summary: "Create an API token; the token is in this answer only",
+    tag: "tokens",
+    permission: "tokens.create",
+    body: createApiTokenSchema,
+    status: 201,
+  },
+  {
+    method: "POST",
+    path: "/tokens/{id}/revoke",
+    summary: "Revoke an API token",
+    tag: "tokens",
+    permission: "tokens.revoke",
+  },
 
-  { method: "GET", path: "/registries", summary: "List registry connections (without secrets)", tag: "registries", permission: "registries.read" },
-  { method: "POST", path: "/registries", summary: "Connect a registry", tag: "registries", permission: "registries.write", body: connectionInputSchema, status: 201 },
-  { method: "GET", path: "/registries/{id}", summary: "One connection with its last check", tag: "registries", permission: "registries.read" },
-  { method: "PATCH", path: "/registries/{id}", summary: "Edit a connection; omit the secret to keep it", tag: "registries", permission: "registries.write", body: connectionEditSchema },
-  { method: "DELETE", path: "/registries/{id}", summary: "Delete a connection no channel or promotion uses", tag: "registries", permission: "registries.write" },
-  { method: "POST", path: "/registries/{id}/test", summary: "Test the connection step by step (DNS, TCP, TLS, API, auth, list, push)", tag: "registries", permission: "registries.test" },
-  { method: "GET", path: "/registries/{id}/repositories", summary: "Repositories the credential can see", tag: "registries", permission: "registries.read" },
-  { method: "POST", path: "/registries/{id}/repositories", summary: "Create a repository (ECR, Artifact Registry)", tag: "registries", permission: "registries.write", body: bodyWithout(createConnectionRepositorySchema, "id"), status: 201 },
-  { method: "PUT", path: "/registries/{id}/approval-policy", summary: "Approvals required for promotions into this connection", tag: "approvals", permission: "registries.write", body: bodyWithout(registryApprovalPolicySchema, "registryId") },
+  {
+    method: "GET",
+    path: "/registries",
+    summary: "List registry connections (without secrets)",
+    tag: "registries",
+    permission: "registries.read",
+  },
+  {
+    method: "POST",
+    path: "/registries",
+    summary: "Connect a registry",
+    tag: "registries",
+    permission: "registries.write",
+    body: connectionInputSchema,
+    status: 201,
+  },
+  {
+    method: "GET",
+    path: "/registries/{id}",
+    summary: "One connection with its last check",
+    tag: "registries",
+    permission: "registries.read",
+  },
+  {
+    method: "PATCH",
+    path: "/registries/{id}",
+    summary: "Edit a connection; omit the secret to keep it",
+    tag: "registries",
+    permission: "registries.write",
+    body: connectionEditSchema,
+  },
+  {
+    method: "DELETE",
+    path: "/registries/{id}",
+    summary: "Delete a connection no channel or promotion uses",
+    tag: "registries",
+    permission: "registries.write",
+  },
+  {
+    method: "POST",
+    path: "/registries/{id}/test",
+    summary: "Test the connection step by step (DNS, TCP, TLS, API, auth, list, push)",
+    tag: "registries",
+    permission: "registries.test",
+  },
+  {
+    method: "GET",
+    path: "/registries/{id}/repositories",
+    summary: "Repositories the credential can see",
+    tag: "registries",
+    permission: "registries.read",
+  },
+  {
+    method: "POST",
+    path: "/registries/{id}/repositories",
+    summary: "Create a repository (ECR, Artifact Registry)",
+    tag: "registries",
+    permission: "registries.write",
+    body: bodyWithout(createConnectionRepositorySchema, "id"),
+    status: 201,
+  },
+  {
+    method: "PUT",
+    path: "/registries/{id}/approval-policy",
+    summary: "Approvals required for promotions into this connection",
+    tag: "approvals",
+    permission: "registries.write",
+    body: bodyWithout(registryApprovalPolicySchema, "registryId"),
+  },
 
   { method: "GET", path: "/channels", summary: "List release channels", tag: "releases", permission: "releases.read" },
-  { method: "POST", path: "/channels", summary: "Create a release channel", tag: "releases", permission: "channels.write", body: createChannelSchema, status: 201 },
-  { method: "GET", path: "/channels/{id}", summary: "One channel with its sync state", tag: "releases", permission: "releases.read" },
-  { method: "PATCH", path: "/channels/{id}", summary: "Edit a channel", tag: "releases", permission: "channels.write", body: bodyWithout(updateChannelSchema, "id") },
-  { method: "DELETE", path: "/channels/{id}", summary: "Delete a channel without promotions", tag: "releases", permission: "channels.write" },
-  { method: "POST", path: "/channels/{id}/sync", summary: "Sync the channel's tags now; answers when done, with its releases", tag: "releases", permission: "channels.sync" },
-  { method: "GET", path: "/channels/{id}/releases", summary: "Releases of a channel, newest first", tag: "releases", permission: "releases.read" },
-  { method: "PUT", path: "/channels/{id}/approval-policy", summary: "Approvals required for this channel's promotions (null: the target's policy)", tag: "approvals", permission: "settings.write", body: bodyWithout(channelApprovalPolicySchema, "channelId") },
+  {
+    method: "POST",
+    path: "/channels",
+    summary: "Create a release channel",
+    tag: "releases",
+    permission: "channels.write",
+    body: createChannelSchema,
+    status: 201,
+  },
+  {
+    method: "GET",
+    path: "/channels/{id}",
+    summary: "One channel with its sync state",
+    tag: "releases",
+    permission: "releases.read",
+  },
+  {
+    method: "PATCH",
+    path: "/channels/{id}",
+    summary: "Edit a channel",
+    tag: "releases",
+    permission: "channels.write",
+    body: bodyWithout(updateChannelSchema, "id"),
+  },
+  {
+    method: "DELETE",
+    path: "/channels/{id}",
+    summary: "Delete a channel without promotions",
+    tag: "releases",
+    permission: "channels.write",
+  },
+  {
+    method: "POST",
+    path: "/channels/{id}/sync",
+    summary: "Sync the channel's tags now; answers when done, with its releases",
+    tag: "releases",
+    permission: "channels.sync",
+  },
+  {
+    method: "GET",
+    path: "/channels/{id}/releases",
+    summary: "Releases of a channel, newest first",
+    tag: "releases",
+    permission: "releases.read",
+  },
+  {
+    method: "PUT",
+    path: "/channels/{id}/approval-policy",
+    summary: "Approvals required for this channel's promotions (null: the target's policy)",
+    tag: "approvals",
+    permission: "settings.write",
+    body: bodyWithout(channelApprovalPolicySchema, "channelId"),
+  },
 
-  { method: "GET", path: "/promotions", summary: "List promotions, newest first, filterable by status", tag: "promotions", permission: "promotions.read", query: listPromotionsSchema },
-  { method: "POST", path: "/promotions", summary: "Promote a release into a target connection", tag: "promotions", permission: "promotions.create", body: promotionInputSchema, status: 201 },
-  { method: "POST", path: "/promotions/plan", summary: "What a promotion would do (repositories, blobs, bytes, size limit), without doing it", tag: "promotions", permission: "promotions.create", body: promotionInputSchema },
-  { method: "GET", path: "/promotions/{id}", summary: "A promotion with each image's status, bytes and failure", tag: "promotions", permission: "promotions.read" },
-  { method: "GET", path: "/promotions/{id}/events", summary: "Server-sent events: the promotion each time it changes", tag: "promotions", permission: "promotions.read", produces: "text/event-stream" },
-  { method: "POST", path: "/promotions/{id}/stop", summary: "Stop: transfers in flight abort, images end stopped", tag: "promotions", permission: "promotions.control" },
-  { method: "POST", path: "/promotions/{id}/resume", summary: "Resume stopped images, skipping what arrived", tag: "promotions", permission: "promotions.control" },
-  { method: "POST", path: "/promotions/{id}/retry", summary: "Retry only the failed images", tag: "promotions", permission: "promotions.control" },
-  { method: "POST", path: "/promotions/{id}/approve", summary: "Approve the promotion's current plan (not your own request)", tag: "approvals", permission: "approvals.decide", body: approvalCommentBodySchema },
-  { method: "POST", path: "/promotions/{id}/reject", summary: "Reject the promotion request", tag: "approvals", permission: "approvals.decide", body: approvalCommentBodySchema },
-  { method: "POST", path: "/promotions/{id}/override", summary: "Start without the approvals (admins), with a written reason", tag: "approvals", permission: "approvals.override", body: bodyWithout(approvalOverrideSchema, "promotionId") },
+  {
+    method: "GET",
+    path: "/promotions",
+    summary: "List promotions, newest first, filterable by status",
+    tag: "promotions",
+    permission: "promotions.read",
+    query: listPromotionsSchema,
+  },
+  {
+    method: "POST",
+    path: "/promotions",
+    summary: "Promote a release into a target connection",
+    tag: "promotions",
+    permission: "promotions.create",
+    body: promotionInputSchema,
+    status: 201,
+  },
+  {
+    method: "POST",
+    path: "/promotions/plan",
+    summary: "What a promotion would do (repositories, blobs, bytes, size limit), without doing it",
+    tag: "promotions",
+    permission: "promotions.create",
+    body: promotionInputSchema,
+  },
+  {
+    method: "GET",
+    path: "/promotions/{id}",
+    summary: "A promotion with each image's status, bytes and failure",
+    tag: "promotions",
+    permission: "promotions.read",
+  },
+  {
+    method: "GET",
+    path: "/promotions/{id}/events",
+    summary: "Server-sent events: the promotion each time it changes",
+    tag: "promotions",
+    permission: "promotions.read",
+    produces: "text/event-stream",
+  },
+  {
+    method: "POST",
+    path: "/promotions/{id}/stop",
+    summary: "Stop: transfers in flight abort, images end stopped",
+    tag: "promotions",
+    permission: "promotions.control",
+  },
+  {
+    method: "POST",
+    path: "/promotions/{id}/resume",
+    summary: "Resume stopped images, skipping what arrived",
+    tag: "promotions",
+    permission: "promotions.control",
+  },
+  {
+    method: "POST",
+    path: "/promotions/{id}/retry",
+    summary: "Retry only the failed images",
+    tag: "promotions",
+    permission: "promotions.control",
+  },
+  {
+    method: "POST",
+    path: "/promotions/{id}/approve",
+    summary: "Approve the promotion's current plan (not your own request)",
+    tag: "approvals",
+    permission: "approvals.decide",
+    body: approvalCommentBodySchema,
+  },
+  {
+    method: "POST",
+    path: "/promotions/{id}/reject",
+    summary: "Reject the promotion request",
+    tag: "approvals",
+    permission: "approvals.decide",
+    body: approvalCommentBodySchema,
+  },
+  {
+    method: "POST",
+    path: "/promotions/{id}/override",
+    summary: "Start without the approvals (admins), with a written reason",
+    tag: "approvals",
+    permission: "approvals.override",
+    body: bodyWithout(approvalOverrideSchema, "promotionId"),
+  },
 
-  { method: "GET", path: "/audit", summary: "Audit events, newest first, filtered, by cursor", tag: "audit", permission: "audit.read", query: auditQuerySchema },
-  { method: "GET", path: "/audit/export", summary: "Every matching audit event as CSV or JSON Lines, streamed", tag: "audit", permission: "audit.read", query: auditQuerySchema, produces: "text/csv | application/x-ndjson" },
-  { method: "POST", path: "/audit/verify", summary: "Verify the audit hash chain; answers the first broken link", tag: "audit", permission: "audit.verify" },
-  { method: "GET", path: "/audit/retention", summary: "The audit retention in days", tag: "audit", permission: "audit.read" },
-  { method: "PUT", path: "/audit/retention", summary: "Set the audit retention (older events are archived to a file, then pruned)", tag: "audit", permission: "settings.write", body: auditRetentionSchema },
+  {
+    method: "GET",
+    path: "/audit",
+    summary: "Audit events, newest first, filtered, by cursor",
+    tag: "audit",
+    permission: "audit.read",
+    query: auditQuerySchema,
+  },
+  {
+    method: "GET",
+    path: "/audit/export",
+    summary: "Every matching audit event as CSV or JSON Lines, streamed",
+    tag: "audit",
+    permission: "audit.read",
+    query: auditQuerySchema,
+    produces: "text/csv | application/x-ndjson",
+  },
+  {
+    method: "POST",
+    path: "/audit/verify",
+    summary: "Verify the audit hash chain; answers the first broken link",
+    tag: "audit",
+    permission: "audit.verify",
+  },
+  {
+    method: "GET",
+    path: "/audit/retention",
+    summary: "The audit retention in days",
+    tag: "audit",
+    permission: "audit.read",
+  },
+  {
+    method: "PUT",
+    path: "/audit/retention",
+    summary: "Set the audit retention (older events are archived to a file, then pruned)",
+    tag: "audit",
+    permission: "settings.write",
+    body: auditRetentionSchema,
+  },
 
-  { method: "GET", path: "/webhooks", summary: "List webhooks (never their secrets)", tag: "webhooks", permission: "webhooks.read" },
-  { method: "POST", path: "/webhooks", summary: "Create a webhook; its signing secret is in this answer only", tag: "webhooks", permission: "settings.write", body: createWebhookSchema, status: 201 },
+  {
+    method: "GET",
+    path: "/webhooks",
+    summary: "List webhooks (never their secrets)",
+    tag: "webhooks",
+    permission: "webhooks.read",
+  },
+  {
+    method: "POST",
+    path: "/webhooks",
+    summary: "Create a webhook; its signing secret is in this answer only",
+    tag: "webhooks",
+    permission: "settings.write",
+    body: createWebhookSchema,
+    status: 201,
+  },
   { method: "GET", path: "/webhooks/{id}", summary: "One webhook", tag: "webhooks", permission: "webhooks.read" },
-  { method: "PATCH", path: "/webhooks/{id}", summary: "Edit a webhook", tag: "webhooks", permission: "settings.write", body: bodyWithout(updateWebhookSchema, "id") },
-  { method: "DELETE", path: "/webhooks/{id}", summary: "Delete a webhook", tag: "webhooks", permission: "settings.write" },
-  { method: "POST", path: "/webhooks/{id}/test", summary: "Deliver a ping now and answer the receiver's status", tag: "webhooks", permission: "settings.write" },
-  { method: "GET", path: "/webhooks/{id}/deliveries", summary: "The webhook's delivery log", tag: "webhooks", permission: "webhooks.read" },
-  { method: "POST", path: "/webhooks/{id}/deliveries/{deliveryId}/redeliver", summary: "Deliver again", tag: "webhooks", permission: "settings.write" },
+  {
+    method: "PATCH",
+    path: "/webhooks/{id}",
+    summary: "Edit a webhook",
+    tag: "webhooks",
+    permission: "settings.write",
+    body: bodyWithout(updateWebhookSchema, "id"),
+  },
+  {
+    method: "DELETE",
+    path: "/webhooks/{id}",
+    summary: "Delete a webhook",
+    tag: "webhooks",
+    permission: "settings.write",
+  },
+  {
+    method: "POST",
+    path: "/webhooks/{id}/test",
+    summary: "Deliver a ping now and answer the receiver's status",
+    tag: "webhooks",
+    permission: "settings.write",
+  },
+  {
+    method: "GET",
+    path: "/webhooks/{id}/deliveries",
+    summary: "The webhook's delivery log",
+    tag: "webhooks",
+    permission: "webhooks.read",
+  },
+  {
+    method: "POST",
+    path: "/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+    summary: "Deliver again",
+    tag: "webhooks",
+    permission: "settings.write",
+  },
 ];
 
 /** The OpenAPI 3.1 document of /api/v1, its request bodies generated from the zod schemas the routes validate with. */
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of apiOperations) {
-    const parameters: Parameter[] = [...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name: name!, in: "path", required: true, schema: { type: "string" } }));
+    const parameters: Parameter[] = [...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name: name!,
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
     if (operation.query) parameters.push(...queryParameters(operation.query));
     const status = String(operation.status ?? 200);
     (paths[`/api/v1${operation.path}`] ??= {})[operation.method.toLowerCase()] = {
@@ -103,7 +401,9 @@ export function openApiDocument(): Record<string, unknown> {
       description: `Needs the ${permissions[operation.permission]} role or above (${operation.permission}).`,
       tags: [operation.tag],
       ...(parameters.length ? { parameters } : {}),
-      ...(operation.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(operation.body) } } } } : {}),
+      ...(operation.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(operation.body) } } } }
+        : {}),
       responses: {
         [status]: { description: "Done", content: { [operation.produces ?? "application/json"]: {} } },
         400: { $ref: "#/components/responses/BadRequest" },
@@ -112,11 +412,31 @@ export function openApiDocument(): Record<string, unknown> {
       },
     };
   }
-  const error = { type: "object", properties: { error: { type: "object", properties: { message: { type: "string" }, fields: { type: "object", additionalProperties: { type: "string" } } }, required: ["message"] } } };
-  const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+  const error = {
+    type: "object",
+    properties: {
+      error: {
+        type: "object",
+        properties: {
+          message: { type: "string" },
+          fields: { type: "object", additionalProperties: { type: "string" } },
+        },
+        required: ["message"],
+      },
+    },
+  };
+  const errorResponse = (description: string) => ({
+    description,
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  });
   return {
     openapi: "3.1.0",
-    info: { title: "Gantry API", version: "1", description: "Promote vendor release images into private registries. Authenticate with `Authorization: Bearer <token>` (tokens are created by admins in Settings → API tokens or with `gantry tokens create`); a token acts with its role." },
+    info: {
+      title: "Gantry API",
+      version: "1",
+      description:
+        "Promote vendor release images into private registries. Authenticate with `Authorization: Bearer <token>` (tokens are created by admins in Settings → API tokens or with `gantry tokens create`); a token acts with its role.",
+    },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
     paths,
@@ -133,7 +453,10 @@ export function openApiDocument(): Record<string, unknown> {
 }
 
 function jsonSchema(schema: z.ZodType): unknown {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
@@ -146,7 +469,12 @@ interface Parameter {
 
 function queryParameters(schema: z.ZodType): Parameter[] {
   const object = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(object.properties ?? {}).map(([name, property]) => ({ name, in: "query" as const, required: object.required?.includes(name) ?? false, schema: property }));
+  return Object.entries(object.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: "query" as const,
+    required: object.required?.includes(name) ?? false,
+    schema: property,
+  }));
 }
 
 /** A body schema without the keys the route takes from the path. */
@@ -155,6 +483,9 @@ function bodyWithout(schema: z.ZodType, ...keys: string[]): z.ZodType {
 }
 
 function operationId(operation: ApiOperation): string {
-  const words = operation.path.split("/").filter(Boolean).map((part) => part.replace(/[{}]/g, "").replace(/-(\w)/g, (_m, c: string) => c.toUpperCase()));
+  const words = operation.path
+    .split("/")
+    .filter(Boolean)
+    .map((part) => part.replace(/[{}]/g, "").replace(/-(\w)/g, (_m, c: string) => c.toUpperCase()));
   return [operation.method.toLowerCase(), ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join("");
 }

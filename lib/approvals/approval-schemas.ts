@@ -1,11 +1,19 @@
 import { z } from "zod";
 
-const promotionId = z.string({ error: "promotionId: expected the promotion's id" }).trim().min(1, "promotionId: expected the promotion's id").max(64, "promotionId: expected at most 64 characters");
+const promotionId = z
+  .string({ error: "promotionId: expected the promotion's id" })
+  .trim()
+  .min(1, "promotionId: expected the promotion's id")
+  .max(64, "promotionId: expected at most 64 characters");
 
 /** Body of an approve or reject: the promotion and an optional comment. */
 export const approvalDecisionSchema = z.object({
   promotionId,
-  comment: z.string({ error: "comment: expected text" }).trim().max(2000, "comment: expected at most 2000 characters").default(""),
+  comment: z
+    .string({ error: "comment: expected text" })
+    .trim()
+    .max(2000, "comment: expected at most 2000 characters")
+    .default(""),
 });
 
 /** An admin's override of the approval policy: the reason is required and audited. */

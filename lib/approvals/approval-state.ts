@@ -54,7 +54,18 @@ const promotionSelect = {
   expiresAt: true,
   images: { select: { id: true, component: true, digest: true } },
   release: { select: { images: { select: { repository: true, digest: true } } } },
-  approvals: { select: { userId: true, decision: true, comment: true, override: true, planHash: true, createdAt: true, user: { select: { email: true } } }, orderBy: { createdAt: "asc" as const } },
+  approvals: {
+    select: {
+      userId: true,
+      decision: true,
+      comment: true,
+      override: true,
+      planHash: true,
+      createdAt: true,
+      user: { select: { email: true } },
+    },
+    orderBy: { createdAt: "asc" as const },
+  },
 };
 
 /**
@@ -67,7 +78,14 @@ export async function loadApprovalState(tx: Tx, promotionId: string, now = new D
   if (!promotion) return null;
   const planChanged = digestChanges(promotion);
   const votes = promotion.approvals.map((a) => ({
-    vote: { userId: a.userId, email: a.user.email, decision: a.decision, comment: a.comment, override: a.override, at: a.createdAt.toISOString() } satisfies ApprovalVote,
+    vote: {
+      userId: a.userId,
+      email: a.user.email,
+      decision: a.decision,
+      comment: a.comment,
+      override: a.override,
+      at: a.createdAt.toISOString(),
+    } satisfies ApprovalVote,
     current: a.planHash === promotion.planHash && !planChanged,
   }));
   const voidReason = planChanged
@@ -110,7 +128,10 @@ function digestChanges(promotion: LoadedPromotion): DigestChange[] | null {
  * release digest: its images now carry the new digests and the plan hash follows, so every
  * earlier approval stops counting. Answers the new hash.
  */
-export async function replanForCurrentDigests(tx: Tx, promotionId: string): Promise<{ planHash: string; changes: DigestChange[] } | null> {
+export async function replanForCurrentDigests(
+  tx: Tx,
+  promotionId: string,
+): Promise<{ planHash: string; changes: DigestChange[] } | null> {
   const promotion = await loadPromotion(tx, promotionId);
   if (!promotion) return null;
   const changes = digestChanges(promotion);

@@ -39,13 +39,19 @@ async function person(name: string, role: Role): Promise<Caller & { userId: stri
 }
 
 async function requestPromotion(prefix: string): Promise<string> {
-  const result = await runChange(createPromotion, people.requester!, { releaseId, targetRegistryId: targetId, repositoryPrefix: prefix }, client);
+  const result = await runChange(
+    createPromotion,
+    people.requester!,
+    { releaseId, targetRegistryId: targetId, repositoryPrefix: prefix },
+    client,
+  );
   if (!result.ok) throw new Error(result.error);
   expect(result.data.status).toBe("awaiting_approval");
   return result.data.id;
 }
 
-const decide = (definition: typeof approvePromotion, who: Caller, promotionId: string, comment = "") => runChange(definition, who, { promotionId, comment }, client);
+const decide = (definition: typeof approvePromotion, who: Caller, promotionId: string, comment = "") =>
+  runChange(definition, who, { promotionId, comment }, client);
 
 beforeAll(async () => {
   [source, target] = await Promise.all([startRegistry(), startRegistry()]);
@@ -79,47 +85,96 @@ describe("approvals", () => {
 
     // The requester cannot approve their own request, even with an approver's role at the API.
     const requesterAsApprover = { ...people.requester!, role: "approver" as const };
-    expect(await decide(approvePromotion, requesterAsApprover, id)).toMatchObject({ ok: false, status: 403, error: expect.stringContaining("you requested this promotion") });
+    expect(await decide(approvePromotion, requesterAsApprover, id)).toMatchObject({
+      ok: false,
+      status: 403,
+      error: expect.stringContaining("you requested this promotion"),
+    });
     expect(await decide(approvePromotion, people.olga!, id)).toMatchObject({ ok: false, status: 403 });
 
     const first = await decide(approvePromotion, people.alice!, id, "looks right");
-    expect(first).toMatchObject({ ok: true, data: { status: "awaiting_approval", approvals: [{ email: "alice@example.com", comment: "looks right" }], satisfied: false } });
+    expect(first).toMatchObject({
+      ok: true,
+      data: {
+        status: "awaiting_approval",
+        approvals: [{ email: "alice@example.com", comment: "looks right" }],
+        satisfied: false,
+      },
+    });
     expect((await db().promotion.findUniqueOrThrow({ where: { id } })).status).toBe("awaiting_approval");
     expect(await db().promotionImage.count({ where: { promotionId: id, status: { not: "pending" } } })).toBe(0);
 
     // The second approver decides through the API with a token of their own.
-    const created = await runChange(createApiToken, people.root!, { userId: people.bob!.userId, name: "bob-ci", role: "approver" }, client);
+    const created = await runChange(
+      createApiToken,
+      people.root!,
+      { userId: people.bob!.userId, name: "bob-ci", role: "approver" },
+      client,
+    );
     if (!created.ok) throw new Error(created.error);
     const token = created.data;
-    const response = await approveRoute(new Request(`http://gantry.test/api/v1/promotions/${id}/approve`, { method: "POST", headers: { authorization: `Bearer ${token.token}` }, body: JSON.stringify({ comment: "ok" }) }), { params: Promise.resolve({ id }) });
+    const response = await approveRoute(
+      new Request(`http://gantry.test/api/v1/promotions/${id}/approve`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token.token}` },
+        body: JSON.stringify({ comment: "ok" }),
+      }),
+      { params: Promise.resolve({ id }) },
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "queued", satisfied: true });
 
     const done = await waitForPromotion(id);
     expect(done.status).toBe("succeeded");
     expect(await skopeoInspectDigest(`${target.host}/two/api:1.0`)).toBe(built.api!.manifestDigest);
-    const actions = (await db().auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" } })).map((e) => e.action);
+    const actions = (await db().auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" } })).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(["promotion.created", "approval.approved", "promotion.approved"]));
     expect(actions.filter((a) => a === "approval.approved")).toHaveLength(2);
   });
 
   it("voids earlier approvals when a re-sync changes a digest, and says why", async () => {
     const id = await requestPromotion("void/");
-    expect(await decide(approvePromotion, people.alice!, id)).toMatchObject({ ok: true, data: { approvals: [{ email: "alice@example.com" }] } });
+    expect(await decide(approvePromotion, people.alice!, id)).toMatchObject({
+      ok: true,
+      data: { approvals: [{ email: "alice@example.com" }] },
+    });
 
     // The vendor re-pushed 1.0 of vendor/web: the sync stores the new digest.
-    const repushed = await seedImage(source, "vendor/web", "1.0", { layers: [{ size: 256 * 1024, seed: "approve-web-repushed" }] });
-    await db().releaseImage.updateMany({ where: { releaseId, repository: "vendor/web" }, data: { digest: repushed.manifestDigest } });
+    const repushed = await seedImage(source, "vendor/web", "1.0", {
+      layers: [{ size: 256 * 1024, seed: "approve-web-repushed" }],
+    });
+    await db().releaseImage.updateMany({
+      where: { releaseId, repository: "vendor/web" },
+      data: { digest: repushed.manifestDigest },
+    });
 
-    const [request] = (await listApprovalRequests({ id: people.bob!.userId, role: "approver" })).filter((r) => r.state.promotionId === id);
+    const [request] = (await listApprovalRequests({ id: people.bob!.userId, role: "approver" })).filter(
+      (r) => r.state.promotionId === id,
+    );
     expect(request!.state.approvals).toEqual([]);
-    expect(request!.state.void).toMatchObject([{ email: "alice@example.com", reason: expect.stringContaining("vendor/web") }]);
-    expect(request!.state.planChanged).toEqual([{ component: "vendor/web", from: built.web!.manifestDigest, to: repushed.manifestDigest }]);
+    expect(request!.state.void).toMatchObject([
+      { email: "alice@example.com", reason: expect.stringContaining("vendor/web") },
+    ]);
+    expect(request!.state.planChanged).toEqual([
+      { component: "vendor/web", from: built.web!.manifestDigest, to: repushed.manifestDigest },
+    ]);
 
     // Bob's approval is of the new plan; Alice's old one still does not count.
     const afterBob = await decide(approvePromotion, people.bob!, id);
-    expect(afterBob).toMatchObject({ ok: true, data: { status: "awaiting_approval", satisfied: false, approvals: [{ email: "bob@example.com" }], void: [{ email: "alice@example.com" }] } });
-    expect((await db().promotionImage.findFirstOrThrow({ where: { promotionId: id, component: "vendor/web" } })).digest).toBe(repushed.manifestDigest);
+    expect(afterBob).toMatchObject({
+      ok: true,
+      data: {
+        status: "awaiting_approval",
+        satisfied: false,
+        approvals: [{ email: "bob@example.com" }],
+        void: [{ email: "alice@example.com" }],
+      },
+    });
+    expect(
+      (await db().promotionImage.findFirstOrThrow({ where: { promotionId: id, component: "vendor/web" } })).digest,
+    ).toBe(repushed.manifestDigest);
     expect(await db().auditEvent.count({ where: { targetId: id, action: "promotion.plan_changed" } })).toBe(1);
 
     const afterAlice = await decide(approvePromotion, people.alice!, id);
@@ -130,37 +185,103 @@ describe("approvals", () => {
   });
 
   it("a rejection ends the request; an admin override needs a written reason and is audited", async () => {
-    const hook = await runChange(createWebhook, people.root!, { name: "chat", url: "http://127.0.0.1:9/hook", events: ["promotion.approved", "promotion.rejected"], format: "json" }, client);
+    const hook = await runChange(
+      createWebhook,
+      people.root!,
+      {
+        name: "chat",
+        url: "http://127.0.0.1:9/hook",
+        events: ["promotion.approved", "promotion.rejected"],
+        format: "json",
+      },
+      client,
+    );
     expect(hook.ok).toBe(true);
     const rejected = await requestPromotion("rejected/");
-    expect(await decide(rejectPromotion, people.alice!, rejected, "wrong target")).toMatchObject({ ok: true, data: { status: "rejected" } });
+    expect(await decide(rejectPromotion, people.alice!, rejected, "wrong target")).toMatchObject({
+      ok: true,
+      data: { status: "rejected" },
+    });
     // The webhook hears it, written in the same transaction as the rejection.
-    expect(await db().webhookDelivery.findFirst({ where: { event: "promotion.rejected" } })).toMatchObject({ payload: { promotion: { id: rejected }, data: { by: "alice@example.com", comment: "wrong target" } } });
-    expect(await decide(approvePromotion, people.bob!, rejected)).toMatchObject({ ok: false, status: 409, error: expect.stringContaining("rejected") });
+    expect(await db().webhookDelivery.findFirst({ where: { event: "promotion.rejected" } })).toMatchObject({
+      payload: { promotion: { id: rejected }, data: { by: "alice@example.com", comment: "wrong target" } },
+    });
+    expect(await decide(approvePromotion, people.bob!, rejected)).toMatchObject({
+      ok: false,
+      status: 409,
+      error: expect.stringContaining("rejected"),
+    });
 
     const overridden = await requestPromotion("override/");
-    expect(await runChange(overrideApproval, people.root!, { promotionId: overridden, reason: "urgent" }, client)).toMatchObject({ ok: false, status: 400, fieldErrors: { reason: expect.stringContaining("at least 10 characters") } });
-    expect(await runChange(overrideApproval, people.alice!, { promotionId: overridden, reason: "an approver is not an admin" }, client)).toMatchObject({ ok: false, status: 403 });
-    expect(await runChange(overrideApproval, people.root!, { promotionId: overridden, reason: "security fix must ship tonight" }, client)).toMatchObject({ ok: true, data: { status: "queued" } });
-    expect(await db().auditEvent.findFirst({ where: { targetId: overridden, action: "approval.override" } })).toMatchObject({ actorLabel: "root@example.com", detail: { comment: "security fix must ship tonight" } });
+    expect(
+      await runChange(overrideApproval, people.root!, { promotionId: overridden, reason: "urgent" }, client),
+    ).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { reason: expect.stringContaining("at least 10 characters") },
+    });
+    expect(
+      await runChange(
+        overrideApproval,
+        people.alice!,
+        { promotionId: overridden, reason: "an approver is not an admin" },
+        client,
+      ),
+    ).toMatchObject({ ok: false, status: 403 });
+    expect(
+      await runChange(
+        overrideApproval,
+        people.root!,
+        { promotionId: overridden, reason: "security fix must ship tonight" },
+        client,
+      ),
+    ).toMatchObject({ ok: true, data: { status: "queued" } });
+    expect(
+      await db().auditEvent.findFirst({ where: { targetId: overridden, action: "approval.override" } }),
+    ).toMatchObject({ actorLabel: "root@example.com", detail: { comment: "security fix must ship tonight" } });
     expect((await waitForPromotion(overridden)).status).toBe("succeeded");
-    expect(await db().webhookDelivery.findFirst({ where: { event: "promotion.approved" } })).toMatchObject({ payload: { promotion: { id: overridden }, data: { override: true } } });
+    expect(await db().webhookDelivery.findFirst({ where: { event: "promotion.approved" } })).toMatchObject({
+      payload: { promotion: { id: overridden }, data: { override: true } },
+    });
   });
 
   it("requests nobody decides expire and end rejected", async () => {
     const id = await requestPromotion("expired/");
     await db().promotion.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await decide(approvePromotion, people.alice!, id)).toMatchObject({ ok: false, status: 409, error: expect.stringContaining("expired") });
+    expect(await decide(approvePromotion, people.alice!, id)).toMatchObject({
+      ok: false,
+      status: 409,
+      error: expect.stringContaining("expired"),
+    });
     expect(await expireApprovalRequests()).toBe(1);
     expect((await db().promotion.findUniqueOrThrow({ where: { id } })).status).toBe("rejected");
     expect(await db().auditEvent.count({ where: { targetId: id, action: "promotion.expired" } })).toBe(1);
   });
 
   it("the policy is set by admins only, validated, and audited", async () => {
-    expect(await runChange(setRegistryApprovalPolicy, people.alice!, { registryId: targetId, approvalsRequired: 0 }, client)).toMatchObject({ ok: false, status: 403 });
-    expect(await runChange(setRegistryApprovalPolicy, people.root!, { registryId: targetId, approvalsRequired: 1.5 }, client)).toMatchObject({ ok: false, status: 400, fieldErrors: { approvalsRequired: expect.stringContaining("whole number") } });
-    expect(await runChange(setRegistryApprovalPolicy, people.root!, { registryId: targetId, approvalsRequired: 1 }, client)).toMatchObject({ ok: true });
-    expect(await db().auditEvent.findFirst({ where: { targetId, action: "registry.approval_policy" } })).toMatchObject({ detail: { before: { approvalsRequired: 2 }, after: { approvalsRequired: 1 } } });
-    expect(await runChange(setRegistryApprovalPolicy, people.root!, { registryId: targetId, approvalsRequired: 2 }, client)).toMatchObject({ ok: true });
+    expect(
+      await runChange(setRegistryApprovalPolicy, people.alice!, { registryId: targetId, approvalsRequired: 0 }, client),
+    ).toMatchObject({ ok: false, status: 403 });
+    expect(
+      await runChange(
+        setRegistryApprovalPolicy,
+        people.root!,
+        { registryId: targetId, approvalsRequired: 1.5 },
+        client,
+      ),
+    ).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { approvalsRequired: expect.stringContaining("whole number") },
+    });
+    expect(
+      await runChange(setRegistryApprovalPolicy, people.root!, { registryId: targetId, approvalsRequired: 1 }, client),
+    ).toMatchObject({ ok: true });
+    expect(await db().auditEvent.findFirst({ where: { targetId, action: "registry.approval_policy" } })).toMatchObject({
+      detail: { before: { approvalsRequired: 2 }, after: { approvalsRequired: 1 } },
+    });
+    expect(
+      await runChange(setRegistryApprovalPolicy, people.root!, { registryId: targetId, approvalsRequired: 2 }, client),
+    ).toMatchObject({ ok: true });
   });
 });

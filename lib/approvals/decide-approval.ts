@@ -14,21 +14,39 @@ type Audit = (event: AuditInput) => Promise<void>;
 export const approvePromotion: ChangeDefinition<typeof approvalDecisionSchema, ApprovalState> = {
   permission: "approvals.decide",
   schema: approvalDecisionSchema,
-  run: ({ input, caller, tx, audit }) => decide(tx, audit, caller, { promotionId: input.promotionId, decision: "approve", comment: input.comment, override: false }),
+  run: ({ input, caller, tx, audit }) =>
+    decide(tx, audit, caller, {
+      promotionId: input.promotionId,
+      decision: "approve",
+      comment: input.comment,
+      override: false,
+    }),
 };
 
 /** Reject a promotion request: it ends `rejected` and nothing moves. */
 export const rejectPromotion: ChangeDefinition<typeof approvalDecisionSchema, ApprovalState> = {
   permission: "approvals.decide",
   schema: approvalDecisionSchema,
-  run: ({ input, caller, tx, audit }) => decide(tx, audit, caller, { promotionId: input.promotionId, decision: "reject", comment: input.comment, override: false }),
+  run: ({ input, caller, tx, audit }) =>
+    decide(tx, audit, caller, {
+      promotionId: input.promotionId,
+      decision: "reject",
+      comment: input.comment,
+      override: false,
+    }),
 };
 
 /** An admin starts a promotion without the approvals its policy asks for; the written reason is audited. */
 export const overrideApproval: ChangeDefinition<typeof approvalOverrideSchema, ApprovalState> = {
   permission: "approvals.override",
   schema: approvalOverrideSchema,
-  run: ({ input, caller, tx, audit }) => decide(tx, audit, caller, { promotionId: input.promotionId, decision: "approve", comment: input.reason, override: true }),
+  run: ({ input, caller, tx, audit }) =>
+    decide(tx, audit, caller, {
+      promotionId: input.promotionId,
+      decision: "approve",
+      comment: input.reason,
+      override: true,
+    }),
 };
 
 interface Decision {
@@ -44,11 +62,26 @@ async function decide(tx: Tx, audit: Audit, caller: Caller, decision: Decision):
   await tx.$queryRaw`SELECT id FROM "Promotion" WHERE id = ${promotionId} FOR UPDATE`;
   const before = await loadApprovalState(tx, promotionId);
   if (!before) throw new UserError(`promotionId: no promotion ${promotionId}`, "promotionId", 404);
-  if (before.status !== "awaiting_approval") throw new UserError(`promotionId: this promotion is ${before.status.replace("_", " ")}, not awaiting approval`, "promotionId", 409);
-  if (before.expired) throw new UserError(`promotionId: this request expired on ${before.expiresAt.slice(0, 10)}; promote the release again`, "promotionId", 409);
-  if (!caller.userId) throw new UserError("approvals are decided by a person: sign in, or use a token of your own user", undefined, 403);
+  if (before.status !== "awaiting_approval")
+    throw new UserError(
+      `promotionId: this promotion is ${before.status.replace("_", " ")}, not awaiting approval`,
+      "promotionId",
+      409,
+    );
+  if (before.expired)
+    throw new UserError(
+      `promotionId: this request expired on ${before.expiresAt.slice(0, 10)}; promote the release again`,
+      "promotionId",
+      409,
+    );
+  if (!caller.userId)
+    throw new UserError("approvals are decided by a person: sign in, or use a token of your own user", undefined, 403);
   if (!decision.override && caller.userId === before.requestedById) {
-    throw new UserError("promotionId: you requested this promotion, so another approver must decide (an admin may override with a written reason)", "promotionId", 403);
+    throw new UserError(
+      "promotionId: you requested this promotion, so another approver must decide (an admin may override with a written reason)",
+      "promotionId",
+      403,
+    );
   }
 
   const replanned = await replanForCurrentDigests(tx, promotionId);
@@ -57,23 +90,58 @@ async function decide(tx: Tx, audit: Audit, caller: Caller, decision: Decision):
       action: "promotion.plan_changed",
       targetType: "promotion",
       targetId: promotionId,
-      detail: { reason: "the release's digests changed after the request; earlier approvals no longer count", changes: replanned.changes, planHash: replanned.planHash },
+      detail: {
+        reason: "the release's digests changed after the request; earlier approvals no longer count",
+        changes: replanned.changes,
+        planHash: replanned.planHash,
+      },
     });
   }
   const state = (await loadApprovalState(tx, promotionId))!;
   await tx.approval.upsert({
     where: { promotionId_userId: { promotionId, userId: caller.userId } },
-    create: { promotionId, userId: caller.userId, decision: decision.decision, comment: decision.comment, planHash: state.planHash!, override: decision.override },
-    update: { decision: decision.decision, comment: decision.comment, planHash: state.planHash!, override: decision.override, createdAt: new Date() },
+    create: {
+      promotionId,
+      userId: caller.userId,
+      decision: decision.decision,
+      comment: decision.comment,
+      planHash: state.planHash!,
+      override: decision.override,
+    },
+    update: {
+      decision: decision.decision,
+      comment: decision.comment,
+      planHash: state.planHash!,
+      override: decision.override,
+      createdAt: new Date(),
+    },
   });
-  const action = decision.override ? "approval.override" : decision.decision === "approve" ? "approval.approved" : "approval.rejected";
-  await audit({ action, targetType: "promotion", targetId: promotionId, detail: { comment: decision.comment, planHash: state.planHash, required: state.required } });
+  const action = decision.override
+    ? "approval.override"
+    : decision.decision === "approve"
+      ? "approval.approved"
+      : "approval.rejected";
+  await audit({
+    action,
+    targetType: "promotion",
+    targetId: promotionId,
+    detail: { comment: decision.comment, planHash: state.planHash, required: state.required },
+  });
 
   const after = (await loadApprovalState(tx, promotionId))!;
   if (decision.decision === "reject") {
     await tx.promotion.update({ where: { id: promotionId }, data: { status: "rejected", finishedAt: new Date() } });
-    await audit({ action: "promotion.rejected", targetType: "promotion", targetId: promotionId, detail: { before: { status: "awaiting_approval" }, after: { status: "rejected" }, comment: decision.comment } });
-    await emitWebhookEvent(tx, { event: "promotion.rejected", promotionId, data: { by: caller.email, comment: decision.comment } });
+    await audit({
+      action: "promotion.rejected",
+      targetType: "promotion",
+      targetId: promotionId,
+      detail: { before: { status: "awaiting_approval" }, after: { status: "rejected" }, comment: decision.comment },
+    });
+    await emitWebhookEvent(tx, {
+      event: "promotion.rejected",
+      promotionId,
+      data: { by: caller.email, comment: decision.comment },
+    });
     return { ...after, status: "rejected" };
   }
   if (after.satisfied) {
@@ -82,9 +150,18 @@ async function decide(tx: Tx, audit: Audit, caller: Caller, decision: Decision):
       action: "promotion.approved",
       targetType: "promotion",
       targetId: promotionId,
-      detail: { before: { status: "awaiting_approval" }, after: { status: "queued" }, approvedBy: after.approvals.map((a) => a.email), override: decision.override },
+      detail: {
+        before: { status: "awaiting_approval" },
+        after: { status: "queued" },
+        approvedBy: after.approvals.map((a) => a.email),
+        override: decision.override,
+      },
     });
-    await emitWebhookEvent(tx, { event: "promotion.approved", promotionId, data: { approvedBy: after.approvals.map((a) => a.email), override: decision.override, comment: decision.comment } });
+    await emitWebhookEvent(tx, {
+      event: "promotion.approved",
+      promotionId,
+      data: { approvedBy: after.approvals.map((a) => a.email), override: decision.override, comment: decision.comment },
+    });
     return { ...after, status: "queued" };
   }
   return after;

@@ -20,9 +20,19 @@ export async function expireApprovalRequests(now = new Date()): Promise<number> 
         action: "promotion.expired",
         targetType: "promotion",
         targetId: id,
-        detail: { before: { status: "awaiting_approval" }, after: { status: "rejected" }, expiresAt: state.expiresAt, approvals: state.approvals.length, required: state.required },
+        detail: {
+          before: { status: "awaiting_approval" },
+          after: { status: "rejected" },
+          expiresAt: state.expiresAt,
+          approvals: state.approvals.length,
+          required: state.required,
+        },
       });
-      await emitWebhookEvent(tx, { event: "promotion.rejected", promotionId: id, data: { reason: "expired", expiresAt: state.expiresAt } });
+      await emitWebhookEvent(tx, {
+        event: "promotion.rejected",
+        promotionId: id,
+        data: { reason: "expired", expiresAt: state.expiresAt },
+      });
       return true;
     });
     if (done) expired += 1;

@@ -25,7 +25,10 @@ export async function listApprovalRequests(viewer: { id: string; role: Role }): 
       createdAt: true,
       release: { select: { id: true, tag: true, channel: { select: { name: true } } } },
       targetRegistry: { select: { id: true, name: true, endpoint: true } },
-      images: { select: { component: true, targetRef: true, digest: true, bytesTotal: true }, orderBy: { component: "asc" } },
+      images: {
+        select: { component: true, targetRef: true, digest: true, bytesTotal: true },
+        orderBy: { component: "asc" },
+      },
     },
   });
   const requests: ApprovalRequest[] = [];
@@ -36,7 +39,12 @@ export async function listApprovalRequests(viewer: { id: string; role: Role }): 
       state,
       release: { id: promotion.release.id, tag: promotion.release.tag, channelName: promotion.release.channel.name },
       target: promotion.targetRegistry,
-      images: promotion.images.map((i) => ({ component: i.component, target: i.targetRef, digest: i.digest, size: Number(i.bytesTotal) })),
+      images: promotion.images.map((i) => ({
+        component: i.component,
+        target: i.targetRef,
+        digest: i.digest,
+        size: Number(i.bytesTotal),
+      })),
       createdAt: promotion.createdAt.toISOString(),
       awaitsYou: awaits(state, viewer),
     });
@@ -52,5 +60,9 @@ export async function countApprovalsAwaiting(viewer: { id: string; role: Role })
 }
 
 function awaits(state: ApprovalState, viewer: { id: string; role: Role }): boolean {
-  return can(viewer.role, "approvals.decide") && state.requestedById !== viewer.id && !state.approvals.some((a) => a.userId === viewer.id);
+  return (
+    can(viewer.role, "approvals.decide") &&
+    state.requestedById !== viewer.id &&
+    !state.approvals.some((a) => a.userId === viewer.id)
+  );
 }

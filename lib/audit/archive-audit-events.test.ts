@@ -25,7 +25,14 @@ async function recordAt(at: Date, targetId: string) {
   vi.useFakeTimers({ toFake: ["Date"], now: at });
   try {
     await runWithRequestContext({ actorId: null, actorLabel: "ops@example.com", ip: null, userAgent: null }, () =>
-      database.db().$transaction((tx) => recordAuditEvent(tx, { action: "thing.changed", targetType: "thing", targetId, detail: { after: { n: targetId } } })),
+      database.db().$transaction((tx) =>
+        recordAuditEvent(tx, {
+          action: "thing.changed",
+          targetType: "thing",
+          targetId,
+          detail: { after: { n: targetId } },
+        }),
+      ),
     );
   } finally {
     vi.useRealTimers();
@@ -42,7 +49,9 @@ function readArchive(file: string): Array<Record<string, unknown>> {
 }
 
 async function ids(): Promise<string[]> {
-  return (await database.db().auditEvent.findMany({ orderBy: { id: "asc" }, select: { targetId: true } })).map((e) => e.targetId ?? "");
+  return (await database.db().auditEvent.findMany({ orderBy: { id: "asc" }, select: { targetId: true } })).map(
+    (e) => e.targetId ?? "",
+  );
 }
 
 async function asMaintenance(sql: string) {
@@ -56,12 +65,26 @@ describe("audit retention", () => {
   it("lets an admin set the retention, audited, and refuses a viewer and a bad value", async () => {
     expect(await getAuditRetentionDays()).toBeNull();
     expect(await runChange(setAuditRetention, viewer, { days: 30 }, client)).toMatchObject({ ok: false, status: 403 });
-    expect(await runChange(setAuditRetention, admin, { days: 0 }, client)).toMatchObject({ ok: false, status: 400, fieldErrors: { days: "days must be at least 1" } });
-    expect(await runChange(setAuditRetention, admin, { days: "30" }, client)).toMatchObject({ ok: true, data: { days: 30 } });
+    expect(await runChange(setAuditRetention, admin, { days: 0 }, client)).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { days: "days must be at least 1" },
+    });
+    expect(await runChange(setAuditRetention, admin, { days: "30" }, client)).toMatchObject({
+      ok: true,
+      data: { days: 30 },
+    });
     expect(await getAuditRetentionDays()).toBe(30);
     const event = await database.db().auditEvent.findFirstOrThrow({ where: { action: "settings.updated" } });
-    expect(event).toMatchObject({ actorLabel: "admin@example.com", targetId: "audit.retentionDays", detail: { before: { retentionDays: null }, after: { retentionDays: 30 } } });
-    expect(await runChange(setAuditRetention, admin, { days: "" }, client)).toMatchObject({ ok: true, data: { days: null } });
+    expect(event).toMatchObject({
+      actorLabel: "admin@example.com",
+      targetId: "audit.retentionDays",
+      detail: { before: { retentionDays: null }, after: { retentionDays: 30 } },
+    });
+    expect(await runChange(setAuditRetention, admin, { days: "" }, client)).toMatchObject({
+      ok: true,
+      data: { days: null },
+    });
     expect(await getAuditRetentionDays()).toBeNull();
   });
 
@@ -74,19 +97,48 @@ describe("audit retention", () => {
 
     const result = await archiveAuditEvents({ olderThan: day(4), dir });
     // Event ids in the settings test came first, so "older than" takes the contiguous prefix by id.
-    expect(result).toMatchObject({ count: 5, firstId: String(before[0]!.id), lastId: String(oldOnes[2]!.id), lastHash: oldOnes[2]!.hash });
+    expect(result).toMatchObject({
+      count: 5,
+      firstId: String(before[0]!.id),
+      lastId: String(oldOnes[2]!.id),
+      lastHash: oldOnes[2]!.hash,
+    });
     expect(result!.file).toMatch(/^audit-\d+-\d+-\d{8}T\d{6}Z\.jsonl\.gz$/);
     expect(fs.readdirSync(dir)).toEqual([result!.file]);
     const archived = readArchive(result!.file);
-    expect(archived.map((e) => e.targetId)).toEqual(["audit.retentionDays", "audit.retentionDays", "old1", "old2", "old3"]);
-    expect(archived[4]).toMatchObject({ id: String(oldOnes[2]!.id), hash: oldOnes[2]!.hash, at: day(3).toISOString(), actorLabel: "ops@example.com" });
+    expect(archived.map((e) => e.targetId)).toEqual([
+      "audit.retentionDays",
+      "audit.retentionDays",
+      "old1",
+      "old2",
+      "old3",
+    ]);
+    expect(archived[4]).toMatchObject({
+      id: String(oldOnes[2]!.id),
+      hash: oldOnes[2]!.hash,
+      at: day(3).toISOString(),
+      actorLabel: "ops@example.com",
+    });
 
     expect(await ids()).toEqual(["old4", "old5", "old6", result!.file]);
     const marker = await database.db().auditEvent.findFirstOrThrow({ where: { action: "audit.archived" } });
-    expect(marker).toMatchObject({ actorLabel: "system", detail: { file: result!.file, count: 5, firstId: result!.firstId, lastId: result!.lastId, lastHash: result!.lastHash } });
+    expect(marker).toMatchObject({
+      actorLabel: "system",
+      detail: {
+        file: result!.file,
+        count: 5,
+        firstId: result!.firstId,
+        lastId: result!.lastId,
+        lastHash: result!.lastHash,
+      },
+    });
 
     const verdict = await verifyAuditChain(database.db(), { batchSize: 2 });
-    expect(verdict).toMatchObject({ ok: true, events: 4, anchor: { lastId: result!.lastId, lastHash: result!.lastHash, file: result!.file } });
+    expect(verdict).toMatchObject({
+      ok: true,
+      events: 4,
+      anchor: { lastId: result!.lastId, lastHash: result!.lastHash, file: result!.file },
+    });
   });
 
   it("archives again across the previous boundary, and nothing when nothing is old enough", async () => {
@@ -95,12 +147,18 @@ describe("audit retention", () => {
     expect(second).toMatchObject({ count: 2 });
     expect(readArchive(second!.file).map((e) => e.targetId)).toEqual(["old4", "old5"]);
     expect(await ids()).toEqual(["old6", expect.stringMatching(/^audit-/), second!.file]);
-    expect(await verifyAuditChain(database.db())).toMatchObject({ ok: true, events: 3, anchor: { lastId: second!.lastId } });
+    expect(await verifyAuditChain(database.db())).toMatchObject({
+      ok: true,
+      events: 3,
+      anchor: { lastId: second!.lastId },
+    });
   });
 
   it("detects events removed right after the archive boundary", async () => {
     const first = await database.db().auditEvent.findFirstOrThrow({ orderBy: { id: "asc" } });
-    const next = await database.db().auditEvent.findFirstOrThrow({ where: { id: { gt: first.id } }, orderBy: { id: "asc" } });
+    const next = await database
+      .db()
+      .auditEvent.findFirstOrThrow({ where: { id: { gt: first.id } }, orderBy: { id: "asc" } });
     await asMaintenance(`DELETE FROM "AuditEvent" WHERE id = ${first.id}`);
     const verdict = await verifyAuditChain(database.db());
     expect(verdict).toMatchObject({ ok: false, brokenAt: next.id, expected: first.prevHash, actual: first.hash });
@@ -110,7 +168,9 @@ describe("audit retention", () => {
   it("refuses to archive a broken chain, leaving the database and the folder as they were", async () => {
     const files = fs.readdirSync(dir);
     const count = await database.db().auditEvent.count();
-    await expect(archiveAuditEvents({ olderThan: new Date(Date.now() + 60_000), dir })).rejects.toThrow(/chain is broken at event #\d+/);
+    await expect(archiveAuditEvents({ olderThan: new Date(Date.now() + 60_000), dir })).rejects.toThrow(
+      /chain is broken at event #\d+/,
+    );
     expect(fs.readdirSync(dir)).toEqual(files);
     expect(await database.db().auditEvent.count()).toBe(count);
   });

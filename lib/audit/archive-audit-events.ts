@@ -41,16 +41,25 @@ const chainLockKey = 7_240_913;
  */
 export async function archiveAuditEvents(options: ArchiveOptions): Promise<ArchiveResult | null> {
   const client = options.client ?? db();
-  const [{ lastId } = { lastId: null }] = await client.$queryRaw<{ lastId: bigint | null }[]>`SELECT max("id") AS "lastId" FROM "AuditEvent" WHERE "at" < ${options.olderThan.toISOString()}::timestamp(3)`;
+  const [{ lastId } = { lastId: null }] = await client.$queryRaw<
+    { lastId: bigint | null }[]
+  >`SELECT max("id") AS "lastId" FROM "AuditEvent" WHERE "at" < ${options.olderThan.toISOString()}::timestamp(3)`;
   if (lastId === null) return null;
 
   fs.mkdirSync(options.dir, { recursive: true, mode: 0o750 });
   const startHash = (await findChainAnchor(client))?.lastHash ?? genesisHash;
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const partial = path.join(options.dir, `.audit-${stamp}-${process.pid}.partial`);
   const summary = { count: 0, firstId: "", lastId: "", lastHash: startHash };
   try {
-    await pipeline(Readable.from(archiveLines(client, lastId, options.batchSize ?? 5000, summary)), zlib.createGzip(), fs.createWriteStream(partial, { mode: 0o640 }));
+    await pipeline(
+      Readable.from(archiveLines(client, lastId, options.batchSize ?? 5000, summary)),
+      zlib.createGzip(),
+      fs.createWriteStream(partial, { mode: 0o640 }),
+    );
     await fsyncFile(partial);
     const file = `audit-${summary.firstId}-${summary.lastId}-${stamp}.jsonl.gz`;
     fs.renameSync(partial, path.join(options.dir, file));
@@ -68,15 +77,24 @@ export async function archiveAuditEvents(options: ArchiveOptions): Promise<Archi
 }
 
 /** The rows up to `lastId` as JSON lines, checking each link on the way. */
-async function* archiveLines(client: PrismaClient, lastId: bigint, batchSize: number, summary: { count: number; firstId: string; lastId: string; lastHash: string }): AsyncGenerator<string> {
+async function* archiveLines(
+  client: PrismaClient,
+  lastId: bigint,
+  batchSize: number,
+  summary: { count: number; firstId: string; lastId: string; lastHash: string },
+): AsyncGenerator<string> {
   let afterId = -1n;
   for (;;) {
-    const rows = await client.$queryRaw<AuditRow[]>`SELECT ${auditColumns} FROM "AuditEvent" WHERE "id" > ${afterId} AND "id" <= ${lastId} ORDER BY "id" ASC LIMIT ${batchSize}`;
+    const rows = await client.$queryRaw<
+      AuditRow[]
+    >`SELECT ${auditColumns} FROM "AuditEvent" WHERE "id" > ${afterId} AND "id" <= ${lastId} ORDER BY "id" ASC LIMIT ${batchSize}`;
     if (rows.length === 0) return;
     let lines = "";
     for (const row of rows) {
       if (row.prevHash !== summary.lastHash || auditHash(row) !== row.hash) {
-        throw new Error(`the audit chain is broken at event #${row.id}; run \`gantry audit verify\` — nothing was archived`);
+        throw new Error(
+          `the audit chain is broken at event #${row.id}; run \`gantry audit verify\` — nothing was archived`,
+        );
       }
       const { summary: _readable, ...event } = toAuditEventView(row);
       lines += `${JSON.stringify(event)}\n`;
@@ -99,11 +117,26 @@ async function deleteArchived(client: PrismaClient, archived: ArchiveResult, las
   await client.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${chainLockKey})`;
-      const [present] = await tx.$queryRaw<{ count: bigint; first: bigint | null }[]>`SELECT count(*) AS "count", min("id") AS "first" FROM "AuditEvent" WHERE "id" <= ${lastId}`;
+      const [present] = await tx.$queryRaw<
+        { count: bigint; first: bigint | null }[]
+      >`SELECT count(*) AS "count", min("id") AS "first" FROM "AuditEvent" WHERE "id" <= ${lastId}`;
       if (Number(present?.count ?? 0) !== archived.count || String(present?.first) !== archived.firstId) {
-        throw new Error(`the events to archive changed while they were written (expected ${archived.count} from #${archived.firstId}); try again`);
+        throw new Error(
+          `the events to archive changed while they were written (expected ${archived.count} from #${archived.firstId}); try again`,
+        );
       }
-      await recordAuditEvent(tx, { action: auditArchivedAction, targetType: "audit", targetId: archived.file, detail: { file: archived.file, count: archived.count, firstId: archived.firstId, lastId: archived.lastId, lastHash: archived.lastHash } });
+      await recordAuditEvent(tx, {
+        action: auditArchivedAction,
+        targetType: "audit",
+        targetId: archived.file,
+        detail: {
+          file: archived.file,
+          count: archived.count,
+          firstId: archived.firstId,
+          lastId: archived.lastId,
+          lastHash: archived.lastHash,
+        },
+      });
       await tx.$executeRawUnsafe(`SET LOCAL gantry.audit_maintenance = 'on'`);
       await tx.$executeRaw`DELETE FROM "AuditEvent" WHERE "id" <= ${lastId}`;
     },

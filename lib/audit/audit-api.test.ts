@@ -21,15 +21,34 @@ function request(path: string, role: "viewer" | "admin" | null, init: RequestIni
 }
 
 beforeAll(async () => {
-  await database.db().user.createMany({ data: [{ email: "viewer@example.com", role: "viewer" }, { email: "admin@example.com", role: "admin" }] });
+  await database.db().user.createMany({
+    data: [
+      { email: "viewer@example.com", role: "viewer" },
+      { email: "admin@example.com", role: "admin" },
+    ],
+  });
   for (const role of ["viewer", "admin"] as const) {
-    const result = await runChange(createApiToken, root, { email: `${role}@example.com`, name: "script", role }, { ip: null, userAgent: "vitest" });
+    const result = await runChange(
+      createApiToken,
+      root,
+      { email: `${role}@example.com`, name: "script", role },
+      { ip: null, userAgent: "vitest" },
+    );
     if (!result.ok) throw new Error(result.error);
     tokens[role] = result.data.token;
   }
   // Values a spreadsheet would run, and text that needs CSV quoting.
-  await runWithRequestContext({ actorId: null, actorLabel: "=HYPERLINK(\"http://evil\")", ip: "10.0.0.9", userAgent: "curl" }, () =>
-    database.db().$transaction((tx) => recordAuditEvent(tx, { action: "registry.updated", targetType: "registry", targetId: "-2+3", detail: { before: { name: "a,b" }, after: { name: 'say "hi"\nbye' } } })),
+  await runWithRequestContext(
+    { actorId: null, actorLabel: '=HYPERLINK("http://evil")', ip: "10.0.0.9", userAgent: "curl" },
+    () =>
+      database.db().$transaction((tx) =>
+        recordAuditEvent(tx, {
+          action: "registry.updated",
+          targetType: "registry",
+          targetId: "-2+3",
+          detail: { before: { name: "a,b" }, after: { name: 'say "hi"\nbye' } },
+        }),
+      ),
   );
 });
 
@@ -40,23 +59,33 @@ describe("/api/v1/audit", () => {
     const body = (await response.json()) as { events: Array<{ action: string }>; nextCursor: string | null };
     expect(body.events.map((e) => e.action)).toEqual(["registry.updated"]);
     expect(body.nextCursor).toMatch(/^n_/);
-    const next = (await (await listAudit(request(`/api/v1/audit?limit=1&cursor=${body.nextCursor}`, "viewer"), noParams)).json()) as { events: Array<{ action: string }> };
+    const next = (await (
+      await listAudit(request(`/api/v1/audit?limit=1&cursor=${body.nextCursor}`, "viewer"), noParams)
+    ).json()) as { events: Array<{ action: string }> };
     expect(next.events.map((e) => e.action)).toEqual(["token.created"]);
 
     const bad = await listAudit(request("/api/v1/audit?limit=1000", "viewer"), noParams);
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: { message: "limit must be at most 200", fields: { limit: "limit must be at most 200" } } });
+    expect(await bad.json()).toEqual({
+      error: { message: "limit must be at most 200", fields: { limit: "limit must be at most 200" } },
+    });
   });
 
   it("exports CSV with quoting and formula cells neutralised, filtered like the list", async () => {
     const response = await exportAudit(request("/api/v1/audit/export?format=csv&action=registry.", "viewer"));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="gantry-audit-\d{8}T\d{6}Z\.csv"$/);
+    expect(response.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="gantry-audit-\d{8}T\d{6}Z\.csv"$/,
+    );
     const text = await response.text();
     const lines = text.split("\r\n");
-    expect(lines[0]).toBe("id,at,actor,actor_id,action,target_type,target_id,summary,detail,ip,user_agent,prev_hash,hash");
-    expect(lines[1]).toMatch(/^\d+,\d{4}-\d\d-\d\dT[\d:.]+Z,"'=HYPERLINK\(""http:\/\/evil""\)",,registry\.updated,registry,'-2\+3,"Updated registry ""say ""hi"" bye"": name a,b → say ""hi"" bye",/);
+    expect(lines[0]).toBe(
+      "id,at,actor,actor_id,action,target_type,target_id,summary,detail,ip,user_agent,prev_hash,hash",
+    );
+    expect(lines[1]).toMatch(
+      /^\d+,\d{4}-\d\d-\d\dT[\d:.]+Z,"'=HYPERLINK\(""http:\/\/evil""\)",,registry\.updated,registry,'-2\+3,"Updated registry ""say ""hi"" bye"": name a,b → say ""hi"" bye",/,
+    );
     expect(text).toContain(`"{""after"":{""name"":""say \\""hi\\""\\nbye""},""before"":{""name"":""a,b""}}"`);
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe("");
@@ -65,7 +94,10 @@ describe("/api/v1/audit", () => {
   it("exports JSON Lines, every event once", async () => {
     const response = await exportAudit(request("/api/v1/audit/export?format=jsonl", "viewer"));
     expect(response.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
-    const events = (await response.text()).trim().split("\n").map((line) => JSON.parse(line) as { action: string; actorLabel: string });
+    const events = (await response.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { action: string; actorLabel: string });
     expect(events.map((e) => e.action)).toEqual(["registry.updated", "token.created", "token.created"]);
     expect(events[0]!.actorLabel).toBe('=HYPERLINK("http://evil")');
   });
@@ -76,24 +108,37 @@ describe("/api/v1/audit", () => {
     expect(await format.json()).toMatchObject({ error: { fields: { format: "must be csv or jsonl" } } });
     const from = await exportAudit(request("/api/v1/audit/export?from=soon", "viewer"));
     expect(from.status).toBe(400);
-    expect(await from.json()).toMatchObject({ error: { fields: { from: expect.stringMatching(/from must be a date/) } } });
-    const forged = await exportAudit(new Request("http://localhost/api/v1/audit/export", { headers: { authorization: "Bearer gty_nope" } }));
+    expect(await from.json()).toMatchObject({
+      error: { fields: { from: expect.stringMatching(/from must be a date/) } },
+    });
+    const forged = await exportAudit(
+      new Request("http://localhost/api/v1/audit/export", { headers: { authorization: "Bearer gty_nope" } }),
+    );
     expect(forged.status).toBe(401);
   });
 
   it("lets an admin verify and set retention; the server refuses a viewer both", async () => {
-    expect((await verifyAudit(request("/api/v1/audit/verify", "viewer", { method: "POST" }), noParams)).status).toBe(403);
+    expect((await verifyAudit(request("/api/v1/audit/verify", "viewer", { method: "POST" }), noParams)).status).toBe(
+      403,
+    );
     const verdict = await verifyAudit(request("/api/v1/audit/verify", "admin", { method: "POST" }), noParams);
     expect(await verdict.json()).toEqual({ ok: true, events: 3 });
 
     const body = JSON.stringify({ days: 90 });
     const refused = await retentionPut(request("/api/v1/audit/retention", "viewer", { method: "PUT", body }), noParams);
     expect(refused.status).toBe(403);
-    expect((await (await retentionGet(request("/api/v1/audit/retention", "viewer"), noParams)).json())).toEqual({ days: null });
+    expect(await (await retentionGet(request("/api/v1/audit/retention", "viewer"), noParams)).json()).toEqual({
+      days: null,
+    });
     const set = await retentionPut(request("/api/v1/audit/retention", "admin", { method: "PUT", body }), noParams);
     expect(set.status).toBe(200);
-    expect((await (await retentionGet(request("/api/v1/audit/retention", "viewer"), noParams)).json())).toEqual({ days: 90 });
-    const bad = await retentionPut(request("/api/v1/audit/retention", "admin", { method: "PUT", body: JSON.stringify({ days: -1 }) }), noParams);
+    expect(await (await retentionGet(request("/api/v1/audit/retention", "viewer"), noParams)).json()).toEqual({
+      days: 90,
+    });
+    const bad = await retentionPut(
+      request("/api/v1/audit/retention", "admin", { method: "PUT", body: JSON.stringify({ days: -1 }) }),
+      noParams,
+    );
     expect(await bad.json()).toMatchObject({ error: { fields: { days: "days must be at least 1" } } });
   });
 });

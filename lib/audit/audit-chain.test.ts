@@ -8,8 +8,17 @@ const database = setupTestDatabase();
 
 async function append(count: number) {
   for (let i = 0; i < count; i += 1) {
-    await runWithRequestContext({ actorId: null, actorLabel: "tester@example.com", ip: "10.0.0.1", userAgent: "vitest" }, () =>
-      database.db().$transaction((tx) => recordAuditEvent(tx, { action: "test.event", targetType: "thing", targetId: String(i), detail: { before: { n: i }, after: { n: i + 1 }, password: "hunter2" } })),
+    await runWithRequestContext(
+      { actorId: null, actorLabel: "tester@example.com", ip: "10.0.0.1", userAgent: "vitest" },
+      () =>
+        database.db().$transaction((tx) =>
+          recordAuditEvent(tx, {
+            action: "test.event",
+            targetType: "thing",
+            targetId: String(i),
+            detail: { before: { n: i }, after: { n: i + 1 }, password: "hunter2" },
+          }),
+        ),
     );
   }
 }
@@ -32,7 +41,9 @@ describe("audit trail", () => {
   });
 
   it("refuses UPDATE and DELETE on the table", async () => {
-    await expect(database.db().$executeRawUnsafe(`UPDATE "AuditEvent" SET action = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(database.db().$executeRawUnsafe(`UPDATE "AuditEvent" SET action = 'x'`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(database.db().$executeRawUnsafe(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
     expect(await database.db().auditEvent.count()).toBe(5);
   });
@@ -40,7 +51,9 @@ describe("audit trail", () => {
   it("names the first event a database owner tampered with behind the trigger's back", async () => {
     const third = (await database.db().auditEvent.findMany({ orderBy: { id: "asc" } }))[2]!;
     await database.db().$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
-    await database.db().$executeRawUnsafe(`UPDATE "AuditEvent" SET "actorLabel" = 'someone-else' WHERE id = ${third.id}`);
+    await database
+      .db()
+      .$executeRawUnsafe(`UPDATE "AuditEvent" SET "actorLabel" = 'someone-else' WHERE id = ${third.id}`);
     await database.db().$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only"`);
     const verdict = await verifyAuditChain(database.db());
     expect(verdict).toMatchObject({ ok: false, brokenAt: third.id });

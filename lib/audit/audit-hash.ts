@@ -19,7 +19,18 @@ export interface HashedFields {
 /** SHA-256 over a canonical JSON of the event and the previous hash: editing any row breaks the chain from there on. */
 export function auditHash(fields: HashedFields): string {
   const { prevHash, at, actorId, actorLabel, action, targetType, targetId, detail, ip, userAgent } = fields;
-  const canonical = canonicalJson({ prevHash, at: at.toISOString(), actorId, actorLabel, action, targetType, targetId, detail, ip, userAgent });
+  const canonical = canonicalJson({
+    prevHash,
+    at: at.toISOString(),
+    actorId,
+    actorLabel,
+    action,
+    targetType,
+    targetId,
+    detail,
+    ip,
+    userAgent,
+  });
   return crypto.createHash("sha256").update(canonical).digest("hex");
 }
 

@@ -20,7 +20,10 @@ const instant = (field: string, endOfDay: boolean) =>
       .transform((value, ctx) => {
         const date = parseInstant(value, endOfDay);
         if (!date) {
-          ctx.addIssue({ code: "custom", message: `${field} must be a date like 2026-11-23 or 2026-11-23T14:05 (UTC)` });
+          ctx.addIssue({
+            code: "custom",
+            message: `${field} must be a date like 2026-11-23 or 2026-11-23T14:05 (UTC)`,
+          });
           return z.NEVER;
         }
         return date;
@@ -41,10 +44,21 @@ export const auditQuerySchema = z
         .string()
         .trim()
         .max(120, "action must be at most 120 characters")
-        .regex(/^[A-Za-z0-9_.:-]+\*?$/, 'action must look like "registry.created", or a prefix like "registry." or "registry*"')
+        .regex(
+          /^[A-Za-z0-9_.:-]+\*?$/,
+          'action must look like "registry.created", or a prefix like "registry." or "registry*"',
+        )
         .optional(),
     ),
-    targetType: z.preprocess(blankToUndefined, z.string().trim().max(60, "targetType must be at most 60 characters").regex(/^[A-Za-z0-9_.:-]+$/, "targetType must be a word like registry or user").optional()),
+    targetType: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .max(60, "targetType must be at most 60 characters")
+        .regex(/^[A-Za-z0-9_.:-]+$/, "targetType must be a word like registry or user")
+        .optional(),
+    ),
     targetId: text("targetId", 200),
     from: instant("from", false),
     to: instant("to", true),
@@ -67,7 +81,10 @@ export const auditQuerySchema = z
     ),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "to must not be before from" })
-  .refine((q) => !q.targetId || q.targetType, { path: ["targetType"], message: "targetType is required when targetId is given" });
+  .refine((q) => !q.targetId || q.targetType, {
+    path: ["targetType"],
+    message: "targetType is required when targetId is given",
+  });
 
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 export type AuditQuery = z.output<typeof auditQuerySchema>;
@@ -85,7 +102,9 @@ export function parseAuditQuery(input: unknown): AuditQuery {
 }
 
 /** The filter fields of a query string or Next's `searchParams`, first value of each. */
-export function auditQueryFromParams(params: URLSearchParams | Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+export function auditQueryFromParams(
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+): Record<string, string | undefined> {
   const get = (key: string) => {
     if (params instanceof URLSearchParams) return params.get(key) ?? undefined;
     const value = params[key];

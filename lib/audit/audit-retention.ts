@@ -33,8 +33,17 @@ export const setAuditRetention: ChangeDefinition<typeof auditRetentionSchema, { 
   async run({ input, tx, audit }) {
     const previous = await tx.setting.findUnique({ where: { key: auditRetentionKey } });
     const before = (previous?.value as { days?: number | null } | undefined)?.days ?? null;
-    await tx.setting.upsert({ where: { key: auditRetentionKey }, create: { key: auditRetentionKey, value: { days: input.days } }, update: { value: { days: input.days } } });
-    await audit({ action: "settings.updated", targetType: "setting", targetId: auditRetentionKey, detail: { before: { retentionDays: before }, after: { retentionDays: input.days } } });
+    await tx.setting.upsert({
+      where: { key: auditRetentionKey },
+      create: { key: auditRetentionKey, value: { days: input.days } },
+      update: { value: { days: input.days } },
+    });
+    await audit({
+      action: "settings.updated",
+      targetType: "setting",
+      targetId: auditRetentionKey,
+      detail: { before: { retentionDays: before }, after: { retentionDays: input.days } },
+    });
     return { days: input.days };
   },
 };

@@ -41,9 +41,16 @@ export function splitAuditConditions(filters: AuditFilters): { ranged: Prisma.Sq
   if (filters.actor) matched.push(Prisma.sql`"actorLabel" ILIKE ${containsPattern(filters.actor)}`);
   if (filters.action) {
     const prefix = /[.*]$/.test(filters.action) ? filters.action.replace(/\*$/, "") : null;
-    matched.push(prefix === null ? Prisma.sql`"action" = ${filters.action}` : Prisma.sql`"action" LIKE ${`${escapeLike(prefix)}%`}`);
+    matched.push(
+      prefix === null
+        ? Prisma.sql`"action" = ${filters.action}`
+        : Prisma.sql`"action" LIKE ${`${escapeLike(prefix)}%`}`,
+    );
   }
-  if (filters.text) matched.push(Prisma.sql`gantry_audit_search_text("actorLabel", "action", "targetId", "detail") ILIKE ${containsPattern(filters.text)}`);
+  if (filters.text)
+    matched.push(
+      Prisma.sql`gantry_audit_search_text("actorLabel", "action", "targetId", "detail") ILIKE ${containsPattern(filters.text)}`,
+    );
   return { ranged, matched };
 }
 

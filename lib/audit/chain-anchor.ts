@@ -19,9 +19,18 @@ export interface ChainAnchor {
  * the event itself.
  */
 export async function findChainAnchor(client: PrismaClient | Tx): Promise<ChainAnchor | null> {
-  const event = await client.auditEvent.findFirst({ where: { action: auditArchivedAction }, orderBy: { id: "desc" }, select: { id: true, detail: true } });
+  const event = await client.auditEvent.findFirst({
+    where: { action: auditArchivedAction },
+    orderBy: { id: "desc" },
+    select: { id: true, detail: true },
+  });
   if (!event) return null;
   const detail = (event.detail ?? {}) as Record<string, unknown>;
   if (typeof detail.lastHash !== "string" || typeof detail.lastId !== "string") return null;
-  return { lastId: detail.lastId, lastHash: detail.lastHash, file: String(detail.file ?? "?"), recordedBy: String(event.id) };
+  return {
+    lastId: detail.lastId,
+    lastHash: detail.lastHash,
+    file: String(detail.file ?? "?"),
+    recordedBy: String(event.id),
+  };
 }

@@ -4,7 +4,12 @@
  * `registry.updated` on "quay" with approvalsRequired 0 → 1 reads
  * `Updated registry "quay": approvalsRequired 0 → 1`.
  */
-export function describeAuditEvent(event: { action: string; targetType: string; targetId: string | null; detail: unknown }): string {
+export function describeAuditEvent(event: {
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  detail: unknown;
+}): string {
   const detail = asRecord(event.detail);
   const before = asRecord(detail.before);
   const after = asRecord(detail.after);
@@ -13,7 +18,8 @@ export function describeAuditEvent(event: { action: string; targetType: string; 
   const subject = `${event.targetType.replace(/[_-]/g, " ")}${name ? ` "${name}"` : event.targetId ? ` ${event.targetId}` : ""}`;
   const changes = changedFields(before, after);
   const head = `${verb} ${subject}`;
-  if (changes.length) return `${head}: ${changes.slice(0, 4).join(", ")}${changes.length > 4 ? `, +${changes.length - 4} more` : ""}`;
+  if (changes.length)
+    return `${head}: ${changes.slice(0, 4).join(", ")}${changes.length > 4 ? `, +${changes.length - 4} more` : ""}`;
   return head;
 }
 

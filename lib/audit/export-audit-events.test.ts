@@ -32,14 +32,24 @@ describe("csvCell", () => {
 
 describe("auditExportStream", () => {
   beforeAll(async () => {
-    for (let i = 0; i < 23; i += 1) await database.db().$transaction((tx) => recordAuditEvent(tx, { action: "thing.changed", targetType: "thing", targetId: `t${i}` }));
+    for (let i = 0; i < 23; i += 1)
+      await database
+        .db()
+        .$transaction((tx) =>
+          recordAuditEvent(tx, { action: "thing.changed", targetType: "thing", targetId: `t${i}` }),
+        );
   });
 
   it("reads a batch only when the reader asks for one (backpressure)", async () => {
     const client = database.db();
     const original = client.$queryRaw.bind(client);
     let queries = 0;
-    const counting = new Proxy(client, { get: (target, key) => (key === "$queryRaw" ? (...args: Parameters<typeof original>) => ((queries += 1), original(...args)) : Reflect.get(target, key)) });
+    const counting = new Proxy(client, {
+      get: (target, key) =>
+        key === "$queryRaw"
+          ? (...args: Parameters<typeof original>) => ((queries += 1), original(...args))
+          : Reflect.get(target, key),
+    });
     const reader = auditExportStream({}, "jsonl", { client: counting, batchSize: 5 }).getReader();
     const first = await reader.read();
     await new Promise((r) => setTimeout(r, 100));
@@ -47,7 +57,8 @@ describe("auditExportStream", () => {
     expect(queries).toBeLessThanOrEqual(2);
     expect(new TextDecoder().decode(first.value).trim().split("\n")).toHaveLength(5);
     let rest = "";
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += new TextDecoder().decode(chunk.value);
     expect(rest.trim().split("\n")).toHaveLength(18);
     expect(queries).toBe(5);
   });

@@ -8,14 +8,32 @@ import { csvRow } from "./csv";
 export const auditExportFormats = ["csv", "jsonl"] as const;
 export type AuditExportFormat = (typeof auditExportFormats)[number];
 
-const csvColumns = ["id", "at", "actor", "actor_id", "action", "target_type", "target_id", "summary", "detail", "ip", "user_agent", "prev_hash", "hash"] as const;
+const csvColumns = [
+  "id",
+  "at",
+  "actor",
+  "actor_id",
+  "action",
+  "target_type",
+  "target_id",
+  "summary",
+  "detail",
+  "ip",
+  "user_agent",
+  "prev_hash",
+  "hash",
+] as const;
 
 /**
  * Every event matching the filters, newest first, as CSV or JSON Lines. The stream pulls one
  * keyset batch from Postgres only when the reader has taken the previous one, so a slow
  * client holds the database back instead of the server buffering millions of rows.
  */
-export function auditExportStream(filters: AuditFilters, format: AuditExportFormat, options: { client?: PrismaClient; batchSize?: number } = {}): ReadableStream<Uint8Array> {
+export function auditExportStream(
+  filters: AuditFilters,
+  format: AuditExportFormat,
+  options: { client?: PrismaClient; batchSize?: number } = {},
+): ReadableStream<Uint8Array> {
   const client = options.client ?? db();
   const batchSize = options.batchSize ?? 1000;
   const encoder = new TextEncoder();
@@ -29,7 +47,8 @@ export function auditExportStream(filters: AuditFilters, format: AuditExportForm
         if (!started && format === "csv") text += csvRow(csvColumns);
         started = true;
         const rows = await readBatch(client, filters, cursor, batchSize);
-        for (const row of rows) text += format === "csv" ? csvLine(toAuditEventView(row)) : `${JSON.stringify(toAuditEventView(row))}\n`;
+        for (const row of rows)
+          text += format === "csv" ? csvLine(toAuditEventView(row)) : `${JSON.stringify(toAuditEventView(row))}\n`;
         if (text) controller.enqueue(encoder.encode(text));
         const last = rows[rows.length - 1];
         if (!last || rows.length < batchSize) {
@@ -44,12 +63,33 @@ export function auditExportStream(filters: AuditFilters, format: AuditExportForm
   );
 }
 
-function readBatch(client: PrismaClient, filters: AuditFilters, cursor: AuditCursor | null, batchSize: number): Promise<AuditRow[]> {
+function readBatch(
+  client: PrismaClient,
+  filters: AuditFilters,
+  cursor: AuditCursor | null,
+  batchSize: number,
+): Promise<AuditRow[]> {
   const conditions = auditConditions(filters);
   if (cursor) conditions.push(keysetCondition(cursor));
-  return client.$queryRaw<AuditRow[]>`SELECT ${auditColumns} FROM "AuditEvent" ${whereClause(conditions)} ORDER BY "at" DESC, "id" DESC LIMIT ${Prisma.raw(String(batchSize))}`;
+  return client.$queryRaw<
+    AuditRow[]
+  >`SELECT ${auditColumns} FROM "AuditEvent" ${whereClause(conditions)} ORDER BY "at" DESC, "id" DESC LIMIT ${Prisma.raw(String(batchSize))}`;
 }
 
 function csvLine(event: AuditEventView): string {
-  return csvRow([event.id, event.at, event.actorLabel, event.actorId, event.action, event.targetType, event.targetId, event.summary, event.detail, event.ip, event.userAgent, event.prevHash, event.hash]);
+  return csvRow([
+    event.id,
+    event.at,
+    event.actorLabel,
+    event.actorId,
+    event.action,
+    event.targetType,
+    event.targetId,
+    event.summary,
+    event.detail,
+    event.ip,
+    event.userAgent,
+    event.prevHash,
+    event.hash,
+  ]);
 }

@@ -45,7 +45,9 @@ async function fetchRows(client: PrismaClient, query: AuditQuery, cursor: Cursor
   const direction = cursor?.direction ?? "next";
   const { ranged, matched } = splitAuditConditions(query);
   const position = cursor ? [keysetCondition(cursor)] : [];
-  return client.$queryRaw<AuditRow[]>`SELECT ${auditColumns} FROM "AuditEvent" ${whereClause([...ranged, ...matched, ...position])} ${orderBy(direction)} LIMIT ${query.limit + 1}`;
+  return client.$queryRaw<
+    AuditRow[]
+  >`SELECT ${auditColumns} FROM "AuditEvent" ${whereClause([...ranged, ...matched, ...position])} ${orderBy(direction)} LIMIT ${query.limit + 1}`;
 }
 
 function orderBy(direction: "next" | "prev"): Prisma.Sql {

@@ -7,7 +7,9 @@ export function redactSecrets(value: unknown): unknown {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
         key,
-        secretKey.test(key) && inner !== null && inner !== undefined && inner !== "" ? "[redacted]" : redactSecrets(inner),
+        secretKey.test(key) && inner !== null && inner !== undefined && inner !== ""
+          ? "[redacted]"
+          : redactSecrets(inner),
       ]),
     );
   }

@@ -22,5 +22,8 @@ export function currentRequestContext(): RequestContext {
 /** The client's address and agent from request headers (the first X-Forwarded-For hop when proxied). */
 export function clientFromHeaders(headers: Headers): { ip: string | null; userAgent: string | null } {
   const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return { ip: forwarded || headers.get("x-real-ip") || null, userAgent: headers.get("user-agent")?.slice(0, 400) ?? null };
+  return {
+    ip: forwarded || headers.get("x-real-ip") || null,
+    userAgent: headers.get("user-agent")?.slice(0, 400) ?? null,
+  };
 }

@@ -41,7 +41,9 @@ export async function verifyAuditChain(db: PrismaClient, options: VerifyOptions 
   let afterId = -1n;
   let events = 0;
   for (;;) {
-    const batch = await db.$queryRaw<AuditRow[]>`SELECT ${auditColumns} FROM "AuditEvent" WHERE "id" > ${afterId} ORDER BY "id" ASC LIMIT ${batchSize}`;
+    const batch = await db.$queryRaw<
+      AuditRow[]
+    >`SELECT ${auditColumns} FROM "AuditEvent" WHERE "id" > ${afterId} ORDER BY "id" ASC LIMIT ${batchSize}`;
     if (batch.length === 0) return { ok: true, events, anchor };
     for (const event of batch) {
       events += 1;
@@ -52,11 +54,29 @@ export async function verifyAuditChain(db: PrismaClient, options: VerifyOptions 
             : events === 1
               ? "it does not link to the start of the chain: older events were removed"
               : "its link to the previous event does not match (an event before it was removed or changed)";
-        return { ok: false, events, brokenAt: event.id, at: event.at, reason, expected: prevHash, actual: event.prevHash, anchor };
+        return {
+          ok: false,
+          events,
+          brokenAt: event.id,
+          at: event.at,
+          reason,
+          expected: prevHash,
+          actual: event.prevHash,
+          anchor,
+        };
       }
       const recomputed = auditHash(event);
       if (recomputed !== event.hash) {
-        return { ok: false, events, brokenAt: event.id, at: event.at, reason: "its content does not match its hash (it was edited)", expected: recomputed, actual: event.hash, anchor };
+        return {
+          ok: false,
+          events,
+          brokenAt: event.id,
+          at: event.at,
+          reason: "its content does not match its hash (it was edited)",
+          expected: recomputed,
+          actual: event.hash,
+          anchor,
+        };
       }
       prevHash = event.hash;
     }

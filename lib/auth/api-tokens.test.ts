@@ -29,11 +29,21 @@ describe("API tokens", () => {
     const row = await database.db().apiToken.findUniqueOrThrow({ where: { id } });
     expect(row.tokenHash).toBe(hashToken(token));
     expect(JSON.stringify(row)).not.toContain(token);
-    expect(await authenticateApiToken(token)).toEqual({ userId: row.userId, email: "ci@example.com", role: "viewer", tokenName: "pipeline" });
+    expect(await authenticateApiToken(token)).toEqual({
+      userId: row.userId,
+      email: "ci@example.com",
+      role: "viewer",
+      tokenName: "pipeline",
+    });
   });
 
   it("refuses a role above the owner's", async () => {
-    const result = await runChange(createApiToken, admin, { email: "ci@example.com", name: "too-strong", role: "admin" }, client);
+    const result = await runChange(
+      createApiToken,
+      admin,
+      { email: "ci@example.com", name: "too-strong", role: "admin" },
+      client,
+    );
     expect(result).toMatchObject({ ok: false, status: 400, fieldErrors: { role: expect.stringMatching(/operator/) } });
   });
 
@@ -49,7 +59,9 @@ describe("API tokens", () => {
     expect(await authenticateApiToken(revoked.token)).toBeNull();
 
     const expired = await newToken({ email: "ci@example.com", name: "expired", expiresInDays: 1 });
-    await database.db().apiToken.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await database
+      .db()
+      .apiToken.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await authenticateApiToken(expired.token)).toBeNull();
 
     const owned = await newToken({ email: "ci@example.com", name: "owner-disabled" });

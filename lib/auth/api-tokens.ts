@@ -17,21 +17,36 @@ export const createApiTokenSchema = z
   .object({
     email: emailSchema.optional(),
     userId: z.string().min(1).optional(),
-    name: z.string().trim().min(1, "Name is required").max(80, "Name must be at most 80 characters").regex(/^[\w .:@-]+$/, "Name may use letters, digits, spaces and . _ : @ -"),
+    name: z
+      .string()
+      .trim()
+      .min(1, "Name is required")
+      .max(80, "Name must be at most 80 characters")
+      .regex(/^[\w .:@-]+$/, "Name may use letters, digits, spaces and . _ : @ -"),
     role: roleSchema.optional(),
-    expiresInDays: z.number().int().min(1, "Expiry must be at least 1 day").max(3650, "Expiry must be at most 3650 days").optional(),
+    expiresInDays: z
+      .number()
+      .int()
+      .min(1, "Expiry must be at least 1 day")
+      .max(3650, "Expiry must be at most 3650 days")
+      .optional(),
   })
   .refine((v) => v.email || v.userId, { message: "Say whose token it is (email)", path: ["email"] });
 
 /** Creates a token; the clear token is returned once and only its hash is kept. */
-export const createApiToken: ChangeDefinition<typeof createApiTokenSchema, { id: string; token: string; prefix: string; role: string }> = {
+export const createApiToken: ChangeDefinition<
+  typeof createApiTokenSchema,
+  { id: string; token: string; prefix: string; role: string }
+> = {
   permission: "tokens.create",
   schema: createApiTokenSchema,
   async run({ input, tx, audit }) {
     const owner = await tx.user.findUnique({ where: input.userId ? { id: input.userId } : { email: input.email! } });
-    if (!owner || owner.disabledAt) throw new UserError(`email: no active user ${input.email ?? input.userId}`, "email", 404);
+    if (!owner || owner.disabledAt)
+      throw new UserError(`email: no active user ${input.email ?? input.userId}`, "email", 404);
     const role = input.role ?? owner.role;
-    if (!isAtLeast(owner.role, role)) throw new UserError(`role: a token cannot exceed its owner's role (${owner.role})`, "role");
+    if (!isAtLeast(owner.role, role))
+      throw new UserError(`role: a token cannot exceed its owner's role (${owner.role})`, "role");
     const token = `${tokenPrefix}${crypto.randomBytes(32).toString("base64url")}`;
     try {
       const row = await tx.apiToken.create({
@@ -44,10 +59,16 @@ export const createApiToken: ChangeDefinition<typeof createApiTokenSchema, { id:
           expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
         },
       });
-      await audit({ action: "token.created", targetType: "api_token", targetId: row.id, detail: { after: { name: row.name, role, owner: owner.email, expiresAt: row.expiresAt } } });
+      await audit({
+        action: "token.created",
+        targetType: "api_token",
+        targetId: row.id,
+        detail: { after: { name: row.name, role, owner: owner.email, expiresAt: row.expiresAt } },
+      });
       return { id: row.id, token, prefix: row.prefix, role };
     } catch (error) {
-      if (isUniqueViolation(error)) throw new UserError(`name: ${owner.email} already has a token named "${input.name}"`, "name");
+      if (isUniqueViolation(error))
+        throw new UserError(`name: ${owner.email} already has a token named "${input.name}"`, "name");
       throw error;
     }
   },
@@ -59,10 +80,21 @@ export const revokeApiToken: ChangeDefinition<typeof revokeApiTokenSchema, { id:
   permission: "tokens.revoke",
   schema: revokeApiTokenSchema,
   async run({ input, tx, audit }) {
-    const token = await tx.apiToken.findUnique({ where: { id: input.tokenId }, include: { user: { select: { email: true } } } });
+    const token = await tx.apiToken.findUnique({
+      where: { id: input.tokenId },
+      include: { user: { select: { email: true } } },
+    });
     if (!token) throw new UserError("tokenId: no such token", "tokenId", 404);
     if (!token.revokedAt) await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
-    await audit({ action: "token.revoked", targetType: "api_token", targetId: token.id, detail: { before: { name: token.name, owner: token.user.email, revoked: Boolean(token.revokedAt) }, after: { revoked: true } } });
+    await audit({
+      action: "token.revoked",
+      targetType: "api_token",
+      targetId: token.id,
+      detail: {
+        before: { name: token.name, owner: token.user.email, revoked: Boolean(token.revokedAt) },
+        after: { revoked: true },
+      },
+    });
     return { id: token.id };
   },
 };

@@ -35,7 +35,11 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     async signIn({ user, account, profile }) {
       if (account?.provider !== "oidc") return true;
-      const linked = await linkOidcUser({ email: profile?.email ?? user.email ?? "", name: profile?.name ?? user.name ?? null, providerAccountId: account.providerAccountId });
+      const linked = await linkOidcUser({
+        email: profile?.email ?? user.email ?? "",
+        name: profile?.name ?? user.name ?? null,
+        providerAccountId: account.providerAccountId,
+      });
       if (!linked) return "/sign-in?error=This+account+is+disabled+or+has+no+verified+email.";
       // From here on the session carries Gantry's user id, not the provider's subject.
       user.id = linked;
@@ -77,7 +81,11 @@ function oidcProvider(): OAuthConfig<{ sub: string; email?: string; name?: strin
  * Finds or creates the Gantry user for an OIDC identity (new people start as viewers) and
  * links the identity; returns the user id, or null when the user is disabled.
  */
-async function linkOidcUser(identity: { email: string; name: string | null; providerAccountId: string }): Promise<string | null> {
+async function linkOidcUser(identity: {
+  email: string;
+  name: string | null;
+  providerAccountId: string;
+}): Promise<string | null> {
   const email = identity.email.trim().toLowerCase();
   if (!email.includes("@")) return null;
   return runWithRequestContext({ actorId: null, actorLabel: email, ip: null, userAgent: null }, () =>
@@ -86,7 +94,12 @@ async function linkOidcUser(identity: { email: string; name: string | null; prov
       if (user?.disabledAt) return null;
       if (!user) {
         user = await tx.user.create({ data: { email, name: identity.name, role: "viewer" } });
-        await recordAuditEvent(tx, { action: "user.created", targetType: "user", targetId: user.id, detail: { after: { email, role: "viewer" }, via: "oidc" } });
+        await recordAuditEvent(tx, {
+          action: "user.created",
+          targetType: "user",
+          targetId: user.id,
+          detail: { after: { email, role: "viewer" }, via: "oidc" },
+        });
       }
       await tx.account.upsert({
         where: { provider_providerAccountId: { provider: "oidc", providerAccountId: identity.providerAccountId } },
@@ -94,7 +107,12 @@ async function linkOidcUser(identity: { email: string; name: string | null; prov
         update: {},
       });
       await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-      await recordAuditEvent(tx, { action: "auth.sign_in", targetType: "user", targetId: user.id, detail: { method: "oidc" } });
+      await recordAuditEvent(tx, {
+        action: "auth.sign_in",
+        targetType: "user",
+        targetId: user.id,
+        detail: { method: "oidc" },
+      });
       return user.id;
     }),
   );

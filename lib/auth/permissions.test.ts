@@ -8,7 +8,9 @@ describe("permission table", () => {
   it("grants each permission to exactly its least role and every role above it", () => {
     for (const permission of Object.keys(permissions) as Permission[]) {
       for (const role of roles) {
-        expect(can(role, permission), `${role} → ${permission}`).toBe(roleRank(role) >= roleRank(permissions[permission]));
+        expect(can(role, permission), `${role} → ${permission}`).toBe(
+          roleRank(role) >= roleRank(permissions[permission]),
+        );
       }
     }
   });
@@ -27,7 +29,8 @@ describe("permission table", () => {
         if (entry.isDirectory()) {
           if (!["node_modules", "generated", ".next"].includes(entry.name)) walk(full);
         } else if (/\.tsx?$/.test(entry.name)) {
-          for (const match of fs.readFileSync(full, "utf8").matchAll(/permission(?:=|: )\{?"([a-z]+\.[a-z_]+)"/g)) used.add(match[1]!);
+          for (const match of fs.readFileSync(full, "utf8").matchAll(/permission(?:=|: )\{?"([a-z]+\.[a-z_]+)"/g))
+            used.add(match[1]!);
         }
       }
     };

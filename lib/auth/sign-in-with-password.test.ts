@@ -17,7 +17,8 @@ beforeAll(async () => {
   });
 });
 
-const attempt = (email: string, pw: string, ip = "198.51.100.1") => signInWithPassword({ email, password: pw, ip, userAgent: "vitest" });
+const attempt = (email: string, pw: string, ip = "198.51.100.1") =>
+  signInWithPassword({ email, password: pw, ip, userAgent: "vitest" });
 
 describe("signInWithPassword", () => {
   it("accepts the right password, whatever the email's case, and audits the sign-in", async () => {
@@ -28,8 +29,16 @@ describe("signInWithPassword", () => {
   });
 
   it("refuses a wrong password and an unknown account with the same message, and audits both", async () => {
-    expect(await attempt("ops@example.com", "wrong-password-1")).toEqual({ ok: false, reason: "invalid", message: "Wrong email or password." });
-    expect(await attempt("nobody@example.com", "wrong-password-1")).toEqual({ ok: false, reason: "invalid", message: "Wrong email or password." });
+    expect(await attempt("ops@example.com", "wrong-password-1")).toEqual({
+      ok: false,
+      reason: "invalid",
+      message: "Wrong email or password.",
+    });
+    expect(await attempt("nobody@example.com", "wrong-password-1")).toEqual({
+      ok: false,
+      reason: "invalid",
+      message: "Wrong email or password.",
+    });
     expect(await database.db().auditEvent.count({ where: { action: "auth.sign_in_failed" } })).toBe(2);
   });
 
@@ -38,10 +47,14 @@ describe("signInWithPassword", () => {
   });
 
   it(`locks an account after ${signInLimits.perAccount} failures, even for the right password`, async () => {
-    for (let i = 0; i < signInLimits.perAccount; i += 1) await attempt("locked@example.com", `wrong-${i}-password`, `203.0.113.${i}`);
+    for (let i = 0; i < signInLimits.perAccount; i += 1)
+      await attempt("locked@example.com", `wrong-${i}-password`, `203.0.113.${i}`);
     const outcome = await attempt("locked@example.com", password, "203.0.113.99");
     expect(outcome).toMatchObject({ ok: false, reason: "locked", message: /Too many failed sign-ins/ });
-    const failures = await database.db().auditEvent.findMany({ where: { action: "auth.sign_in_failed", actorLabel: "locked@example.com" }, orderBy: { id: "desc" } });
+    const failures = await database.db().auditEvent.findMany({
+      where: { action: "auth.sign_in_failed", actorLabel: "locked@example.com" },
+      orderBy: { id: "desc" },
+    });
     expect(failures[0]!.detail).toMatchObject({ reason: "rate_limited" });
   });
 

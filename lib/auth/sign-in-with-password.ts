@@ -20,7 +20,12 @@ export type SignInOutcome =
  * Checks an email and password, slowing brute force per account and per address. Every
  * attempt is recorded; failures and successes are audited in the same transaction.
  */
-export async function signInWithPassword(input: { email: string; password: string; ip: string | null; userAgent: string | null }): Promise<SignInOutcome> {
+export async function signInWithPassword(input: {
+  email: string;
+  password: string;
+  ip: string | null;
+  userAgent: string | null;
+}): Promise<SignInOutcome> {
   const email = input.email.trim().toLowerCase();
   const ip = input.ip ?? "unknown";
   const since = new Date(Date.now() - signInLimits.windowMinutes * 60_000);
@@ -35,23 +40,35 @@ export async function signInWithPassword(input: { email: string; password: strin
   const passwordOk = await verifyPassword(user?.passwordHash ?? (await decoyHash()), input.password);
   const ok = !locked && passwordOk && Boolean(user) && !user?.disabledAt;
 
-  await runWithRequestContext({ actorId: user?.id ?? null, actorLabel: email, ip: input.ip, userAgent: input.userAgent }, () =>
-    db().$transaction(async (tx) => {
-      await tx.signInAttempt.create({ data: { email, ip, ok } });
-      if (ok && user) await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-      await recordAuditEvent(tx, {
-        action: ok ? "auth.sign_in" : "auth.sign_in_failed",
-        targetType: "user",
-        targetId: user?.id ?? null,
-        detail: ok ? { method: "password" } : { method: "password", reason: locked ? "rate_limited" : user?.disabledAt ? "disabled" : "invalid_credentials" },
-      });
-    }),
+  await runWithRequestContext(
+    { actorId: user?.id ?? null, actorLabel: email, ip: input.ip, userAgent: input.userAgent },
+    () =>
+      db().$transaction(async (tx) => {
+        await tx.signInAttempt.create({ data: { email, ip, ok } });
+        if (ok && user) await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+        await recordAuditEvent(tx, {
+          action: ok ? "auth.sign_in" : "auth.sign_in_failed",
+          targetType: "user",
+          targetId: user?.id ?? null,
+          detail: ok
+            ? { method: "password" }
+            : {
+                method: "password",
+                reason: locked ? "rate_limited" : user?.disabledAt ? "disabled" : "invalid_credentials",
+              },
+        });
+      }),
   );
 
   if (locked) {
-    return { ok: false, reason: "locked", message: `Too many failed sign-ins. Try again in ${signInLimits.windowMinutes} minutes.` };
+    return {
+      ok: false,
+      reason: "locked",
+      message: `Too many failed sign-ins. Try again in ${signInLimits.windowMinutes} minutes.`,
+    };
   }
-  if (user?.disabledAt && passwordOk) return { ok: false, reason: "invalid", message: "This account is disabled. Ask an admin to enable it." };
+  if (user?.disabledAt && passwordOk)
+    return { ok: false, reason: "invalid", message: "This account is disabled. Ask an admin to enable it." };
   if (!ok || !user) return { ok: false, reason: "invalid", message: "Wrong email or password." };
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }

@@ -12,7 +12,9 @@ export type FormValues = Record<string, string | boolean>;
 
 /** A new form of `provider`: each field's default, empty otherwise. */
 export function defaultFormValues(provider: RegistryProvider): FormValues {
-  return Object.fromEntries(fieldsFor(provider).map((field) => [field.name, field.defaultValue ?? (field.kind === "checkbox" ? false : "")]));
+  return Object.fromEntries(
+    fieldsFor(provider).map((field) => [field.name, field.defaultValue ?? (field.kind === "checkbox" ? false : "")]),
+  );
 }
 
 /**
@@ -69,10 +71,15 @@ export function isFieldVisible(field: FieldSpec, values: FormValues): boolean {
  * left out, empty secrets too when editing (the stored one is kept), and a provider with a
  * single kind of credentials gets it filled in.
  */
-export function bodyOf(provider: RegistryProvider, values: FormValues, options: { editing: boolean }): Record<string, unknown> {
+export function bodyOf(
+  provider: RegistryProvider,
+  values: FormValues,
+  options: { editing: boolean },
+): Record<string, unknown> {
   const body: Record<string, unknown> = { provider };
   const fields = fieldsFor(provider);
-  if (!fields.some((field) => field.name === "auth.kind")) setPath(body, "auth.kind", providerInfo(provider).authKinds[0]);
+  if (!fields.some((field) => field.name === "auth.kind"))
+    setPath(body, "auth.kind", providerInfo(provider).authKinds[0]);
   for (const field of fields) {
     if (!isFieldVisible(field, values)) continue;
     const value = values[field.name];

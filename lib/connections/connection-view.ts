@@ -55,7 +55,9 @@ export const connectionViewSelect = {
   _count: { select: { channels: true, promotions: true } },
 } as const;
 
-type ViewRow = Pick<Registry, Exclude<keyof typeof connectionViewSelect, "_count">> & { _count: { channels: number; promotions: number } };
+type ViewRow = Pick<Registry, Exclude<keyof typeof connectionViewSelect, "_count">> & {
+  _count: { channels: number; promotions: number };
+};
 
 /** Picks field by field (never a spread of the row), so a new secret column cannot leak through. */
 export function toConnectionView(row: ViewRow): ConnectionView {

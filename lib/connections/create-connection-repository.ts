@@ -17,7 +17,15 @@ export const createConnectionRepositorySchema = z.object({
     .string({ error: "expected a repository path like team/app" })
     .trim()
     .transform((value) => value.replace(/^\/+|\/+$/g, ""))
-    .pipe(z.string().max(256, "expected at most 256 characters").regex(REPOSITORY_PATH, "expected a repository path like team/app: lowercase letters, digits and . _ -, parts separated by /")),
+    .pipe(
+      z
+        .string()
+        .max(256, "expected at most 256 characters")
+        .regex(
+          REPOSITORY_PATH,
+          "expected a repository path like team/app: lowercase letters, digits and . _ -, parts separated by /",
+        ),
+    ),
 });
 
 interface Created {
@@ -42,10 +50,14 @@ export const createConnectionRepository: ChangeDefinition<typeof createConnectio
     const adapter = adapterOrThrow(connection);
     try {
       if (!adapter.createRepository || !info.createsRepositories) {
-        throw new UserError(`repository: expected a connection whose provider creates repositories; ${info.label} creates them on first push`, "repository");
+        throw new UserError(
+          `repository: expected a connection whose provider creates repositories; ${info.label} creates them on first push`,
+          "repository",
+        );
       }
       const prefix = adapter.namespace;
-      const repository = prefix && !input.repository.startsWith(`${prefix}/`) ? `${prefix}/${input.repository}` : input.repository;
+      const repository =
+        prefix && !input.repository.startsWith(`${prefix}/`) ? `${prefix}/${input.repository}` : input.repository;
       try {
         const { created } = await adapter.createRepository(repository);
         return { repository, created };
@@ -58,7 +70,12 @@ export const createConnectionRepository: ChangeDefinition<typeof createConnectio
     }
   },
   async run({ input, audit, prepared }) {
-    await audit({ action: "registry.repository_created", targetType: "registry", targetId: input.id, detail: { after: prepared } });
+    await audit({
+      action: "registry.repository_created",
+      targetType: "registry",
+      targetId: input.id,
+      detail: { after: prepared },
+    });
     return prepared;
   },
 };
@@ -68,6 +85,10 @@ function adapterOrThrow(connection: RegistryConnection): RegistryAdapter {
   try {
     return createRegistryAdapter(connection);
   } catch (error) {
-    throw new UserError(`repository: ${redact(messageOf(error), connection.secret ? [connection.secret] : [])}`, "repository", 409);
+    throw new UserError(
+      `repository: ${redact(messageOf(error), connection.secret ? [connection.secret] : [])}`,
+      "repository",
+      409,
+    );
   }
 }

@@ -15,9 +15,25 @@ const canary = `canary-${crypto.randomBytes(8).toString("hex")}`;
 
 describe("createConnection", () => {
   it("stores the secret sealed, answers without it, and audits without it", async () => {
-    const body = { name: "lab", provider: "generic", endpoint: "10.0.0.5:5000", insecure: true, auth: { kind: "basic", username: "ci", password: canary } };
+    const body = {
+      name: "lab",
+      provider: "generic",
+      endpoint: "10.0.0.5:5000",
+      insecure: true,
+      auth: { kind: "basic", username: "ci", password: canary },
+    };
     const result = await runChange(createConnection, admin, body, client);
-    expect(result).toMatchObject({ ok: true, data: { name: "lab", provider: "generic", endpoint: "10.0.0.5:5000", authKind: "basic", username: "ci", hasSecret: true } });
+    expect(result).toMatchObject({
+      ok: true,
+      data: {
+        name: "lab",
+        provider: "generic",
+        endpoint: "10.0.0.5:5000",
+        authKind: "basic",
+        username: "ci",
+        hasSecret: true,
+      },
+    });
     if (!result.ok) return;
     expect(JSON.stringify(result.data)).not.toContain(canary);
 
@@ -36,18 +52,30 @@ describe("createConnection", () => {
   });
 
   it("refuses bad input with the field and what was expected, and stores nothing", async () => {
-    const result = await runChange(createConnection, admin, { name: "bad", provider: "ecr", endpoint: "ecr.example.com", auth: { kind: "aws", accessKeyId: "nope" } }, client);
+    const result = await runChange(
+      createConnection,
+      admin,
+      { name: "bad", provider: "ecr", endpoint: "ecr.example.com", auth: { kind: "aws", accessKeyId: "nope" } },
+      client,
+    );
     expect(result).toMatchObject({
       ok: false,
       status: 400,
-      fieldErrors: { endpoint: expect.stringMatching(/^expected <12 digits>\.dkr\.ecr/), "auth.accessKeyId": expect.stringMatching(/^expected an access key id/) },
+      fieldErrors: {
+        endpoint: expect.stringMatching(/^expected <12 digits>\.dkr\.ecr/),
+        "auth.accessKeyId": expect.stringMatching(/^expected an access key id/),
+      },
     });
     expect(await database.db().registry.count({ where: { name: "bad" } })).toBe(0);
   });
 
   it("refuses a second connection with the same name, naming the field", async () => {
     const body = { name: "lab", provider: "generic", endpoint: "10.0.0.6:5000", auth: { kind: "anonymous" } };
-    expect(await runChange(createConnection, admin, body, client)).toMatchObject({ ok: false, status: 409, fieldErrors: { name: expect.stringMatching(/exists already/) } });
+    expect(await runChange(createConnection, admin, body, client)).toMatchObject({
+      ok: false,
+      status: 409,
+      fieldErrors: { name: expect.stringMatching(/exists already/) },
+    });
   });
 
   it("lets only admins connect registries", async () => {

@@ -21,7 +21,8 @@ export const createConnection: ChangeDefinition<typeof connectionInputSchema, Co
     const fields = toConnectionFields(input);
     const refused = endpointRefusal(fields.endpoint);
     if (refused) throw new UserError(`endpoint: ${refused}`, "endpoint");
-    if (await tx.registry.findUnique({ where: { name: fields.name }, select: { id: true } })) throw nameTaken(fields.name);
+    if (await tx.registry.findUnique({ where: { name: fields.name }, select: { id: true } }))
+      throw nameTaken(fields.name);
     let id: string;
     try {
       ({ id } = await tx.registry.create({
@@ -58,5 +59,9 @@ export const createConnection: ChangeDefinition<typeof connectionInputSchema, Co
 };
 
 export function nameTaken(name: string): UserError {
-  return new UserError(`name: a registry connection named ${JSON.stringify(name)} exists already; pick another name`, "name", 409);
+  return new UserError(
+    `name: a registry connection named ${JSON.stringify(name)} exists already; pick another name`,
+    "name",
+    409,
+  );
 }

@@ -11,7 +11,17 @@ const admin: Caller = { userId: null, email: "admin@example.com", role: "admin" 
 const client = { ip: null, userAgent: "vitest" };
 
 async function connect(name: string): Promise<string> {
-  const created = await runChange(createConnection, admin, { name, provider: "generic", endpoint: "10.0.0.5:5000", auth: { kind: "basic", username: "ci", password: "pw-1234" } }, client);
+  const created = await runChange(
+    createConnection,
+    admin,
+    {
+      name,
+      provider: "generic",
+      endpoint: "10.0.0.5:5000",
+      auth: { kind: "basic", username: "ci", password: "pw-1234" },
+    },
+    client,
+  );
   if (!created.ok) throw new Error(created.error);
   return created.data.id;
 }
@@ -20,9 +30,21 @@ describe("deleteConnection", () => {
   it("refuses while a channel or promotion uses the connection, naming them", async () => {
     const source = await connect("vendor");
     const target = await connect("private");
-    const channel = await database.db().releaseChannel.create({ data: { name: "deepgram", sourceRegistryId: source, components: ["vendor/api"], tagPattern: "*", ordering: "semver" } });
-    const release = await database.db().release.create({ data: { channelId: channel.id, tag: "1.2.3", sortKey: "1.2.3" } });
-    const promotion = await database.db().promotion.create({ data: { releaseId: release.id, targetRegistryId: target, repositoryMapping: {}, status: "queued" } });
+    const channel = await database.db().releaseChannel.create({
+      data: {
+        name: "deepgram",
+        sourceRegistryId: source,
+        components: ["vendor/api"],
+        tagPattern: "*",
+        ordering: "semver",
+      },
+    });
+    const release = await database
+      .db()
+      .release.create({ data: { channelId: channel.id, tag: "1.2.3", sortKey: "1.2.3" } });
+    const promotion = await database.db().promotion.create({
+      data: { releaseId: release.id, targetRegistryId: target, repositoryMapping: {}, status: "queued" },
+    });
 
     expect(await runChange(deleteConnection, admin, { id: source }, client)).toMatchObject({
       ok: false,
@@ -40,7 +62,9 @@ describe("deleteConnection", () => {
     const id = await connect("spare");
     expect(await runChange(deleteConnection, admin, { id }, client)).toEqual({ ok: true, data: { id, deleted: true } });
     expect(await database.db().registry.findUnique({ where: { id } })).toBeNull();
-    const event = await database.db().auditEvent.findFirstOrThrow({ where: { targetId: id, action: "registry.deleted" } });
+    const event = await database
+      .db()
+      .auditEvent.findFirstOrThrow({ where: { targetId: id, action: "registry.deleted" } });
     expect(event.detail).toMatchObject({ before: { name: "spare", endpoint: "10.0.0.5:5000" } });
     expect(await runChange(deleteConnection, admin, { id }, client)).toMatchObject({ ok: false, status: 404 });
   });

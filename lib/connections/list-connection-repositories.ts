@@ -26,11 +26,19 @@ const LIMIT = 1000;
  * are asked through their control plane, which is reached without touching the registry
  * host; others through the registry's catalog, after the host passed the address checks.
  */
-export async function listConnectionRepositories(id: string, options: { signal?: AbortSignal } = {}): Promise<RepositoryListing> {
+export async function listConnectionRepositories(
+  id: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<RepositoryListing> {
   const { connection } = await loadConnection(id);
   const info = providerInfo(connection.provider);
   const base = { source: info.lists, canCreate: info.createsRepositories };
-  if (info.lists === "none") return { ...base, repositories: [], problem: `${info.label} lists no repositories to registry clients; Gantry reads tags per repository` };
+  if (info.lists === "none")
+    return {
+      ...base,
+      repositories: [],
+      problem: `${info.label} lists no repositories to registry clients; Gantry reads tags per repository`,
+    };
 
   let adapter: RegistryAdapter | undefined;
   let client: RegistryClient | undefined;
@@ -41,7 +49,12 @@ export async function listConnectionRepositories(id: string, options: { signal?:
       return { ...base, repositories };
     }
     adapter = await openRegistry(connection);
-    client = new RegistryClient(registryClientOptions(adapter, { side: "source", retry: { attempts: 2, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 } }));
+    client = new RegistryClient(
+      registryClientOptions(adapter, {
+        side: "source",
+        retry: { attempts: 2, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 },
+      }),
+    );
     const all = await listCatalog(client, { limit: LIMIT, pageSize: 100, signal: options.signal });
     const namespace = adapter.namespace;
     return { ...base, repositories: namespace ? all.filter((name) => name.startsWith(`${namespace}/`)) : all };

@@ -30,7 +30,8 @@ export function toRegistryConnection(row: Registry): RegistryConnection {
       secret = openRegistrySecret(row.id, row.secretCiphertext);
     } catch (error) {
       // SecretKeyError messages name key ids and the fix, never key material or the secret.
-      if (error instanceof SecretKeyError) throw new UserError(`registry ${row.name}: ${error.message}`, undefined, 500);
+      if (error instanceof SecretKeyError)
+        throw new UserError(`registry ${row.name}: ${error.message}`, undefined, 500);
       throw error;
     }
   }
@@ -41,7 +42,10 @@ export function toRegistryConnection(row: Registry): RegistryConnection {
     authKind: row.authKind,
     username: row.username,
     secret,
-    settings: typeof row.settings === "object" && row.settings !== null && !Array.isArray(row.settings) ? (row.settings as Record<string, unknown>) : {},
+    settings:
+      typeof row.settings === "object" && row.settings !== null && !Array.isArray(row.settings)
+        ? (row.settings as Record<string, unknown>)
+        : {},
     insecure: row.insecure,
     caPem: row.caPem,
   };

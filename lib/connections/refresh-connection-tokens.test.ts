@@ -22,9 +22,20 @@ afterAll(async () => {
 /** Stored directly: the registry host is a loopback stand-in address the create schema refuses for ECR. */
 async function storeEcr(name: string, secretAccessKey: string): Promise<string> {
   const row = await database.db().registry.create({
-    data: { name, provider: "ecr", endpoint: "127.0.0.1:9", authKind: "aws", username: KEYS.accessKeyId, settings: { region: "us-east-1", accountId: aws.accountId }, insecure: true },
+    data: {
+      name,
+      provider: "ecr",
+      endpoint: "127.0.0.1:9",
+      authKind: "aws",
+      username: KEYS.accessKeyId,
+      settings: { region: "us-east-1", accountId: aws.accountId },
+      insecure: true,
+    },
   });
-  await database.db().registry.update({ where: { id: row.id }, data: { secretCiphertext: sealRegistrySecret(row.id, secretAccessKey) } });
+  await database.db().registry.update({
+    where: { id: row.id },
+    data: { secretCiphertext: sealRegistrySecret(row.id, secretAccessKey) },
+  });
   return row.id;
 }
 
@@ -32,7 +43,9 @@ describe("refreshConnectionTokens", () => {
   it("stores the expiry of each short-lived token and goes on past a connection that fails", async () => {
     const good = await storeEcr("good", KEYS.secretAccessKey);
     await storeEcr("refused", "y".repeat(40));
-    await database.db().registry.create({ data: { name: "static", provider: "generic", endpoint: "10.0.0.5:5000", authKind: "anonymous" } });
+    await database.db().registry.create({
+      data: { name: "static", provider: "generic", endpoint: "10.0.0.5:5000", authKind: "anonymous" },
+    });
 
     expect(await refreshConnectionTokens()).toEqual({ refreshed: 1, failed: 1 });
     const stored = await database.db().registry.findUniqueOrThrow({ where: { id: good } });

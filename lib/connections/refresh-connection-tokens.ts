@@ -32,7 +32,10 @@ export async function refreshConnectionTokens(options: { signal?: AbortSignal } 
       const connection = toRegistryConnection(row);
       secret = connection.secret;
       const { tokenExpiresAt } = await refreshRegistryToken(connection, { signal: options.signal });
-      await db().registry.updateMany({ where: { id: row.id, secretCiphertext: row.secretCiphertext }, data: { tokenExpiresAt } });
+      await db().registry.updateMany({
+        where: { id: row.id, secretCiphertext: row.secretCiphertext },
+        data: { tokenExpiresAt },
+      });
       summary.refreshed += 1;
     } catch (error) {
       summary.failed += 1;

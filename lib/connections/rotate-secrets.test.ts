@@ -18,24 +18,43 @@ const newBox = new SecretBox(crypto.randomBytes(32));
 
 beforeAll(async () => {
   for (const [name, password] of Object.entries(secrets)) {
-    const result = await runChange(createConnection, admin, { name, provider: "generic", endpoint: "10.0.0.5:5000", auth: { kind: "basic", username: "ci", password } }, client);
+    const result = await runChange(
+      createConnection,
+      admin,
+      { name, provider: "generic", endpoint: "10.0.0.5:5000", auth: { kind: "basic", username: "ci", password } },
+      client,
+    );
     if (!result.ok) throw new Error(result.error);
   }
-  await runChange(createConnection, admin, { name: "open", provider: "generic", endpoint: "10.0.0.5:5000", auth: { kind: "anonymous" } }, client);
+  await runChange(
+    createConnection,
+    admin,
+    { name: "open", provider: "generic", endpoint: "10.0.0.5:5000", auth: { kind: "anonymous" } },
+    client,
+  );
 });
 
-const rows = () => database.db().registry.findMany({ where: { secretCiphertext: { not: null } }, orderBy: { name: "asc" } });
+const rows = () =>
+  database.db().registry.findMany({ where: { secretCiphertext: { not: null } }, orderBy: { name: "asc" } });
 
 describe("rotateSecrets", () => {
   it("re-seals every secret under the new key; the old key no longer opens them", async () => {
     const result = await runChange(rotateSecrets({ from: [oldBox], to: newBox }), admin, {}, client);
-    expect(result).toEqual({ ok: true, data: { resealed: 2, alreadyUnderNewKey: 0, fromKeyIds: [oldBox.keyId], toKeyId: newBox.keyId } });
+    expect(result).toEqual({
+      ok: true,
+      data: { resealed: 2, alreadyUnderNewKey: 0, fromKeyIds: [oldBox.keyId], toKeyId: newBox.keyId },
+    });
     for (const row of await rows()) {
       expect(openRegistrySecret(row.id, row.secretCiphertext!, newBox)).toBe(secrets[row.name as keyof typeof secrets]);
       expect(() => openRegistrySecret(row.id, row.secretCiphertext!, oldBox)).toThrow(/sealed with key/);
     }
     const event = await database.db().auditEvent.findFirstOrThrow({ where: { action: "secrets.rotated" } });
-    expect(event.detail).toEqual({ resealed: 2, alreadyUnderNewKey: 0, fromKeyIds: [oldBox.keyId], toKeyId: newBox.keyId });
+    expect(event.detail).toEqual({
+      resealed: 2,
+      alreadyUnderNewKey: 0,
+      fromKeyIds: [oldBox.keyId],
+      toKeyId: newBox.keyId,
+    });
   });
 
   it("finishes an interrupted rotation: secrets already under the new key are left as they are", async () => {
@@ -47,7 +66,13 @@ describe("rotateSecrets", () => {
     const before = (await rows()).map((row) => row.secretCiphertext);
     const stranger = new SecretBox(crypto.randomBytes(32));
     const result = await runChange(rotateSecrets({ from: [oldBox], to: stranger }), admin, {}, client);
-    expect(result).toMatchObject({ ok: false, status: 409, error: expect.stringMatching(/^registry one: its secret opens with none of the keys given .*; nothing was changed$/) });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 409,
+      error: expect.stringMatching(
+        /^registry one: its secret opens with none of the keys given .*; nothing was changed$/,
+      ),
+    });
     expect((await rows()).map((row) => row.secretCiphertext)).toEqual(before);
   });
 });

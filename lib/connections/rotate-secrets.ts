@@ -24,15 +24,30 @@ export interface RotationResult {
  * key, and the new key of an interrupted rotation). Keys never travel through the input;
  * the audit event records only their public ids.
  */
-export function rotateSecrets({ from, to }: { from: SecretBox[]; to: SecretBox }): ChangeDefinition<typeof rotateSecretsSchema, RotationResult> {
+export function rotateSecrets({
+  from,
+  to,
+}: {
+  from: SecretBox[];
+  to: SecretBox;
+}): ChangeDefinition<typeof rotateSecretsSchema, RotationResult> {
   return {
     permission: "settings.write",
     schema: rotateSecretsSchema,
     async run({ tx, audit }) {
       // Holds off edits that would seal with the old key while the rotation runs.
       await tx.$executeRaw`LOCK TABLE "Registry" IN SHARE ROW EXCLUSIVE MODE`;
-      const rows = await tx.registry.findMany({ where: { secretCiphertext: { not: null } }, select: { id: true, name: true, secretCiphertext: true }, orderBy: { name: "asc" } });
-      const result: RotationResult = { resealed: 0, alreadyUnderNewKey: 0, fromKeyIds: from.map((box) => box.keyId), toKeyId: to.keyId };
+      const rows = await tx.registry.findMany({
+        where: { secretCiphertext: { not: null } },
+        select: { id: true, name: true, secretCiphertext: true },
+        orderBy: { name: "asc" },
+      });
+      const result: RotationResult = {
+        resealed: 0,
+        alreadyUnderNewKey: 0,
+        fromKeyIds: from.map((box) => box.keyId),
+        toKeyId: to.keyId,
+      };
       for (const row of rows) {
         const sealed = row.secretCiphertext!;
         if (opensWith(to, row.id, sealed)) {
@@ -69,5 +84,8 @@ function opensWith(box: SecretBox, registryId: string, sealed: string): boolean 
 }
 
 async function reseal(tx: Tx, registryId: string, secret: string, to: SecretBox): Promise<void> {
-  await tx.registry.update({ where: { id: registryId }, data: { secretCiphertext: sealRegistrySecret(registryId, secret, to) } });
+  await tx.registry.update({
+    where: { id: registryId },
+    data: { secretCiphertext: sealRegistrySecret(registryId, secret, to) },
+  });
 }

@@ -26,7 +26,13 @@ afterAll(async () => {
 });
 
 async function connect(name: string, password: string): Promise<string> {
-  const body = { name, provider: "generic", endpoint: registry.host, insecure: true, auth: { kind: "basic", username: "gantry", password } };
+  const body = {
+    name,
+    provider: "generic",
+    endpoint: registry.host,
+    insecure: true,
+    auth: { kind: "basic", username: "gantry", password },
+  };
   const created = await runChange(createConnection, admin, body, client);
   if (!created.ok) throw new Error(created.error);
   return created.data.id;
@@ -40,15 +46,22 @@ describe("testSavedConnection", () => {
     const result = await runChange(testSavedConnection, operator, { id }, client);
     if (!result.ok) throw new Error(result.error);
     expect(result.data).toMatchObject({ ok: true, purpose: "target" });
-    expect(statuses(result.data.steps)).toBe("dns:passed tcp:passed tls:skipped registry:passed challenge:passed credential:passed list:passed create:skipped push:passed");
+    expect(statuses(result.data.steps)).toBe(
+      "dns:passed tcp:passed tls:skipped registry:passed challenge:passed credential:passed list:passed create:skipped push:passed",
+    );
 
     const view = await getConnectionOrThrow(id);
     expect(view.lastCheck).toMatchObject({ ok: true, purpose: "target", checkedAt: result.data.checkedAt });
     const row = await database.db().registry.findUniqueOrThrow({ where: { id } });
     expect(row.lastCheckOk).toBe(true);
     expect(row.lastCheckAt?.toISOString()).toBe(result.data.checkedAt);
-    const event = await database.db().auditEvent.findFirstOrThrow({ where: { targetId: id, action: "registry.tested" } });
-    expect(event).toMatchObject({ actorLabel: "op@example.com", detail: { after: { ok: true, purpose: "target", failedStep: null } } });
+    const event = await database
+      .db()
+      .auditEvent.findFirstOrThrow({ where: { targetId: id, action: "registry.tested" } });
+    expect(event).toMatchObject({
+      actorLabel: "op@example.com",
+      detail: { after: { ok: true, purpose: "target", failedStep: null } },
+    });
 
     expect(await listConnectionRepositories(id)).toEqual({ source: "catalog", canCreate: false, repositories: [] });
   });
@@ -57,8 +70,12 @@ describe("testSavedConnection", () => {
     const id = await connect("wrong", wrongPassword);
     const result = await runChange(testSavedConnection, operator, { id, purpose: "source" }, client);
     if (!result.ok) throw new Error(result.error);
-    expect(statuses(result.data.steps)).toBe("dns:passed tcp:passed tls:skipped registry:passed challenge:passed credential:failed list:skipped create:skipped push:skipped");
-    expect(result.data.steps.find((s) => s.id === "credential")?.message).toBe("the registry refused user 'gantry' (401): check the password or token");
+    expect(statuses(result.data.steps)).toBe(
+      "dns:passed tcp:passed tls:skipped registry:passed challenge:passed credential:failed list:skipped create:skipped push:skipped",
+    );
+    expect(result.data.steps.find((s) => s.id === "credential")?.message).toBe(
+      "the registry refused user 'gantry' (401): check the password or token",
+    );
     const listing = await listConnectionRepositories(id);
     expect(listing.problem).toMatch(/401|unauthorized|refused/i);
 
@@ -70,7 +87,14 @@ describe("testSavedConnection", () => {
 
   it("refuses viewers, and answers 404 for an unknown connection", async () => {
     expect(await runChange(testSavedConnection, viewer, { id: "x" }, client)).toMatchObject({ ok: false, status: 403 });
-    expect(await runChange(testSavedConnection, operator, { id: "missing" }, client)).toMatchObject({ ok: false, status: 404 });
-    expect(await runChange(testSavedConnection, operator, { id: "missing", purpose: "both" }, client)).toMatchObject({ ok: false, status: 400, fieldErrors: { purpose: "expected source or target" } });
+    expect(await runChange(testSavedConnection, operator, { id: "missing" }, client)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    expect(await runChange(testSavedConnection, operator, { id: "missing", purpose: "both" }, client)).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { purpose: "expected source or target" },
+    });
   });
 });

@@ -54,13 +54,24 @@ export const testSavedConnection: ChangeDefinition<typeof testSavedConnectionSch
         tokenExpiresAt: check.tokenExpiresAt ? new Date(check.tokenExpiresAt) : null,
       },
     });
-    if (stored.count === 0) throw new UserError("The connection was changed or deleted while it was being tested; test it again.", undefined, 409);
+    if (stored.count === 0)
+      throw new UserError(
+        "The connection was changed or deleted while it was being tested; test it again.",
+        undefined,
+        409,
+      );
     const failed = check.steps.find((step) => step.status === "failed");
     await audit({
       action: "registry.tested",
       targetType: "registry",
       targetId: input.id,
-      detail: { after: { ok: check.ok, purpose: check.purpose, failedStep: failed ? { id: failed.id, message: failed.message } : null } },
+      detail: {
+        after: {
+          ok: check.ok,
+          purpose: check.purpose,
+          failedStep: failed ? { id: failed.id, message: failed.message } : null,
+        },
+      },
     });
     return check;
   },

@@ -15,7 +15,10 @@ import { auditFieldsOf, connectionViewSelect, toConnectionView, type ConnectionV
 import { sealRegistrySecret } from "./registry-secret";
 
 /** The create body again, secrets optional, plus the id of the connection to change. */
-export const updateConnectionSchema = z.intersection(z.object({ id: z.string({ error: "expected the connection's id" }).min(1, "expected the connection's id") }), connectionEditSchema);
+export const updateConnectionSchema = z.intersection(
+  z.object({ id: z.string({ error: "expected the connection's id" }).min(1, "expected the connection's id") }),
+  connectionEditSchema,
+);
 
 /**
  * Edits a connection. A secret left out keeps the stored one, unless the provider or the
@@ -33,14 +36,26 @@ export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, C
     const refused = endpointRefusal(fields.endpoint);
     if (refused) throw new UserError(`endpoint: ${refused}`, "endpoint");
     if (fields.secret === undefined) {
-      const moved = before.provider !== fields.provider ? "provider" : before.endpoint !== fields.endpoint ? "endpoint" : null;
+      const moved =
+        before.provider !== fields.provider ? "provider" : before.endpoint !== fields.endpoint ? "endpoint" : null;
       if (!before.secretCiphertext) throw secretNeeded(fields.provider, "none is stored yet");
-      if (moved) throw secretNeeded(fields.provider, `the ${moved} changed, and a stored secret only goes to the registry it was given for`);
+      if (moved)
+        throw secretNeeded(
+          fields.provider,
+          `the ${moved} changed, and a stored secret only goes to the registry it was given for`,
+        );
     }
     const username = fields.username === undefined ? before.username : fields.username;
     const after = { ...fields, username };
-    const changed = fields.secret !== undefined || !isDeepStrictEqual({ ...auditFieldsOf(before), name: "" }, { ...auditFieldsOf(after), name: "" });
-    const secretCiphertext = fields.secret === undefined ? before.secretCiphertext : fields.secret === null ? null : sealRegistrySecret(before.id, fields.secret);
+    const changed =
+      fields.secret !== undefined ||
+      !isDeepStrictEqual({ ...auditFieldsOf(before), name: "" }, { ...auditFieldsOf(after), name: "" });
+    const secretCiphertext =
+      fields.secret === undefined
+        ? before.secretCiphertext
+        : fields.secret === null
+          ? null
+          : sealRegistrySecret(before.id, fields.secret);
     const row = await tx.registry
       .update({
         where: { id: before.id },
@@ -55,7 +70,9 @@ export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, C
           settings: fields.settings as Prisma.InputJsonObject,
           insecure: fields.insecure,
           caPem: fields.caPem,
-          ...(changed ? { lastCheckAt: null, lastCheckOk: null, lastCheckResult: Prisma.DbNull, tokenExpiresAt: null } : {}),
+          ...(changed
+            ? { lastCheckAt: null, lastCheckOk: null, lastCheckResult: Prisma.DbNull, tokenExpiresAt: null }
+            : {}),
         },
         select: connectionViewSelect,
       })
@@ -69,7 +86,8 @@ export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, C
       detail: {
         before: auditFieldsOf(before),
         after: auditFieldsOf(row),
-        authChange: fields.secret === undefined ? "secret kept" : fields.secret === null ? "secret cleared" : "new secret given",
+        authChange:
+          fields.secret === undefined ? "secret kept" : fields.secret === null ? "secret cleared" : "new secret given",
       },
     });
     return toConnectionView(row);

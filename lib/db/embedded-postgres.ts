@@ -28,7 +28,10 @@ const require = createRequire(import.meta.url);
  * on first use. When a server for this folder is already running (a console started
  * earlier), it is reused rather than started twice.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; onLog?: (line: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
   const pgDir = path.join(options.dataDir, "pg");
   const connection = readOrCreateConnection(options.dataDir);
   const existing = await runningServerUrl(pgDir, connection);

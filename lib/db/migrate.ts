@@ -18,7 +18,10 @@ const noFilters = { externalTables: [], externalEnums: [] };
 export async function applyMigrations(options: MigrateOptions): Promise<string[]> {
   const root = options.root ?? process.cwd();
   return withSchemaEngine(options.databaseUrl, readSchema(root), async (engine) => {
-    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: listMigrations(root), filters: noFilters });
+    const { appliedMigrationNames } = await engine.applyMigrations({
+      migrationsList: listMigrations(root),
+      filters: noFilters,
+    });
     return appliedMigrationNames;
   });
 }
@@ -27,8 +30,15 @@ export async function applyMigrations(options: MigrateOptions): Promise<string[]
 export async function pendingMigrations(options: MigrateOptions): Promise<string[]> {
   const root = options.root ?? process.cwd();
   return withSchemaEngine(options.databaseUrl, readSchema(root), async (engine) => {
-    const { history, failedMigrationNames } = await engine.diagnoseMigrationHistory({ migrationsList: listMigrations(root), optInToShadowDatabase: false, filters: noFilters });
-    const unapplied = history?.diagnostic === "databaseIsBehind" || history?.diagnostic === "historiesDiverge" ? history.unappliedMigrationNames : [];
+    const { history, failedMigrationNames } = await engine.diagnoseMigrationHistory({
+      migrationsList: listMigrations(root),
+      optInToShadowDatabase: false,
+      filters: noFilters,
+    });
+    const unapplied =
+      history?.diagnostic === "databaseIsBehind" || history?.diagnostic === "historiesDiverge"
+        ? history.unappliedMigrationNames
+        : [];
     return [...new Set([...failedMigrationNames, ...unapplied])];
   });
 }
@@ -61,7 +71,10 @@ export async function diffSchemas(options: { databaseUrl: string; from: string |
   const { from, to } = options;
   return withSchemaEngine(options.databaseUrl, to, async (engine) => {
     const { stdout } = await engine.diff({
-      from: from === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: from }] },
+      from:
+        from === null
+          ? { tag: "empty" }
+          : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: from }] },
       to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: to }] },
       script: true,
       exitCode: null,
@@ -97,7 +110,10 @@ function listMigrations(root: string): MigrationList {
   const directories = migrationDirectoryNames(root);
   return {
     baseDir,
-    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null,
+    },
     shadowDbInitScript: "",
     migrationDirectories: directories.map((name) => {
       const file = path.join(baseDir, name, "migration.sql");
@@ -105,7 +121,9 @@ function listMigrations(root: string): MigrationList {
         path: name,
         migrationFile: {
           path: "migration.sql",
-          content: fs.existsSync(file) ? { tag: "ok", value: fs.readFileSync(file, "utf8") } : { tag: "error", value: `${file} is missing` },
+          content: fs.existsSync(file)
+            ? { tag: "ok", value: fs.readFileSync(file, "utf8") }
+            : { tag: "error", value: `${file} is missing` },
         },
       };
     }),
@@ -115,7 +133,11 @@ function listMigrations(root: string): MigrationList {
 function migrationDirectoryNames(root: string): string[] {
   const baseDir = migrationsDir(root);
   if (!fs.existsSync(baseDir)) return [];
-  return fs.readdirSync(baseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return fs
+    .readdirSync(baseDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 function timestamp(): string {

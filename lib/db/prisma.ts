@@ -19,6 +19,7 @@ export function createClient(connectionString: string): PrismaClient {
 
 function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: start Gantry with `npm start` or set DATABASE_URL to a Postgres URL");
+  if (!url)
+    throw new Error("DATABASE_URL is not set: start Gantry with `npm start` or set DATABASE_URL to a Postgres URL");
   return url;
 }

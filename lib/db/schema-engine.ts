@@ -11,11 +11,19 @@ import type { SchemaEngine } from "@prisma/schema-engine-wasm";
  * `pg` driver adapter as the app. It is the engine behind `prisma migrate`, minus the
  * native binary the CLI would download (which machines that only reach npm cannot).
  */
-export async function withSchemaEngine<T>(databaseUrl: string, schema: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+export async function withSchemaEngine<T>(
+  databaseUrl: string,
+  schema: string,
+  fn: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   await loadWasmOnce();
   const factory = new WholeScriptPg({ connectionString: databaseUrl });
   const silent = () => {};
-  const engine = await engineBindings.SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, silent, bindMigrationAwareSqlAdapterFactory(factory));
+  const engine = await engineBindings.SchemaEngine.new(
+    { datamodels: [["schema.prisma", schema]] },
+    silent,
+    bindMigrationAwareSqlAdapterFactory(factory),
+  );
   try {
     return await fn(engine);
   } finally {
@@ -41,7 +49,10 @@ class WholeScriptPg extends PrismaPg {
   override async connect() {
     const adapter = await super.connect();
     this.opened.push(adapter);
-    const internals = adapter as unknown as { client: { query(sql: string): Promise<unknown> }; onError(error: unknown): never };
+    const internals = adapter as unknown as {
+      client: { query(sql: string): Promise<unknown> };
+      onError(error: unknown): never;
+    };
     adapter.executeScript = async (script: string) => {
       try {
         await internals.client.query(script);

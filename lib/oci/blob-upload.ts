@@ -79,10 +79,18 @@ async function startUploadOrMount(to: BlobLocation, digest: string, mountFrom: s
   }
 }
 
-async function upload(options: TransferBlobOptions, to: BlobLocation, location: string, minChunk?: number): Promise<TransferOutcome> {
+async function upload(
+  options: TransferBlobOptions,
+  to: BlobLocation,
+  location: string,
+  minChunk?: number,
+): Promise<TransferOutcome> {
   const { descriptor, source } = options;
   const policy = options.policy ?? DEFAULT_UPLOAD_POLICY;
-  const body = await openBlob({ client: source, repository: options.sourceRepository, signal: options.signal }, descriptor);
+  const body = await openBlob(
+    { client: source, repository: options.sourceRepository, signal: options.signal },
+    descriptor,
+  );
   let done = 0;
   const verifier = createDigestVerifier({
     digest: descriptor.digest,
@@ -149,7 +157,13 @@ async function putWhole(to: BlobLocation, url: string, body: Readable, size: num
 }
 
 /** PATCH chunks of `chunkBytes` (each streamed, never buffered whole), then a bodiless PUT. */
-async function putChunks(to: BlobLocation, location: string, verified: Transform, options: TransferBlobOptions, chunkBytes: number) {
+async function putChunks(
+  to: BlobLocation,
+  location: string,
+  verified: Transform,
+  options: TransferBlobOptions,
+  chunkBytes: number,
+) {
   const { descriptor } = options;
   const reader = chunkReader(verified);
   let url = location;
@@ -183,7 +197,7 @@ function chunkReader(stream: Readable) {
   let carry: Buffer | undefined;
   return {
     async *take(bytes: number): AsyncGenerator<Buffer> {
-      for (let left = bytes; left > 0; ) {
+      for (let left = bytes; left > 0;) {
         const chunk = carry ?? (await iterator.next()).value;
         carry = undefined;
         if (!chunk) return;
@@ -208,7 +222,10 @@ function chunkReader(stream: Readable) {
 function sourceRequest(options: TransferBlobOptions) {
   return {
     method: "GET",
-    url: new URL(`/v2/${options.sourceRepository}/blobs/${options.descriptor.digest}`, `https://${options.source.registry}`),
+    url: new URL(
+      `/v2/${options.sourceRepository}/blobs/${options.descriptor.digest}`,
+      `https://${options.source.registry}`,
+    ),
     signal: options.signal,
   };
 }

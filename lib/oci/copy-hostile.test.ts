@@ -1,8 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHeaderRecorder, type RunningHeaderRecorder } from "@/test/fixtures/header-recorder";
-import { invalidJsonManifest, jsonManifest, oversizedManifest, schema1Manifest, selfReferencingIndex, sha256Digest } from "@/test/fixtures/hostile-manifests";
-import { startHostileRegistry, type BlobBehaviour, type RunningHostileRegistry } from "@/test/fixtures/hostile-registry";
+import {
+  invalidJsonManifest,
+  jsonManifest,
+  oversizedManifest,
+  schema1Manifest,
+  selfReferencingIndex,
+  sha256Digest,
+} from "@/test/fixtures/hostile-manifests";
+import {
+  startHostileRegistry,
+  type BlobBehaviour,
+  type RunningHostileRegistry,
+} from "@/test/fixtures/hostile-registry";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { basicAuth } from "./auth/authenticator";
 import { copyImages, type FailedImage } from "./copy-images";
@@ -10,7 +21,9 @@ import { MediaType } from "./media-types";
 import { RegistryClient } from "./registry-client";
 import { headBlob } from "./remote-blob";
 
-const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
+const config = Buffer.from(
+  JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }),
+);
 const layer = randomBytes(40_000);
 const LAYER = sha256Digest(layer);
 const CONFIG = sha256Digest(config);
@@ -20,7 +33,10 @@ const image = jsonManifest({
   config: { mediaType: MediaType.ociConfig, digest: CONFIG, size: config.length },
   layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: LAYER, size: layer.length }],
 });
-const repo = (layerBlob: BlobBehaviour) => ({ manifests: { "1": image }, blobs: { [CONFIG]: config, [LAYER]: layerBlob } });
+const repo = (layerBlob: BlobBehaviour) => ({
+  manifests: { "1": image },
+  blobs: { [CONFIG]: config, [LAYER]: layerBlob },
+});
 
 let hostile: RunningHostileRegistry;
 let recorder: RunningHeaderRecorder;
@@ -60,7 +76,11 @@ afterAll(async () => {
 });
 
 async function copy(from: string) {
-  const result = await copyImages({ source, target: dst, items: [{ source: `${hostile.host}/${from}:1`, target: `${target.host}/copy/${from}:1` }] });
+  const result = await copyImages({
+    source,
+    target: dst,
+    items: [{ source: `${hostile.host}/${from}:1`, target: `${target.host}/copy/${from}:1` }],
+  });
   return result.images[0]!;
 }
 
@@ -80,7 +100,11 @@ describe("a hostile source", () => {
     expect(await copy("redirect/app")).toMatchObject({ status: "pushed" });
     expect(recorder.received.length).toBeGreaterThan(0);
     expect(recorder.received.every((r) => r.headers.authorization === undefined)).toBe(true);
-    expect(hostile.requests.filter((r) => r.path.includes("/redirect/app/")).every((r) => r.headers.authorization?.startsWith("Basic "))).toBe(true);
+    expect(
+      hostile.requests
+        .filter((r) => r.path.includes("/redirect/app/"))
+        .every((r) => r.headers.authorization?.startsWith("Basic ")),
+    ).toBe(true);
   });
 
   it("redirecting a blob to a cloud metadata address: refused, not retried", async () => {
@@ -90,7 +114,12 @@ describe("a hostile source", () => {
   });
 
   it("declaring a length it does not send: a network failure; a length the manifest does not: a mismatch at once", async () => {
-    expect(await copy("short/body")).toMatchObject({ status: "failed", kind: "network", side: "source", retryable: true });
+    expect(await copy("short/body")).toMatchObject({
+      status: "failed",
+      kind: "network",
+      side: "source",
+      retryable: true,
+    });
     const long = (await copy("long/length")) as FailedImage;
     expect(long).toMatchObject({ status: "failed", kind: "digest_mismatch" });
     expect(long.message).toMatch(/serves blob .* with 40005 bytes; its manifest says 40000/);

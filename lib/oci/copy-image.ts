@@ -21,7 +21,11 @@ export interface ImageJob {
  * and the tag last. Never throws: the outcome is the result.
  */
 export async function copyImage(context: CopyContext, job: ImageJob): Promise<ImageResult> {
-  const identity = { imageIndex: job.imageIndex, source: formatReference(job.source), target: formatReference(job.target) };
+  const identity = {
+    imageIndex: job.imageIndex,
+    source: formatReference(job.source),
+    target: formatReference(job.target),
+  };
   const tracker = new ImageTracker(context.progress, identity);
   tracker.image("checking");
   try {
@@ -46,20 +50,46 @@ async function run(context: CopyContext, job: ImageJob, tracker: ImageTracker): 
   const { signal } = context;
   const sourceRepository = job.source.repository;
   const targetRepository = job.target.repository;
-  const source = { client: context.source, repository: sourceRepository, reference: identifierOf(job.source), platforms: context.platforms, signal };
+  const source = {
+    client: context.source,
+    repository: sourceRepository,
+    reference: identifierOf(job.source),
+    platforms: context.platforms,
+    signal,
+  };
   const top = await resolveTop(source);
   const digest = top.node.digest;
   if (job.target.digest && job.target.digest !== digest) {
-    throw new DigestMismatchError(`the target reference pins ${job.target.digest}, but the source resolves to ${digest}`);
+    throw new DigestMismatchError(
+      `the target reference pins ${job.target.digest}, but the source resolves to ${digest}`,
+    );
   }
   // Without a tag of its own the target takes the source's tag, or stays digest-only.
-  const reference = job.target.tag ?? (job.target.digest ? digest : (job.source.tag ?? (job.source.digest ? digest : DEFAULT_TAG)));
-  const common = { digest, mediaType: top.node.mediaType, sourceDigest: top.sourceDigest, platformFiltered: top.filtered };
+  const reference =
+    job.target.tag ?? (job.target.digest ? digest : (job.source.tag ?? (job.source.digest ? digest : DEFAULT_TAG)));
+  const common = {
+    digest,
+    mediaType: top.node.mediaType,
+    sourceDigest: top.sourceDigest,
+    platformFiltered: top.filtered,
+  };
 
-  const current = await headManifest({ client: context.target, repository: targetRepository, reference, push: true, signal });
+  const current = await headManifest({
+    client: context.target,
+    repository: targetRepository,
+    reference,
+    push: true,
+    signal,
+  });
   if (current?.digest === digest) {
     const referrersCopied = await referrers(context, job, [digest]);
-    return { ...common, upToDate: true, blobs: { existed: 0, mounted: 0, transferred: 0 }, bytesTransferred: 0, referrersCopied };
+    return {
+      ...common,
+      upToDate: true,
+      blobs: { existed: 0, mounted: 0, transferred: 0 },
+      bytesTransferred: 0,
+      referrersCopied,
+    };
   }
 
   const image = await resolveTree(source, top);

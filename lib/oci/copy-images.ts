@@ -121,7 +121,8 @@ export async function copyImages(options: CopyImagesOptions): Promise<CopyImages
 function validateItem(item: CopyItem, imageIndex: number, options: CopyImagesOptions) {
   const source = typeof item.source === "string" ? parseReference(item.source) : item.source;
   const target = typeof item.target === "string" ? parseReference(item.target) : item.target;
-  const invalid = (message: string) => new OciError(`items[${imageIndex}]: ${message}`, { kind: "invalid", code: "ITEM_INVALID" });
+  const invalid = (message: string) =>
+    new OciError(`items[${imageIndex}]: ${message}`, { kind: "invalid", code: "ITEM_INVALID" });
   if (source.registry !== options.source.registry) {
     throw invalid(`source ${formatReference(source)} is not on the source registry ${options.source.registry}`);
   }

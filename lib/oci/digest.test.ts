@@ -31,7 +31,11 @@ describe("digests", () => {
 
   it("fails on a wrong digest without letting the last bytes through", async () => {
     const out = sink();
-    const verifier = createDigestVerifier({ digest: digestOf(Buffer.from("other")), size: whole.length, side: "source" });
+    const verifier = createDigestVerifier({
+      digest: digestOf(Buffer.from("other")),
+      size: whole.length,
+      side: "source",
+    });
     const failure = pipeline(Readable.from(parts), verifier, out.stream);
     await expect(failure).rejects.toBeInstanceOf(DigestMismatchError);
     await expect(failure).rejects.toThrow(/from the source registry has bytes hashing to sha256:/);
@@ -39,9 +43,17 @@ describe("digests", () => {
   });
 
   it("fails as soon as more bytes arrive than declared, and when fewer do", async () => {
-    const tooMany = pipeline(Readable.from(parts), createDigestVerifier({ digest: digestOf(whole), size: 7 }), sink().stream);
+    const tooMany = pipeline(
+      Readable.from(parts),
+      createDigestVerifier({ digest: digestOf(whole), size: 7 }),
+      sink().stream,
+    );
     await expect(tooMany).rejects.toThrow(/more than the 7 bytes/);
-    const tooFew = pipeline(Readable.from(parts), createDigestVerifier({ digest: digestOf(whole), size: 99 }), sink().stream);
+    const tooFew = pipeline(
+      Readable.from(parts),
+      createDigestVerifier({ digest: digestOf(whole), size: 99 }),
+      sink().stream,
+    );
     await expect(tooFew).rejects.toThrow(/16 bytes where its descriptor declares 99/);
   });
 });

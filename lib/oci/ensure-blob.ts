@@ -98,7 +98,8 @@ async function settle(context: BlobContext, job: EnsureBlobJob): Promise<BlobOut
   }
   const sameRegistry = context.source.registry === context.target.registry && job.sourceRepository !== targetRepository;
   const mountFrom =
-    context.ledger.holderOtherThan(descriptor.digest, targetRepository) ?? (sameRegistry ? job.sourceRepository : undefined);
+    context.ledger.holderOtherThan(descriptor.digest, targetRepository) ??
+    (sameRegistry ? job.sourceRepository : undefined);
   const outcome = await context.transfers.run(
     () =>
       transferBlob({

@@ -35,7 +35,9 @@ export async function fetchBytes(
           chunks.push(chunk);
         }
       } catch (error) {
-        throw client.scrub(toNetworkError(error, { method: request.method, url: response.url, signal: request.signal }, client.side));
+        throw client.scrub(
+          toNetworkError(error, { method: request.method, url: response.url, signal: request.signal }, client.side),
+        );
       } finally {
         response.body.destroy();
       }

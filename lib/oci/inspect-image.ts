@@ -16,7 +16,11 @@ export interface ImageInspection {
 }
 
 /** What `gantry inspect` shows: digest, media type, platforms and size of an image. */
-export async function inspectImage(client: RegistryClient, ref: Reference, signal?: AbortSignal): Promise<ImageInspection> {
+export async function inspectImage(
+  client: RegistryClient,
+  ref: Reference,
+  signal?: AbortSignal,
+): Promise<ImageInspection> {
   const image = await resolveImage({ client, repository: ref.repository, reference: identifierOf(ref), signal });
   const at = { client, repository: ref.repository, signal };
   const nodes = image.children.length ? image.children.filter((c) => c.blobs.length > 0) : [image.top];
@@ -28,8 +32,19 @@ export async function inspectImage(client: RegistryClient, ref: Reference, signa
         const manifest = parseManifest(node.bytes, node.mediaType, { side: client.side, what: node.digest });
         platform = manifest.kind === "image" ? await readConfigPlatform(at, manifest) : undefined;
       }
-      return { platform: platform ? formatPlatform(platform) : "unknown", digest: node.digest, mediaType: node.mediaType, size };
+      return {
+        platform: platform ? formatPlatform(platform) : "unknown",
+        digest: node.digest,
+        mediaType: node.mediaType,
+        size,
+      };
     }),
   );
-  return { reference: formatReference(ref), digest: image.top.digest, mediaType: image.top.mediaType, size: image.size, platforms };
+  return {
+    reference: formatReference(ref),
+    digest: image.top.digest,
+    mediaType: image.top.mediaType,
+    size: image.size,
+    platforms,
+  };
 }

@@ -17,7 +17,11 @@ const MAX_PAGES = 10_000;
 const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
 /** Every tag of a repository, following the `Link: <…>; rel="next"` pages. */
-export async function listTags(client: RegistryClient, repository: string, options: ListOptions = {}): Promise<string[]> {
+export async function listTags(
+  client: RegistryClient,
+  repository: string,
+  options: ListOptions = {},
+): Promise<string[]> {
   return paginate(client, `/v2/${repository}/tags/list`, "tags", scopesFor(repository), options);
 }
 
@@ -46,20 +50,29 @@ async function paginate(
     const { response, bytes } = await fetchBytes(
       client,
       { method: "GET", url, scopes, ok: [200], signal: options.signal },
-      { maxBytes: MAX_PAGE_BYTES, tooLarge: (size) => new OciError(`${path} answered a page of ${size}`, { kind: "too_large", side: client.side }) },
+      {
+        maxBytes: MAX_PAGE_BYTES,
+        tooLarge: (size) =>
+          new OciError(`${path} answered a page of ${size}`, { kind: "too_large", side: client.side }),
+      },
     );
     const text = bytes.toString("utf8");
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      throw new OciError(`${client.side ?? "registry"} ${client.registry} answered ${path} with something other than JSON`, {
-        kind: "network",
-        side: client.side,
-        code: "LIST_INVALID",
-      });
+      throw new OciError(
+        `${client.side ?? "registry"} ${client.registry} answered ${path} with something other than JSON`,
+        {
+          kind: "network",
+          side: client.side,
+          code: "LIST_INVALID",
+        },
+      );
     }
-    const entries = Array.isArray(body[field]) ? (body[field] as unknown[]).filter((t): t is string => typeof t === "string") : [];
+    const entries = Array.isArray(body[field])
+      ? (body[field] as unknown[]).filter((t): t is string => typeof t === "string")
+      : [];
     out.push(...entries);
     url = nextPage(headerOf(response, Header.link), response.url);
   }

@@ -27,25 +27,73 @@ describe("parseManifest", () => {
   });
 
   it("reads OCI indexes and Docker lists with platforms, and infers a missing mediaType", () => {
-    const index = { schemaVersion: 2, manifests: [{ mediaType: MediaType.ociManifest, digest: d("m"), size: 5, platform: { os: "linux", architecture: "arm64", variant: "v8" } }] };
+    const index = {
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: MediaType.ociManifest,
+          digest: d("m"),
+          size: 5,
+          platform: { os: "linux", architecture: "arm64", variant: "v8" },
+        },
+      ],
+    };
     const parsed = parseManifest(json(index), "application/vnd.oci.image.index.v1+json; charset=utf-8", ctx);
-    expect(parsed).toMatchObject({ kind: "index", mediaType: MediaType.ociIndex, manifests: [{ platform: { os: "linux", architecture: "arm64", variant: "v8" } }] });
+    expect(parsed).toMatchObject({
+      kind: "index",
+      mediaType: MediaType.ociIndex,
+      manifests: [{ platform: { os: "linux", architecture: "arm64", variant: "v8" } }],
+    });
     expect(parseManifest(json(image()), undefined, ctx).mediaType).toBe(MediaType.ociManifest);
-    expect(parseManifest(json({ ...index, mediaType: MediaType.dockerManifestList }), undefined, ctx).kind).toBe("index");
+    expect(parseManifest(json({ ...index, mediaType: MediaType.dockerManifestList }), undefined, ctx).kind).toBe(
+      "index",
+    );
   });
 
   it("keeps subject and artifactType of referrers", () => {
-    const referrer = { ...image(MediaType.ociManifest), artifactType: "application/vnd.dev.sigstore.bundle+json", subject: { mediaType: MediaType.ociManifest, digest: d("s"), size: 3 } };
-    expect(parseManifest(json(referrer), MediaType.ociManifest, ctx)).toMatchObject({ artifactType: "application/vnd.dev.sigstore.bundle+json", subject: { digest: d("s") } });
+    const referrer = {
+      ...image(MediaType.ociManifest),
+      artifactType: "application/vnd.dev.sigstore.bundle+json",
+      subject: { mediaType: MediaType.ociManifest, digest: d("s"), size: 3 },
+    };
+    expect(parseManifest(json(referrer), MediaType.ociManifest, ctx)).toMatchObject({
+      artifactType: "application/vnd.dev.sigstore.bundle+json",
+      subject: { digest: d("s") },
+    });
   });
 
   it.each([
     ["not JSON", Buffer.from("{nope"), "MANIFEST_INVALID", /is not JSON/],
-    ["schema 1", json({ schemaVersion: 1, fsLayers: [] }), "MANIFEST_UNSUPPORTED", /schema 1 manifest, which Gantry does not copy/],
-    ["an unknown type", json({ schemaVersion: 2, mediaType: "application/x-weird" }), "MANIFEST_UNSUPPORTED", /"application\/x-weird"/],
-    ["a bad digest", json({ ...image(MediaType.ociManifest), config: { mediaType: "x", digest: "sha256:1", size: 1 } }), "MANIFEST_INVALID", /config.digest/],
-    ["a negative size", json({ ...image(MediaType.ociManifest), layers: [{ mediaType: "x", digest: d("a"), size: -1 }] }), "MANIFEST_INVALID", /layers\[0\].size/],
-    ["a type disagreement", json(image(MediaType.ociManifest)), "MANIFEST_INVALID", /served as application\/vnd.oci.image.index.v1\+json/],
+    [
+      "schema 1",
+      json({ schemaVersion: 1, fsLayers: [] }),
+      "MANIFEST_UNSUPPORTED",
+      /schema 1 manifest, which Gantry does not copy/,
+    ],
+    [
+      "an unknown type",
+      json({ schemaVersion: 2, mediaType: "application/x-weird" }),
+      "MANIFEST_UNSUPPORTED",
+      /"application\/x-weird"/,
+    ],
+    [
+      "a bad digest",
+      json({ ...image(MediaType.ociManifest), config: { mediaType: "x", digest: "sha256:1", size: 1 } }),
+      "MANIFEST_INVALID",
+      /config.digest/,
+    ],
+    [
+      "a negative size",
+      json({ ...image(MediaType.ociManifest), layers: [{ mediaType: "x", digest: d("a"), size: -1 }] }),
+      "MANIFEST_INVALID",
+      /layers\[0\].size/,
+    ],
+    [
+      "a type disagreement",
+      json(image(MediaType.ociManifest)),
+      "MANIFEST_INVALID",
+      /served as application\/vnd.oci.image.index.v1\+json/,
+    ],
   ])("refuses %s", (_name, bytes, code, message) => {
     const type = _name === "a type disagreement" ? MediaType.ociIndex : undefined;
     let error: unknown;

@@ -45,9 +45,16 @@ export type Manifest = ImageManifest | IndexManifest;
  * index; refuses schema 1 and anything else with a message saying so. The bytes are never
  * re-serialised by callers: copies push exactly what was read, so digests hold.
  */
-export function parseManifest(bytes: Buffer, contentType: string | undefined, context: { side?: Side; what: string }): Manifest {
+export function parseManifest(
+  bytes: Buffer,
+  contentType: string | undefined,
+  context: { side?: Side; what: string },
+): Manifest {
   const invalid = (why: string) =>
-    new ManifestError(`${context.what} is not a valid manifest: ${why}`, { code: "MANIFEST_INVALID", side: context.side });
+    new ManifestError(`${context.what} is not a valid manifest: ${why}`, {
+      code: "MANIFEST_INVALID",
+      side: context.side,
+    });
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString("utf8"));
@@ -65,7 +72,12 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, co
   }
   if (value.schemaVersion !== 2) throw invalid(`schemaVersion is ${JSON.stringify(value.schemaVersion)}, expected 2`);
   const mediaType = declared ?? inferType(value, headerType);
-  if (declared && headerType && INDEX_TYPES.concat(IMAGE_MANIFEST_TYPES).includes(headerType) && headerType !== declared) {
+  if (
+    declared &&
+    headerType &&
+    INDEX_TYPES.concat(IMAGE_MANIFEST_TYPES).includes(headerType) &&
+    headerType !== declared
+  ) {
     throw invalid(`it declares ${declared} but was served as ${headerType}`);
   }
   const common = {
@@ -76,7 +88,11 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, co
   };
   if (INDEX_TYPES.includes(mediaType)) {
     if (!Array.isArray(value.manifests)) throw invalid("an index needs a manifests array");
-    return { kind: "index", ...common, manifests: value.manifests.map((d, i) => descriptor(d, `manifests[${i}]`, invalid)) };
+    return {
+      kind: "index",
+      ...common,
+      manifests: value.manifests.map((d, i) => descriptor(d, `manifests[${i}]`, invalid)),
+    };
   }
   if (IMAGE_MANIFEST_TYPES.includes(mediaType)) {
     if (!Array.isArray(value.layers)) throw invalid("an image manifest needs a layers array");
@@ -119,12 +135,15 @@ function descriptor(value: unknown, where: string, invalid: (why: string) => Man
   if (!isObject(value)) throw invalid(`${where} is not a descriptor object`);
   const { mediaType, digest, size } = value;
   if (typeof mediaType !== "string" || mediaType.length === 0) throw invalid(`${where}.mediaType is missing`);
-  if (typeof digest !== "string" || !isDigest(digest)) throw invalid(`${where}.digest ${JSON.stringify(digest)} is not a valid digest`);
-  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) throw invalid(`${where}.size must be a non-negative integer`);
+  if (typeof digest !== "string" || !isDigest(digest))
+    throw invalid(`${where}.digest ${JSON.stringify(digest)} is not a valid digest`);
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0)
+    throw invalid(`${where}.size must be a non-negative integer`);
   const result: Descriptor = { mediaType, digest, size };
   if (isObject(value.platform)) {
     const { os, architecture, variant } = value.platform;
-    if (typeof os !== "string" || typeof architecture !== "string") throw invalid(`${where}.platform needs os and architecture`);
+    if (typeof os !== "string" || typeof architecture !== "string")
+      throw invalid(`${where}.platform needs os and architecture`);
     result.platform = { os, architecture, ...(typeof variant === "string" ? { variant } : {}) };
     const osVersion = value.platform["os.version"];
     if (typeof osVersion === "string") result.platform["os.version"] = osVersion;

@@ -21,7 +21,12 @@ export const INDEX_TYPES: readonly string[] = [MediaType.ociIndex, MediaType.doc
 export const SCHEMA1_TYPES: readonly string[] = [MediaType.dockerSchema1, MediaType.dockerSchema1Signed];
 
 /** Sent as Accept on manifest requests: everything we can copy, newest first. */
-export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest].join(", ");
+export const MANIFEST_ACCEPT = [
+  MediaType.ociIndex,
+  MediaType.ociManifest,
+  MediaType.dockerManifestList,
+  MediaType.dockerManifest,
+].join(", ");
 
 /**
  * Layers that must not be pushed to another registry (Windows base layers and the like):

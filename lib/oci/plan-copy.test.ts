@@ -19,7 +19,10 @@ beforeAll(async () => {
   src = new RegistryClient({ registry: source.host, insecure: true, side: "source" });
   dst = new RegistryClient({ registry: target.host, insecure: true, side: "target" });
   const base = { size: 50_000, seed: "plan-base" };
-  api = await seedImage(source, "vendor/api", "2", [{ layers: [base, { size: 1000 }] }, { layers: [base, { size: 1100 }], platform: { os: "linux", architecture: "arm64" } }]);
+  api = await seedImage(source, "vendor/api", "2", [
+    { layers: [base, { size: 1000 }] },
+    { layers: [base, { size: 1100 }], platform: { os: "linux", architecture: "arm64" } },
+  ]);
   engine = await seedImage(source, "vendor/engine", "2", { layers: [base, { size: 20_000 }] });
 });
 afterAll(async () => {
@@ -28,7 +31,8 @@ afterAll(async () => {
   await removeBuiltImages();
 });
 
-const items = () => ["api", "engine"].map((n) => ({ source: `${source.host}/vendor/${n}:2`, target: `${target.host}/team/${n}:2` }));
+const items = () =>
+  ["api", "engine"].map((n) => ({ source: `${source.host}/vendor/${n}:2`, target: `${target.host}/team/${n}:2` }));
 
 describe("planCopy", () => {
   it("says per image what exists, what would be mounted from an earlier image, and what must move", async () => {
@@ -39,7 +43,9 @@ describe("planCopy", () => {
     expect(first!.blobs.every((b) => b.action === "transfer")).toBe(true);
     const shared = second!.blobs.find((b) => b.size > 50_000)!;
     expect(shared).toMatchObject({ action: "mount", mountFrom: "team/api" });
-    expect(plan.bytesToMove).toBe(api.blobs.reduce((s, b) => s + b.size, 0) + engine.blobs.reduce((s, b) => s + b.size, 0) - shared.size);
+    expect(plan.bytesToMove).toBe(
+      api.blobs.reduce((s, b) => s + b.size, 0) + engine.blobs.reduce((s, b) => s + b.size, 0) - shared.size,
+    );
   });
 
   it("is up to date after the copy, and flags an image over the size limit", async () => {
@@ -47,12 +53,19 @@ describe("planCopy", () => {
     const plan = await planCopy({ source: src, target: dst, items: items(), sizeLimitBytes: 60_000 });
     expect(plan.images[0]).toMatchObject({ status: "up_to_date", bytesToMove: 0 });
     expect(plan.images[1]).toMatchObject({ status: "failed", failure: { kind: "too_large", side: "target" } });
-    expect(plan.images[1]!.blobs.find((b) => b.size > 50_000)).toMatchObject({ action: "mount", mountFrom: "team/api" });
+    expect(plan.images[1]!.blobs.find((b) => b.size > 50_000)).toMatchObject({
+      action: "mount",
+      mountFrom: "team/api",
+    });
     expect(plan.ok).toBe(false);
   });
 
   it("reports a missing source image as a failed entry, not a throw", async () => {
-    const plan = await planCopy({ source: src, target: dst, items: [{ source: `${source.host}/vendor/none:1`, target: `${target.host}/t/none:1` }] });
+    const plan = await planCopy({
+      source: src,
+      target: dst,
+      items: [{ source: `${source.host}/vendor/none:1`, target: `${target.host}/t/none:1` }],
+    });
     expect(plan.images[0]).toMatchObject({ status: "failed", failure: { kind: "not_found", side: "source" } });
   });
 });
@@ -63,6 +76,10 @@ describe("inspectImage", () => {
     expect(index).toMatchObject({ digest: api.manifestDigest, mediaType: api.mediaType, size: api.size });
     expect(index.platforms.map((p) => p.platform)).toEqual(["linux/amd64", "linux/arm64"]);
     const single = await inspectImage(src, parseReference(`${source.host}/vendor/engine:2`));
-    expect(single).toMatchObject({ digest: engine.manifestDigest, size: engine.size, platforms: [{ platform: "linux/amd64", digest: engine.manifestDigest }] });
+    expect(single).toMatchObject({
+      digest: engine.manifestDigest,
+      size: engine.size,
+      platforms: [{ platform: "linux/amd64", digest: engine.manifestDigest }],
+    });
   });
 });

@@ -74,17 +74,39 @@ export async function planCopy(options: PlanCopyOptions): Promise<CopyPlan> {
   return { images, bytesToMove, blobsToMove, ok: images.every((i) => i.status !== "failed") };
 }
 
-type PlanContext = Omit<PlanCopyOptions, "platforms"> & { platforms?: Platform[]; ledger: BlobLedger; checks: ReturnType<typeof createLimiter> };
+type PlanContext = Omit<PlanCopyOptions, "platforms"> & {
+  platforms?: Platform[];
+  ledger: BlobLedger;
+  checks: ReturnType<typeof createLimiter>;
+};
 
 async function planImage(context: PlanContext, item: CopyItem, imageIndex: number): Promise<ImagePlan> {
   const sourceRef = typeof item.source === "string" ? parseReference(item.source) : item.source;
   const targetRef = typeof item.target === "string" ? parseReference(item.target) : item.target;
-  const plan: ImagePlan = { imageIndex, source: formatReference(sourceRef), target: formatReference(targetRef), status: "copy", blobs: [], bytesToMove: 0 };
+  const plan: ImagePlan = {
+    imageIndex,
+    source: formatReference(sourceRef),
+    target: formatReference(targetRef),
+    status: "copy",
+    blobs: [],
+    bytesToMove: 0,
+  };
   const { signal } = context;
   try {
-    const source = { client: context.source, repository: sourceRef.repository, reference: identifierOf(sourceRef), platforms: context.platforms, signal };
+    const source = {
+      client: context.source,
+      repository: sourceRef.repository,
+      reference: identifierOf(sourceRef),
+      platforms: context.platforms,
+      signal,
+    };
     const top = await resolveTop(source);
-    Object.assign(plan, { digest: top.node.digest, sourceDigest: top.sourceDigest, mediaType: top.node.mediaType, platformFiltered: top.filtered });
+    Object.assign(plan, {
+      digest: top.node.digest,
+      sourceDigest: top.sourceDigest,
+      mediaType: top.node.mediaType,
+      platformFiltered: top.filtered,
+    });
     const target = { client: context.target, repository: targetRef.repository, push: true, signal };
     const reference = targetRef.tag ?? targetRef.digest ?? sourceRef.tag ?? DEFAULT_TAG;
     const current = await headManifest({ ...target, reference });
@@ -105,8 +127,11 @@ async function planImage(context: PlanContext, item: CopyItem, imageIndex: numbe
           context.ledger.record(blob.digest, targetRef.repository);
           return { ...base, action: "exists" };
         }
-        const sameRegistry = context.source.registry === context.target.registry && sourceRef.repository !== targetRef.repository;
-        const mountFrom = context.ledger.holderOtherThan(blob.digest, targetRef.repository) ?? (sameRegistry ? sourceRef.repository : undefined);
+        const sameRegistry =
+          context.source.registry === context.target.registry && sourceRef.repository !== targetRef.repository;
+        const mountFrom =
+          context.ledger.holderOtherThan(blob.digest, targetRef.repository) ??
+          (sameRegistry ? sourceRef.repository : undefined);
         context.ledger.record(blob.digest, targetRef.repository);
         return mountFrom ? { ...base, action: "mount", mountFrom } : { ...base, action: "transfer" };
       }),

@@ -11,9 +11,25 @@ const raw = Buffer.from(
     mediaType: MediaType.ociIndex,
     annotations: { "org.opencontainers.image.version": "1.2" },
     manifests: [
-      { mediaType: MediaType.ociManifest, digest: d("amd"), size: 10, platform: { os: "linux", architecture: "amd64" } },
-      { mediaType: MediaType.ociManifest, digest: d("arm"), size: 11, platform: { os: "linux", architecture: "arm64", variant: "v8" } },
-      { mediaType: MediaType.ociManifest, digest: d("att"), size: 12, platform: { os: "unknown", architecture: "unknown" }, annotations: { "vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": d("amd") } },
+      {
+        mediaType: MediaType.ociManifest,
+        digest: d("amd"),
+        size: 10,
+        platform: { os: "linux", architecture: "amd64" },
+      },
+      {
+        mediaType: MediaType.ociManifest,
+        digest: d("arm"),
+        size: 11,
+        platform: { os: "linux", architecture: "arm64", variant: "v8" },
+      },
+      {
+        mediaType: MediaType.ociManifest,
+        digest: d("att"),
+        size: 12,
+        platform: { os: "unknown", architecture: "unknown" },
+        annotations: { "vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": d("amd") },
+      },
     ],
   }),
 );
@@ -23,7 +39,9 @@ describe("platforms", () => {
   it("parses and matches os/arch[/variant]", () => {
     expect(parsePlatform("linux/arm64/v8")).toEqual({ os: "linux", architecture: "arm64", variant: "v8" });
     expect(() => parsePlatform("linux")).toThrow(/expected OS\/ARCH/);
-    expect(platformMatches({ os: "linux", architecture: "arm64", variant: "v8" }, parsePlatform("linux/arm64"))).toBe(true);
+    expect(platformMatches({ os: "linux", architecture: "arm64", variant: "v8" }, parsePlatform("linux/arm64"))).toBe(
+      true,
+    );
     expect(platformMatches({ os: "linux", architecture: "arm64" }, parsePlatform("linux/arm64/v8"))).toBe(false);
   });
 

@@ -9,12 +9,19 @@ const PLATFORM = /^([a-z0-9_.-]+)\/([a-z0-9_.-]+)(?:\/([a-z0-9_.-]+))?$/i;
 export function parsePlatform(text: string): Platform {
   const match = PLATFORM.exec(text.trim());
   if (!match) {
-    throw new OciError(`invalid platform ${JSON.stringify(text)}: expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/amd64`, {
-      kind: "invalid",
-      code: "PLATFORM_INVALID",
-    });
+    throw new OciError(
+      `invalid platform ${JSON.stringify(text)}: expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/amd64`,
+      {
+        kind: "invalid",
+        code: "PLATFORM_INVALID",
+      },
+    );
   }
-  return { os: match[1]!.toLowerCase(), architecture: match[2]!.toLowerCase(), ...(match[3] ? { variant: match[3].toLowerCase() } : {}) };
+  return {
+    os: match[1]!.toLowerCase(),
+    architecture: match[2]!.toLowerCase(),
+    ...(match[3] ? { variant: match[3].toLowerCase() } : {}),
+  };
 }
 
 export function formatPlatform(platform: Platform): string {
@@ -42,10 +49,13 @@ export function filterIndex(bytes: Buffer, index: IndexManifest, wanted: Platfor
   const images = index.manifests.filter((d) => wanted.some((w) => platformMatches(d.platform, w)));
   if (images.length === 0) {
     const offered = index.manifests.map((d) => (d.platform ? formatPlatform(d.platform) : "(no platform)")).join(", ");
-    throw new OciError(`${what} has no manifest for ${wanted.map(formatPlatform).join(", ")}; it offers ${offered || "nothing"}`, {
-      kind: "not_found",
-      code: "PLATFORM_UNKNOWN",
-    });
+    throw new OciError(
+      `${what} has no manifest for ${wanted.map(formatPlatform).join(", ")}; it offers ${offered || "nothing"}`,
+      {
+        kind: "not_found",
+        code: "PLATFORM_UNKNOWN",
+      },
+    );
   }
   const keptDigests = new Set(images.map((d) => d.digest));
   const keep = (d: Descriptor) =>

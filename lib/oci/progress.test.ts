@@ -2,10 +2,23 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ProgressThrottle, type CopyProgressEvent } from "./progress";
 
 const blob = (bytesDone: number, state: "transferring" | "done" = "transferring"): CopyProgressEvent => ({
-  type: "blob", imageIndex: 0, digest: "sha256:x", state, bytesDone, bytesTotal: 100,
+  type: "blob",
+  imageIndex: 0,
+  digest: "sha256:x",
+  state,
+  bytesDone,
+  bytesTotal: 100,
 });
 const image = (state: "transferring" | "pushed", bytesDone: number): CopyProgressEvent => ({
-  type: "image", imageIndex: 0, source: "s", target: "t", state, bytesDone, bytesTotal: 100, blobsDone: 0, blobsTotal: 1,
+  type: "image",
+  imageIndex: 0,
+  source: "s",
+  target: "t",
+  state,
+  bytesDone,
+  bytesTotal: 100,
+  blobsDone: 0,
+  blobsTotal: 1,
 });
 
 describe("ProgressThrottle", () => {
@@ -14,7 +27,11 @@ describe("ProgressThrottle", () => {
 
   it("keeps the latest event per blob and image, at most every 100 ms", () => {
     const seen: CopyProgressEvent[] = [];
-    const throttle = new ProgressThrottle((e) => seen.push(e), 100, () => Date.now());
+    const throttle = new ProgressThrottle(
+      (e) => seen.push(e),
+      100,
+      () => Date.now(),
+    );
     for (let i = 1; i <= 50; i++) throttle.push(blob(i));
     throttle.push(image("transferring", 50));
     expect(seen).toHaveLength(0);

@@ -9,7 +9,10 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, "$1 [redacted]")
     .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "[redacted-jwt]")
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, "$1[redacted]@")
-    .replace(/\b(access_token|token|password|secret|refresh_token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|sig|signature)=[^&\s]+/gi, "$1=[redacted]");
+    .replace(
+      /\b(access_token|token|password|secret|refresh_token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|sig|signature)=[^&\s]+/gi,
+      "$1=[redacted]",
+    );
 }
 
 /** A URL for a message: path only for the registry's own host, origin + path elsewhere, never a query. */

@@ -19,7 +19,10 @@ describe("parseReference", () => {
     [`ghcr.io/o/app@${DIGEST}`, { registry: "ghcr.io", repository: "o/app", digest: DIGEST }],
     [`ghcr.io/o/app:v1@${DIGEST}`, { registry: "ghcr.io", repository: "o/app", tag: "v1", digest: DIGEST }],
     ["[::1]:5000/app", { registry: "[::1]:5000", repository: "app" }],
-    ["r.example.com/a__b/c-d/e.f/g---h:T_1.x-y", { registry: "r.example.com", repository: "a__b/c-d/e.f/g---h", tag: "T_1.x-y" }],
+    [
+      "r.example.com/a__b/c-d/e.f/g---h:T_1.x-y",
+      { registry: "r.example.com", repository: "a__b/c-d/e.f/g---h", tag: "T_1.x-y" },
+    ],
     ["Upper.example.com/app", { registry: "Upper.example.com", repository: "app" }],
   ])("%s", (input, expected) => {
     expect(parseReference(input)).toEqual(expected);
@@ -64,7 +67,9 @@ describe("formatReference and helpers", () => {
 
 const component = fc.stringMatching(/^[a-z0-9]{1,6}(?:[._-][a-z0-9]{1,6}){0,2}$/);
 const host = fc.oneof(
-  fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/), fc.constantFrom("io", "com", "example.org")).map(([a, b]) => `${a}.${b}`),
+  fc
+    .tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/), fc.constantFrom("io", "com", "example.org"))
+    .map(([a, b]) => `${a}.${b}`),
   fc.integer({ min: 1, max: 65535 }).map((port) => `127.0.0.1:${port}`),
 );
 const tag = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/);
@@ -73,13 +78,19 @@ const digest = fc.stringMatching(/^[a-f0-9]{64}$/).map((hex) => `sha256:${hex}`)
 describe("parseReference properties", () => {
   it("round-trips every valid host/path[:tag][@digest]", () => {
     fc.assert(
-      fc.property(host, fc.array(component, { minLength: 1, maxLength: 4 }), fc.option(tag), fc.option(digest), (h, path, t, d) => {
-        const text = `${h}/${path.join("/")}${t ? `:${t}` : ""}${d ? `@${d}` : ""}`;
-        const ref = parseReference(text);
-        expect(ref.registry).toBe(h);
-        expect(formatReference(ref)).toBe(text);
-        expect(parseReference(formatReference(ref))).toEqual(ref);
-      }),
+      fc.property(
+        host,
+        fc.array(component, { minLength: 1, maxLength: 4 }),
+        fc.option(tag),
+        fc.option(digest),
+        (h, path, t, d) => {
+          const text = `${h}/${path.join("/")}${t ? `:${t}` : ""}${d ? `@${d}` : ""}`;
+          const ref = parseReference(text);
+          expect(ref.registry).toBe(h);
+          expect(formatReference(ref)).toBe(text);
+          expect(parseReference(formatReference(ref))).toEqual(ref);
+        },
+      ),
     );
   });
 

@@ -39,7 +39,9 @@ export function parseReference(input: string): Reference {
   const digest = at >= 0 ? input.slice(at + 1) : undefined;
   let rest = at >= 0 ? input.slice(0, at) : input;
   if (digest !== undefined && !isDigest(digest)) {
-    throw fail(`the digest ${JSON.stringify(clip(digest))} is not sha256:<64 lowercase hex> or sha512:<128 lowercase hex>`);
+    throw fail(
+      `the digest ${JSON.stringify(clip(digest))} is not sha256:<64 lowercase hex> or sha512:<128 lowercase hex>`,
+    );
   }
 
   let tag: string | undefined;
@@ -48,7 +50,9 @@ export function parseReference(input: string): Reference {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
     if (!TAG.test(tag)) {
-      throw fail(`the tag ${JSON.stringify(clip(tag))} must be 1–128 characters of letters, digits, _ . - and not start with . or -`);
+      throw fail(
+        `the tag ${JSON.stringify(clip(tag))} must be 1–128 characters of letters, digits, _ . - and not start with . or -`,
+      );
     }
   }
 
@@ -57,12 +61,14 @@ export function parseReference(input: string): Reference {
   const hasDomain = slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase());
   let registry = hasDomain ? first : DOCKER_HUB;
   let repository = hasDomain ? rest.slice(slash + 1) : rest;
-  if (!DOMAIN.test(registry)) throw fail(`the registry host ${JSON.stringify(clip(registry))} is not a valid host[:port]`);
+  if (!DOMAIN.test(registry))
+    throw fail(`the registry host ${JSON.stringify(clip(registry))} is not a valid host[:port]`);
   if (HUB_ALIASES.has(registry.toLowerCase())) registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && !repository.includes("/")) repository = `library/${repository}`;
 
   if (repository.length === 0) throw fail("the repository path is empty");
-  if (repository !== repository.toLowerCase()) throw fail(`the repository ${JSON.stringify(clip(repository))} must be lowercase`);
+  if (repository !== repository.toLowerCase())
+    throw fail(`the repository ${JSON.stringify(clip(repository))} must be lowercase`);
   for (const component of repository.split("/")) {
     if (!PATH_COMPONENT.test(component)) {
       throw fail(
@@ -71,7 +77,8 @@ export function parseReference(input: string): Reference {
     }
   }
   const nameLength = (hasDomain ? `${registry}/` : "").length + repository.length;
-  if (nameLength > NAME_MAX_LENGTH) throw fail(`the name is ${nameLength} characters; at most ${NAME_MAX_LENGTH} are allowed`);
+  if (nameLength > NAME_MAX_LENGTH)
+    throw fail(`the name is ${nameLength} characters; at most ${NAME_MAX_LENGTH} are allowed`);
 
   return { registry, repository, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
 }

@@ -24,7 +24,11 @@ beforeAll(async () => {
   src = new RegistryClient({ registry: source.host, insecure: true, side: "source" });
   dst = new RegistryClient({ registry: target.host, insecure: true, side: "target" });
   built = await seedImage(source, "vendor/signed", "1", { layers: [{ size: 3000 }] });
-  signature = await pushSignature(src, "vendor/signed", { mediaType: built.mediaType, digest: built.manifestDigest, size: 0 });
+  signature = await pushSignature(src, "vendor/signed", {
+    mediaType: built.mediaType,
+    digest: built.manifestDigest,
+    size: 0,
+  });
 });
 afterAll(async () => {
   await Promise.all([src?.close(), dst?.close()]);
@@ -35,8 +39,20 @@ afterAll(async () => {
 describe("referrers", () => {
   it("lists a registry's referrers through the tag-schema fallback when it lacks the API", async () => {
     const listed = await listReferrers({ client: src, repository: "vendor/signed", digest: built.manifestDigest });
-    expect(listed).toEqual({ via: "tag", descriptors: [expect.objectContaining({ digest: signature.digest, artifactType: SIGNATURE_TYPE })] });
-    expect((await listReferrers({ client: src, repository: "vendor/signed", digest: built.manifestDigest, artifactType: "x/y" })).descriptors).toEqual([]);
+    expect(listed).toEqual({
+      via: "tag",
+      descriptors: [expect.objectContaining({ digest: signature.digest, artifactType: SIGNATURE_TYPE })],
+    });
+    expect(
+      (
+        await listReferrers({
+          client: src,
+          repository: "vendor/signed",
+          digest: built.manifestDigest,
+          artifactType: "x/y",
+        })
+      ).descriptors,
+    ).toEqual([]);
   });
 
   it("copies signatures with the image on request, and writes the fallback index on the target", async () => {
@@ -54,7 +70,18 @@ describe("referrers", () => {
   });
 
   it("uses the OCI 1.1 referrers API where the registry has it", async () => {
-    const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: signature.digest, size: signature.size, artifactType: SIGNATURE_TYPE }] };
+    const index = {
+      schemaVersion: 2,
+      mediaType: MediaType.ociIndex,
+      manifests: [
+        {
+          mediaType: MediaType.ociManifest,
+          digest: signature.digest,
+          size: signature.size,
+          artifactType: SIGNATURE_TYPE,
+        },
+      ],
+    };
     const seen: string[] = [];
     const server = http.createServer((req, res) => {
       seen.push(req.url ?? "");
@@ -65,11 +92,21 @@ describe("referrers", () => {
       res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const client = new RegistryClient({ registry: `127.0.0.1:${(server.address() as AddressInfo).port}`, insecure: true });
+    const client = new RegistryClient({
+      registry: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+      insecure: true,
+    });
     try {
-      const listed = await listReferrers({ client, repository: "app", digest: built.manifestDigest, artifactType: SIGNATURE_TYPE });
+      const listed = await listReferrers({
+        client,
+        repository: "app",
+        digest: built.manifestDigest,
+        artifactType: SIGNATURE_TYPE,
+      });
       expect(listed).toEqual({ via: "api", descriptors: [expect.objectContaining({ digest: signature.digest })] });
-      expect(seen).toContain(`/v2/app/referrers/${built.manifestDigest}?artifactType=${encodeURIComponent(SIGNATURE_TYPE)}`);
+      expect(seen).toContain(
+        `/v2/app/referrers/${built.manifestDigest}?artifactType=${encodeURIComponent(SIGNATURE_TYPE)}`,
+      );
     } finally {
       await client.close();
       server.close();
@@ -78,7 +115,11 @@ describe("referrers", () => {
 });
 
 /** A cosign-style signature: an OCI manifest with a subject, its blobs, and the fallback tag. */
-async function pushSignature(client: RegistryClient, repository: string, subject: { mediaType: string; digest: string; size: number }) {
+async function pushSignature(
+  client: RegistryClient,
+  repository: string,
+  subject: { mediaType: string; digest: string; size: number },
+) {
   subject.size = (await fetchManifest({ client, repository, reference: subject.digest })).bytes.length;
   const empty = Buffer.from("{}");
   const payload = Buffer.from(JSON.stringify({ critical: { image: { "docker-manifest-digest": subject.digest } } }));
@@ -95,8 +136,18 @@ async function pushSignature(client: RegistryClient, repository: string, subject
   );
   const digest = digestOf(bytes);
   await putManifest({ client, repository, reference: digest, bytes, mediaType: MediaType.ociManifest });
-  const fallback = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest, size: bytes.length, artifactType: SIGNATURE_TYPE }] };
-  await putManifest({ client, repository, reference: fallbackTag(subject.digest), bytes: Buffer.from(JSON.stringify(fallback)), mediaType: MediaType.ociIndex });
+  const fallback = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociIndex,
+    manifests: [{ mediaType: MediaType.ociManifest, digest, size: bytes.length, artifactType: SIGNATURE_TYPE }],
+  };
+  await putManifest({
+    client,
+    repository,
+    reference: fallbackTag(subject.digest),
+    bytes: Buffer.from(JSON.stringify(fallback)),
+    mediaType: MediaType.ociIndex,
+  });
   return { digest, size: bytes.length, bytes };
 }
 

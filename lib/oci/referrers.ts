@@ -42,7 +42,11 @@ export async function listReferrers(options: ListReferrersOptions): Promise<Refe
         headers: { accept: MediaType.ociIndex },
         signal: options.signal,
       },
-      { maxBytes: MAX_MANIFEST_BYTES, tooLarge: (size) => new TooLargeError(`the referrers of ${digest} are listed in ${size}`, { side: client.side }) },
+      {
+        maxBytes: MAX_MANIFEST_BYTES,
+        tooLarge: (size) =>
+          new TooLargeError(`the referrers of ${digest} are listed in ${size}`, { side: client.side }),
+      },
     );
     const index = parseManifest(bytes, MediaType.ociIndex, { side: client.side, what: `referrers of ${digest}` });
     const filteredByServer = headerOf(response, Header.ociFiltersApplied)?.includes("artifactType");

@@ -9,7 +9,14 @@ import { redact } from "./redact";
 import { apiHostOf } from "./reference";
 import { RegistryError } from "./registry-error";
 import { isForbiddenAddress } from "./transport/address-policy";
-import { createAgent, DEFAULT_TIMEOUTS, exchange, type Agent, type HttpResponse, type Timeouts } from "./transport/http-agent";
+import {
+  createAgent,
+  DEFAULT_TIMEOUTS,
+  exchange,
+  type Agent,
+  type HttpResponse,
+  type Timeouts,
+} from "./transport/http-agent";
 import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from "./transport/retry";
 
 export interface RegistryClientOptions {
@@ -147,11 +154,19 @@ export class RegistryClient {
       const body = hop === 0 ? request.body : undefined;
       const response = await exchange(
         agent,
-        { method: request.method, url, headers, body, signal: request.signal, headersTimeoutMs: request.headersTimeoutMs },
+        {
+          method: request.method,
+          url,
+          headers,
+          body,
+          signal: request.signal,
+          headersTimeoutMs: request.headersTimeoutMs,
+        },
         this.side,
       );
       const location = headerOf(response, Header.location);
-      if (!follow || !location || response.status < 300 || response.status > 399 || response.status === 304) return response;
+      if (!follow || !location || response.status < 300 || response.status > 399 || response.status === 304)
+        return response;
       await response.body.dump().catch(() => undefined);
       if (hop >= MAX_REDIRECTS) throw this.networkError(`more than ${MAX_REDIRECTS} redirects from ${url.host}`);
       url = this.checkUrl(new URL(location, url));
@@ -164,13 +179,19 @@ export class RegistryClient {
 
   private checkUrl(url: URL): URL {
     // Names are checked when they resolve (guardedLookup); literals never go through DNS.
-    if (isForbiddenAddress(url.hostname)) throw this.networkError(`refusing ${url.host}: a link-local or cloud metadata address`);
+    if (isForbiddenAddress(url.hostname))
+      throw this.networkError(`refusing ${url.host}: a link-local or cloud metadata address`);
     if (url.protocol === "https:" || (url.protocol === "http:" && this.insecure)) return url;
-    throw this.networkError(`refusing ${url.protocol}//${url.host}: plain HTTP is only spoken to a registry marked insecure`);
+    throw this.networkError(
+      `refusing ${url.protocol}//${url.host}: plain HTTP is only spoken to a registry marked insecure`,
+    );
   }
 
   private networkError(message: string): NetworkError {
-    return new NetworkError(`${this.side ?? "registry"} ${this.registry}: ${message}`, { side: this.side, retryable: false });
+    return new NetworkError(`${this.side ?? "registry"} ${this.registry}: ${message}`, {
+      side: this.side,
+      retryable: false,
+    });
   }
 
   private async authorization(scopes: readonly string[], signal?: AbortSignal) {
@@ -180,7 +201,8 @@ export class RegistryClient {
       const credentials = await this.credentials(signal);
       if (credentials.kind === "anonymous") return { authorization: undefined, anonymous: true };
       if (credentials.kind === "bearer") return { authorization: `Bearer ${credentials.token}`, anonymous: false };
-      if (credentials.kind !== "basic") throw new AuthError(`${this.who()} asks for Basic credentials, and a token was given`, { side: this.side });
+      if (credentials.kind !== "basic")
+        throw new AuthError(`${this.who()} asks for Basic credentials, and a token was given`, { side: this.side });
       const encoded = Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64");
       return { authorization: `Basic ${encoded}`, anonymous: false };
     }
@@ -216,7 +238,10 @@ export class RegistryClient {
     } catch (error) {
       if (error instanceof OciError) throw error;
       const why = error instanceof Error ? error.message : String(error);
-      throw new AuthError(`${this.who()}: could not get credentials: ${redact(why)}`, { side: this.side, cause: error });
+      throw new AuthError(`${this.who()}: could not get credentials: ${redact(why)}`, {
+        side: this.side,
+        cause: error,
+      });
     }
     secretsOf(credentials).forEach((secret) => this.secrets.add(secret));
     this.anonymousCredentials = credentials.kind === "anonymous";
@@ -237,7 +262,9 @@ export class RegistryClient {
     const response = await this.send(request, undefined);
     if (response.status === 200 || response.status === 401) {
       await response.body.dump().catch(() => undefined);
-      return response.status === 401 ? pickChallenge(parseChallenges(headerOf(response, Header.wwwAuthenticate))) : undefined;
+      return response.status === 401
+        ? pickChallenge(parseChallenges(headerOf(response, Header.wwwAuthenticate)))
+        : undefined;
     }
     const body = await readLimited(response);
     if (response.status === 400 && /HTTP request to an HTTPS server/i.test(body)) {

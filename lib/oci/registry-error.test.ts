@@ -8,7 +8,9 @@ const body = (code: string, message = "m") => JSON.stringify({ errors: [{ code, 
 
 describe("RegistryError", () => {
   it("parses the distribution error JSON", () => {
-    expect(parseDiagnostics(body("manifest_unknown", "manifest unknown"))).toEqual([{ code: "MANIFEST_UNKNOWN", message: "manifest unknown" }]);
+    expect(parseDiagnostics(body("manifest_unknown", "manifest unknown"))).toEqual([
+      { code: "MANIFEST_UNKNOWN", message: "manifest unknown" },
+    ]);
     expect(parseDiagnostics("<html>bad gateway</html>")).toEqual([]);
     expect(parseDiagnostics(undefined)).toEqual([]);
   });
@@ -41,12 +43,17 @@ describe("RegistryError", () => {
   });
 
   it("says when credentials were missing rather than refused", () => {
-    expect(new RegistryError({ ...base, status: 401, body: "", anonymous: true }).message).toMatch(/requires credentials .* none were given/);
+    expect(new RegistryError({ ...base, status: 401, body: "", anonymous: true }).message).toMatch(
+      /requires credentials .* none were given/,
+    );
   });
 
   it("keeps secrets out of its message", () => {
     const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
-    const echoed = body("DENIED", `token ${jwt} Authorization: Bearer abc.def and Basic Z2FudHJ5OnB3 at https://u:p@host/x?token=s3cr3t`);
+    const echoed = body(
+      "DENIED",
+      `token ${jwt} Authorization: Bearer abc.def and Basic Z2FudHJ5OnB3 at https://u:p@host/x?token=s3cr3t`,
+    );
     const message = new RegistryError({ ...base, status: 403, body: echoed }).message;
     for (const secret of [jwt, "abc.def", "Z2FudHJ5OnB3", "u:p@", "s3cr3t"]) expect(message).not.toContain(secret);
   });

@@ -85,7 +85,11 @@ export async function startUpload(at: BlobLocation, digest: Digest, mountFrom?: 
     });
   }
   const minChunk = Number(headerOf(response, Header.ociChunkMinLength) ?? NaN);
-  return { mounted: false, location: new URL(location, response.url).toString(), ...(minChunk > 0 ? { minChunk } : {}) };
+  return {
+    mounted: false,
+    location: new URL(location, response.url).toString(),
+    ...(minChunk > 0 ? { minChunk } : {}),
+  };
 }
 
 /** Abandons an upload session (best effort: the registry purges stale ones anyway). */

@@ -65,9 +65,21 @@ export async function resolveTop(options: ResolveOptions): Promise<ResolvedTop> 
   const top = await fetchManifest({ client, repository, reference: options.reference, signal });
   const what = `${client.registry}/${repository}@${top.digest}`;
   if (top.manifest.kind === "index") {
-    const filtered = options.platforms?.length ? filterIndex(top.bytes, top.manifest, options.platforms, what) : undefined;
-    const node = { digest: filtered?.digest ?? top.digest, mediaType: top.mediaType, bytes: filtered?.bytes ?? top.bytes, blobs: [] };
-    return { node, sourceDigest: top.digest, filtered: Boolean(filtered), childDescriptors: filtered?.kept ?? top.manifest.manifests };
+    const filtered = options.platforms?.length
+      ? filterIndex(top.bytes, top.manifest, options.platforms, what)
+      : undefined;
+    const node = {
+      digest: filtered?.digest ?? top.digest,
+      mediaType: top.mediaType,
+      bytes: filtered?.bytes ?? top.bytes,
+      blobs: [],
+    };
+    return {
+      node,
+      sourceDigest: top.digest,
+      filtered: Boolean(filtered),
+      childDescriptors: filtered?.kept ?? top.manifest.manifests,
+    };
   }
   if (options.platforms?.length) await checkImagePlatform(options, top, what);
   return { node: nodeOf(top), sourceDigest: top.digest, filtered: false, childDescriptors: [] };
@@ -77,7 +89,11 @@ export async function resolveTop(options: ResolveOptions): Promise<ResolvedTop> 
 export async function resolveTree(options: ResolveOptions, top: ResolvedTop): Promise<ResolvedImage> {
   const children: ManifestNode[] = [];
   if (top.childDescriptors.length) {
-    await collectChildren({ ...options, children, path: new Set([top.sourceDigest, top.node.digest]) }, top.childDescriptors, 1);
+    await collectChildren(
+      { ...options, children, path: new Set([top.sourceDigest, top.node.digest]) },
+      top.childDescriptors,
+      1,
+    );
   }
   const all = [...children, top.node];
   const blobs = [...new Map(all.flatMap((m) => m.blobs).map((b) => [b.digest, b])).values()];
@@ -102,12 +118,18 @@ async function collectChildren(
   const fetched = await Promise.all(
     descriptors.map(async (descriptor) => {
       if (context.path.has(descriptor.digest)) {
-        throw new ManifestError(`${client.registry}/${repository}@${descriptor.digest} refers to itself through its index`, {
-          code: "MANIFEST_INVALID",
-          side: client.side,
-        });
+        throw new ManifestError(
+          `${client.registry}/${repository}@${descriptor.digest} refers to itself through its index`,
+          {
+            code: "MANIFEST_INVALID",
+            side: client.side,
+          },
+        );
       }
-      return { descriptor, manifest: await fetchManifest({ client, repository, reference: descriptor.digest, signal }) };
+      return {
+        descriptor,
+        manifest: await fetchManifest({ client, repository, reference: descriptor.digest, signal }),
+      };
     }),
   );
   for (const { descriptor, manifest } of fetched) {
@@ -133,13 +155,19 @@ function nodeOf(fetched: FetchedManifest, platform?: Platform): ManifestNode {
 /** A single-platform image with a platform filter: its config must say it is one of them. */
 async function checkImagePlatform(options: ResolveOptions, top: FetchedManifest, what: string): Promise<void> {
   if (top.manifest.kind !== "image") return;
-  const platform = await readConfigPlatform({ client: options.client, repository: options.repository, signal: options.signal }, top.manifest);
+  const platform = await readConfigPlatform(
+    { client: options.client, repository: options.repository, signal: options.signal },
+    top.manifest,
+  );
   if (platform && !options.platforms!.some((w) => platformMatches(platform, w))) {
-    throw new OciError(`${what} is a single ${formatPlatform(platform)} image, not ${options.platforms!.map(formatPlatform).join(", ")}`, {
-      kind: "not_found",
-      code: "PLATFORM_UNKNOWN",
-      side: options.client.side,
-    });
+    throw new OciError(
+      `${what} is a single ${formatPlatform(platform)} image, not ${options.platforms!.map(formatPlatform).join(", ")}`,
+      {
+        kind: "not_found",
+        code: "PLATFORM_UNKNOWN",
+        side: options.client.side,
+      },
+    );
   }
 }
 
@@ -148,13 +176,29 @@ export async function readConfigPlatform(at: BlobLocation, manifest: ImageManife
   if (manifest.config.size > MAX_CONFIG_BYTES) return undefined;
   const { bytes } = await fetchBytes(
     at.client,
-    { method: "GET", url: `/v2/${at.repository}/blobs/${manifest.config.digest}`, scopes: scopesFor(at.repository, at.push), ok: [200], signal: at.signal },
-    { maxBytes: MAX_CONFIG_BYTES, tooLarge: () => new TooLargeError(`config ${manifest.config.digest} is larger than its descriptor says`, { side: at.client.side }) },
+    {
+      method: "GET",
+      url: `/v2/${at.repository}/blobs/${manifest.config.digest}`,
+      scopes: scopesFor(at.repository, at.push),
+      ok: [200],
+      signal: at.signal,
+    },
+    {
+      maxBytes: MAX_CONFIG_BYTES,
+      tooLarge: () =>
+        new TooLargeError(`config ${manifest.config.digest} is larger than its descriptor says`, {
+          side: at.client.side,
+        }),
+    },
   );
   try {
     const config = JSON.parse(bytes.toString("utf8")) as Partial<Platform>;
     if (typeof config.os !== "string" || typeof config.architecture !== "string") return undefined;
-    return { os: config.os, architecture: config.architecture, ...(typeof config.variant === "string" ? { variant: config.variant } : {}) };
+    return {
+      os: config.os,
+      architecture: config.architecture,
+      ...(typeof config.variant === "string" ? { variant: config.variant } : {}),
+    };
   } catch {
     return undefined;
   }

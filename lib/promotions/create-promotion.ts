@@ -29,9 +29,19 @@ export const createPromotion: ChangeDefinition<typeof promotionInputSchema, Crea
   async run({ input, caller, tx, audit, prepared }) {
     const { plan, release } = prepared;
     // The release could have changed between planning and now: the plan must describe it.
-    const current = await tx.release.findUnique({ where: { id: release.id }, select: { images: { select: { repository: true, digest: true } }, channel: { select: { approvalsRequired: true } } } });
-    const target = await tx.registry.findUnique({ where: { id: input.targetRegistryId }, select: { approvalsRequired: true } });
-    if (!current || !target) throw new UserError("releaseId: the release or the target changed while planning; try again", "releaseId", 409);
+    const current = await tx.release.findUnique({
+      where: { id: release.id },
+      select: {
+        images: { select: { repository: true, digest: true } },
+        channel: { select: { approvalsRequired: true } },
+      },
+    });
+    const target = await tx.registry.findUnique({
+      where: { id: input.targetRegistryId },
+      select: { approvalsRequired: true },
+    });
+    if (!current || !target)
+      throw new UserError("releaseId: the release or the target changed while planning; try again", "releaseId", 409);
     const digests = new Map(current.images.map((i) => [i.repository, i.digest]));
     if (plan.images.some((i) => digests.get(i.component) !== i.digest) || digests.size !== plan.images.length) {
       throw new UserError("releaseId: the release's images changed while planning; try again", "releaseId", 409);
@@ -68,14 +78,25 @@ export const createPromotion: ChangeDefinition<typeof promotionInputSchema, Crea
       targetType: "promotion",
       targetId: promotion.id,
       detail: {
-        after: { releaseId: release.id, tag: release.tag, targetRegistryId: input.targetRegistryId, mapping, status: promotion.status, approvalsRequired },
+        after: {
+          releaseId: release.id,
+          tag: release.tag,
+          targetRegistryId: input.targetRegistryId,
+          mapping,
+          status: promotion.status,
+          approvalsRequired,
+        },
         planHash: hash,
         bytesToMove: plan.bytesToMove,
         images: plan.images.map((i) => ({ component: i.component, target: i.target, digest: i.digest })),
       },
     });
     if (promotion.status === "queued") await startPromotion(tx, promotion.id);
-    await emitWebhookEvent(tx, { event: "promotion.requested", promotionId: promotion.id, data: { by: caller.email, approvalsRequired } });
+    await emitWebhookEvent(tx, {
+      event: "promotion.requested",
+      promotionId: promotion.id,
+      data: { by: caller.email, approvalsRequired },
+    });
     return { id: promotion.id, status: promotion.status as CreatedPromotion["status"], planHash: hash, plan };
   },
 };

@@ -32,9 +32,19 @@ export class ImageProgressWriter {
 
   push(event: CopyProgressEvent): void {
     if (event.type === "image") {
-      this.totals = { bytesDone: event.bytesDone, bytesTotal: event.bytesTotal, blobsDone: event.blobsDone, blobsTotal: event.blobsTotal };
+      this.totals = {
+        bytesDone: event.bytesDone,
+        bytesTotal: event.bytesTotal,
+        blobsDone: event.blobsDone,
+        blobsTotal: event.blobsTotal,
+      };
     } else {
-      this.layers.set(event.digest, { digest: event.digest, size: event.bytesTotal, state: event.state, bytesDone: event.bytesDone });
+      this.layers.set(event.digest, {
+        digest: event.digest,
+        size: event.bytesTotal,
+        state: event.state,
+        bytesDone: event.bytesDone,
+      });
     }
     this.dirty = true;
     this.schedule();

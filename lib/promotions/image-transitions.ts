@@ -45,13 +45,29 @@ export async function claimImages(imageId: string, workerId: string, limit: numb
     const now = new Date();
     await tx.promotionImage.updateMany({
       where: { id: { in: ids }, status: "pending" },
-      data: { status: "pushing", workerId, heartbeatAt: now, attempts: { increment: 1 }, failureKind: null, failureMessage: null, finishedAt: null },
+      data: {
+        status: "pushing",
+        workerId,
+        heartbeatAt: now,
+        attempts: { increment: 1 },
+        failureKind: null,
+        failureMessage: null,
+        finishedAt: null,
+      },
     });
     await tx.promotionImage.updateMany({ where: { id: { in: ids }, startedAt: null }, data: { startedAt: now } });
     await aggregatePromotion(tx, found.promotionId);
     const claimed = await tx.promotionImage.findMany({
       where: { id: { in: ids }, status: "pushing", workerId },
-      select: { id: true, promotionId: true, component: true, sourceRef: true, targetRef: true, digest: true, attempts: true },
+      select: {
+        id: true,
+        promotionId: true,
+        component: true,
+        sourceRef: true,
+        targetRef: true,
+        digest: true,
+        attempts: true,
+      },
       orderBy: { component: "asc" },
     });
     return claimed;
@@ -59,7 +75,14 @@ export async function claimImages(imageId: string, workerId: string, limit: numb
 }
 
 export type ImageOutcome =
-  | { status: "pushed"; targetDigest: string; upToDate: boolean; bytesTransferred: number; bytesTotal: number; blobsTotal: number }
+  | {
+      status: "pushed";
+      targetDigest: string;
+      upToDate: boolean;
+      bytesTransferred: number;
+      bytesTotal: number;
+      blobsTotal: number;
+    }
   | { status: "failed"; kind: FailureKind; message: string };
 
 /** Records a copy's outcome; false when the image was no longer this worker's (stopped meanwhile). */
@@ -67,16 +90,41 @@ export async function finishImage(image: ClaimedImage, workerId: string, outcome
   return db().$transaction(async (tx) => {
     await lockPromotion(tx, image.promotionId);
     // An up-to-date image reports no progress: keep the plan's totals, all done.
-    const planned = await tx.promotionImage.findUniqueOrThrow({ where: { id: image.id }, select: { bytesTotal: true, blobsTotal: true } });
-    const bytesTotal = outcome.status === "pushed" && outcome.bytesTotal > 0 ? BigInt(outcome.bytesTotal) : planned.bytesTotal;
+    const planned = await tx.promotionImage.findUniqueOrThrow({
+      where: { id: image.id },
+      select: { bytesTotal: true, blobsTotal: true },
+    });
+    const bytesTotal =
+      outcome.status === "pushed" && outcome.bytesTotal > 0 ? BigInt(outcome.bytesTotal) : planned.bytesTotal;
     const blobsTotal = outcome.status === "pushed" && outcome.blobsTotal > 0 ? outcome.blobsTotal : planned.blobsTotal;
     const data =
       outcome.status === "pushed"
-        ? { status: "pushed" as const, targetDigest: outcome.targetDigest, bytesDone: bytesTotal, bytesTotal, blobsDone: blobsTotal, blobsTotal }
+        ? {
+            status: "pushed" as const,
+            targetDigest: outcome.targetDigest,
+            bytesDone: bytesTotal,
+            bytesTotal,
+            blobsDone: blobsTotal,
+            blobsTotal,
+          }
         : { status: "failed" as const, failureKind: outcome.kind, failureMessage: outcome.message };
-    const { count } = await tx.promotionImage.updateMany({ where: { id: image.id, status: "pushing", workerId }, data: { ...data, finishedAt: new Date(), heartbeatAt: new Date() } });
+    const { count } = await tx.promotionImage.updateMany({
+      where: { id: image.id, status: "pushing", workerId },
+      data: { ...data, finishedAt: new Date(), heartbeatAt: new Date() },
+    });
     if (count === 0) return false;
-    await auditImageOutcome(tx, image, outcome.status === "pushed" ? { outcome: "pushed", targetDigest: outcome.targetDigest, upToDate: outcome.upToDate, bytesTransferred: outcome.bytesTransferred } : { outcome: "failed", kind: outcome.kind, message: outcome.message });
+    await auditImageOutcome(
+      tx,
+      image,
+      outcome.status === "pushed"
+        ? {
+            outcome: "pushed",
+            targetDigest: outcome.targetDigest,
+            upToDate: outcome.upToDate,
+            bytesTransferred: outcome.bytesTransferred,
+          }
+        : { outcome: "failed", kind: outcome.kind, message: outcome.message },
+    );
     return true;
   });
 }
@@ -85,11 +133,19 @@ export async function finishImage(image: ClaimedImage, workerId: string, outcome
 export async function handBackImage(image: ClaimedImage, workerId: string): Promise<void> {
   await db().$transaction(async (tx) => {
     await lockPromotion(tx, image.promotionId);
-    const { count } = await tx.promotionImage.updateMany({ where: { id: image.id, status: "pushing", workerId }, data: { status: "pending", workerId: null } });
+    const { count } = await tx.promotionImage.updateMany({
+      where: { id: image.id, status: "pushing", workerId },
+      data: { status: "pending", workerId: null },
+    });
     if (count === 0) return;
     await enqueuePromoteImage(tx, image.id);
     await aggregatePromotion(tx, image.promotionId);
-    await recordAuditEvent(tx, { action: "promotion.image_requeued", targetType: "promotion", targetId: image.promotionId, detail: { component: image.component, reason: "the worker copying it shut down" } });
+    await recordAuditEvent(tx, {
+      action: "promotion.image_requeued",
+      targetType: "promotion",
+      targetId: image.promotionId,
+      detail: { component: image.component, reason: "the worker copying it shut down" },
+    });
   });
 }
 
@@ -100,7 +156,9 @@ export async function handBackImage(image: ClaimedImage, workerId: string): Prom
 export async function auditImageOutcome(
   tx: Tx,
   image: { id: string; promotionId: string; component: string; targetRef: string },
-  detail: { outcome: "pushed"; targetDigest: string; upToDate: boolean; bytesTransferred: number } | { outcome: "failed"; kind: string; message: string },
+  detail:
+    | { outcome: "pushed"; targetDigest: string; upToDate: boolean; bytesTransferred: number }
+    | { outcome: "failed"; kind: string; message: string },
 ): Promise<void> {
   const { outcome, ...rest } = detail;
   await recordAuditEvent(tx, {
@@ -111,12 +169,20 @@ export async function auditImageOutcome(
   });
   const { before, after } = await aggregatePromotion(tx, image.promotionId);
   if (before !== after && (after === "succeeded" || after === "failed")) {
-    const images = await tx.promotionImage.groupBy({ by: ["status"], where: { promotionId: image.promotionId }, _count: true });
+    const images = await tx.promotionImage.groupBy({
+      by: ["status"],
+      where: { promotionId: image.promotionId },
+      _count: true,
+    });
     await recordAuditEvent(tx, {
       action: `promotion.${after}`,
       targetType: "promotion",
       targetId: image.promotionId,
-      detail: { before: { status: before }, after: { status: after }, images: Object.fromEntries(images.map((g) => [g.status, g._count])) },
+      detail: {
+        before: { status: before },
+        after: { status: after },
+        images: Object.fromEntries(images.map((g) => [g.status, g._count])),
+      },
     });
   }
 }

@@ -27,7 +27,10 @@ type ClientOptions = Omit<RegistryClientOptions, "registry" | "auth" | "insecure
  * checks fresh each time). A connection that cannot be opened becomes a UserError naming
  * the field and the side, its message scrubbed of secrets.
  */
-export async function openPromotionRegistries(ids: { sourceRegistryId: string; targetRegistryId: string }, options: ClientOptions = {}): Promise<PromotionRegistries> {
+export async function openPromotionRegistries(
+  ids: { sourceRegistryId: string; targetRegistryId: string },
+  options: ClientOptions = {},
+): Promise<PromotionRegistries> {
   const source = await openOne(ids.sourceRegistryId, "source", "releaseId", options);
   try {
     const target = await openOne(ids.targetRegistryId, "target", "targetRegistryId", options);
@@ -44,7 +47,12 @@ export async function openPromotionRegistries(ids: { sourceRegistryId: string; t
   }
 }
 
-async function openOne(id: string, side: "source" | "target", field: string, options: ClientOptions): Promise<OpenedRegistry> {
+async function openOne(
+  id: string,
+  side: "source" | "target",
+  field: string,
+  options: ClientOptions,
+): Promise<OpenedRegistry> {
   const { row, connection } = await loadConnection(id);
   let adapter: RegistryAdapter;
   try {

@@ -23,13 +23,28 @@ export interface PlannedPromotion {
  * would mount or must receive, the bytes to move and the size-limit check. Only reads (GET
  * on the source, HEAD and listings on the target).
  */
-export async function planPromotion(input: PromotionInput, options: { signal?: AbortSignal } = {}): Promise<PlannedPromotion> {
+export async function planPromotion(
+  input: PromotionInput,
+  options: { signal?: AbortSignal } = {},
+): Promise<PlannedPromotion> {
   const release = await loadRelease(input.releaseId);
-  const target = await db().registry.findUnique({ where: { id: input.targetRegistryId }, select: { id: true, sizeLimitBytes: true } });
-  if (!target) throw new UserError(`targetRegistryId: no registry connection ${JSON.stringify(input.targetRegistryId.slice(0, 40))}`, "targetRegistryId", 404);
-  if (release.images.length === 0) throw new UserError("releaseId: this release has no images to promote", "releaseId", 409);
+  const target = await db().registry.findUnique({
+    where: { id: input.targetRegistryId },
+    select: { id: true, sizeLimitBytes: true },
+  });
+  if (!target)
+    throw new UserError(
+      `targetRegistryId: no registry connection ${JSON.stringify(input.targetRegistryId.slice(0, 40))}`,
+      "targetRegistryId",
+      404,
+    );
+  if (release.images.length === 0)
+    throw new UserError("releaseId: this release has no images to promote", "releaseId", 409);
 
-  const registries = await openPromotionRegistries({ sourceRegistryId: release.channel.sourceRegistryId, targetRegistryId: target.id }, { retry: { attempts: 2, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 } });
+  const registries = await openPromotionRegistries(
+    { sourceRegistryId: release.channel.sourceRegistryId, targetRegistryId: target.id },
+    { retry: { attempts: 2, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 } },
+  );
   try {
     const mapping = mappingFromInput(input);
     const { source: src, target: tgt } = registries;
@@ -44,8 +59,18 @@ export async function planPromotion(input: PromotionInput, options: { signal?: A
       };
     });
     const limitBytes = target.sizeLimitBytes === null ? null : Number(target.sizeLimitBytes);
-    const copyPlan = await planCopy({ items, source: src.client, target: tgt.client, ...(limitBytes === null ? {} : { sizeLimitBytes: limitBytes }), signal: options.signal });
-    const existing = await existingRepositories(tgt, items.map((i) => i.repository), options.signal);
+    const copyPlan = await planCopy({
+      items,
+      source: src.client,
+      target: tgt.client,
+      ...(limitBytes === null ? {} : { sizeLimitBytes: limitBytes }),
+      signal: options.signal,
+    });
+    const existing = await existingRepositories(
+      tgt,
+      items.map((i) => i.repository),
+      options.signal,
+    );
 
     const images = items.map((item, index): PromotionPlanImage => {
       const planned = copyPlan.images[index]!;
@@ -59,14 +84,22 @@ export async function planPromotion(input: PromotionInput, options: { signal?: A
         blobs: countBlobs(planned),
         bytesToMove: planned.bytesToMove,
         status: planned.status,
-        failure: planned.failure ? { kind: planned.failure.kind, message: redact(planned.failure.message, [...src.secrets(), ...tgt.secrets()]) } : null,
+        failure: planned.failure
+          ? {
+              kind: planned.failure.kind,
+              message: redact(planned.failure.message, [...src.secrets(), ...tgt.secrets()]),
+            }
+          : null,
       };
     });
     const plan: PromotionPlan = {
       images,
       repositoriesToCreate: [...new Set(items.filter((i) => !existing.has(i.repository)).map((i) => i.repository))],
       bytesToMove: images.reduce((sum, i) => sum + i.bytesToMove, 0),
-      sizeLimit: { limitBytes, exceeded: images.filter((i) => i.failure?.kind === "too_large").map((i) => i.component) },
+      sizeLimit: {
+        limitBytes,
+        exceeded: images.filter((i) => i.failure?.kind === "too_large").map((i) => i.component),
+      },
       upToDate: images.every((i) => i.status === "up_to_date"),
     };
     return { plan, release: { id: release.id, tag: release.tag, images: release.images }, targetRegistryId: target.id };
@@ -79,7 +112,12 @@ export async function planPromotion(input: PromotionInput, options: { signal?: A
 export async function loadRelease(id: string, client: Db | Tx = db()) {
   const release = await client.release.findUnique({
     where: { id },
-    select: { id: true, tag: true, channel: { select: { sourceRegistryId: true } }, images: { select: { repository: true, digest: true }, orderBy: { repository: "asc" } } },
+    select: {
+      id: true,
+      tag: true,
+      channel: { select: { sourceRegistryId: true } },
+      images: { select: { repository: true, digest: true }, orderBy: { repository: "asc" } },
+    },
   });
   if (!release) throw new UserError(`releaseId: no release ${JSON.stringify(id.slice(0, 40))}`, "releaseId", 404);
   return release;
@@ -94,7 +132,11 @@ function countBlobs(planned: ImagePlan): PromotionPlanImage["blobs"] {
  * Which of the target repositories exist: from the provider's API where it has one (ECR,
  * Artifact Registry), else by asking each repository for its tags (a 404 means absent).
  */
-async function existingRepositories(target: OpenedRegistry, repositories: string[], signal?: AbortSignal): Promise<Set<string>> {
+async function existingRepositories(
+  target: OpenedRegistry,
+  repositories: string[],
+  signal?: AbortSignal,
+): Promise<Set<string>> {
   const info = providerInfo(target.adapter.provider);
   if (info.lists === "api" && target.adapter.listRepositories) {
     try {

@@ -38,18 +38,32 @@ export async function cancelRunningImageJobs(tx: Tx, promotionImageId: string): 
     PROMOTE_IMAGE_JOB,
     promotionImageId,
   );
-  if (rows.length > 0) await sender.cancel(PROMOTE_IMAGE_JOB, rows.map((r) => r.id), { db: txExecutor(tx) });
+  if (rows.length > 0)
+    await sender.cancel(
+      PROMOTE_IMAGE_JOB,
+      rows.map((r) => r.id),
+      { db: txExecutor(tx) },
+    );
 }
 
 function createSender(): PgBoss {
-  return new PgBoss({ schema: bossSchema, db: { executeSql: () => Promise.reject(new Error("promote-image sender: pass a transaction")) } });
+  return new PgBoss({
+    schema: bossSchema,
+    db: { executeSql: () => Promise.reject(new Error("promote-image sender: pass a transaction")) },
+  });
 }
 
-function txExecutor(tx: Tx): { executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> } {
+function txExecutor(tx: Tx): {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+} {
   return {
     async executeSql(text, values = []) {
       // Payloads go to jsonb parameters as JSON text; arrays (of job ids) stay arrays.
-      const params = values.map((value) => (value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value) ? JSON.stringify(value) : value));
+      const params = values.map((value) =>
+        value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value)
+          ? JSON.stringify(value)
+          : value,
+      );
       return { rows: await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
     },
   };

@@ -1,6 +1,11 @@
 import { z } from "zod";
 
-const id = (what: string) => z.string({ error: `expected the ${what}'s id` }).trim().min(1, `expected the ${what}'s id`).max(64, `expected the ${what}'s id`);
+const id = (what: string) =>
+  z
+    .string({ error: `expected the ${what}'s id` })
+    .trim()
+    .min(1, `expected the ${what}'s id`)
+    .max(64, `expected the ${what}'s id`);
 
 /**
  * What to promote where: a release, a target connection and how component repositories are
@@ -11,11 +16,23 @@ export const promotionInputSchema = z
   .object({
     releaseId: id("release"),
     targetRegistryId: id("target registry"),
-    repositoryPrefix: z.string({ error: "expected a repository prefix like team/" }).trim().max(200, "expected at most 200 characters").optional(),
+    repositoryPrefix: z
+      .string({ error: "expected a repository prefix like team/" })
+      .trim()
+      .max(200, "expected at most 200 characters")
+      .optional(),
     repositoryNames: z
-      .record(z.string().min(1, "expected a component repository").max(256), z.string({ error: "expected a target repository like team/api" }).trim().min(1, "expected a target repository like team/api").max(256, "expected at most 256 characters"), {
-        error: 'expected an object like {"vendor/api": "team/api"}',
-      })
+      .record(
+        z.string().min(1, "expected a component repository").max(256),
+        z
+          .string({ error: "expected a target repository like team/api" })
+          .trim()
+          .min(1, "expected a target repository like team/api")
+          .max(256, "expected at most 256 characters"),
+        {
+          error: 'expected an object like {"vendor/api": "team/api"}',
+        },
+      )
       .optional(),
   })
   .refine((input) => input.repositoryPrefix === undefined || input.repositoryNames === undefined, {
@@ -28,13 +45,26 @@ export type PromotionInput = z.output<typeof promotionInputSchema>;
 /** Body of stop / resume / retry: the promotion's id. */
 export const promotionIdSchema = z.object({ id: id("promotion") });
 
-export const promotionStatuses = ["awaiting_approval", "rejected", "queued", "running", "succeeded", "failed", "stopped"] as const;
+export const promotionStatuses = [
+  "awaiting_approval",
+  "rejected",
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "stopped",
+] as const;
 
 /** Query of GET /api/v1/promotions. */
 export const listPromotionsSchema = z.object({
   status: z.enum(promotionStatuses, { error: `expected one of ${promotionStatuses.join(", ")}` }).optional(),
   cursor: z.string().max(64).optional(),
-  limit: z.coerce.number({ error: "expected a number from 1 to 200" }).int("expected a whole number").min(1, "expected 1 or more").max(200, "expected at most 200").optional(),
+  limit: z.coerce
+    .number({ error: "expected a number from 1 to 200" })
+    .int("expected a whole number")
+    .min(1, "expected 1 or more")
+    .max(200, "expected at most 200")
+    .optional(),
 });
 
 export type ListPromotionsInput = z.input<typeof listPromotionsSchema>;

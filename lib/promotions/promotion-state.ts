@@ -14,7 +14,9 @@ const FINISHED: ReadonlySet<PromotionStatus> = new Set(["succeeded", "failed", "
  * the last one sees both outcomes.
  */
 export async function lockPromotion(tx: Tx, promotionId: string): Promise<PromotionStatus | null> {
-  const rows = await tx.$queryRaw<{ status: PromotionStatus }[]>`SELECT status FROM "Promotion" WHERE id = ${promotionId} FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { status: PromotionStatus }[]
+  >`SELECT status FROM "Promotion" WHERE id = ${promotionId} FOR UPDATE`;
   return rows[0]?.status ?? null;
 }
 
@@ -24,8 +26,14 @@ export async function lockPromotion(tx: Tx, promotionId: string): Promise<Promot
  * succeeded when all are pushed. Call with the promotion locked; writes the status with its
  * start and finish times, notifies listeners, and answers the change.
  */
-export async function aggregatePromotion(tx: Tx, promotionId: string): Promise<{ before: PromotionStatus; after: PromotionStatus }> {
-  const promotion = await tx.promotion.findUniqueOrThrow({ where: { id: promotionId }, select: { status: true, startedAt: true } });
+export async function aggregatePromotion(
+  tx: Tx,
+  promotionId: string,
+): Promise<{ before: PromotionStatus; after: PromotionStatus }> {
+  const promotion = await tx.promotion.findUniqueOrThrow({
+    where: { id: promotionId },
+    select: { status: true, startedAt: true },
+  });
   const images = await tx.promotionImage.findMany({ where: { promotionId }, select: { status: true } });
   const before = promotion.status;
   if (HELD.has(before)) return { before, after: before };

@@ -16,8 +16,18 @@ export const viewer: Caller = { userId: null, email: "viewer@example.com", role:
 export const client = { ip: null, userAgent: "vitest" };
 
 /** A generic connection to `host` (anonymous unless a password is given). */
-export async function connectRegistry(name: string, host: string, auth?: { username: string; password: string }): Promise<string> {
-  const body = { name, provider: "generic", endpoint: host, insecure: true, auth: auth ? { kind: "basic", ...auth } : { kind: "anonymous" } };
+export async function connectRegistry(
+  name: string,
+  host: string,
+  auth?: { username: string; password: string },
+): Promise<string> {
+  const body = {
+    name,
+    provider: "generic",
+    endpoint: host,
+    insecure: true,
+    auth: auth ? { kind: "basic", ...auth } : { kind: "anonymous" },
+  };
   const created = await runChange(createConnection, admin, body, client);
   if (!created.ok) throw new Error(created.error);
   return created.data.id;
@@ -26,10 +36,20 @@ export async function connectRegistry(name: string, host: string, auth?: { usern
 let channels = 0;
 
 /** A channel on the source connection and one release of it with these component images. */
-export async function createRelease(sourceRegistryId: string, tag: string, images: { repository: string; built: BuiltImage }[]): Promise<string> {
+export async function createRelease(
+  sourceRegistryId: string,
+  tag: string,
+  images: { repository: string; built: BuiltImage }[],
+): Promise<string> {
   channels += 1;
   const channel = await db().releaseChannel.create({
-    data: { name: `channel-${channels}-${Date.now()}`, sourceRegistryId, components: images.map((i) => i.repository), tagPattern: ".*", ordering: "semver" },
+    data: {
+      name: `channel-${channels}-${Date.now()}`,
+      sourceRegistryId,
+      components: images.map((i) => i.repository),
+      tagPattern: ".*",
+      ordering: "semver",
+    },
   });
   const release = await db().release.create({
     data: {
@@ -38,7 +58,13 @@ export async function createRelease(sourceRegistryId: string, tag: string, image
       sortKey: tag,
       latest: true,
       images: {
-        create: images.map(({ repository, built }) => ({ repository, digest: built.manifestDigest, mediaType: "application/vnd.oci.image.manifest.v1+json", platforms: ["linux/amd64"], size: BigInt(built.size) })),
+        create: images.map(({ repository, built }) => ({
+          repository,
+          digest: built.manifestDigest,
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          platforms: ["linux/amd64"],
+          size: BigInt(built.size),
+        })),
       },
     },
   });
@@ -53,12 +79,19 @@ export async function promote(input: Record<string, unknown>): Promise<string> {
 }
 
 /** Polls the promotion until `done` holds (default: a finished status). */
-export async function waitForPromotion(id: string, done: (view: PromotionView) => boolean = finished, timeoutMs = 60_000): Promise<PromotionView> {
+export async function waitForPromotion(
+  id: string,
+  done: (view: PromotionView) => boolean = finished,
+  timeoutMs = 60_000,
+): Promise<PromotionView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = await getPromotion(id);
     if (view && done(view)) return view;
-    if (Date.now() > deadline) throw new Error(`promotion ${id} did not get there in ${timeoutMs} ms: ${JSON.stringify(view && { status: view.status, images: view.images.map((i) => [i.component, i.status, i.bytesDone, i.failure]) })}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `promotion ${id} did not get there in ${timeoutMs} ms: ${JSON.stringify(view && { status: view.status, images: view.images.map((i) => [i.component, i.status, i.bytesDone, i.failure]) })}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

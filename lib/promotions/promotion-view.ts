@@ -5,7 +5,8 @@ import type { PromotionPlan } from "./promotion-plan";
 import { mappingOf, type RepositoryMapping } from "./repository-mapping";
 import { listPromotionsSchema, type ListPromotionsInput } from "./promotion-schemas";
 
-export type PromotionStatus = "awaiting_approval" | "rejected" | "queued" | "running" | "succeeded" | "failed" | "stopped";
+export type PromotionStatus =
+  "awaiting_approval" | "rejected" | "queued" | "running" | "succeeded" | "failed" | "stopped";
 export type PromotionImageStatus = "pending" | "pushing" | "pushed" | "stopped" | "failed";
 
 export interface PromotionLayerView {
@@ -50,7 +51,15 @@ export interface PromotionView {
   startedAt: string | null;
   finishedAt: string | null;
   images: PromotionImageView[];
-  totals: { bytesDone: number; bytesTotal: number; blobsDone: number; blobsTotal: number; images: number; pushed: number; failed: number };
+  totals: {
+    bytesDone: number;
+    bytesTotal: number;
+    blobsDone: number;
+    blobsTotal: number;
+    images: number;
+    pushed: number;
+    failed: number;
+  };
 }
 
 /** The list row: the view without per-layer detail. */
@@ -83,7 +92,9 @@ export async function getPromotion(id: string): Promise<PromotionView | null> {
  * Promotions newest first, optionally of one status; `cursor` is the last id of the previous
  * page and `nextCursor` is null on the last page.
  */
-export async function listPromotions(input: ListPromotionsInput = {}): Promise<{ promotions: PromotionSummary[]; nextCursor: string | null }> {
+export async function listPromotions(
+  input: ListPromotionsInput = {},
+): Promise<{ promotions: PromotionSummary[]; nextCursor: string | null }> {
   const { status, cursor, limit = 50 } = listPromotionsSchema.parse(input);
   const rows = await db().promotion.findMany({
     where: status ? { status } : {},
@@ -108,7 +119,12 @@ function toPromotionView(row: PromotionRow): PromotionView {
   return {
     id: row.id,
     status: row.status,
-    release: { id: row.release.id, tag: row.release.tag, channelId: row.release.channelId, channelName: row.release.channel.name },
+    release: {
+      id: row.release.id,
+      tag: row.release.tag,
+      channelId: row.release.channelId,
+      channelName: row.release.channel.name,
+    },
     target: { id: row.targetRegistry.id, name: row.targetRegistry.name, endpoint: row.targetRegistry.endpoint },
     mapping: mappingOf(row.repositoryMapping),
     plan: (row.plan as PromotionPlan | null) ?? null,

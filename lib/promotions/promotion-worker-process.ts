@@ -7,7 +7,10 @@ import { promoteImage } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
 import { runWorker } from "@/worker/run-worker";
 
-const worker = await runWorker({ databaseUrl: process.env.DATABASE_URL!, definitions: [promoteImage, recoverStalledImagesJob] });
+const worker = await runWorker({
+  databaseUrl: process.env.DATABASE_URL!,
+  definitions: [promoteImage, recoverStalledImagesJob],
+});
 process.stdout.write(`ready ${worker.id}\n`);
 process.once("SIGTERM", () => {
   void worker.stop().then(() => process.exit(0));

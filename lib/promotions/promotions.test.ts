@@ -17,7 +17,16 @@ import { setupTestDatabase } from "@/test/support/database";
 import { runWorker, type RunningWorker } from "@/worker/run-worker";
 import { createPromotion } from "./create-promotion";
 import { previewPromotionFor } from "./preview-promotion";
-import { admin, client, connectRegistry, createRelease, operator, promote, viewer, waitForPromotion } from "./promotion-test-kit";
+import {
+  admin,
+  client,
+  connectRegistry,
+  createRelease,
+  operator,
+  promote,
+  viewer,
+  waitForPromotion,
+} from "./promotion-test-kit";
 import { retryPromotion } from "./retry-promotion";
 import { stopPromotion } from "./stop-promotion";
 
@@ -42,8 +51,12 @@ beforeAll(async () => {
   registries.push(source, target);
   const base = { size: MB, seed: "promote-base" };
   built.api = await seedImage(source, "vendor/api", "1.0", { layers: [base, { size: 2 * MB, seed: "promote-api" }] });
-  built.engine = await seedImage(source, "vendor/engine", "1.0", { layers: [base, { size: MB + 512 * 1024, seed: "promote-engine" }] });
-  built.proxy = await seedImage(source, "vendor/sub/proxy", "1.0", { layers: [base, { size: 512 * 1024, seed: "promote-proxy" }] });
+  built.engine = await seedImage(source, "vendor/engine", "1.0", {
+    layers: [base, { size: MB + 512 * 1024, seed: "promote-engine" }],
+  });
+  built.proxy = await seedImage(source, "vendor/sub/proxy", "1.0", {
+    layers: [base, { size: 512 * 1024, seed: "promote-proxy" }],
+  });
   sourceId = await connectRegistry("vendor", source.host);
   targetId = await connectRegistry("private", target.host, creds);
   releaseId = await createRelease(sourceId, "1.0", [
@@ -62,7 +75,11 @@ afterAll(async () => {
 
 describe("promotions", () => {
   it("plans, then promotes three images under a prefix: all pushed, digests confirmed by skopeo, audited", async () => {
-    const preview = await previewPromotionFor(operator, { releaseId, targetRegistryId: targetId, repositoryPrefix: "team/" });
+    const preview = await previewPromotionFor(operator, {
+      releaseId,
+      targetRegistryId: targetId,
+      repositoryPrefix: "team/",
+    });
     if (!preview.ok) throw new Error(preview.error);
     const plan = preview.data;
     expect(plan.images.map((i) => [i.component, i.target, i.repositoryExists])).toEqual([
@@ -95,7 +112,9 @@ describe("promotions", () => {
       expect(image.bytesDone).toBe(image.bytesTotal);
       expect(image.blobsDone).toBe(image.blobsTotal);
       expect(image.layers.length).toBeGreaterThan(0);
-      expect(image.layers.every((l) => ["done", "exists", "mounted"].includes(l.state) && l.bytesDone === l.size)).toBe(true);
+      expect(image.layers.every((l) => ["done", "exists", "mounted"].includes(l.state) && l.bytesDone === l.size)).toBe(
+        true,
+      );
     }
     expect(view.totals).toMatchObject({ images: 3, pushed: 3, failed: 0 });
     expect(view.startedAt).not.toBeNull();
@@ -103,23 +122,43 @@ describe("promotions", () => {
     expect(view.plan?.repositoriesToCreate).toEqual(["team/api", "team/engine", "team/proxy"]);
     expect(view.mapping).toEqual({ repositoryPrefix: "team/" });
     expect(view.release).toMatchObject({ id: releaseId, tag: "1.0" });
-    process.stdout.write(`three images (${(view.totals.bytesTotal / MB).toFixed(1)} MiB) promoted in ${Date.now() - started} ms\n`);
+    process.stdout.write(
+      `three images (${(view.totals.bytesTotal / MB).toFixed(1)} MiB) promoted in ${Date.now() - started} ms\n`,
+    );
 
     const skopeoCreds = `${creds.username}:${creds.password}`;
-    expect(await skopeoInspectDigest(`${target.host}/team/api:1.0`, { creds: skopeoCreds })).toBe(built.api!.manifestDigest);
-    expect(await skopeoInspectDigest(`${target.host}/team/engine:1.0`, { creds: skopeoCreds })).toBe(built.engine!.manifestDigest);
-    expect(await skopeoInspectDigest(`${target.host}/team/proxy:1.0`, { creds: skopeoCreds })).toBe(built.proxy!.manifestDigest);
+    expect(await skopeoInspectDigest(`${target.host}/team/api:1.0`, { creds: skopeoCreds })).toBe(
+      built.api!.manifestDigest,
+    );
+    expect(await skopeoInspectDigest(`${target.host}/team/engine:1.0`, { creds: skopeoCreds })).toBe(
+      built.engine!.manifestDigest,
+    );
+    expect(await skopeoInspectDigest(`${target.host}/team/proxy:1.0`, { creds: skopeoCreds })).toBe(
+      built.proxy!.manifestDigest,
+    );
 
-    const events = await database.db().auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" }, select: { action: true, actorLabel: true } });
+    const events = await database.db().auditEvent.findMany({
+      where: { targetId: id },
+      orderBy: { id: "asc" },
+      select: { action: true, actorLabel: true },
+    });
     expect(events[0]).toEqual({ action: "promotion.created", actorLabel: "op@example.com" });
-    expect(events.filter((e) => e.action === "promotion.image_pushed").map((e) => e.actorLabel)).toEqual(["system", "system", "system"]);
+    expect(events.filter((e) => e.action === "promotion.image_pushed").map((e) => e.actorLabel)).toEqual([
+      "system",
+      "system",
+      "system",
+    ]);
     expect(events.at(-1)).toEqual({ action: "promotion.succeeded", actorLabel: "system" });
     const row = await database.db().promotion.findUniqueOrThrow({ where: { id } });
     expect(row.planHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("promotes the same release again in seconds with nothing moved, under the same plan hash", async () => {
-    const preview = await previewPromotionFor(operator, { releaseId, targetRegistryId: targetId, repositoryPrefix: "team/" });
+    const preview = await previewPromotionFor(operator, {
+      releaseId,
+      targetRegistryId: targetId,
+      repositoryPrefix: "team/",
+    });
     if (!preview.ok) throw new Error(preview.error);
     expect(preview.data.upToDate).toBe(true);
     expect(preview.data.bytesToMove).toBe(0);
@@ -131,15 +170,24 @@ describe("promotions", () => {
     const view = await waitForPromotion(id);
     expect(view.status).toBe("succeeded");
     expect(Date.now() - started).toBeLessThan(10_000);
-    const pushed = await database.db().auditEvent.findMany({ where: { targetId: id, action: "promotion.image_pushed" }, select: { detail: true } });
-    expect(pushed.map((e) => (e.detail as { upToDate: boolean; bytesTransferred: number }).bytesTransferred)).toEqual([0, 0, 0]);
+    const pushed = await database
+      .db()
+      .auditEvent.findMany({ where: { targetId: id, action: "promotion.image_pushed" }, select: { detail: true } });
+    expect(pushed.map((e) => (e.detail as { upToDate: boolean; bytesTransferred: number }).bytesTransferred)).toEqual([
+      0, 0, 0,
+    ]);
     expect(pushed.every((e) => (e.detail as { upToDate: boolean }).upToDate)).toBe(true);
-    const hashes = await database.db().promotion.findMany({ where: { releaseId, targetRegistryId: targetId }, select: { planHash: true } });
+    const hashes = await database
+      .db()
+      .promotion.findMany({ where: { releaseId, targetRegistryId: targetId }, select: { planHash: true } });
     expect(new Set(hashes.map((h) => h.planHash)).size).toBe(1);
   });
 
   it("fails every image as auth when the target refuses the credentials, saying it was the target", async () => {
-    const wrongId = await connectRegistry("wrong-password", target.host, { username: "gantry", password: "not-the-password" });
+    const wrongId = await connectRegistry("wrong-password", target.host, {
+      username: "gantry",
+      password: "not-the-password",
+    });
     const id = await promote({ releaseId, targetRegistryId: wrongId, repositoryPrefix: "auth-test/" });
     const view = await waitForPromotion(id);
     expect(view.status).toBe("failed");
@@ -149,7 +197,9 @@ describe("promotions", () => {
       expect(image.failure?.message).toMatch(/target/);
       expect(image.failure?.message).not.toContain("not-the-password");
     }
-    const outcome = await database.db().auditEvent.findFirstOrThrow({ where: { targetId: id, action: "promotion.failed" } });
+    const outcome = await database
+      .db()
+      .auditEvent.findFirstOrThrow({ where: { targetId: id, action: "promotion.failed" } });
     expect(outcome.actorLabel).toBe("system");
   });
 
@@ -179,7 +229,15 @@ describe("promotions", () => {
   it("retries only the failed images, leaving pushed ones alone", async () => {
     const flaky = await startRegistry();
     registries.push(flaky);
-    const proxy = await startFaultProxy(flaky, { rules: [{ match: { method: "PUT", path: /^\/v2\/engine\/manifests\// }, times: Infinity, action: { kind: "status", status: 403 } }] });
+    const proxy = await startFaultProxy(flaky, {
+      rules: [
+        {
+          match: { method: "PUT", path: /^\/v2\/engine\/manifests\// },
+          times: Infinity,
+          action: { kind: "status", status: 403 },
+        },
+      ],
+    });
     proxies.push(proxy);
     const flakyId = await connectRegistry("flaky", proxy.host);
     const id = await promote({ releaseId, targetRegistryId: flakyId, repositoryPrefix: "" });
@@ -204,30 +262,84 @@ describe("promotions", () => {
       ["vendor/sub/proxy", 1],
     ]);
     expect(second.images[0]!.finishedAt).toBe(first.images[0]!.finishedAt);
-    const touched = new Set(proxy.requests.slice(before).map((r) => r.path.split("/")[2]).filter((repo) => repo && repo !== ""));
+    const touched = new Set(
+      proxy.requests
+        .slice(before)
+        .map((r) => r.path.split("/")[2])
+        .filter((repo) => repo && repo !== ""),
+    );
     expect([...touched]).toEqual(["engine"]);
-    expect(await runChange(retryPromotion, operator, { id }, client)).toMatchObject({ ok: false, status: 409, error: "id: the promotion has no failed image to retry" });
+    expect(await runChange(retryPromotion, operator, { id }, client)).toMatchObject({
+      ok: false,
+      status: 409,
+      error: "id: the promotion has no failed image to retry",
+    });
   });
 
   it("checks permissions and input: viewers cannot promote, bad input names the field, a finished promotion cannot be stopped", async () => {
-    expect(await runChange(createPromotion, viewer, { releaseId, targetRegistryId: targetId }, client)).toMatchObject({ ok: false, status: 403 });
-    expect(await previewPromotionFor(viewer, { releaseId, targetRegistryId: targetId })).toMatchObject({ ok: false, status: 403 });
-    expect(await runChange(createPromotion, operator, { releaseId: "nope", targetRegistryId: targetId }, client)).toMatchObject({ ok: false, status: 404, error: 'releaseId: no release "nope"' });
-    expect(await runChange(createPromotion, operator, { releaseId, targetRegistryId: "nope" }, client)).toMatchObject({ ok: false, status: 404, fieldErrors: { targetRegistryId: 'no registry connection "nope"' } });
-    expect(await runChange(createPromotion, operator, { releaseId, targetRegistryId: targetId, repositoryPrefix: "Team/" }, client)).toMatchObject({
+    expect(await runChange(createPromotion, viewer, { releaseId, targetRegistryId: targetId }, client)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(await previewPromotionFor(viewer, { releaseId, targetRegistryId: targetId })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(
+      await runChange(createPromotion, operator, { releaseId: "nope", targetRegistryId: targetId }, client),
+    ).toMatchObject({ ok: false, status: 404, error: 'releaseId: no release "nope"' });
+    expect(await runChange(createPromotion, operator, { releaseId, targetRegistryId: "nope" }, client)).toMatchObject({
+      ok: false,
+      status: 404,
+      fieldErrors: { targetRegistryId: 'no registry connection "nope"' },
+    });
+    expect(
+      await runChange(
+        createPromotion,
+        operator,
+        { releaseId, targetRegistryId: targetId, repositoryPrefix: "Team/" },
+        client,
+      ),
+    ).toMatchObject({
       ok: false,
       status: 400,
-      fieldErrors: { repositoryPrefix: '"Team/api" (for vendor/api) is not a valid repository path: lowercase letters, digits and . _ -, parts separated by /' },
+      fieldErrors: {
+        repositoryPrefix:
+          '"Team/api" (for vendor/api) is not a valid repository path: lowercase letters, digits and . _ -, parts separated by /',
+      },
     });
-    expect(await runChange(createPromotion, operator, { releaseId, targetRegistryId: targetId, repositoryPrefix: "a", repositoryNames: {} }, client)).toMatchObject({ ok: false, status: 400, fieldErrors: { repositoryNames: "give repositoryPrefix or repositoryNames, not both" } });
+    expect(
+      await runChange(
+        createPromotion,
+        operator,
+        { releaseId, targetRegistryId: targetId, repositoryPrefix: "a", repositoryNames: {} },
+        client,
+      ),
+    ).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { repositoryNames: "give repositoryPrefix or repositoryNames, not both" },
+    });
     const done = await database.db().promotion.findFirstOrThrow({ where: { status: "succeeded" } });
-    expect(await runChange(stopPromotion, operator, { id: done.id }, client)).toMatchObject({ ok: false, status: 409, error: "id: the promotion is succeeded; only a queued or running promotion can be stopped" });
+    expect(await runChange(stopPromotion, operator, { id: done.id }, client)).toMatchObject({
+      ok: false,
+      status: 409,
+      error: "id: the promotion is succeeded; only a queued or running promotion can be stopped",
+    });
     expect(await runChange(stopPromotion, viewer, { id: done.id }, client)).toMatchObject({ ok: false, status: 403 });
-    expect(await runChange(stopPromotion, operator, { id: "missing" }, client)).toMatchObject({ ok: false, status: 404 });
+    expect(await runChange(stopPromotion, operator, { id: "missing" }, client)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
   });
 
   it("answers the API with Bearer tokens under the same permissions", async () => {
-    await database.db().user.createMany({ data: [{ email: "api-op@example.com", role: "operator" }, { email: "api-viewer@example.com", role: "viewer" }] });
+    await database.db().user.createMany({
+      data: [
+        { email: "api-op@example.com", role: "operator" },
+        { email: "api-viewer@example.com", role: "viewer" },
+      ],
+    });
     const token = async (email: string) => {
       const result = await runChange(createApiToken, admin, { email, name: "ci" }, client);
       if (!result.ok) throw new Error(result.error);
@@ -235,15 +347,25 @@ describe("promotions", () => {
     };
     const [op, view] = [await token("api-op@example.com"), await token("api-viewer@example.com")];
     const call = (method: string, url: string, bearer: string, body?: unknown) =>
-      new Request(`http://localhost${url}`, { method, headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      new Request(`http://localhost${url}`, {
+        method,
+        headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     const noParams = { params: Promise.resolve({}) };
     const body = { releaseId, targetRegistryId: targetId, repositoryPrefix: "api/" };
 
     const planned = await planRoute(call("POST", "/api/v1/promotions/plan", op, body), noParams);
     expect(planned.status).toBe(200);
-    expect(await planned.json()).toMatchObject({ repositoriesToCreate: ["api/api", "api/engine", "api/proxy"], upToDate: false });
+    expect(await planned.json()).toMatchObject({
+      repositoriesToCreate: ["api/api", "api/engine", "api/proxy"],
+      upToDate: false,
+    });
     expect((await planRoute(call("POST", "/api/v1/promotions/plan", view, body), noParams)).status).toBe(403);
-    const badPlan = await planRoute(call("POST", "/api/v1/promotions/plan", op, { targetRegistryId: targetId }), noParams);
+    const badPlan = await planRoute(
+      call("POST", "/api/v1/promotions/plan", op, { targetRegistryId: targetId }),
+      noParams,
+    );
     expect(badPlan.status).toBe(400);
     expect(await badPlan.json()).toMatchObject({ error: { fields: { releaseId: expect.any(String) } } });
 
@@ -254,27 +376,50 @@ describe("promotions", () => {
     expect(status).toBe("queued");
     await waitForPromotion(id);
 
-    const got = await getPromotionRoute(call("GET", `/api/v1/promotions/${id}`, view), { params: Promise.resolve({ id }) });
+    const got = await getPromotionRoute(call("GET", `/api/v1/promotions/${id}`, view), {
+      params: Promise.resolve({ id }),
+    });
     expect(got.status).toBe(200);
     const detail = (await got.json()) as { id: string; status: string; images: Record<string, unknown>[] };
     expect(detail).toMatchObject({ id, status: "succeeded" });
-    expect(detail.images[0]).toMatchObject({ source: `${source.host}/vendor/api:1.0`, target: `${target.host}/api/api:1.0`, digest: built.api!.manifestDigest, status: "pushed", failure: null });
+    expect(detail.images[0]).toMatchObject({
+      source: `${source.host}/vendor/api:1.0`,
+      target: `${target.host}/api/api:1.0`,
+      digest: built.api!.manifestDigest,
+      status: "pushed",
+      failure: null,
+    });
     expect(typeof detail.images[0]!.bytesDone).toBe("number");
-    expect((await getPromotionRoute(call("GET", "/api/v1/promotions/missing", view), { params: Promise.resolve({ id: "missing" }) })).status).toBe(404);
+    expect(
+      (
+        await getPromotionRoute(call("GET", "/api/v1/promotions/missing", view), {
+          params: Promise.resolve({ id: "missing" }),
+        })
+      ).status,
+    ).toBe(404);
 
-    const listed = (await (await listRoute(call("GET", "/api/v1/promotions?status=succeeded", view), noParams)).json()) as { promotions: { id: string; status: string }[] };
+    const listed = (await (
+      await listRoute(call("GET", "/api/v1/promotions?status=succeeded", view), noParams)
+    ).json()) as { promotions: { id: string; status: string }[] };
     expect(listed.promotions.some((p) => p.id === id)).toBe(true);
     expect(listed.promotions.every((p) => p.status === "succeeded")).toBe(true);
     const badList = await listRoute(call("GET", "/api/v1/promotions?status=done", view), noParams);
     expect(badList.status).toBe(400);
-    expect(await badList.json()).toMatchObject({ error: { fields: { status: expect.stringContaining("expected one of") } } });
+    expect(await badList.json()).toMatchObject({
+      error: { fields: { status: expect.stringContaining("expected one of") } },
+    });
 
-    const retry = await retryRoute(call("POST", `/api/v1/promotions/${id}/retry`, view), { params: Promise.resolve({ id }) });
+    const retry = await retryRoute(call("POST", `/api/v1/promotions/${id}/retry`, view), {
+      params: Promise.resolve({ id }),
+    });
     expect(retry.status).toBe(403);
   });
 });
 
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }

@@ -20,7 +20,9 @@ export interface RecoveryReport {
  * their attempts. Also re-sends the wake-up of every pending image of a queued or running
  * promotion, so a lost job cannot strand an image (the queue drops duplicates).
  */
-export async function recoverStalledImages(options: { stallSeconds?: number; maxAttempts?: number; now?: Date } = {}): Promise<RecoveryReport> {
+export async function recoverStalledImages(
+  options: { stallSeconds?: number; maxAttempts?: number; now?: Date } = {},
+): Promise<RecoveryReport> {
   const settings = promotionSettings();
   const stallSeconds = options.stallSeconds ?? settings.stallSeconds;
   const maxAttempts = options.maxAttempts ?? settings.maxAttempts;
@@ -29,34 +31,67 @@ export async function recoverStalledImages(options: { stallSeconds?: number; max
 
   const stalled = await db().promotionImage.findMany({
     where: { status: "pushing", OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] },
-    select: { id: true, promotionId: true, component: true, targetRef: true, attempts: true, workerId: true, heartbeatAt: true },
+    select: {
+      id: true,
+      promotionId: true,
+      component: true,
+      targetRef: true,
+      attempts: true,
+      workerId: true,
+      heartbeatAt: true,
+    },
   });
   for (const image of stalled) {
     await db().$transaction(async (tx) => {
       await lockPromotion(tx, image.promotionId);
       // Only if nothing changed since it was read: a worker that reported meanwhile keeps it.
-      const still = { id: image.id, status: "pushing" as const, workerId: image.workerId, heartbeatAt: image.heartbeatAt };
+      const still = {
+        id: image.id,
+        status: "pushing" as const,
+        workerId: image.workerId,
+        heartbeatAt: image.heartbeatAt,
+      };
       const why = `the worker copying it (${image.workerId ?? "unknown"}) stopped reporting for over ${stallSeconds} s`;
       if (image.attempts >= maxAttempts) {
         const message = `gave up after ${image.attempts} attempts: ${why}`;
-        const { count } = await tx.promotionImage.updateMany({ where: still, data: { status: "failed", failureKind: "network", failureMessage: message, workerId: null, finishedAt: new Date() } });
+        const { count } = await tx.promotionImage.updateMany({
+          where: still,
+          data: {
+            status: "failed",
+            failureKind: "network",
+            failureMessage: message,
+            workerId: null,
+            finishedAt: new Date(),
+          },
+        });
         if (count === 0) return;
         report.failed += 1;
         await cancelRunningImageJobs(tx, image.id);
         await auditImageOutcome(tx, image, { outcome: "failed", kind: "network", message });
         return;
       }
-      const { count } = await tx.promotionImage.updateMany({ where: still, data: { status: "pending", workerId: null } });
+      const { count } = await tx.promotionImage.updateMany({
+        where: still,
+        data: { status: "pending", workerId: null },
+      });
       if (count === 0) return;
       report.requeued += 1;
       await cancelRunningImageJobs(tx, image.id);
       await enqueuePromoteImage(tx, image.id);
       await aggregatePromotion(tx, image.promotionId);
-      await recordAuditEvent(tx, { action: "promotion.image_requeued", targetType: "promotion", targetId: image.promotionId, detail: { component: image.component, reason: why, attempts: image.attempts } });
+      await recordAuditEvent(tx, {
+        action: "promotion.image_requeued",
+        targetType: "promotion",
+        targetId: image.promotionId,
+        detail: { component: image.component, reason: why, attempts: image.attempts },
+      });
     });
   }
 
-  const pending = await db().promotionImage.findMany({ where: { status: "pending", promotion: { status: { in: ["queued", "running"] } } }, select: { id: true } });
+  const pending = await db().promotionImage.findMany({
+    where: { status: "pending", promotion: { status: { in: ["queued", "running"] } } },
+    select: { id: true },
+  });
   if (pending.length > 0) {
     await db().$transaction(async (tx) => {
       for (const image of pending) await enqueuePromoteImage(tx, image.id);

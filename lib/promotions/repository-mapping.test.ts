@@ -13,14 +13,22 @@ describe("mapRepository", () => {
     expect(mapRepository("vendor/api", mapping)).toBe("team/api-server");
     expect(mapRepository("vendor/engine", mapping)).toBe("vendor/engine");
     expect(mapRepository("vendor/api", mapping, { namespace: "prod" })).toBe("prod/team/api-server");
-    expect(mapRepository("vendor/api", { repositoryNames: { "vendor/api": "prod/api" } }, { namespace: "prod" })).toBe("prod/api");
+    expect(mapRepository("vendor/api", { repositoryNames: { "vendor/api": "prod/api" } }, { namespace: "prod" })).toBe(
+      "prod/api",
+    );
     expect(mapRepository("vendor/api", {}, { namespace: "prod" })).toBe("prod/vendor/api");
   });
 
   it("refuses names outside the OCI grammar, naming the field and the component", () => {
-    expect(() => mapRepository("vendor/api", { repositoryPrefix: "Team/" })).toThrow('repositoryPrefix: "Team/api" (for vendor/api) is not a valid repository path');
-    expect(() => mapRepository("vendor/api", { repositoryNames: { "vendor/api": "team//api" } })).toThrow(/^repositoryNames\.vendor\/api: "team\/\/api" \(for vendor\/api\)/);
-    expect(() => mapRepository("vendor/api", { repositoryNames: { "vendor/api": "a".repeat(300) } })).toThrow(/at most 255/);
+    expect(() => mapRepository("vendor/api", { repositoryPrefix: "Team/" })).toThrow(
+      'repositoryPrefix: "Team/api" (for vendor/api) is not a valid repository path',
+    );
+    expect(() => mapRepository("vendor/api", { repositoryNames: { "vendor/api": "team//api" } })).toThrow(
+      /^repositoryNames\.vendor\/api: "team\/\/api" \(for vendor\/api\)/,
+    );
+    expect(() => mapRepository("vendor/api", { repositoryNames: { "vendor/api": "a".repeat(300) } })).toThrow(
+      /at most 255/,
+    );
   });
 
   it("stores the mapping in the schema's shape and reads it back", () => {

@@ -2,7 +2,8 @@ import { UserError } from "@/lib/actions/errors";
 import { REPOSITORY_PATH } from "@/lib/registries/connection-input";
 
 /** How component repositories are named at the target (the API's and the form's shape). */
-export type RepositoryMapping = { repositoryPrefix: string } | { repositoryNames: Record<string, string> } | Record<string, never>;
+export type RepositoryMapping =
+  { repositoryPrefix: string } | { repositoryNames: Record<string, string> } | Record<string, never>;
 
 const NAME_MAX_LENGTH = 255;
 
@@ -14,7 +15,11 @@ const NAME_MAX_LENGTH = 255;
  * starts with it, as for repositories created by hand. The result must fit the OCI name
  * grammar; the error names the field and the component.
  */
-export function mapRepository(component: string, mapping: RepositoryMapping, options: { namespace?: string | null } = {}): string {
+export function mapRepository(
+  component: string,
+  mapping: RepositoryMapping,
+  options: { namespace?: string | null } = {},
+): string {
   let field = "repositoryNames";
   let path = component;
   if ("repositoryPrefix" in mapping) {
@@ -34,12 +39,18 @@ export function mapRepository(component: string, mapping: RepositoryMapping, opt
       field,
     );
   }
-  if (path.length > NAME_MAX_LENGTH) throw new UserError(`${field}: the repository for ${component} is ${path.length} characters; at most ${NAME_MAX_LENGTH} are allowed`, field);
+  if (path.length > NAME_MAX_LENGTH)
+    throw new UserError(
+      `${field}: the repository for ${component} is ${path.length} characters; at most ${NAME_MAX_LENGTH} are allowed`,
+      field,
+    );
   return path;
 }
 
 /** The mapping as stored on Promotion.repositoryMapping (`{ prefix }` or `{ names }`). */
-export function storedMapping(mapping: RepositoryMapping): { prefix: string } | { names: Record<string, string> } | Record<string, never> {
+export function storedMapping(
+  mapping: RepositoryMapping,
+): { prefix: string } | { names: Record<string, string> } | Record<string, never> {
   if ("repositoryPrefix" in mapping) return { prefix: mapping.repositoryPrefix };
   if ("repositoryNames" in mapping) return { names: mapping.repositoryNames };
   return {};
@@ -50,12 +61,16 @@ export function mappingOf(stored: unknown): RepositoryMapping {
   if (typeof stored !== "object" || stored === null) return {};
   const value = stored as { prefix?: unknown; names?: unknown };
   if (typeof value.prefix === "string") return { repositoryPrefix: value.prefix };
-  if (typeof value.names === "object" && value.names !== null) return { repositoryNames: value.names as Record<string, string> };
+  if (typeof value.names === "object" && value.names !== null)
+    return { repositoryNames: value.names as Record<string, string> };
   return {};
 }
 
 /** The mapping an input asks for. */
-export function mappingFromInput(input: { repositoryPrefix?: string; repositoryNames?: Record<string, string> }): RepositoryMapping {
+export function mappingFromInput(input: {
+  repositoryPrefix?: string;
+  repositoryNames?: Record<string, string>;
+}): RepositoryMapping {
   if (input.repositoryPrefix !== undefined) return { repositoryPrefix: input.repositoryPrefix };
   if (input.repositoryNames !== undefined) return { repositoryNames: input.repositoryNames };
   return {};

@@ -11,14 +11,27 @@ export const resumePromotion: ChangeDefinition<typeof promotionIdSchema, Control
   schema: promotionIdSchema,
   async run({ input, tx, audit }) {
     const before = await lockedStatusOrThrow(tx, input.id);
-    if (before !== "stopped") throw new UserError(`id: the promotion is ${before}; only a stopped promotion can be resumed`, "id", 409);
+    if (before !== "stopped")
+      throw new UserError(`id: the promotion is ${before}; only a stopped promotion can be resumed`, "id", 409);
     const { count } = await tx.promotionImage.updateMany({
       where: { promotionId: input.id, status: "stopped" },
-      data: { status: "pending", workerId: null, heartbeatAt: null, finishedAt: null, failureKind: null, failureMessage: null },
+      data: {
+        status: "pending",
+        workerId: null,
+        heartbeatAt: null,
+        finishedAt: null,
+        failureKind: null,
+        failureMessage: null,
+      },
     });
     await startPromotion(tx, input.id);
     const { status } = await tx.promotion.findUniqueOrThrow({ where: { id: input.id }, select: { status: true } });
-    await audit({ action: "promotion.resumed", targetType: "promotion", targetId: input.id, detail: { before: { status: before }, after: { status }, imagesResumed: count } });
+    await audit({
+      action: "promotion.resumed",
+      targetType: "promotion",
+      targetId: input.id,
+      detail: { before: { status: before }, after: { status }, imagesResumed: count },
+    });
     return { id: input.id, status, images: count };
   },
 };

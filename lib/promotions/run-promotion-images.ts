@@ -26,7 +26,10 @@ type CopyOutcome = ImageOutcome | "stopped";
  * image, each pushed image's digest verified at the target and each outcome recorded. An
  * operator's stop aborts the copy within a watch tick; a worker shutdown hands images back.
  */
-export async function runPromotionImages(promotionImageId: string, context: { workerId: string; signal: AbortSignal }): Promise<Record<string, ImageRunResult>> {
+export async function runPromotionImages(
+  promotionImageId: string,
+  context: { workerId: string; signal: AbortSignal },
+): Promise<Record<string, ImageRunResult>> {
   const settings = promotionSettings();
   const images = await claimImages(promotionImageId, context.workerId, settings.imagesPerJob);
   if (images.length === 0) return {};
@@ -39,8 +42,17 @@ export async function runPromotionImages(promotionImageId: string, context: { wo
   const onShutdown = () => controller.abort(new Error("the worker is shutting down"));
   if (context.signal.aborted) onShutdown();
   context.signal.addEventListener("abort", onShutdown, { once: true });
-  const writers = images.map((image) => new ImageProgressWriter({ ...image, workerId: context.workerId }, { intervalMs: settings.progressIntervalMs, onLost: () => onLost(image.id) }));
-  const stopWatch = watchPromotionImages({ ids: images.map((i) => i.id), workerId: context.workerId }, { watchMs: settings.watchMs, heartbeatMs: settings.heartbeatMs, onLost });
+  const writers = images.map(
+    (image) =>
+      new ImageProgressWriter(
+        { ...image, workerId: context.workerId },
+        { intervalMs: settings.progressIntervalMs, onLost: () => onLost(image.id) },
+      ),
+  );
+  const stopWatch = watchPromotionImages(
+    { ids: images.map((i) => i.id), workerId: context.workerId },
+    { watchMs: settings.watchMs, heartbeatMs: settings.heartbeatMs, onLost },
+  );
   try {
     const outcomes = await copyAll(images, controller.signal, writers);
     await Promise.all(writers.map((w) => w.close()));
@@ -68,15 +80,26 @@ export async function runPromotionImages(promotionImageId: string, context: { wo
 }
 
 /** Copies the claimed images in one call; an outcome per image, in order. */
-async function copyAll(images: ClaimedImage[], signal: AbortSignal, writers: ImageProgressWriter[]): Promise<CopyOutcome[]> {
+async function copyAll(
+  images: ClaimedImage[],
+  signal: AbortSignal,
+  writers: ImageProgressWriter[],
+): Promise<CopyOutcome[]> {
   const promotion = await db().promotion.findUniqueOrThrow({
     where: { id: images[0]!.promotionId },
-    select: { targetRegistryId: true, targetRegistry: { select: { sizeLimitBytes: true } }, release: { select: { channel: { select: { sourceRegistryId: true } } } } },
+    select: {
+      targetRegistryId: true,
+      targetRegistry: { select: { sizeLimitBytes: true } },
+      release: { select: { channel: { select: { sourceRegistryId: true } } } },
+    },
   });
   let registries: PromotionRegistries;
   try {
     const timeouts = { lowSpeedWindowMs: promotionSettings().lowSpeedSeconds * 1000 };
-    registries = await openPromotionRegistries({ sourceRegistryId: promotion.release.channel.sourceRegistryId, targetRegistryId: promotion.targetRegistryId }, { timeouts });
+    registries = await openPromotionRegistries(
+      { sourceRegistryId: promotion.release.channel.sourceRegistryId, targetRegistryId: promotion.targetRegistryId },
+      { timeouts },
+    );
   } catch (error) {
     const message = isUserError(error) ? error.message : "the registries could not be opened";
     return images.map(() => ({ status: "failed", kind: "denied", message }));
@@ -89,7 +112,16 @@ async function copyAll(images: ClaimedImage[], signal: AbortSignal, writers: Ima
       const source = parseReference(image.sourceRef);
       const target = parseReference(image.targetRef);
       outcomes[index] = await ensureRepository(registries, target.repository, signal, secrets);
-      if (!outcomes[index]) items.push({ index, source: formatReference({ registry: source.registry, repository: source.repository, digest: image.digest as `sha256:${string}` }), target });
+      if (!outcomes[index])
+        items.push({
+          index,
+          source: formatReference({
+            registry: source.registry,
+            repository: source.repository,
+            digest: image.digest as `sha256:${string}`,
+          }),
+          target,
+        });
     }
     if (items.length === 0) return outcomes as CopyOutcome[];
 
@@ -104,7 +136,14 @@ async function copyAll(images: ClaimedImage[], signal: AbortSignal, writers: Ima
       onProgress: (event) => writers[items[event.imageIndex]!.index]!.push(event),
     });
     for (const [position, item] of items.entries()) {
-      outcomes[item.index] = await outcomeOf(result.images[position]!, images[item.index]!, registries, signal, writers[item.index]!, secrets);
+      outcomes[item.index] = await outcomeOf(
+        result.images[position]!,
+        images[item.index]!,
+        registries,
+        signal,
+        writers[item.index]!,
+        secrets,
+      );
     }
     return outcomes as CopyOutcome[];
   } catch (error) {
@@ -118,7 +157,12 @@ async function copyAll(images: ClaimedImage[], signal: AbortSignal, writers: Ima
 }
 
 /** ECR and Artifact Registry need a repository before the first push: created through the provider's API. */
-async function ensureRepository(registries: PromotionRegistries, repository: string, signal: AbortSignal, secrets: () => string[]): Promise<ImageOutcome | undefined> {
+async function ensureRepository(
+  registries: PromotionRegistries,
+  repository: string,
+  signal: AbortSignal,
+  secrets: () => string[],
+): Promise<ImageOutcome | undefined> {
   const { adapter } = registries.target;
   if (!providerInfo(adapter.provider).createsRepositories || !adapter.createRepository) return undefined;
   try {
@@ -128,19 +172,50 @@ async function ensureRepository(registries: PromotionRegistries, repository: str
     if (signal.aborted) throw error;
     const kind = isOciError(error) && error.kind !== "invalid" ? error.kind : "denied";
     const why = error instanceof Error ? error.message : String(error);
-    return { status: "failed", kind, message: redact(`target: could not create the repository ${repository}: ${why}`, secrets()).split("\n")[0]!.slice(0, 500) };
+    return {
+      status: "failed",
+      kind,
+      message: redact(`target: could not create the repository ${repository}: ${why}`, secrets())
+        .split("\n")[0]!
+        .slice(0, 500),
+    };
   }
 }
 
 /** A pushed image counts only once the target serves the source's digest under the tag. */
-async function outcomeOf(result: ImageResult, image: ClaimedImage, registries: PromotionRegistries, signal: AbortSignal, writer: ImageProgressWriter, secrets: () => string[]): Promise<CopyOutcome> {
+async function outcomeOf(
+  result: ImageResult,
+  image: ClaimedImage,
+  registries: PromotionRegistries,
+  signal: AbortSignal,
+  writer: ImageProgressWriter,
+  secrets: () => string[],
+): Promise<CopyOutcome> {
   if (result.status === "stopped") return "stopped";
-  if (result.status === "failed") return { status: "failed", kind: result.kind, message: redact(result.message, secrets()) };
+  if (result.status === "failed")
+    return { status: "failed", kind: result.kind, message: redact(result.message, secrets()) };
   const target = parseReference(image.targetRef);
-  const head = await headManifest({ client: registries.target.client, repository: target.repository, reference: target.tag ?? result.digest, push: true, signal });
+  const head = await headManifest({
+    client: registries.target.client,
+    repository: target.repository,
+    reference: target.tag ?? result.digest,
+    push: true,
+    signal,
+  });
   const { bytesTotal, blobsTotal } = writer.snapshot;
   if (!head || head.digest !== image.digest) {
-    return { status: "failed", kind: "digest_mismatch", message: `target ${image.targetRef} answers ${head ? head.digest : "no manifest"} after the push; expected ${image.digest}` };
+    return {
+      status: "failed",
+      kind: "digest_mismatch",
+      message: `target ${image.targetRef} answers ${head ? head.digest : "no manifest"} after the push; expected ${image.digest}`,
+    };
   }
-  return { status: "pushed", targetDigest: head.digest, upToDate: result.upToDate, bytesTransferred: result.bytesTransferred, bytesTotal, blobsTotal };
+  return {
+    status: "pushed",
+    targetDigest: head.digest,
+    upToDate: result.upToDate,
+    bytesTransferred: result.bytesTransferred,
+    bytesTotal,
+    blobsTotal,
+  };
 }

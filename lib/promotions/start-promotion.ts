@@ -10,8 +10,15 @@ import { notifyPromotionProgress } from "./promotion-progress-channel";
  */
 export async function startPromotion(tx: Tx, promotionId: string): Promise<void> {
   // A promotion with images still pushing stays running; its status follows its images.
-  await tx.promotion.updateMany({ where: { id: promotionId, status: { not: "running" } }, data: { status: "queued", finishedAt: null } });
-  const pending = await tx.promotionImage.findMany({ where: { promotionId, status: "pending" }, select: { id: true }, orderBy: { component: "asc" } });
+  await tx.promotion.updateMany({
+    where: { id: promotionId, status: { not: "running" } },
+    data: { status: "queued", finishedAt: null },
+  });
+  const pending = await tx.promotionImage.findMany({
+    where: { promotionId, status: "pending" },
+    select: { id: true },
+    orderBy: { component: "asc" },
+  });
   for (const image of pending) await enqueuePromoteImage(tx, image.id);
   await notifyPromotionProgress(tx, promotionId);
 }

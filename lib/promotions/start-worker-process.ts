@@ -19,8 +19,16 @@ let bundle: string | undefined;
 async function bundled(): Promise<string> {
   if (bundle) return bundle;
   // Inside the project so its imports find node_modules.
-  const outfile = path.join(root, "node_modules", ".cache", "gantry-tests", `promotion-worker-${crypto.randomBytes(4).toString("hex")}.mjs`);
-  const { bundleNode } = createRequire(import.meta.url)(path.join(root, "scripts", "bundle-node.cjs")) as { bundleNode(entry: string, outfile: string): Promise<string> };
+  const outfile = path.join(
+    root,
+    "node_modules",
+    ".cache",
+    "gantry-tests",
+    `promotion-worker-${crypto.randomBytes(4).toString("hex")}.mjs`,
+  );
+  const { bundleNode } = createRequire(import.meta.url)(path.join(root, "scripts", "bundle-node.cjs")) as {
+    bundleNode(entry: string, outfile: string): Promise<string>;
+  };
   await bundleNode(path.join(__dirname, "promotion-worker-process.ts"), outfile);
   process.once("exit", () => fs.rmSync(outfile, { force: true }));
   bundle = outfile;
@@ -30,7 +38,10 @@ async function bundled(): Promise<string> {
 /** Starts a worker process with `env` added to this one's; resolves once it takes jobs. */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const file = await bundled();
-  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env, GANTRY_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [file], {
+    env: { ...process.env, ...env, GANTRY_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));

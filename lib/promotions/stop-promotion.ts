@@ -22,10 +22,23 @@ export const stopPromotion: ChangeDefinition<typeof promotionIdSchema, ControlRe
   schema: promotionIdSchema,
   async run({ input, tx, audit }) {
     const before = await lockedStatusOrThrow(tx, input.id);
-    if (before !== "queued" && before !== "running") throw new UserError(`id: the promotion is ${before}; only a queued or running promotion can be stopped`, "id", 409);
-    const { count } = await tx.promotionImage.updateMany({ where: { promotionId: input.id, status: { in: ["pending", "pushing"] } }, data: { status: "stopped", finishedAt: new Date() } });
+    if (before !== "queued" && before !== "running")
+      throw new UserError(
+        `id: the promotion is ${before}; only a queued or running promotion can be stopped`,
+        "id",
+        409,
+      );
+    const { count } = await tx.promotionImage.updateMany({
+      where: { promotionId: input.id, status: { in: ["pending", "pushing"] } },
+      data: { status: "stopped", finishedAt: new Date() },
+    });
     const { after } = await aggregatePromotion(tx, input.id);
-    await audit({ action: "promotion.stopped", targetType: "promotion", targetId: input.id, detail: { before: { status: before }, after: { status: after }, imagesStopped: count } });
+    await audit({
+      action: "promotion.stopped",
+      targetType: "promotion",
+      targetId: input.id,
+      detail: { before: { status: before }, after: { status: after }, imagesStopped: count },
+    });
     return { id: input.id, status: after, images: count };
   },
 };

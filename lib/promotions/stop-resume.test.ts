@@ -43,7 +43,11 @@ afterAll(async () => {
 describe("stop and resume", () => {
   it("stops a push in flight within 2 s (no byte arrives after), then resumes it to pushed", async () => {
     // Blobs come from the source at 1 MiB/s: the 12 MiB layer takes about 12 s.
-    slowSource.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Infinity, action: { kind: "trickle", bytesPerSecond: MB } });
+    slowSource.addRule({
+      match: { method: "GET", path: /\/blobs\/sha256:/ },
+      times: Infinity,
+      action: { kind: "trickle", bytesPerSecond: MB },
+    });
     const sourceId = await connectRegistry("slow-vendor", slowSource.host);
     const targetId = await connectRegistry("target", target.host);
     const releaseId = await createRelease(sourceId, "2.0", [{ repository: "vendor/big", built }]);
@@ -54,7 +58,11 @@ describe("stop and resume", () => {
     await listener.query(`LISTEN ${PROMOTION_PROGRESS_CHANNEL}`);
     const id = await promote({ releaseId, targetRegistryId: targetId });
 
-    const moving = await waitForPromotion(id, (v) => v.images[0]!.status === "pushing" && v.images[0]!.bytesDone > 3 * MB, 30_000);
+    const moving = await waitForPromotion(
+      id,
+      (v) => v.images[0]!.status === "pushing" && v.images[0]!.bytesDone > 3 * MB,
+      30_000,
+    );
     expect(moving.status).toBe("running");
     const stoppedAt = Date.now();
     // Progress is announced as it is written, at most four writes a second for the one image.
@@ -86,13 +94,27 @@ describe("stop and resume", () => {
     expect(done.status).toBe("succeeded");
     expect(done.images[0]).toMatchObject({ status: "pushed", attempts: 2, targetDigest: built.manifestDigest });
     expect(await skopeoInspectDigest(`${target.host}/vendor/big:2.0`)).toBe(built.manifestDigest);
-    const actions = (await database.db().auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((e) => e.action);
-    expect(actions).toEqual(["promotion.created", "promotion.stopped", "promotion.resumed", "promotion.image_pushed", "promotion.succeeded"]);
+    const actions = (
+      await database
+        .db()
+        .auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" }, select: { action: true } })
+    ).map((e) => e.action);
+    expect(actions).toEqual([
+      "promotion.created",
+      "promotion.stopped",
+      "promotion.resumed",
+      "promotion.image_pushed",
+      "promotion.succeeded",
+    ]);
     expect(await runChange(resumePromotion, operator, { id }, client)).toMatchObject({ ok: false, status: 409 });
   });
 
   it("hands an image back when its worker shuts down, and the next worker finishes it", async () => {
-    slowSource.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Infinity, action: { kind: "trickle", bytesPerSecond: MB } });
+    slowSource.addRule({
+      match: { method: "GET", path: /\/blobs\/sha256:/ },
+      times: Infinity,
+      action: { kind: "trickle", bytesPerSecond: MB },
+    });
     const sourceId = await connectRegistry("slow-vendor-2", slowSource.host);
     const fresh = await startRegistry();
     const targetId = await connectRegistry("target-2", fresh.host);
@@ -106,7 +128,9 @@ describe("stop and resume", () => {
       const handedBack = await database.db().promotionImage.findFirstOrThrow({ where: { promotionId: id } });
       expect(handedBack).toMatchObject({ status: "pending", workerId: null });
       expect((await database.db().promotion.findUniqueOrThrow({ where: { id } })).status).toBe("running");
-      expect(await database.db().auditEvent.count({ where: { targetId: id, action: "promotion.image_requeued" } })).toBe(1);
+      expect(
+        await database.db().auditEvent.count({ where: { targetId: id, action: "promotion.image_requeued" } }),
+      ).toBe(1);
 
       slowSource.clearRules();
       worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage, recoverStalledImagesJob] });

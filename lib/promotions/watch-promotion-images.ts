@@ -6,7 +6,10 @@ import { db } from "@/lib/db/prisma";
  * recovery), and refreshes their heartbeat every `heartbeatMs`. Returns the function that
  * ends the watch.
  */
-export function watchPromotionImages(images: { ids: string[]; workerId: string }, options: { watchMs: number; heartbeatMs: number; onLost: (id: string) => void }): () => void {
+export function watchPromotionImages(
+  images: { ids: string[]; workerId: string },
+  options: { watchMs: number; heartbeatMs: number; onLost: (id: string) => void },
+): () => void {
   let lastBeat = Date.now();
   let busy = false;
   const watched = new Set(images.ids);
@@ -14,7 +17,10 @@ export function watchPromotionImages(images: { ids: string[]; workerId: string }
     if (busy || watched.size === 0) return;
     busy = true;
     try {
-      const rows = await db().promotionImage.findMany({ where: { id: { in: [...watched] } }, select: { id: true, status: true, workerId: true } });
+      const rows = await db().promotionImage.findMany({
+        where: { id: { in: [...watched] } },
+        select: { id: true, status: true, workerId: true },
+      });
       for (const id of [...watched]) {
         const row = rows.find((r) => r.id === id);
         if (!row || row.status !== "pushing" || row.workerId !== images.workerId) {
@@ -24,7 +30,10 @@ export function watchPromotionImages(images: { ids: string[]; workerId: string }
       }
       if (watched.size > 0 && Date.now() - lastBeat >= options.heartbeatMs) {
         lastBeat = Date.now();
-        await db().promotionImage.updateMany({ where: { id: { in: [...watched] }, status: "pushing", workerId: images.workerId }, data: { heartbeatAt: new Date() } });
+        await db().promotionImage.updateMany({
+          where: { id: { in: [...watched] }, status: "pushing", workerId: images.workerId },
+          data: { heartbeatAt: new Date() },
+        });
       }
     } catch {
       // The database may be briefly away; the next tick tries again.

@@ -5,8 +5,17 @@ import type { JobDefinition } from "./job-definition";
 /** pg-boss keeps its tables in their own schema of the app's database. */
 export const bossSchema = "pgboss";
 
-export function createBoss(connectionString: string, options: { schedule?: boolean; supervise?: boolean } = {}): PgBoss {
-  return new PgBoss({ connectionString, schema: bossSchema, max: 4, schedule: options.schedule ?? false, supervise: options.supervise ?? false });
+export function createBoss(
+  connectionString: string,
+  options: { schedule?: boolean; supervise?: boolean } = {},
+): PgBoss {
+  return new PgBoss({
+    connectionString,
+    schema: bossSchema,
+    max: 4,
+    schedule: options.schedule ?? false,
+    supervise: options.supervise ?? false,
+  });
 }
 
 /** Creates (or updates) the queue of each job with its retry policy. */
@@ -26,7 +35,12 @@ export async function ensureQueues(boss: PgBoss, definitions: JobDefinition[]): 
 }
 
 /** Enqueues a job after validating its payload, so a bad payload fails at the sender. */
-export async function enqueue<S extends z.ZodType>(boss: PgBoss, job: JobDefinition<S>, data: z.input<S>, options: PgBoss.SendOptions = {}): Promise<string | null> {
+export async function enqueue<S extends z.ZodType>(
+  boss: PgBoss,
+  job: JobDefinition<S>,
+  data: z.input<S>,
+  options: PgBoss.SendOptions = {},
+): Promise<string | null> {
   const payload = job.schema.parse(data) as object;
   return boss.send(job.name, payload, options);
 }

@@ -11,4 +11,15 @@ import { syncChannelJob } from "./jobs/sync-channel";
 import { syncDueChannels } from "./jobs/sync-due-channels";
 
 /** Every job a worker runs. A job missing here is never picked up. */
-export const jobs: JobDefinition[] = [pruneHousekeeping, refreshRegistryTokens, archiveAuditEventsJob, syncChannelJob, syncDueChannels, promoteImage, recoverStalledImagesJob, expireApprovalRequestsJob, deliverWebhook, deliverWebhookSweep];
+export const jobs: JobDefinition[] = [
+  pruneHousekeeping,
+  refreshRegistryTokens,
+  archiveAuditEventsJob,
+  syncChannelJob,
+  syncDueChannels,
+  promoteImage,
+  recoverStalledImagesJob,
+  expireApprovalRequestsJob,
+  deliverWebhook,
+  deliverWebhookSweep,
+];

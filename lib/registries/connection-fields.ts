@@ -1,4 +1,9 @@
-import { ARTIFACT_REGISTRY_ENDPOINT, ECR_ENDPOINT, type ConnectionEdit, type ConnectionInput } from "./connection-input";
+import {
+  ARTIFACT_REGISTRY_ENDPOINT,
+  ECR_ENDPOINT,
+  type ConnectionEdit,
+  type ConnectionInput,
+} from "./connection-input";
 import type { RegistryAuthKind, RegistryConnection, RegistryProvider } from "./connection";
 import { checkServiceAccountKey } from "./service-account-key";
 
@@ -21,7 +26,12 @@ export interface ConnectionFields extends Omit<RegistryConnection, "secret"> {
  * (a service account's address, an access key id) where the page may show it again.
  */
 export function toConnectionFields(input: ConnectionInput | ConnectionEdit): ConnectionFields {
-  const base = { name: input.name, provider: input.provider, namespace: input.namespace ?? null, insecure: input.insecure };
+  const base = {
+    name: input.name,
+    provider: input.provider,
+    namespace: input.namespace ?? null,
+    insecure: input.insecure,
+  };
   const tls = { caPem: "caPem" in input ? (input.caPem ?? null) : null };
   switch (input.provider) {
     case "ecr": {
@@ -77,21 +87,50 @@ export function toConnectionFields(input: ConnectionInput | ConnectionEdit): Con
       };
     }
     case "acr":
-      return { ...base, ...tls, endpoint: input.endpoint, authKind: "basic", username: input.auth.username, secret: input.auth.password, settings: input.settings };
+      return {
+        ...base,
+        ...tls,
+        endpoint: input.endpoint,
+        authKind: "basic",
+        username: input.auth.username,
+        secret: input.auth.password,
+        settings: input.settings,
+      };
     case "dockerhub":
     case "quay":
     case "ghcr":
     case "generic": {
       const { auth } = input;
       const settings = {};
-      if (auth.kind === "anonymous") return { ...base, ...tls, endpoint: input.endpoint, authKind: "anonymous", username: null, secret: null, settings };
-      return { ...base, ...tls, endpoint: input.endpoint, authKind: auth.kind, username: auth.username ?? null, secret: auth.password, settings };
+      if (auth.kind === "anonymous")
+        return {
+          ...base,
+          ...tls,
+          endpoint: input.endpoint,
+          authKind: "anonymous",
+          username: null,
+          secret: null,
+          settings,
+        };
+      return {
+        ...base,
+        ...tls,
+        endpoint: input.endpoint,
+        authKind: auth.kind,
+        username: auth.username ?? null,
+        secret: auth.password,
+        settings,
+      };
     }
   }
 }
 
 /** The service account's address is shown again; its key never is. */
-function serviceAccount(json: string | undefined): { username: string | undefined; secret: string | undefined; keyProject?: string } {
+function serviceAccount(json: string | undefined): {
+  username: string | undefined;
+  secret: string | undefined;
+  keyProject?: string;
+} {
   if (json === undefined) return { username: undefined, secret: undefined };
   const checked = checkServiceAccountKey(json);
   if (!checked.ok) return { username: undefined, secret: json };

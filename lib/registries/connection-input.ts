@@ -33,22 +33,40 @@ export interface SchemaMode {
 
 export function buildConnectionInputSchema({ editing }: SchemaMode) {
   const secret = (expected: string) => {
-    const value = z.string({ error: `expected ${expected}` }).min(1, `expected ${expected}`).max(20_000, `expected ${expected} (at most 20 000 characters)`);
+    const value = z
+      .string({ error: `expected ${expected}` })
+      .min(1, `expected ${expected}`)
+      .max(20_000, `expected ${expected} (at most 20 000 characters)`);
     return editing ? value.optional() : value;
   };
-  const username = (expected = "a username") => z.string({ error: `expected ${expected}` }).trim().min(1, `expected ${expected}`).max(256, `expected ${expected} (at most 256 characters)`);
+  const username = (expected = "a username") =>
+    z
+      .string({ error: `expected ${expected}` })
+      .trim()
+      .min(1, `expected ${expected}`)
+      .max(256, `expected ${expected} (at most 256 characters)`);
   const anonymous = z.object({ kind: z.literal("anonymous") });
-  const basic = z.object({ kind: z.literal("basic"), username: username(), password: secret("a password or access token") });
+  const basic = z.object({
+    kind: z.literal("basic"),
+    username: username(),
+    password: secret("a password or access token"),
+  });
   const kinds = (label: string) => ({ error: `expected ${label}` });
 
   const common = {
-    name: z.string({ error: "expected a name" }).trim().min(1, "expected a name").max(120, "expected at most 120 characters"),
+    name: z
+      .string({ error: "expected a name" })
+      .trim()
+      .min(1, "expected a name")
+      .max(120, "expected at most 120 characters"),
     namespace: optionalText(
       z
         .string()
         .trim()
         .transform((value) => value.replace(/^\/+|\/+$/g, ""))
-        .pipe(z.string().regex(REPOSITORY_PATH, "expected a repository path prefix like team or team/mirror (lowercase)")),
+        .pipe(
+          z.string().regex(REPOSITORY_PATH, "expected a repository path prefix like team or team/mirror (lowercase)"),
+        ),
     ),
   };
   /** Hosted registries speak HTTPS with a public certificate. */
@@ -59,7 +77,9 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
   const selfHostable = {
     ...common,
     insecure: z.boolean({ error: "expected true or false" }).default(false),
-    caPem: optionalText(z.string().trim().regex(PEM_CERTIFICATES, "expected one or more PEM certificates (-----BEGIN CERTIFICATE-----…)")),
+    caPem: optionalText(
+      z.string().trim().regex(PEM_CERTIFICATES, "expected one or more PEM certificates (-----BEGIN CERTIFICATE-----…)"),
+    ),
   };
 
   const generic = z.object({
@@ -73,7 +93,11 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
         basic,
         // With a username: Basic credentials exchanged at the registry's token service.
         // Without: the password is a ready Bearer token, sent as is.
-        z.object({ kind: z.literal("bearer"), username: username().optional(), password: secret("a password, or a Bearer token") }),
+        z.object({
+          kind: z.literal("bearer"),
+          username: username().optional(),
+          password: secret("a password, or a Bearer token"),
+        }),
       ],
       kinds("anonymous, basic or bearer"),
     ),
@@ -82,16 +106,30 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
   const awsAuth = z
     .object({
       kind: z.literal("aws", { error: "expected aws" }),
-      source: z.enum(["access_key", "default_chain"], { error: "expected access_key or default_chain" }).default("access_key"),
-      accessKeyId: optionalText(z.string().trim().regex(ACCESS_KEY_ID, "expected an access key id: AKIA and 16 more capital letters or digits")),
-      secretAccessKey: optionalText(z.string().trim().regex(SECRET_ACCESS_KEY, "expected the 40-character secret access key")),
-      roleArn: optionalText(z.string().trim().regex(ROLE_ARN, "expected a role ARN like arn:aws:iam::<12 digits>:role/<name>")),
+      source: z
+        .enum(["access_key", "default_chain"], { error: "expected access_key or default_chain" })
+        .default("access_key"),
+      accessKeyId: optionalText(
+        z.string().trim().regex(ACCESS_KEY_ID, "expected an access key id: AKIA and 16 more capital letters or digits"),
+      ),
+      secretAccessKey: optionalText(
+        z.string().trim().regex(SECRET_ACCESS_KEY, "expected the 40-character secret access key"),
+      ),
+      roleArn: optionalText(
+        z.string().trim().regex(ROLE_ARN, "expected a role ARN like arn:aws:iam::<12 digits>:role/<name>"),
+      ),
       externalId: optionalText(z.string().trim().regex(EXTERNAL_ID, "expected 2–1224 letters, digits or +=,.@:/-_")),
     })
     .superRefine((auth, ctx) => {
       if (auth.source !== "access_key") return;
-      if (!auth.accessKeyId) ctx.addIssue({ code: "custom", path: ["accessKeyId"], message: "expected an access key id (or choose the default credential chain)" });
-      if (!auth.secretAccessKey && !editing) ctx.addIssue({ code: "custom", path: ["secretAccessKey"], message: "expected the secret access key" });
+      if (!auth.accessKeyId)
+        ctx.addIssue({
+          code: "custom",
+          path: ["accessKeyId"],
+          message: "expected an access key id (or choose the default credential chain)",
+        });
+      if (!auth.secretAccessKey && !editing)
+        ctx.addIssue({ code: "custom", path: ["secretAccessKey"], message: "expected the secret access key" });
     })
     .refine((auth) => auth.externalId === undefined || auth.roleArn !== undefined, {
       path: ["externalId"],
@@ -106,12 +144,19 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
       .toLowerCase()
       .superRefine((endpoint, ctx) => {
         const match = ECR_ENDPOINT.exec(endpoint);
-        if (!match) return void ctx.addIssue({ code: "custom", message: "expected <12 digits>.dkr.ecr.<region>.amazonaws.com" });
+        if (!match)
+          return void ctx.addIssue({ code: "custom", message: "expected <12 digits>.dkr.ecr.<region>.amazonaws.com" });
         const [, , region, suffix] = match;
         if (!isAwsRegion(region!)) {
-          ctx.addIssue({ code: "custom", message: `expected a known AWS region in <12 digits>.dkr.ecr.<region>.amazonaws.com; "${region}" is not one (e.g. us-east-1, eu-west-1)` });
+          ctx.addIssue({
+            code: "custom",
+            message: `expected a known AWS region in <12 digits>.dkr.ecr.<region>.amazonaws.com; "${region}" is not one (e.g. us-east-1, eu-west-1)`,
+          });
         } else if (awsDnsSuffix(region!) !== suffix) {
-          ctx.addIssue({ code: "custom", message: `expected <12 digits>.dkr.ecr.${region}.${awsDnsSuffix(region!)}: that is where ${region} lives` });
+          ctx.addIssue({
+            code: "custom",
+            message: `expected <12 digits>.dkr.ecr.${region}.${awsDnsSuffix(region!)}: that is where ${region} lives`,
+          });
         }
       }),
     auth: awsAuth,
@@ -130,7 +175,7 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
   });
   const gcpAuth = z.object(
     { kind: z.literal("gcp_service_account", { error: "expected gcp_service_account" }), serviceAccountKey },
-    { error: "expected { kind: \"gcp_service_account\", serviceAccountKey }" },
+    { error: 'expected { kind: "gcp_service_account", serviceAccountKey }' },
   );
   const artifactRegistry = z.object({
     provider: z.literal("artifact_registry"),
@@ -142,36 +187,55 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
       .transform((value) => value.replace(/^https:\/\//, "").replace(/\/+$/, ""))
       .superRefine((endpoint, ctx) => {
         const match = ARTIFACT_REGISTRY_ENDPOINT.exec(endpoint);
-        if (!match) return void ctx.addIssue({ code: "custom", message: "expected <region>-docker.pkg.dev/<project>/<repository>" });
+        if (!match)
+          return void ctx.addIssue({
+            code: "custom",
+            message: "expected <region>-docker.pkg.dev/<project>/<repository>",
+          });
         const [, location, project, repository] = match;
         if (!isArtifactRegistryLocation(location!)) {
-          ctx.addIssue({ code: "custom", message: `expected a known Artifact Registry location in <region>-docker.pkg.dev/…; "${location}" is not one (e.g. us, europe, us-central1)` });
+          ctx.addIssue({
+            code: "custom",
+            message: `expected a known Artifact Registry location in <region>-docker.pkg.dev/…; "${location}" is not one (e.g. us, europe, us-central1)`,
+          });
         } else if (!GCP_PROJECT.test(project!)) {
-          ctx.addIssue({ code: "custom", message: `expected a project id in <region>-docker.pkg.dev/<project>/…: 6–30 lowercase letters, digits or hyphens, starting with a letter ("${project}")` });
+          ctx.addIssue({
+            code: "custom",
+            message: `expected a project id in <region>-docker.pkg.dev/<project>/…: 6–30 lowercase letters, digits or hyphens, starting with a letter ("${project}")`,
+          });
         } else if (!AR_REPOSITORY.test(repository!)) {
-          ctx.addIssue({ code: "custom", message: `expected a repository id in …/<project>/<repository>: lowercase letters, digits or hyphens, starting with a letter ("${repository}")` });
+          ctx.addIssue({
+            code: "custom",
+            message: `expected a repository id in …/<project>/<repository>: lowercase letters, digits or hyphens, starting with a letter ("${repository}")`,
+          });
         }
       }),
     auth: gcpAuth,
   });
   const gcr = z
     .object({
-    provider: z.literal("gcr"),
-    ...hosted("Container Registry"),
-    endpoint: z
-      .string({ error: `expected one of ${gcrHosts.join(", ")}, optionally followed by /<project>` })
-      .trim()
-      .toLowerCase()
-      .superRefine((endpoint, ctx) => {
-        const match = GCR_ENDPOINT.exec(endpoint);
-        if (!match || !(gcrHosts as readonly string[]).includes(match[1]!)) {
-          ctx.addIssue({ code: "custom", message: `expected one of ${gcrHosts.join(", ")}, optionally followed by /<project>` });
-        } else if (match[2] !== undefined && !GCP_PROJECT.test(match[2])) {
-          ctx.addIssue({ code: "custom", message: `expected a project id after ${match[1]}/: 6–30 lowercase letters, digits or hyphens` });
-        }
-      }),
-    auth: gcpAuth,
-  })
+      provider: z.literal("gcr"),
+      ...hosted("Container Registry"),
+      endpoint: z
+        .string({ error: `expected one of ${gcrHosts.join(", ")}, optionally followed by /<project>` })
+        .trim()
+        .toLowerCase()
+        .superRefine((endpoint, ctx) => {
+          const match = GCR_ENDPOINT.exec(endpoint);
+          if (!match || !(gcrHosts as readonly string[]).includes(match[1]!)) {
+            ctx.addIssue({
+              code: "custom",
+              message: `expected one of ${gcrHosts.join(", ")}, optionally followed by /<project>`,
+            });
+          } else if (match[2] !== undefined && !GCP_PROJECT.test(match[2])) {
+            ctx.addIssue({
+              code: "custom",
+              message: `expected a project id after ${match[1]}/: 6–30 lowercase letters, digits or hyphens`,
+            });
+          }
+        }),
+      auth: gcpAuth,
+    })
     .refine((body) => body.endpoint.includes("/") || body.auth.serviceAccountKey !== undefined, {
       path: ["endpoint"],
       message: "expected <host>/<project>: without a new key, the project cannot be read from it",
@@ -181,10 +245,20 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
     .object({
       provider: z.literal("acr"),
       ...hosted("Azure Container Registry"),
-      endpoint: z.string({ error: "expected <registry name>.azurecr.io" }).trim().toLowerCase().regex(ACR_ENDPOINT, "expected <registry name>.azurecr.io (5–50 letters or digits)"),
+      endpoint: z
+        .string({ error: "expected <registry name>.azurecr.io" })
+        .trim()
+        .toLowerCase()
+        .regex(ACR_ENDPOINT, "expected <registry name>.azurecr.io (5–50 letters or digits)"),
       auth: basic.extend({ kind: z.literal("basic", { error: "expected basic" }) }),
       settings: z
-        .object({ credentialType: z.enum(["service_principal", "admin_user", "token"], { error: "expected service_principal, admin_user or token" }).default("service_principal") })
+        .object({
+          credentialType: z
+            .enum(["service_principal", "admin_user", "token"], {
+              error: "expected service_principal, admin_user or token",
+            })
+            .default("service_principal"),
+        })
         .default({ credentialType: "service_principal" }),
     })
     .refine((body) => body.settings.credentialType !== "service_principal" || GUID.test(body.auth.username), {
@@ -202,7 +276,11 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
       .refine((value) => HUB_ALIASES.includes(value), "expected docker.io")
       .transform(() => "docker.io")
       .default("docker.io"),
-    auth: z.discriminatedUnion("kind", [anonymous, basic.extend({ password: secret("a Docker Hub access token") })], kinds("anonymous or basic")),
+    auth: z.discriminatedUnion(
+      "kind",
+      [anonymous, basic.extend({ password: secret("a Docker Hub access token") })],
+      kinds("anonymous or basic"),
+    ),
   });
 
   const quay = z.object({
@@ -211,7 +289,12 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
     endpoint: hostPort("quay.io, or host[:port] of your Quay").default("quay.io"),
     auth: z.discriminatedUnion(
       "kind",
-      [anonymous, basic.extend({ username: username("a robot account").regex(QUAY_ROBOT, "expected a robot account like myorg+deployer") })],
+      [
+        anonymous,
+        basic.extend({
+          username: username("a robot account").regex(QUAY_ROBOT, "expected a robot account like myorg+deployer"),
+        }),
+      ],
       kinds("anonymous or basic"),
     ),
   });
@@ -219,8 +302,17 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
   const ghcr = z.object({
     provider: z.literal("ghcr"),
     ...hosted("GitHub Container Registry"),
-    endpoint: z.string().trim().toLowerCase().refine((value) => value === "ghcr.io", "expected ghcr.io").default("ghcr.io"),
-    auth: z.discriminatedUnion("kind", [anonymous, basic.extend({ password: secret("a personal access token") })], kinds("anonymous or basic")),
+    endpoint: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((value) => value === "ghcr.io", "expected ghcr.io")
+      .default("ghcr.io"),
+    auth: z.discriminatedUnion(
+      "kind",
+      [anonymous, basic.extend({ password: secret("a personal access token") })],
+      kinds("anonymous or basic"),
+    ),
   });
 
   return z.discriminatedUnion("provider", [ecr, artifactRegistry, gcr, acr, dockerhub, quay, ghcr, generic], {
@@ -238,7 +330,10 @@ export type ConnectionEdit = z.output<typeof connectionEditSchema>;
 
 /** Optional, with an empty form field meaning "not given". */
 function optionalText<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
+  return z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    schema.optional(),
+  );
 }
 
 function hostPort(expected: string) {
@@ -246,6 +341,9 @@ function hostPort(expected: string) {
     .string({ error: `expected ${expected}` })
     .trim()
     .transform((value) => value.replace(/\/+$/, ""))
-    .refine((value) => !/^[a-z]+:\/\//i.test(value), `expected ${expected}, without http:// or https:// (tick "insecure" for plain HTTP)`)
+    .refine(
+      (value) => !/^[a-z]+:\/\//i.test(value),
+      `expected ${expected}, without http:// or https:// (tick "insecure" for plain HTTP)`,
+    )
     .refine((value) => /^[a-z]+:\/\//i.test(value) || isHostPort(value), `expected ${expected}`);
 }

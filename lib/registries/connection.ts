@@ -5,7 +5,16 @@
  */
 
 /** Mirrors the Prisma enum RegistryProvider (a test keeps the two equal). */
-export const registryProviders = ["ecr", "artifact_registry", "gcr", "acr", "dockerhub", "quay", "ghcr", "generic"] as const;
+export const registryProviders = [
+  "ecr",
+  "artifact_registry",
+  "gcr",
+  "acr",
+  "dockerhub",
+  "quay",
+  "ghcr",
+  "generic",
+] as const;
 export type RegistryProvider = (typeof registryProviders)[number];
 
 /** Mirrors the Prisma enum RegistryAuthKind. */

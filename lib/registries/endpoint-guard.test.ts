@@ -34,7 +34,15 @@ describe("endpoint guard", () => {
   });
 
   it("allows private and public addresses: self-hosted registries live there", () => {
-    for (const address of ["10.0.0.5", "172.16.4.2", "192.168.1.10", "100.64.0.1", "fd12:3456::1", "8.8.8.8", "2001:db8::1"]) {
+    for (const address of [
+      "10.0.0.5",
+      "172.16.4.2",
+      "192.168.1.10",
+      "100.64.0.1",
+      "fd12:3456::1",
+      "8.8.8.8",
+      "2001:db8::1",
+    ]) {
       expect(refusalOf(address, { allowLoopback: false })).toBeUndefined();
     }
   });
@@ -53,23 +61,36 @@ describe("endpoint guard", () => {
     const error = await resolveAllowedAddresses("registry.corp.test", { resolve }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EndpointRefusedError);
     expect(error).toMatchObject({ kind: "denied", code: "ENDPOINT_REFUSED", host: "registry.corp.test" });
-    expect((error as Error).message).toBe("registry.corp.test resolves to 169.254.169.254, a cloud metadata service address: Gantry does not connect there");
-    await expect(resolveAllowedAddresses("registry.corp.test", { resolve: async () => [{ address: "10.0.0.5", family: 4 }] })).resolves.toEqual([{ address: "10.0.0.5", family: 4 }]);
+    expect((error as Error).message).toBe(
+      "registry.corp.test resolves to 169.254.169.254, a cloud metadata service address: Gantry does not connect there",
+    );
+    await expect(
+      resolveAllowedAddresses("registry.corp.test", { resolve: async () => [{ address: "10.0.0.5", family: 4 }] }),
+    ).resolves.toEqual([{ address: "10.0.0.5", family: 4 }]);
     await expect(resolveAllowedAddresses("Metadata.Google.Internal.")).rejects.toThrow("is a cloud metadata service");
     await expect(resolveAllowedAddresses("no-such-registry.invalid")).rejects.toBeInstanceOf(EndpointUnresolvedError);
   });
 
   it("refuses at connect time a name that pointed somewhere allowed when it was checked", async () => {
     const answers = ["127.0.0.1", "169.254.169.254"];
-    const guard = { allowLoopback: true, resolve: async (): Promise<LookupAddress[]> => [{ address: answers.shift() ?? "169.254.169.254", family: 4 }] };
+    const guard = {
+      allowLoopback: true,
+      resolve: async (): Promise<LookupAddress[]> => [{ address: answers.shift() ?? "169.254.169.254", family: 4 }],
+    };
     await resolveAllowedAddresses("rebind.test", guard);
     const agent = new Agent({ connect: { lookup: guardedLookup(guard) } });
     try {
       const error = await request(`http://rebind.test:${port}/`, { dispatcher: agent }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EndpointRefusedError);
-      expect((error as Error).message).toBe("rebind.test resolves to 169.254.169.254, a cloud metadata service address: Gantry does not connect there");
+      expect((error as Error).message).toBe(
+        "rebind.test resolves to 169.254.169.254, a cloud metadata service address: Gantry does not connect there",
+      );
 
-      const allowed = new Agent({ connect: { lookup: guardedLookup({ allowLoopback: true, resolve: async () => [{ address: "127.0.0.1", family: 4 }] }) } });
+      const allowed = new Agent({
+        connect: {
+          lookup: guardedLookup({ allowLoopback: true, resolve: async () => [{ address: "127.0.0.1", family: 4 }] }),
+        },
+      });
       const response = await request(`http://registry.test:${port}/`, { dispatcher: allowed });
       expect(await response.body.text()).toBe("ok");
       await allowed.close();

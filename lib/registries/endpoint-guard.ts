@@ -13,7 +13,13 @@ export interface GuardOptions {
 }
 
 // Names of metadata services, refused even when this server cannot resolve them.
-const METADATA_NAMES = new Set(["metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal"]);
+const METADATA_NAMES = new Set([
+  "metadata.google.internal",
+  "metadata.goog",
+  "metadata",
+  "instance-data",
+  "instance-data.ec2.internal",
+]);
 
 const METADATA = blockList([
   ["169.254.169.254", 32, "ipv4"], // AWS, GCP, Azure, OpenStack instance metadata
@@ -85,7 +91,9 @@ export function endpointRefusal(endpoint: string): string | undefined {
 export async function resolveAllowedAddresses(hostname: string, options: GuardOptions = {}): Promise<LookupAddress[]> {
   const name = hostname.toLowerCase().replace(/\.$/, "");
   if (METADATA_NAMES.has(name)) {
-    throw new EndpointRefusedError(`${hostname} is a cloud metadata service: Gantry does not connect to it`, { host: hostname });
+    throw new EndpointRefusedError(`${hostname} is a cloud metadata service: Gantry does not connect to it`, {
+      host: hostname,
+    });
   }
   const addresses = isIP(name) ? [{ address: name, family: isIP(name) }] : await resolve(name, options.resolve);
   for (const { address } of addresses) {
@@ -111,7 +119,12 @@ export function guardedLookup(options: GuardOptions = {}): LookupFunction {
         const usable = wanted ? addresses.filter((a) => a.family === wanted) : addresses;
         if (lookupOptions.all) return (callback as (e: null, a: LookupAddress[]) => void)(null, usable);
         const first = usable[0];
-        if (!first) return callback(Object.assign(new Error(`no IPv${wanted} address for ${hostname}`), { code: "ENOTFOUND" }), "", 0);
+        if (!first)
+          return callback(
+            Object.assign(new Error(`no IPv${wanted} address for ${hostname}`), { code: "ENOTFOUND" }),
+            "",
+            0,
+          );
         callback(null, first.address, first.family);
       },
       (error: NodeJS.ErrnoException) => callback(error, "", 0),
@@ -135,7 +148,9 @@ async function resolve(hostname: string, custom: ResolveHost | undefined): Promi
 }
 
 function systemResolve(hostname: string): Promise<LookupAddress[]> {
-  return new Promise((done, fail) => dnsLookup(hostname, { all: true }, (error, addresses) => (error ? fail(error) : done(addresses))));
+  return new Promise((done, fail) =>
+    dnsLookup(hostname, { all: true }, (error, addresses) => (error ? fail(error) : done(addresses))),
+  );
 }
 
 function blockList(entries: [string, number, "ipv4" | "ipv6"][]): BlockList {

@@ -28,7 +28,8 @@ function isIPv6(address: string): boolean {
 
 /** Splits `host[:port]`; the port defaults to 443, or 80 for a registry marked insecure. */
 export function parseEndpoint(host: string, options: { insecure: boolean }): Endpoint {
-  if (!isHostPort(host)) throw new ConnectionSettingsError(`endpoint: expected host[:port], got ${JSON.stringify(host.slice(0, 100))}`);
+  if (!isHostPort(host))
+    throw new ConnectionSettingsError(`endpoint: expected host[:port], got ${JSON.stringify(host.slice(0, 100))}`);
   const url = new URL(`${options.insecure ? "http" : "https"}://${host}/`);
   const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   return { host, hostname, port: url.port ? Number(url.port) : options.insecure ? 80 : 443 };

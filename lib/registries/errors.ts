@@ -36,7 +36,15 @@ export class ProviderApiError extends RegistryConnectionError {
   readonly status?: number;
   constructor(
     message: string,
-    options: { service: string; kind: OciErrorKind; code?: string; status?: number; retryable?: boolean; cause?: unknown; side?: Side },
+    options: {
+      service: string;
+      kind: OciErrorKind;
+      code?: string;
+      status?: number;
+      retryable?: boolean;
+      cause?: unknown;
+      side?: Side;
+    },
   ) {
     super(message, options);
     this.service = options.service;

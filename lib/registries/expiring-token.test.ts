@@ -5,7 +5,11 @@ describe("ExpiringToken", () => {
   it("shares one fetch between concurrent callers and renews within the margin", async () => {
     let now = 0;
     let fetches = 0;
-    const token = new ExpiringToken({ refreshBeforeMs: 100, now: () => now, fetch: async () => ({ value: `t${++fetches}`, expiresAt: now + 1000 }) });
+    const token = new ExpiringToken({
+      refreshBeforeMs: 100,
+      now: () => now,
+      fetch: async () => ({ value: `t${++fetches}`, expiresAt: now + 1000 }),
+    });
     expect(token.expiresAt()).toBeNull();
     expect(await Promise.all([token.get(), token.get(), token.get()])).toEqual(["t1", "t1", "t1"]);
     now = 899;

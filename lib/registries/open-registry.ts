@@ -27,10 +27,16 @@ export interface OpenRegistryOptions {
  * provider's repository API, after checking that the registry host resolves to an address
  * Gantry may connect to. Call it each time a connection is used: the check must be fresh.
  */
-export async function openRegistry(connection: RegistryConnection, options: OpenRegistryOptions = {}): Promise<RegistryAdapter> {
+export async function openRegistry(
+  connection: RegistryConnection,
+  options: OpenRegistryOptions = {},
+): Promise<RegistryAdapter> {
   const adapter = createRegistryAdapter(connection, options);
   try {
-    await resolveAllowedAddresses(parseEndpoint(adapter.apiHost, { insecure: adapter.insecure }).hostname, options.guard);
+    await resolveAllowedAddresses(
+      parseEndpoint(adapter.apiHost, { insecure: adapter.insecure }).hostname,
+      options.guard,
+    );
   } catch (error) {
     await adapter.close();
     throw error;
@@ -39,7 +45,10 @@ export async function openRegistry(connection: RegistryConnection, options: Open
 }
 
 /** The adapter alone, without touching the network (the connection check resolves the host as a step of its own). */
-export function createRegistryAdapter(connection: RegistryConnection, options: OpenRegistryOptions = {}): RegistryAdapter {
+export function createRegistryAdapter(
+  connection: RegistryConnection,
+  options: OpenRegistryOptions = {},
+): RegistryAdapter {
   const context: AdapterContext = {
     endpoints: options.endpoints ?? endpointsFromEnv(),
     tokenCache: options.tokenCache ?? sharedTokenCache,
@@ -75,7 +84,10 @@ export function endpointsFromEnv(env: Record<string, string | undefined> = proce
 }
 
 /** RegistryClient options for an adapter, so copies and connection checks build clients alike. */
-export function registryClientOptions(adapter: RegistryAdapter, options: Omit<RegistryClientOptions, "registry" | "auth" | "insecure" | "caPem"> = {}): RegistryClientOptions {
+export function registryClientOptions(
+  adapter: RegistryAdapter,
+  options: Omit<RegistryClientOptions, "registry" | "auth" | "insecure" | "caPem"> = {},
+): RegistryClientOptions {
   return {
     ...options,
     registry: adapter.registry,
@@ -94,6 +106,7 @@ function urlOrUndefined(env: Record<string, string | undefined>, name: string): 
   } catch {
     throw new ConnectionSettingsError(`${name} must be an http(s) URL, got ${JSON.stringify(value.slice(0, 100))}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConnectionSettingsError(`${name} must be an http(s) URL`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConnectionSettingsError(`${name} must be an http(s) URL`);
   return value.replace(/\/+$/, "");
 }

@@ -20,7 +20,8 @@ export const providerCatalogue: Record<RegistryProvider, ProviderInfo> = {
   ecr: {
     id: "ecr",
     label: "AWS ECR",
-    description: "Amazon Elastic Container Registry. Access keys or this server's AWS identity, optionally assuming a role; repositories are created on demand.",
+    description:
+      "Amazon Elastic Container Registry. Access keys or this server's AWS identity, optionally assuming a role; repositories are created on demand.",
     authKinds: ["aws"],
     createsRepositories: true,
     lists: "api",
@@ -29,7 +30,8 @@ export const providerCatalogue: Record<RegistryProvider, ProviderInfo> = {
   artifact_registry: {
     id: "artifact_registry",
     label: "Google Artifact Registry",
-    description: "A Docker repository in Google Artifact Registry, reached with a service-account key; the repository is created if it is missing.",
+    description:
+      "A Docker repository in Google Artifact Registry, reached with a service-account key; the repository is created if it is missing.",
     authKinds: ["gcp_service_account"],
     createsRepositories: true,
     lists: "api",
@@ -76,7 +78,8 @@ export const providerCatalogue: Record<RegistryProvider, ProviderInfo> = {
   ghcr: {
     id: "ghcr",
     label: "GitHub Container Registry",
-    description: "ghcr.io, anonymously or with a GitHub username and a personal access token (read:packages, write:packages to push).",
+    description:
+      "ghcr.io, anonymously or with a GitHub username and a personal access token (read:packages, write:packages to push).",
     authKinds: ["anonymous", "basic"],
     defaultEndpoint: "ghcr.io",
     createsRepositories: false,
@@ -86,7 +89,8 @@ export const providerCatalogue: Record<RegistryProvider, ProviderInfo> = {
   generic: {
     id: "generic",
     label: "Registry (V2 API)",
-    description: "Any registry speaking the Docker Registry HTTP API V2 / OCI Distribution: Harbor, GitLab, Nexus, Artifactory, distribution.",
+    description:
+      "Any registry speaking the Docker Registry HTTP API V2 / OCI Distribution: Harbor, GitLab, Nexus, Artifactory, distribution.",
     authKinds: ["anonymous", "basic", "bearer"],
     createsRepositories: false,
     lists: "catalog",

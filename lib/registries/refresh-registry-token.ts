@@ -8,7 +8,10 @@ import { openRegistry, type OpenRegistryOptions } from "./open-registry";
  * margin, and returns the expiry to store and count down. Null for providers whose
  * credentials do not expire.
  */
-export async function refreshRegistryToken(connection: RegistryConnection, options: OpenRegistryOptions & { signal?: AbortSignal } = {}): Promise<{ tokenExpiresAt: Date | null }> {
+export async function refreshRegistryToken(
+  connection: RegistryConnection,
+  options: OpenRegistryOptions & { signal?: AbortSignal } = {},
+): Promise<{ tokenExpiresAt: Date | null }> {
   const adapter = await openRegistry(connection, options);
   try {
     if (!adapter.tokenExpiresAt) return { tokenExpiresAt: null };

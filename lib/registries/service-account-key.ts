@@ -7,8 +7,10 @@ export interface ServiceAccountKey {
   private_key_id?: string;
 }
 
-const PEM_PRIVATE_KEY = /^-----BEGIN (?:RSA )?PRIVATE KEY-----\s*[A-Za-z0-9+/=\s]+-----END (?:RSA )?PRIVATE KEY-----\s*$/;
-const SERVICE_ACCOUNT_EMAIL = /^[a-z0-9-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.iam\.gserviceaccount\.com$|^[^@\s]+@[a-z0-9.-]+\.gserviceaccount\.com$/;
+const PEM_PRIVATE_KEY =
+  /^-----BEGIN (?:RSA )?PRIVATE KEY-----\s*[A-Za-z0-9+/=\s]+-----END (?:RSA )?PRIVATE KEY-----\s*$/;
+const SERVICE_ACCOUNT_EMAIL =
+  /^[a-z0-9-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.iam\.gserviceaccount\.com$|^[^@\s]+@[a-z0-9.-]+\.gserviceaccount\.com$/;
 
 export type KeyCheck = { ok: true; key: ServiceAccountKey } | { ok: false; problem: string };
 
@@ -31,7 +33,10 @@ export function checkServiceAccountKey(json: string): KeyCheck {
     return { ok: false, problem: `expected "type": "service_account" in the key file (found ${describe(key.type)})` };
   }
   if (typeof key.client_email !== "string" || !SERVICE_ACCOUNT_EMAIL.test(key.client_email)) {
-    return { ok: false, problem: 'expected "client_email": the service account\'s address, like name@project.iam.gserviceaccount.com' };
+    return {
+      ok: false,
+      problem: 'expected "client_email": the service account\'s address, like name@project.iam.gserviceaccount.com',
+    };
   }
   if (typeof key.private_key !== "string" || !PEM_PRIVATE_KEY.test(key.private_key)) {
     return { ok: false, problem: 'expected "private_key": a PEM private key (-----BEGIN PRIVATE KEY-----…)' };

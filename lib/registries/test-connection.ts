@@ -5,10 +5,23 @@ import { Agent } from "undici";
 import { isOciError } from "@/lib/oci/errors";
 import { redact } from "@/lib/oci/redact";
 import { RegistryClient } from "@/lib/oci/registry-client";
-import { messageOf, probeCreate, probeCredential, probeList, probePush, type AccessProbe } from "./connection-check/access-probes";
+import {
+  messageOf,
+  probeCreate,
+  probeCredential,
+  probeList,
+  probePush,
+  type AccessProbe,
+} from "./connection-check/access-probes";
 import { probeTcp, probeTls } from "./connection-check/network-probes";
 import { probeChallenge, probeRegistryApi, type Ping } from "./connection-check/registry-api-probes";
-import { checkStepLabels, StepFailure, type CheckStep, type CheckStepId, type StepOutcome } from "./connection-check/step";
+import {
+  checkStepLabels,
+  StepFailure,
+  type CheckStep,
+  type CheckStepId,
+  type StepOutcome,
+} from "./connection-check/step";
 import type { RegistryConnection } from "./connection";
 import { parseEndpoint, type Endpoint } from "./endpoint";
 import { guardedLookup, resolveAllowedAddresses } from "./endpoint-guard";
@@ -43,7 +56,10 @@ const DEFAULT_STEP_TIMEOUT_MS = 20_000;
  * refuses uploads to a repository that does not exist yet. Every message is scrubbed of
  * the connection's secrets.
  */
-export async function testConnection(connection: RegistryConnection, options: TestConnectionOptions): Promise<ConnectionCheckResult> {
+export async function testConnection(
+  connection: RegistryConnection,
+  options: TestConnectionOptions,
+): Promise<ConnectionCheckResult> {
   const checkedAt = new Date((options.now ?? Date.now)()).toISOString();
   const guard = options.guard ?? {};
   const runner = new StepRunner(options.signal, options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS);
@@ -55,7 +71,13 @@ export async function testConnection(connection: RegistryConnection, options: Te
   let client: RegistryClient | undefined;
   let ping: Ping | undefined;
   let repositories: string[] | undefined;
-  const access = (signal: AbortSignal): AccessProbe => ({ connection, adapter: adapter!, client: client!, ping: ping!, signal });
+  const access = (signal: AbortSignal): AccessProbe => ({
+    connection,
+    adapter: adapter!,
+    client: client!,
+    ping: ping!,
+    signal,
+  });
   const readOnly = options.purpose === "source" ? "source connections are only read from" : undefined;
 
   try {
@@ -63,7 +85,8 @@ export async function testConnection(connection: RegistryConnection, options: Te
       adapter = createRegistryAdapter(connection, options);
       endpoint = parseEndpoint(adapter.apiHost, { insecure: adapter.insecure });
       addresses = await resolveAllowedAddresses(endpoint.hostname, guard);
-      if (addresses.length === 1 && addresses[0]!.address === endpoint.hostname) return passed(`${endpoint.hostname} is an IP address: nothing to resolve`);
+      if (addresses.length === 1 && addresses[0]!.address === endpoint.hostname)
+        return passed(`${endpoint.hostname} is an IP address: nothing to resolve`);
       return passed(`${endpoint.hostname} resolves to ${addresses.map((a) => a.address).join(", ")}`);
     });
     await runner.run("tcp", async (signal) => {
@@ -72,7 +95,9 @@ export async function testConnection(connection: RegistryConnection, options: Te
       return probe.outcome;
     });
     await runner.run("tls", async (signal) =>
-      adapter!.insecure ? skipped("the connection is marked insecure: plain HTTP, no TLS") : probeTls(endpoint!, address, adapter!.caPem, signal),
+      adapter!.insecure
+        ? skipped("the connection is marked insecure: plain HTTP, no TLS")
+        : probeTls(endpoint!, address, adapter!.caPem, signal),
     );
     await runner.run("registry", async (signal) => {
       agent = probeAgent(adapter!.caPem, guard);
@@ -96,7 +121,11 @@ export async function testConnection(connection: RegistryConnection, options: Te
       repositories = probe.repositories;
       return probe.outcome;
     });
-    await runner.run("create", (signal) => (readOnly ? Promise.resolve(skipped(readOnly)) : probeCreate(access(signal))), 3);
+    await runner.run(
+      "create",
+      (signal) => (readOnly ? Promise.resolve(skipped(readOnly)) : probeCreate(access(signal))),
+      3,
+    );
     await runner.run("push", (signal) => (readOnly ? Promise.resolve(skipped(readOnly)) : probePush(access(signal))));
   } finally {
     await client?.close().catch(() => undefined);
@@ -145,7 +174,9 @@ class StepRunner {
             ? `no answer within ${formatDuration(this.timeoutMs * timeoutFactor)}`
             : messageOf(error);
       this.record(id, "failed", message, Date.now() - started);
-      this.stopped = this.signal?.aborted ? "not run: the check was cancelled" : `not run: the ${checkStepLabels[id]} step failed`;
+      this.stopped = this.signal?.aborted
+        ? "not run: the check was cancelled"
+        : `not run: the ${checkStepLabels[id]} step failed`;
     }
   }
 

@@ -30,14 +30,30 @@ export interface SyncSummary {
  * must not carry over), marks exactly one release latest — the highest present upstream —
  * and records the sync on the channel. Concurrent syncs of one channel queue on its row.
  */
-export async function applySync(tx: Tx, audit: (event: AuditInput) => Promise<void>, prepared: PreparedSync, options: { auditUnchanged: boolean }): Promise<SyncSummary> {
+export async function applySync(
+  tx: Tx,
+  audit: (event: AuditInput) => Promise<void>,
+  prepared: PreparedSync,
+  options: { auditUnchanged: boolean },
+): Promise<SyncSummary> {
   const { channel, discovery } = prepared;
   await tx.$queryRaw`SELECT id FROM "ReleaseChannel" WHERE id = ${channel.id} FOR UPDATE`;
   const now = await tx.releaseChannel.findUnique({ where: { id: channel.id } });
   if (!now) throw noChannel(channel.id);
-  const same = { sourceRegistryId: now.sourceRegistryId, components: now.components, tagPattern: now.tagPattern, ordering: now.ordering };
-  const asPrepared = { sourceRegistryId: channel.sourceRegistryId, components: channel.components, tagPattern: channel.tagPattern, ordering: channel.ordering };
-  if (!isDeepStrictEqual(same, asPrepared)) throw new UserError(`channel ${now.name} was edited while it synced; sync again`, undefined, 409);
+  const same = {
+    sourceRegistryId: now.sourceRegistryId,
+    components: now.components,
+    tagPattern: now.tagPattern,
+    ordering: now.ordering,
+  };
+  const asPrepared = {
+    sourceRegistryId: channel.sourceRegistryId,
+    components: channel.components,
+    tagPattern: channel.tagPattern,
+    ordering: channel.ordering,
+  };
+  if (!isDeepStrictEqual(same, asPrepared))
+    throw new UserError(`channel ${now.name} was edited while it synced; sync again`, undefined, 409);
 
   const stored = await tx.release.findMany({ where: { channelId: channel.id }, include: { images: true } });
   const byTag = new Map(stored.map((release) => [release.tag, release]));
@@ -50,7 +66,12 @@ export async function applySync(tx: Tx, audit: (event: AuditInput) => Promise<vo
     if (!found.images) continue;
     if (!existing) {
       const created = await tx.release.create({
-        data: { channelId: channel.id, tag: found.tag, sortKey: found.sortKey, images: { create: found.images.map(imageData) } },
+        data: {
+          channelId: channel.id,
+          tag: found.tag,
+          sortKey: found.sortKey,
+          images: { create: found.images.map(imageData) },
+        },
         include: { images: true },
       });
       byTag.set(found.tag, created);
@@ -60,24 +81,48 @@ export async function applySync(tx: Tx, audit: (event: AuditInput) => Promise<vo
     for (const image of found.images) {
       const before = existing.images.find((row) => row.repository === image.repository);
       if (before?.digest === image.digest) continue;
-      await tx.releaseImage.upsert({ where: { releaseId_repository: { releaseId: existing.id, repository: image.repository } }, create: { releaseId: existing.id, ...imageData(image) }, update: imageData(image) });
-      digestChanges.push({ tag: found.tag, repository: image.repository, before: before?.digest ?? "", after: image.digest });
+      await tx.releaseImage.upsert({
+        where: { releaseId_repository: { releaseId: existing.id, repository: image.repository } },
+        create: { releaseId: existing.id, ...imageData(image) },
+        update: imageData(image),
+      });
+      digestChanges.push({
+        tag: found.tag,
+        repository: image.repository,
+        before: before?.digest ?? "",
+        after: image.digest,
+      });
       await audit({
         action: "release.digest_changed",
         targetType: "release",
         targetId: existing.id,
-        detail: { channel: now.name, tag: found.tag, repository: image.repository, before: { digest: before?.digest ?? null }, after: { digest: image.digest } },
+        detail: {
+          channel: now.name,
+          tag: found.tag,
+          repository: image.repository,
+          before: { digest: before?.digest ?? null },
+          after: { digest: image.digest },
+        },
       });
     }
-    if (existing.sortKey !== found.sortKey) await tx.release.update({ where: { id: existing.id }, data: { sortKey: found.sortKey } });
+    if (existing.sortKey !== found.sortKey)
+      await tx.release.update({ where: { id: existing.id }, data: { sortKey: found.sortKey } });
     byTag.set(found.tag, { ...existing, sortKey: found.sortKey });
   }
 
   const present = new Set(discovery.presentTags);
-  const newest = [...byTag.values()].filter((release) => present.has(release.tag)).sort((a, b) => compareKeys(b.sortKey, a.sortKey))[0];
-  await tx.release.updateMany({ where: { channelId: channel.id, latest: true, ...(newest ? { id: { not: newest.id } } : {}) }, data: { latest: false } });
+  const newest = [...byTag.values()]
+    .filter((release) => present.has(release.tag))
+    .sort((a, b) => compareKeys(b.sortKey, a.sortKey))[0];
+  await tx.release.updateMany({
+    where: { channelId: channel.id, latest: true, ...(newest ? { id: { not: newest.id } } : {}) },
+    data: { latest: false },
+  });
   if (newest) await tx.release.update({ where: { id: newest.id }, data: { latest: true } });
-  await tx.releaseChannel.update({ where: { id: channel.id }, data: { syncState: "idle", lastSyncAt: new Date(), lastSyncError: null } });
+  await tx.releaseChannel.update({
+    where: { id: channel.id },
+    data: { syncState: "idle", lastSyncAt: new Date(), lastSyncError: null },
+  });
 
   const summary: SyncSummary = {
     channelId: channel.id,
@@ -90,12 +135,25 @@ export async function applySync(tx: Tx, audit: (event: AuditInput) => Promise<vo
     incomplete: discovery.incomplete.slice(0, 20),
     excluded: discovery.excluded.slice(0, 20),
   };
-  const detail = { newReleases, latest: { before: previousLatest, after: summary.latest }, resolved: summary.resolved, skipped: summary.skipped };
-  if (newReleases.length > 0 || previousLatest !== summary.latest) await audit({ action: "channel.synced", targetType: "channel", targetId: channel.id, detail });
-  else if (options.auditUnchanged) await audit({ action: "channel.checked", targetType: "channel", targetId: channel.id, detail });
+  const detail = {
+    newReleases,
+    latest: { before: previousLatest, after: summary.latest },
+    resolved: summary.resolved,
+    skipped: summary.skipped,
+  };
+  if (newReleases.length > 0 || previousLatest !== summary.latest)
+    await audit({ action: "channel.synced", targetType: "channel", targetId: channel.id, detail });
+  else if (options.auditUnchanged)
+    await audit({ action: "channel.checked", targetType: "channel", targetId: channel.id, detail });
   return summary;
 }
 
 function imageData(image: DiscoveredImage) {
-  return { repository: image.repository, digest: image.digest, mediaType: image.mediaType, platforms: image.platforms, size: BigInt(image.size) };
+  return {
+    repository: image.repository,
+    digest: image.digest,
+    mediaType: image.mediaType,
+    platforms: image.platforms,
+    size: BigInt(image.size),
+  };
 }

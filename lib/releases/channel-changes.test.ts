@@ -13,10 +13,20 @@ const operator: Caller = { userId: null, email: "op@example.com", role: "operato
 const viewer: Caller = { userId: null, email: "viewer@example.com", role: "viewer" };
 const client = { ip: null, userAgent: "vitest" };
 let sourceId: string;
-const valid = () => ({ name: `ch-${crypto.randomBytes(3).toString("hex")}`, sourceRegistryId: sourceId, components: ["vendor/api", "vendor/engine"], tagPattern: "^release-\\d{6}$", ordering: "date" });
+const valid = () => ({
+  name: `ch-${crypto.randomBytes(3).toString("hex")}`,
+  sourceRegistryId: sourceId,
+  components: ["vendor/api", "vendor/engine"],
+  tagPattern: "^release-\\d{6}$",
+  ordering: "date",
+});
 
 beforeAll(async () => {
-  sourceId = (await database.db().registry.create({ data: { name: "vendor-src", provider: "generic", endpoint: "10.0.0.5:5000", authKind: "anonymous" } })).id;
+  sourceId = (
+    await database.db().registry.create({
+      data: { name: "vendor-src", provider: "generic", endpoint: "10.0.0.5:5000", authKind: "anonymous" },
+    })
+  ).id;
 });
 
 describe("channel input", () => {
@@ -45,17 +55,29 @@ describe("channel input", () => {
 
   it("refuses a source connection that does not exist, naming the field", async () => {
     const result = await runChange(createChannel, operator, { ...valid(), sourceRegistryId: "nope" }, client);
-    expect(result).toMatchObject({ ok: false, status: 400, fieldErrors: { sourceRegistryId: expect.stringMatching(/no registry connection "nope"/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { sourceRegistryId: expect.stringMatching(/no registry connection "nope"/) },
+    });
   });
 
   it("refuses a second channel with the same name", async () => {
     const body = valid();
     expect(await runChange(createChannel, operator, body, client)).toMatchObject({ ok: true });
-    expect(await runChange(createChannel, operator, body, client)).toMatchObject({ ok: false, status: 409, fieldErrors: { name: expect.stringMatching(/exists already/) } });
+    expect(await runChange(createChannel, operator, body, client)).toMatchObject({
+      ok: false,
+      status: 409,
+      fieldErrors: { name: expect.stringMatching(/exists already/) },
+    });
   });
 
   it("accepts 0 (manual only) and the interval bounds", async () => {
-    for (const syncIntervalMinutes of [0, 5, 1440]) expect(await runChange(createChannel, operator, { ...valid(), syncIntervalMinutes }, client)).toMatchObject({ ok: true, data: { syncIntervalMinutes } });
+    for (const syncIntervalMinutes of [0, 5, 1440])
+      expect(await runChange(createChannel, operator, { ...valid(), syncIntervalMinutes }, client)).toMatchObject({
+        ok: true,
+        data: { syncIntervalMinutes },
+      });
   });
 
   it("lets viewers read channels but not change them", async () => {
@@ -68,38 +90,82 @@ describe("updateChannel and deleteChannel", () => {
   it("changes only the fields given and audits before and after", async () => {
     const created = await runChange(createChannel, operator, valid(), client);
     if (!created.ok) throw new Error(created.error);
-    const updated = await runChange(updateChannel, operator, { id: created.data.id, tagPattern: "^v\\d+\\.\\d+\\.\\d+$", ordering: "semver" }, client);
-    expect(updated).toMatchObject({ ok: true, data: { name: created.data.name, components: ["vendor/api", "vendor/engine"], tagPattern: "^v\\d+\\.\\d+\\.\\d+$", ordering: "semver" } });
-    const event = await database.db().auditEvent.findFirstOrThrow({ where: { action: "channel.updated", targetId: created.data.id } });
+    const updated = await runChange(
+      updateChannel,
+      operator,
+      { id: created.data.id, tagPattern: "^v\\d+\\.\\d+\\.\\d+$", ordering: "semver" },
+      client,
+    );
+    expect(updated).toMatchObject({
+      ok: true,
+      data: {
+        name: created.data.name,
+        components: ["vendor/api", "vendor/engine"],
+        tagPattern: "^v\\d+\\.\\d+\\.\\d+$",
+        ordering: "semver",
+      },
+    });
+    const event = await database
+      .db()
+      .auditEvent.findFirstOrThrow({ where: { action: "channel.updated", targetId: created.data.id } });
     expect(event.detail).toMatchObject({ before: { ordering: "date" }, after: { ordering: "semver" } });
-    expect(await runChange(updateChannel, operator, { id: created.data.id, components: ["UPPER"] }, client)).toMatchObject({ ok: false, fieldErrors: { "components.0": expect.any(String) } });
-    expect(await runChange(updateChannel, operator, { id: "missing", name: "x" }, client)).toMatchObject({ ok: false, status: 404 });
+    expect(
+      await runChange(updateChannel, operator, { id: created.data.id, components: ["UPPER"] }, client),
+    ).toMatchObject({ ok: false, fieldErrors: { "components.0": expect.any(String) } });
+    expect(await runChange(updateChannel, operator, { id: "missing", name: "x" }, client)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
   });
 
   it("refuses to delete a channel whose releases were promoted, naming the promotions; deletes one that was not", async () => {
     const created = await runChange(createChannel, operator, valid(), client);
     if (!created.ok) throw new Error(created.error);
-    const release = await database.db().release.create({ data: { channelId: created.data.id, tag: "release-250301", sortKey: "20250301", latest: true } });
-    const target = await database.db().registry.create({ data: { name: "prod", provider: "generic", endpoint: "10.0.0.6:5000", authKind: "anonymous" } });
-    const promotion = await database.db().promotion.create({ data: { releaseId: release.id, targetRegistryId: target.id, repositoryMapping: {}, status: "succeeded" } });
+    const release = await database.db().release.create({
+      data: { channelId: created.data.id, tag: "release-250301", sortKey: "20250301", latest: true },
+    });
+    const target = await database.db().registry.create({
+      data: { name: "prod", provider: "generic", endpoint: "10.0.0.6:5000", authKind: "anonymous" },
+    });
+    const promotion = await database.db().promotion.create({
+      data: { releaseId: release.id, targetRegistryId: target.id, repositoryMapping: {}, status: "succeeded" },
+    });
     const refused = await runChange(deleteChannel, operator, { id: created.data.id }, client);
-    expect(refused).toMatchObject({ ok: false, status: 409, error: `channel ${created.data.name} has promotion(s) release-250301 → prod (${promotion.id}); a channel whose releases were promoted keeps their history and cannot be deleted` });
+    expect(refused).toMatchObject({
+      ok: false,
+      status: 409,
+      error: `channel ${created.data.name} has promotion(s) release-250301 → prod (${promotion.id}); a channel whose releases were promoted keeps their history and cannot be deleted`,
+    });
     expect(await getChannel(created.data.id)).not.toBeNull();
 
     const other = await runChange(createChannel, operator, valid(), client);
     if (!other.ok) throw new Error(other.error);
-    await database.db().release.create({ data: { channelId: other.data.id, tag: "release-250101", sortKey: "20250101" } });
-    expect(await runChange(deleteChannel, operator, { id: other.data.id }, client)).toEqual({ ok: true, data: { id: other.data.id, deleted: true } });
+    await database
+      .db()
+      .release.create({ data: { channelId: other.data.id, tag: "release-250101", sortKey: "20250101" } });
+    expect(await runChange(deleteChannel, operator, { id: other.data.id }, client)).toEqual({
+      ok: true,
+      data: { id: other.data.id, deleted: true },
+    });
     expect(await database.db().release.count({ where: { channelId: other.data.id } })).toBe(0);
-    expect(await database.db().auditEvent.findFirstOrThrow({ where: { action: "channel.deleted", targetId: other.data.id } })).toMatchObject({ detail: { before: { releases: 1 } } });
+    expect(
+      await database
+        .db()
+        .auditEvent.findFirstOrThrow({ where: { action: "channel.deleted", targetId: other.data.id } }),
+    ).toMatchObject({ detail: { before: { releases: 1 } } });
   });
 
   it("reports a sync that never finished as failed, so the channel does not look busy forever", async () => {
     const created = await runChange(createChannel, operator, valid(), client);
     if (!created.ok) throw new Error(created.error);
-    await database.db().$executeRaw`UPDATE "ReleaseChannel" SET "syncState" = 'syncing', "updatedAt" = now() - interval '2 minutes' WHERE id = ${created.data.id}`;
+    await database.db()
+      .$executeRaw`UPDATE "ReleaseChannel" SET "syncState" = 'syncing', "updatedAt" = now() - interval '2 minutes' WHERE id = ${created.data.id}`;
     expect(await getChannel(created.data.id)).toMatchObject({ syncState: "syncing", lastSyncError: null });
-    await database.db().$executeRaw`UPDATE "ReleaseChannel" SET "updatedAt" = now() - interval '11 minutes' WHERE id = ${created.data.id}`;
-    expect(await getChannel(created.data.id)).toMatchObject({ syncState: "failed", lastSyncError: expect.stringMatching(/did not finish.*sync again$/) });
+    await database.db()
+      .$executeRaw`UPDATE "ReleaseChannel" SET "updatedAt" = now() - interval '11 minutes' WHERE id = ${created.data.id}`;
+    expect(await getChannel(created.data.id)).toMatchObject({
+      syncState: "failed",
+      lastSyncError: expect.stringMatching(/did not finish.*sync again$/),
+    });
   });
 });

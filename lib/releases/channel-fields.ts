@@ -32,7 +32,8 @@ export function assertComponents(components: readonly string[]): void {
   components.forEach((repository, index) => {
     try {
       const ref = parseReference(`gantry.invalid/${repository}`);
-      if (ref.repository !== repository || ref.tag !== undefined || ref.digest !== undefined) throw new Error("expected a repository path without a tag or digest");
+      if (ref.repository !== repository || ref.tag !== undefined || ref.digest !== undefined)
+        throw new Error("expected a repository path without a tag or digest");
     } catch (error) {
       const why = (error as Error).message.replace(/^invalid reference "[^"]*": /, "");
       throw new UserError(`components.${index}: ${why}`, `components.${index}`);
@@ -43,7 +44,11 @@ export function assertComponents(components: readonly string[]): void {
 /** The source connection must exist; its name is returned for messages. */
 export async function sourceRegistryOrThrow(tx: Tx, id: string): Promise<{ id: string; name: string }> {
   const registry = await tx.registry.findUnique({ where: { id }, select: { id: true, name: true } });
-  if (!registry) throw new UserError(`sourceRegistryId: no registry connection ${JSON.stringify(id.slice(0, 40))}; connect the vendor's registry under Registries first`, "sourceRegistryId");
+  if (!registry)
+    throw new UserError(
+      `sourceRegistryId: no registry connection ${JSON.stringify(id.slice(0, 40))}; connect the vendor's registry under Registries first`,
+      "sourceRegistryId",
+    );
   return registry;
 }
 

@@ -19,18 +19,21 @@ const MAX_REPOSITORY_LENGTH = 255;
 /** Why a repository path breaks the OCI name grammar, or null when it is fine. */
 export function repositoryNameProblem(name: string): string | null {
   if (name.length === 0) return "expected a repository path such as vendor/api";
-  if (name.length > MAX_REPOSITORY_LENGTH) return `is ${name.length} characters; at most ${MAX_REPOSITORY_LENGTH} are allowed`;
+  if (name.length > MAX_REPOSITORY_LENGTH)
+    return `is ${name.length} characters; at most ${MAX_REPOSITORY_LENGTH} are allowed`;
   if (/[:@]/.test(name)) return "expected a repository path without a tag or digest (no : or @)";
   if (name !== name.toLowerCase()) return "must be lowercase";
   const bad = name.split("/").find((part) => !PATH_COMPONENT.test(part));
-  if (bad !== undefined) return `path component ${JSON.stringify(bad)} must be lowercase letters and digits, separated by one . or _, two _, or dashes`;
+  if (bad !== undefined)
+    return `path component ${JSON.stringify(bad)} must be lowercase letters and digits, separated by one . or _, two _, or dashes`;
   return null;
 }
 
 /** Why a tag pattern cannot be used, or null. Compiled as a JavaScript regular expression, no flags. */
 export function tagPatternProblem(pattern: string): string | null {
   if (pattern.length === 0) return "expected a regular expression such as ^release-\\d{6}$";
-  if (pattern.length > MAX_TAG_PATTERN_LENGTH) return `is ${pattern.length} characters; at most ${MAX_TAG_PATTERN_LENGTH} are allowed`;
+  if (pattern.length > MAX_TAG_PATTERN_LENGTH)
+    return `is ${pattern.length} characters; at most ${MAX_TAG_PATTERN_LENGTH} are allowed`;
   try {
     new RegExp(pattern);
   } catch (error) {
@@ -52,7 +55,9 @@ const name = z
   .min(1, "expected the channel's name")
   .max(100, "at most 100 characters");
 
-const sourceRegistryId = z.string({ error: "expected the id of the source registry connection" }).min(1, "expected the source registry connection");
+const sourceRegistryId = z
+  .string({ error: "expected the id of the source registry connection" })
+  .min(1, "expected the source registry connection");
 
 const component = z
   .string({ error: "expected a repository path such as vendor/api" })
@@ -63,13 +68,14 @@ const component = z
   });
 
 const components = z
-  .array(component, { error: "expected a list of repository paths, e.g. [\"vendor/api\", \"vendor/engine\"]" })
+  .array(component, { error: 'expected a list of repository paths, e.g. ["vendor/api", "vendor/engine"]' })
   .min(1, "expected at least one component repository")
   .max(MAX_COMPONENTS, `at most ${MAX_COMPONENTS} component repositories`)
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((repository, index) => {
-      if (seen.has(repository)) ctx.addIssue({ code: "custom", path: [index], message: `${repository} is listed twice` });
+      if (seen.has(repository))
+        ctx.addIssue({ code: "custom", path: [index], message: `${repository} is listed twice` });
       seen.add(repository);
     });
   });

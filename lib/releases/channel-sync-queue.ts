@@ -20,14 +20,18 @@ export async function enqueueChannelSyncs(channelIds: readonly string[]): Promis
   sender ??= new PgBoss({ schema: bossSchema, db: { executeSql } });
   let sent = 0;
   for (const channelId of channelIds) {
-    const id = await sender.send(SYNC_CHANNEL_JOB, syncChannelPayloadSchema.parse({ channelId }), { singletonKey: channelId });
+    const id = await sender.send(SYNC_CHANNEL_JOB, syncChannelPayloadSchema.parse({ channelId }), {
+      singletonKey: channelId,
+    });
     if (id) sent += 1;
   }
   return sent;
 }
 
 async function executeSql(text: string, values: unknown[] = []): Promise<{ rows: Record<string, unknown>[] }> {
-  const params = values.map((value) => (value !== null && typeof value === "object" && !(value instanceof Date) ? JSON.stringify(value) : value));
+  const params = values.map((value) =>
+    value !== null && typeof value === "object" && !(value instanceof Date) ? JSON.stringify(value) : value,
+  );
   return { rows: await db().$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
 }
 

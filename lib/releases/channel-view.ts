@@ -103,7 +103,10 @@ type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof releaseInclude }>;
  * A channel's releases, newest first by the channel's ordering. Sort keys are compared by
  * code point here rather than by the database, whose collation may not be byte order.
  */
-export async function listReleases(channelId: string, options: { limit?: number; client?: Db | Tx } = {}): Promise<ReleaseView[]> {
+export async function listReleases(
+  channelId: string,
+  options: { limit?: number; client?: Db | Tx } = {},
+): Promise<ReleaseView[]> {
   const client = options.client ?? db();
   const channel = await client.releaseChannel.findUnique({ where: { id: channelId }, select: { id: true } });
   if (!channel) throw noChannel(channelId);
@@ -144,7 +147,9 @@ function toChannelView(row: ChannelRow): ChannelView {
     syncIntervalMinutes: row.syncIntervalMinutes,
     syncState: stale ? "failed" : row.syncState,
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
-    lastSyncError: stale ? "the last sync did not finish (the server stopped, or the channel was edited meanwhile); sync again" : row.lastSyncError,
+    lastSyncError: stale
+      ? "the last sync did not finish (the server stopped, or the channel was edited meanwhile); sync again"
+      : row.lastSyncError,
     releaseCount: row._count.releases,
     latest: latest ? { id: latest.id, tag: latest.tag } : null,
     createdAt: row.createdAt.toISOString(),
@@ -159,7 +164,13 @@ function toReleaseView(row: ReleaseRow): ReleaseView {
     tag: row.tag,
     latest: row.latest,
     discoveredAt: row.discoveredAt.toISOString(),
-    images: row.images.map((image) => ({ repository: image.repository, digest: image.digest, size: Number(image.size), mediaType: image.mediaType, platforms: image.platforms })),
+    images: row.images.map((image) => ({
+      repository: image.repository,
+      digest: image.digest,
+      size: Number(image.size),
+      mediaType: image.mediaType,
+      platforms: image.platforms,
+    })),
     targets: targetsOf(row),
   };
 }
@@ -172,11 +183,15 @@ function targetsOf(row: ReleaseRow): ReleaseView["targets"] {
   const targets = new Map<string, { registryName: string; present: Set<string> }>();
   const digests = new Map(row.images.map((image) => [image.repository, image.digest]));
   for (const promotion of row.promotions) {
-    const target = targets.get(promotion.targetRegistryId) ?? { registryName: promotion.targetRegistry.name, present: new Set<string>() };
+    const target = targets.get(promotion.targetRegistryId) ?? {
+      registryName: promotion.targetRegistry.name,
+      present: new Set<string>(),
+    };
     targets.set(promotion.targetRegistryId, target);
     for (const image of promotion.images) {
       const expected = digests.get(image.component);
-      if (image.status === "pushed" && expected && (image.targetDigest ?? image.digest) === expected) target.present.add(image.component);
+      if (image.status === "pushed" && expected && (image.targetDigest ?? image.digest) === expected)
+        target.present.add(image.component);
     }
   }
   return [...targets.entries()]

@@ -12,7 +12,8 @@ export const createChannel: ChangeDefinition<typeof createChannelSchema, Channel
   async run({ input, tx, audit }) {
     assertComponents(input.components);
     await sourceRegistryOrThrow(tx, input.sourceRegistryId);
-    if (await tx.releaseChannel.findUnique({ where: { name: input.name }, select: { id: true } })) throw channelNameTaken(input.name);
+    if (await tx.releaseChannel.findUnique({ where: { name: input.name }, select: { id: true } }))
+      throw channelNameTaken(input.name);
     const row = await tx.releaseChannel
       .create({
         data: {
@@ -27,7 +28,12 @@ export const createChannel: ChangeDefinition<typeof createChannelSchema, Channel
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? channelNameTaken(input.name) : error;
       });
-    await audit({ action: "channel.created", targetType: "channel", targetId: row.id, detail: { after: auditFieldsOf(row) } });
+    await audit({
+      action: "channel.created",
+      targetType: "channel",
+      targetId: row.id,
+      detail: { after: auditFieldsOf(row) },
+    });
     return readChannelView(tx, row.id);
   },
 };

@@ -86,7 +86,8 @@ export async function discoverReleases(options: {
   const secrets = connection.secret ? [connection.secret] : [];
   let adapter: RegistryAdapter | undefined;
   let client: RegistryClient | undefined;
-  const fail = (where: string, error: unknown): SyncFailure => new SyncFailure(describeFailure(where, error, options.registryName, [...secrets, ...(adapter?.secrets() ?? [])]));
+  const fail = (where: string, error: unknown): SyncFailure =>
+    new SyncFailure(describeFailure(where, error, options.registryName, [...secrets, ...(adapter?.secrets() ?? [])]));
   try {
     try {
       adapter = await openRegistry(connection);
@@ -98,9 +99,12 @@ export async function discoverReleases(options: {
 
     // All at once, but a failure is reported for the first failing component in the channel's
     // order, so the same problem reads the same on every sync (and is audited once).
-    const listed = await Promise.allSettled(channel.components.map((repository) => listTags(source, repository, { pageSize: 1000, signal })));
+    const listed = await Promise.allSettled(
+      channel.components.map((repository) => listTags(source, repository, { pageSize: 1000, signal })),
+    );
     const tagLists = listed.map((outcome, index) => {
-      if (outcome.status === "rejected") throw fail(`component ${channel.components[index]}: listing tags`, outcome.reason);
+      if (outcome.status === "rejected")
+        throw fail(`component ${channel.components[index]}: listing tags`, outcome.reason);
       return new Set(outcome.value.filter((tag) => pattern.test(tag)));
     });
     const matching = [...new Set(tagLists.flatMap((tags) => [...tags]))];
@@ -112,9 +116,13 @@ export async function discoverReleases(options: {
 
     const known = new Map(options.known.map((release) => [release.tag, release]));
     const { candidates, excluded, skipped } = chooseCandidates(channel.ordering, presentTags, known);
-    const resolved = await mapLimit(candidates, CONCURRENCY, async (tag) => resolveRelease({ client: source, adapter: adapter!, channel, tag, known: known.get(tag), fail, signal }));
+    const resolved = await mapLimit(candidates, CONCURRENCY, async (tag) =>
+      resolveRelease({ client: source, adapter: adapter!, channel, tag, known: known.get(tag), fail, signal }),
+    );
     const releases = resolved.filter((release): release is DiscoveredRelease => release !== null);
-    const unplaced = resolved.flatMap((release, index) => (release === null ? [{ tag: candidates[index]!, reason: "the image config has no created time to order by" }] : []));
+    const unplaced = resolved.flatMap((release, index) =>
+      release === null ? [{ tag: candidates[index]!, reason: "the image config has no created time to order by" }] : [],
+    );
     return { presentTags, releases, incomplete, excluded: [...excluded, ...unplaced], skipped };
   } finally {
     await client?.close().catch(() => undefined);
@@ -130,11 +138,19 @@ function chooseCandidates(ordering: TagOrdering, presentTags: string[], known: M
   if (ordering === "pushed") {
     const byName = [...presentTags].sort((a, b) => compareKeys(naturalKey(b), naturalKey(a)));
     const candidates = byName.slice(0, MAX_TAGS_RESOLVED_PER_SYNC);
-    return { candidates, excluded: [], skipped: byName.slice(MAX_TAGS_RESOLVED_PER_SYNC).filter((tag) => !known.has(tag)).length };
+    return {
+      candidates,
+      excluded: [],
+      skipped: byName.slice(MAX_TAGS_RESOLVED_PER_SYNC).filter((tag) => !known.has(tag)).length,
+    };
   }
   const { ordered, excluded } = orderTags(presentTags, ordering);
   const candidates = ordered.slice(0, MAX_TAGS_RESOLVED_PER_SYNC).map((entry) => entry.tag);
-  return { candidates, excluded, skipped: ordered.slice(MAX_TAGS_RESOLVED_PER_SYNC).filter((entry) => !known.has(entry.tag)).length };
+  return {
+    candidates,
+    excluded,
+    skipped: ordered.slice(MAX_TAGS_RESOLVED_PER_SYNC).filter((entry) => !known.has(entry.tag)).length,
+  };
 }
 
 /** Tags newest first where the tag alone says so; by name (numbers as numbers) otherwise. */
@@ -143,7 +159,10 @@ function newestFirst(tags: string[], ordering: TagOrdering): string[] {
     const result = ordering === "pushed" ? undefined : sortKey(tag, ordering);
     return result?.ok ? `1${result.key}` : `0${naturalKey(tag)}`;
   };
-  return tags.map((tag) => ({ tag, key: key(tag) })).sort((a, b) => compareKeys(b.key, a.key)).map((entry) => entry.tag);
+  return tags
+    .map((tag) => ({ tag, key: key(tag) }))
+    .sort((a, b) => compareKeys(b.key, a.key))
+    .map((entry) => entry.tag);
 }
 
 async function resolveRelease(args: {
@@ -189,7 +208,14 @@ async function resolveRelease(args: {
 }
 
 /** A known release whose every component still has the stored digest needs nothing more than HEADs. */
-async function unchanged(args: { client: RegistryClient; channel: DiscoveryChannel; tag: string; known?: KnownRelease; fail: (where: string, error: unknown) => SyncFailure; signal?: AbortSignal }): Promise<boolean> {
+async function unchanged(args: {
+  client: RegistryClient;
+  channel: DiscoveryChannel;
+  tag: string;
+  known?: KnownRelease;
+  fail: (where: string, error: unknown) => SyncFailure;
+  signal?: AbortSignal;
+}): Promise<boolean> {
   for (const repository of args.channel.components) {
     const stored = args.known?.digests[repository];
     if (!stored) return false;
@@ -206,7 +232,11 @@ async function unchanged(args: { client: RegistryClient; channel: DiscoveryChann
 
 /** One line naming where it failed, the kind of failure in words, and what to check. */
 function describeFailure(where: string, error: unknown, registryName: string, secrets: string[]): string {
-  const message = isOciError(error) ? error.message : error instanceof Error && error.name === "UserError" ? error.message : `unexpected failure (${error instanceof Error ? error.name : typeof error})`;
+  const message = isOciError(error)
+    ? error.message
+    : error instanceof Error && error.name === "UserError"
+      ? error.message
+      : `unexpected failure (${error instanceof Error ? error.name : typeof error})`;
   const kind = isOciError(error) ? error.kind : undefined;
   const advice =
     kind === "auth"

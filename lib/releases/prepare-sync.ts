@@ -23,14 +23,26 @@ const SYNC_TIMEOUT_MS = 5 * 60_000;
 export async function prepareSync(channelId: string, options: { signal?: AbortSignal } = {}): Promise<PreparedSync> {
   const row = await db().releaseChannel.findUnique({
     where: { id: channelId },
-    include: { releases: { include: { images: { select: { repository: true, digest: true } } } }, sourceRegistry: { select: { name: true } } },
+    include: {
+      releases: { include: { images: { select: { repository: true, digest: true } } } },
+      sourceRegistry: { select: { name: true } },
+    },
   });
   if (!row) throw noChannel(channelId);
   // Shown while the registry answers; the sync's own transaction or recordSyncFailure ends it.
   await db().releaseChannel.update({ where: { id: row.id }, data: { syncState: "syncing" } });
 
-  const channel = { id: row.id, name: row.name, sourceRegistryId: row.sourceRegistryId, components: row.components, tagPattern: row.tagPattern, ordering: row.ordering };
-  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(SYNC_TIMEOUT_MS)]) : AbortSignal.timeout(SYNC_TIMEOUT_MS);
+  const channel = {
+    id: row.id,
+    name: row.name,
+    sourceRegistryId: row.sourceRegistryId,
+    components: row.components,
+    tagPattern: row.tagPattern,
+    ordering: row.ordering,
+  };
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, AbortSignal.timeout(SYNC_TIMEOUT_MS)])
+    : AbortSignal.timeout(SYNC_TIMEOUT_MS);
   try {
     const { connection } = await loadConnection(row.sourceRegistryId);
     const known = row.releases.map((release) => ({
@@ -38,10 +50,19 @@ export async function prepareSync(channelId: string, options: { signal?: AbortSi
       sortKey: release.sortKey,
       digests: Object.fromEntries(release.images.map((image) => [image.repository, image.digest])),
     }));
-    const discovery = await discoverReleases({ channel, connection, registryName: row.sourceRegistry.name, known, signal });
+    const discovery = await discoverReleases({
+      channel,
+      connection,
+      registryName: row.sourceRegistry.name,
+      known,
+      signal,
+    });
     return { channel, discovery };
   } catch (error) {
-    const reason = error instanceof SyncFailure || isUserError(error) ? error.message : `unexpected failure (${error instanceof Error ? error.name : typeof error}); see the server log`;
+    const reason =
+      error instanceof SyncFailure || isUserError(error)
+        ? error.message
+        : `unexpected failure (${error instanceof Error ? error.name : typeof error}); see the server log`;
     await recordSyncFailure(row.id, reason);
     if (!(error instanceof SyncFailure) && !isUserError(error)) throw error;
     throw new UserError(`sync of channel ${row.name} failed: ${reason}`, undefined, 502);
@@ -56,9 +77,17 @@ export async function recordSyncFailure(channelId: string, reason: string): Prom
   await db().$transaction(async (tx) => {
     const before = await tx.releaseChannel.findUnique({ where: { id: channelId }, select: { lastSyncError: true } });
     if (!before) return;
-    await tx.releaseChannel.update({ where: { id: channelId }, data: { syncState: "failed", lastSyncAt: new Date(), lastSyncError: reason } });
+    await tx.releaseChannel.update({
+      where: { id: channelId },
+      data: { syncState: "failed", lastSyncAt: new Date(), lastSyncError: reason },
+    });
     if (before.lastSyncError !== reason) {
-      await recordAuditEvent(tx, { action: "channel.sync_failed", targetType: "channel", targetId: channelId, detail: { before: { lastSyncError: before.lastSyncError }, after: { lastSyncError: reason } } });
+      await recordAuditEvent(tx, {
+        action: "channel.sync_failed",
+        targetType: "channel",
+        targetId: channelId,
+        detail: { before: { lastSyncError: before.lastSyncError }, after: { lastSyncError: reason } },
+      });
     }
   });
 }

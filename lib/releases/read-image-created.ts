@@ -12,7 +12,12 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
  * API has none). For an index, the linux/amd64 child (else the first image) decides.
  * Undefined when the config has no usable time.
  */
-export async function readImageCreated(client: RegistryClient, repository: string, digest: string, signal?: AbortSignal): Promise<string | undefined> {
+export async function readImageCreated(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   let fetched = await fetchManifest({ client, repository, reference: digest, signal });
   if (fetched.manifest.kind === "index") {
     const child = pickChild(fetched.manifest.manifests);
@@ -23,8 +28,18 @@ export async function readImageCreated(client: RegistryClient, repository: strin
   const config = fetched.manifest.config;
   const { bytes } = await fetchBytes(
     client,
-    { method: "GET", url: `/v2/${repository}/blobs/${config.digest}`, scopes: scopesFor(repository), ok: [200], signal },
-    { maxBytes: MAX_CONFIG_BYTES, tooLarge: () => new TooLargeError(`config ${config.digest} is larger than its descriptor says`, { side: client.side }) },
+    {
+      method: "GET",
+      url: `/v2/${repository}/blobs/${config.digest}`,
+      scopes: scopesFor(repository),
+      ok: [200],
+      signal,
+    },
+    {
+      maxBytes: MAX_CONFIG_BYTES,
+      tooLarge: () =>
+        new TooLargeError(`config ${config.digest} is larger than its descriptor says`, { side: client.side }),
+    },
   );
   try {
     const created = (JSON.parse(bytes.toString("utf8")) as { created?: unknown }).created;

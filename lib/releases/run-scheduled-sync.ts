@@ -12,7 +12,10 @@ import { prepareSync } from "./prepare-sync";
  * A failure is stored on the channel and answered, not thrown: retrying at once rarely helps,
  * and the next interval tries again.
  */
-export async function runScheduledSync(channelId: string, options: { signal?: AbortSignal } = {}): Promise<{ ok: true; summary: SyncSummary } | { ok: false; error: string }> {
+export async function runScheduledSync(
+  channelId: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<{ ok: true; summary: SyncSummary } | { ok: false; error: string }> {
   let prepared;
   try {
     prepared = await prepareSync(channelId, options);
@@ -20,6 +23,8 @@ export async function runScheduledSync(channelId: string, options: { signal?: Ab
     if (isUserError(error)) return { ok: false, error: error.message };
     throw error;
   }
-  const summary = await db().$transaction((tx) => applySync(tx, (event) => recordAuditEvent(tx, event), prepared, { auditUnchanged: false }));
+  const summary = await db().$transaction((tx) =>
+    applySync(tx, (event) => recordAuditEvent(tx, event), prepared, { auditUnchanged: false }),
+  );
   return { ok: true, summary };
 }

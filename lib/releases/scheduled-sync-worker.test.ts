@@ -24,9 +24,29 @@ afterAll(async () => {
 
 describe("scheduled sync in a real worker", () => {
   it("the every-minute cron finds a due channel and the sync job syncs it as system", async () => {
-    const source = await database.db().registry.create({ data: { name: "src", provider: "generic", endpoint: registry.host, authKind: "anonymous", insecure: true } });
-    const channel = await database.db().releaseChannel.create({ data: { name: "scheduled", sourceRegistryId: source.id, components: ["vendor/api"], tagPattern: "^release-\\d{6}$", ordering: "date", syncIntervalMinutes: 5 } });
-    const manual = await database.db().releaseChannel.create({ data: { name: "manual", sourceRegistryId: source.id, components: ["vendor/api"], tagPattern: "^release-\\d{6}$", ordering: "date", syncIntervalMinutes: 0 } });
+    const source = await database.db().registry.create({
+      data: { name: "src", provider: "generic", endpoint: registry.host, authKind: "anonymous", insecure: true },
+    });
+    const channel = await database.db().releaseChannel.create({
+      data: {
+        name: "scheduled",
+        sourceRegistryId: source.id,
+        components: ["vendor/api"],
+        tagPattern: "^release-\\d{6}$",
+        ordering: "date",
+        syncIntervalMinutes: 5,
+      },
+    });
+    const manual = await database.db().releaseChannel.create({
+      data: {
+        name: "manual",
+        sourceRegistryId: source.id,
+        components: ["vendor/api"],
+        tagPattern: "^release-\\d{6}$",
+        ordering: "date",
+        syncIntervalMinutes: 0,
+      },
+    });
     worker = await runWorker({ databaseUrl: database.url(), definitions: [syncDueChannels, syncChannelJob] });
     const deadline = Date.now() + 150_000;
     let synced = null;
@@ -35,8 +55,14 @@ describe("scheduled sync in a real worker", () => {
       synced = await database.db().releaseChannel.findUniqueOrThrow({ where: { id: channel.id } });
     }
     expect(synced).toMatchObject({ syncState: "idle", lastSyncError: null });
-    expect(await database.db().release.findMany({ where: { channelId: channel.id }, select: { tag: true, latest: true } })).toEqual([{ tag: "release-250301", latest: true }]);
-    expect(await database.db().auditEvent.findFirstOrThrow({ where: { action: "channel.synced", targetId: channel.id } })).toMatchObject({ actorLabel: "system" });
-    expect(await database.db().releaseChannel.findUniqueOrThrow({ where: { id: manual.id } })).toMatchObject({ lastSyncAt: null });
+    expect(
+      await database.db().release.findMany({ where: { channelId: channel.id }, select: { tag: true, latest: true } }),
+    ).toEqual([{ tag: "release-250301", latest: true }]);
+    expect(
+      await database.db().auditEvent.findFirstOrThrow({ where: { action: "channel.synced", targetId: channel.id } }),
+    ).toMatchObject({ actorLabel: "system" });
+    expect(await database.db().releaseChannel.findUniqueOrThrow({ where: { id: manual.id } })).toMatchObject({
+      lastSyncAt: null,
+    });
   }, 180_000);
 });

@@ -24,6 +24,10 @@ export const syncChannel: ChangeDefinition<typeof syncChannelSchema, SyncResult,
   prepare: ({ input }) => prepareSync(input.id),
   async run({ tx, audit, prepared }) {
     const summary = await applySync(tx, audit, prepared, { auditUnchanged: true });
-    return { channel: await readChannelView(tx, summary.channelId), summary, releases: await listReleases(summary.channelId, { client: tx }) };
+    return {
+      channel: await readChannelView(tx, summary.channelId),
+      summary,
+      releases: await listReleases(summary.channelId, { client: tx }),
+    };
   },
 };

@@ -30,9 +30,27 @@ beforeAll(async () => {
   await seedImage(registry, "bulk/app", "1.0.0", { layers: [{ size: 1024, seed: "bulk" }] });
   // Hundreds of tags of one manifest: PUT the same bytes under each tag (fast, no skopeo).
   const top = await fetchManifest({ client: oci, repository: "bulk/app", reference: "1.0.0" });
-  for (let i = 1; i < TAGS; i += 1) await putManifest({ client: oci, repository: "bulk/app", reference: `1.${Math.floor(i / 10)}.${i % 10}`, bytes: top.bytes, mediaType: top.mediaType });
-  for (const tag of ["latest", "nightly", "1.2.3-rc.1"]) await putManifest({ client: oci, repository: "bulk/app", reference: tag, bytes: top.bytes, mediaType: top.mediaType });
-  sourceId = (await database.db().registry.create({ data: { name: "bulk-src", provider: "generic", endpoint: registry.host, authKind: "anonymous", insecure: true } })).id;
+  for (let i = 1; i < TAGS; i += 1)
+    await putManifest({
+      client: oci,
+      repository: "bulk/app",
+      reference: `1.${Math.floor(i / 10)}.${i % 10}`,
+      bytes: top.bytes,
+      mediaType: top.mediaType,
+    });
+  for (const tag of ["latest", "nightly", "1.2.3-rc.1"])
+    await putManifest({
+      client: oci,
+      repository: "bulk/app",
+      reference: tag,
+      bytes: top.bytes,
+      mediaType: top.mediaType,
+    });
+  sourceId = (
+    await database.db().registry.create({
+      data: { name: "bulk-src", provider: "generic", endpoint: registry.host, authKind: "anonymous", insecure: true },
+    })
+  ).id;
 }, 180_000);
 afterAll(async () => {
   await oci?.close();
@@ -53,33 +71,70 @@ async function sync(id: string): Promise<SyncResult> {
 
 describe("sync at scale", () => {
   it(`resolves only the newest ${MAX_TAGS_RESOLVED_PER_SYNC} matching tags of a repository with ${TAGS} of them, and says how many it left`, async () => {
-    const id = await channel({ name: "bulk", components: ["bulk/app"], tagPattern: "^\\d+\\.\\d+\\.\\d+(-rc\\.\\d+)?$", ordering: "semver" });
+    const id = await channel({
+      name: "bulk",
+      components: ["bulk/app"],
+      tagPattern: "^\\d+\\.\\d+\\.\\d+(-rc\\.\\d+)?$",
+      ordering: "semver",
+    });
     let started = performance.now();
     const first = await sync(id);
     const firstMs = performance.now() - started;
     expect(first.releases).toHaveLength(MAX_TAGS_RESOLVED_PER_SYNC);
     expect(first.releases[0]).toMatchObject({ tag: "1.29.9", latest: true });
     expect(first.releases.at(-1)!.tag).toBe("1.25.0");
-    expect(first.summary).toMatchObject({ resolved: MAX_TAGS_RESOLVED_PER_SYNC, skipped: TAGS + 1 - MAX_TAGS_RESOLVED_PER_SYNC });
+    expect(first.summary).toMatchObject({
+      resolved: MAX_TAGS_RESOLVED_PER_SYNC,
+      skipped: TAGS + 1 - MAX_TAGS_RESOLVED_PER_SYNC,
+    });
 
     started = performance.now();
     const second = await sync(id);
     const secondMs = performance.now() - started;
     expect(second.summary.newReleases).toEqual([]);
-    console.info(`sync of ${TAGS + 3} tags: first ${Math.round(firstMs)} ms (resolves ${MAX_TAGS_RESOLVED_PER_SYNC}), again ${Math.round(secondMs)} ms (HEADs only)`);
+    console.info(
+      `sync of ${TAGS + 3} tags: first ${Math.round(firstMs)} ms (resolves ${MAX_TAGS_RESOLVED_PER_SYNC}), again ${Math.round(secondMs)} ms (HEADs only)`,
+    );
     expect(firstMs).toBeLessThan(30_000); // ~1 s alone; generous for a loaded CI machine
   });
 
   it("orders by push time (the config's created) when asked", async () => {
     const pushed = async (tag: string, created: string) => {
-      const config = Buffer.from(JSON.stringify({ created, architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] }, config: {} }));
+      const config = Buffer.from(
+        JSON.stringify({
+          created,
+          architecture: "amd64",
+          os: "linux",
+          rootfs: { type: "layers", diff_ids: [] },
+          config: {},
+        }),
+      );
       const digest = `sha256:${crypto.createHash("sha256").update(config).digest("hex")}`;
       const upload = await startUpload({ client: oci, repository: "timed/app" }, digest);
       if (upload.mounted) throw new Error("unexpected mount");
-      const put = await oci.request({ method: "PUT", url: withDigest(upload.location, digest), scopes: scopesFor("timed/app", true), ok: [201], headers: { "content-type": "application/octet-stream" }, body: config, write: true });
+      const put = await oci.request({
+        method: "PUT",
+        url: withDigest(upload.location, digest),
+        scopes: scopesFor("timed/app", true),
+        ok: [201],
+        headers: { "content-type": "application/octet-stream" },
+        body: config,
+        write: true,
+      });
       await put.body.dump();
-      const manifest = { schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { mediaType: "application/vnd.oci.image.config.v1+json", digest, size: config.length }, layers: [] };
-      await putManifest({ client: oci, repository: "timed/app", reference: tag, bytes: Buffer.from(JSON.stringify(manifest)), mediaType: manifest.mediaType });
+      const manifest = {
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest, size: config.length },
+        layers: [],
+      };
+      await putManifest({
+        client: oci,
+        repository: "timed/app",
+        reference: tag,
+        bytes: Buffer.from(JSON.stringify(manifest)),
+        mediaType: manifest.mediaType,
+      });
     };
     await pushed("zulu", "2025-01-01T00:00:00Z");
     await pushed("alpha", "2025-03-01T00:00:00Z");
@@ -94,22 +149,48 @@ describe("sync at scale", () => {
   });
 
   it("the cron job enqueues due channels once each, and the sync job syncs them as system", async () => {
-    const due = await channel({ name: "due", components: ["bulk/app"], tagPattern: "^1\\.0\\.\\d$", ordering: "semver", syncIntervalMinutes: 5 });
-    await channel({ name: "manual", components: ["bulk/app"], tagPattern: "^1\\.0\\.\\d$", ordering: "semver", syncIntervalMinutes: 0 });
+    const due = await channel({
+      name: "due",
+      components: ["bulk/app"],
+      tagPattern: "^1\\.0\\.\\d$",
+      ordering: "semver",
+      syncIntervalMinutes: 5,
+    });
+    await channel({
+      name: "manual",
+      components: ["bulk/app"],
+      tagPattern: "^1\\.0\\.\\d$",
+      ordering: "semver",
+      syncIntervalMinutes: 0,
+    });
     const boss = createBoss(database.url());
     await boss.start();
     try {
       await ensureQueues(boss, [syncChannelJob, syncDueChannels]);
-      const first = (await syncDueChannels.handler({}, { jobId: "t", signal: new AbortController().signal, workerId: "t" })) as { due: number; enqueued: number };
+      const first = (await syncDueChannels.handler(
+        {},
+        { jobId: "t", signal: new AbortController().signal, workerId: "t" },
+      )) as { due: number; enqueued: number };
       // Only a scheduled channel that never synced is due: bulk and timed synced above, manual has no schedule.
       expect(first).toEqual({ due: 1, enqueued: 1 });
-      const again = (await syncDueChannels.handler({}, { jobId: "t", signal: new AbortController().signal, workerId: "t" })) as { enqueued: number };
+      const again = (await syncDueChannels.handler(
+        {},
+        { jobId: "t", signal: new AbortController().signal, workerId: "t" },
+      )) as { enqueued: number };
       expect(again.enqueued).toBe(0);
       const jobs = await boss.fetch<{ channelId: string }>(syncChannelJob.name, { batchSize: 10 });
       expect(jobs.map((job) => job.data.channelId)).toContain(due);
-      const result = await syncChannelJob.handler({ channelId: due }, { jobId: "t", signal: new AbortController().signal, workerId: "t" });
-      expect(result).toMatchObject({ ok: true, summary: { newReleases: expect.arrayContaining(["1.0.9"]), latest: "1.0.9" } });
-      const event = await database.db().auditEvent.findFirstOrThrow({ where: { action: "channel.synced", targetId: due } });
+      const result = await syncChannelJob.handler(
+        { channelId: due },
+        { jobId: "t", signal: new AbortController().signal, workerId: "t" },
+      );
+      expect(result).toMatchObject({
+        ok: true,
+        summary: { newReleases: expect.arrayContaining(["1.0.9"]), latest: "1.0.9" },
+      });
+      const event = await database
+        .db()
+        .auditEvent.findFirstOrThrow({ where: { action: "channel.synced", targetId: due } });
       expect(event.actorLabel).toBe("system");
     } finally {
       await boss.stop({ graceful: false });

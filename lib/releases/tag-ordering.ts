@@ -62,7 +62,8 @@ const IDENTIFIER = ",";
 const PRE = "-";
 const RELEASE = "~";
 
-const SEMVER = /^[vV]?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+const SEMVER =
+  /^[vV]?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /**
  * Semantic versions with or without a `v`, numbers compared as numbers, pre-releases below
@@ -70,10 +71,12 @@ const SEMVER = /^[vV]?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-
  */
 function semverKey(tag: string): SortKeyResult {
   const match = SEMVER.exec(tag);
-  if (!match) return { ok: false, reason: "not a semantic version (expected [v]MAJOR[.MINOR[.PATCH]][-pre.release][+build])" };
+  if (!match)
+    return { ok: false, reason: "not a semantic version (expected [v]MAJOR[.MINOR[.PATCH]][-pre.release][+build])" };
   const [, major, minor = "0", patch = "0", pre] = match;
   const core = [major!, minor, patch].map(numberKey).join(".");
-  const precedence = pre === undefined ? `${core}${RELEASE}` : `${core}${PRE}${pre.split(".").map(identifierKey).join(IDENTIFIER)}`;
+  const precedence =
+    pre === undefined ? `${core}${RELEASE}` : `${core}${PRE}${pre.split(".").map(identifierKey).join(IDENTIFIER)}`;
   return { ok: true, key: `${precedence}${TIE}${naturalKey(tag)}` };
 }
 
@@ -106,7 +109,11 @@ interface DateStamp {
  */
 function dateKey(tag: string): SortKeyResult {
   const stamp = findDate(tag);
-  if (!stamp) return { ok: false, reason: "no date stamp found (expected YYMMDD, YYYYMMDD or YYYY-MM-DD in the tag, e.g. release-250301)" };
+  if (!stamp)
+    return {
+      ok: false,
+      reason: "no date stamp found (expected YYMMDD, YYYYMMDD or YYYY-MM-DD in the tag, e.g. release-250301)",
+    };
   const date = `${stamp.year}${pad2(stamp.month)}${pad2(stamp.day)}`;
   return { ok: true, key: `${date}${TIE}${naturalKey(tag)}` };
 }
@@ -118,7 +125,10 @@ export function findDate(tag: string): DateStamp | undefined {
   }
   for (const match of tag.matchAll(/(?<!\d)(\d{8}|\d{6})(?!\d)/g)) {
     const run = match[1]!;
-    const stamp = run.length === 8 ? validDate(Number(run.slice(0, 4)), Number(run.slice(4, 6)), Number(run.slice(6, 8))) : validDate(2000 + Number(run.slice(0, 2)), Number(run.slice(2, 4)), Number(run.slice(4, 6)));
+    const stamp =
+      run.length === 8
+        ? validDate(Number(run.slice(0, 4)), Number(run.slice(4, 6)), Number(run.slice(6, 8)))
+        : validDate(2000 + Number(run.slice(0, 2)), Number(run.slice(2, 4)), Number(run.slice(4, 6)));
     if (stamp) return stamp;
   }
   return undefined;
@@ -135,10 +145,15 @@ function validDate(year: number, month: number, day: number): DateStamp | undefi
  * for it: its config's `created`. Equal times fall back to the tag.
  */
 function pushedKey(tag: string, extra: OrderingExtra): SortKeyResult {
-  if (extra.created === undefined || extra.created === null || extra.created === "") return { ok: false, reason: "the image config has no created time to order by" };
+  if (extra.created === undefined || extra.created === null || extra.created === "")
+    return { ok: false, reason: "the image config has no created time to order by" };
   const created = new Date(extra.created);
   const time = created.getTime();
-  if (Number.isNaN(time) || time < 0 || created.getUTCFullYear() > 9999) return { ok: false, reason: `the image config's created time ${JSON.stringify(String(extra.created).slice(0, 40))} is not a date` };
+  if (Number.isNaN(time) || time < 0 || created.getUTCFullYear() > 9999)
+    return {
+      ok: false,
+      reason: `the image config's created time ${JSON.stringify(String(extra.created).slice(0, 40))} is not a date`,
+    };
   return { ok: true, key: `${created.toISOString()}${TIE}${naturalKey(tag)}` };
 }
 

@@ -17,7 +17,8 @@ export const updateChannel: ChangeDefinition<typeof updateChannelSchema, Channel
     const before = await tx.releaseChannel.findUnique({ where: { id: input.id } });
     if (!before) throw noChannel(input.id);
     if (input.components) assertComponents(input.components);
-    if (input.sourceRegistryId && input.sourceRegistryId !== before.sourceRegistryId) await sourceRegistryOrThrow(tx, input.sourceRegistryId);
+    if (input.sourceRegistryId && input.sourceRegistryId !== before.sourceRegistryId)
+      await sourceRegistryOrThrow(tx, input.sourceRegistryId);
     const name = input.name ?? before.name;
     const after = await tx.releaseChannel
       .update({
@@ -35,7 +36,12 @@ export const updateChannel: ChangeDefinition<typeof updateChannelSchema, Channel
         throw isUniqueViolation(error) ? channelNameTaken(name) : error;
       });
     const [was, now] = [auditFieldsOf(before), auditFieldsOf(after)];
-    await audit({ action: "channel.updated", targetType: "channel", targetId: before.id, detail: { before: was, after: now, changed: !isDeepStrictEqual(was, now) } });
+    await audit({
+      action: "channel.updated",
+      targetType: "channel",
+      targetId: before.id,
+      detail: { before: was, after: now, changed: !isDeepStrictEqual(was, now) },
+    });
     return readChannelView(tx, before.id);
   },
 };

@@ -11,13 +11,19 @@ export class SecretBox {
   private readonly key: Buffer;
 
   constructor(key: Buffer) {
-    if (key.length !== 32) throw new SecretKeyError(`GANTRY_SECRET_KEY must be 32 bytes in base64 (e.g. \`openssl rand -base64 32\`); got ${key.length} bytes`);
+    if (key.length !== 32)
+      throw new SecretKeyError(
+        `GANTRY_SECRET_KEY must be 32 bytes in base64 (e.g. \`openssl rand -base64 32\`); got ${key.length} bytes`,
+      );
     this.key = key;
     this.keyId = keyIdOf(key);
   }
 
   static fromBase64(value: string | undefined): SecretBox {
-    if (!value) throw new SecretKeyError("GANTRY_SECRET_KEY is not set: start Gantry with `npm start`, or set it to 32 random bytes in base64");
+    if (!value)
+      throw new SecretKeyError(
+        "GANTRY_SECRET_KEY is not set: start Gantry with `npm start`, or set it to 32 random bytes in base64",
+      );
     return new SecretBox(Buffer.from(value.trim(), "base64"));
   }
 
@@ -26,14 +32,23 @@ export class SecretBox {
     const cipher = crypto.createCipheriv("aes-256-gcm", this.key, iv);
     cipher.setAAD(Buffer.from(context));
     const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return ["v1", this.keyId, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
+    return [
+      "v1",
+      this.keyId,
+      iv.toString("base64url"),
+      cipher.getAuthTag().toString("base64url"),
+      ciphertext.toString("base64url"),
+    ].join(".");
   }
 
   open(sealed: string, context: string): string {
     const [version, keyId, iv, tag, ciphertext] = sealed.split(".");
-    if (version !== "v1" || !keyId || !iv || !tag || ciphertext === undefined) throw new SecretKeyError("a stored secret is not in a format this version of Gantry reads");
+    if (version !== "v1" || !keyId || !iv || !tag || ciphertext === undefined)
+      throw new SecretKeyError("a stored secret is not in a format this version of Gantry reads");
     if (keyId !== this.keyId) {
-      throw new SecretKeyError(`a stored secret was sealed with key ${keyId}, but GANTRY_SECRET_KEY is key ${this.keyId}: start with the key it was sealed with, or run \`gantry secrets rotate\` from it`);
+      throw new SecretKeyError(
+        `a stored secret was sealed with key ${keyId}, but GANTRY_SECRET_KEY is key ${this.keyId}: start with the key it was sealed with, or run \`gantry secrets rotate\` from it`,
+      );
     }
     try {
       const decipher = crypto.createDecipheriv("aes-256-gcm", this.key, Buffer.from(iv, "base64url"));
@@ -41,7 +56,9 @@ export class SecretBox {
       decipher.setAuthTag(Buffer.from(tag, "base64url"));
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
     } catch {
-      throw new SecretKeyError("a stored secret failed its integrity check (it was altered, or belongs to another record)");
+      throw new SecretKeyError(
+        "a stored secret failed its integrity check (it was altered, or belongs to another record)",
+      );
     }
   }
 }

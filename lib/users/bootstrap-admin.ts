@@ -9,7 +9,10 @@ import { db } from "@/lib/db/prisma";
  * Creates the first admin — and only while no user exists. The check and the insert share a
  * transaction holding a lock, so two first-run forms submitted at once make one admin.
  */
-export async function bootstrapAdmin(input: { email: string; password: string; name?: string | null }, context: RequestContext): Promise<{ id: string } | null> {
+export async function bootstrapAdmin(
+  input: { email: string; password: string; name?: string | null },
+  context: RequestContext,
+): Promise<{ id: string } | null> {
   const email = emailSchema.safeParse(input.email);
   if (!email.success) throw new UserError(`email: ${email.error.issues[0]?.message}`, "email");
   const password = passwordSchema.safeParse(input.password);
@@ -19,8 +22,15 @@ export async function bootstrapAdmin(input: { email: string; password: string; n
     db().$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240914)`;
       if ((await tx.user.count()) > 0) return null;
-      const user = await tx.user.create({ data: { email: email.data, name: input.name || null, role: "admin", passwordHash } });
-      await recordAuditEvent(tx, { action: "user.created", targetType: "user", targetId: user.id, detail: { after: { email: user.email, role: "admin" }, via: "first-run" } });
+      const user = await tx.user.create({
+        data: { email: email.data, name: input.name || null, role: "admin", passwordHash },
+      });
+      await recordAuditEvent(tx, {
+        action: "user.created",
+        targetType: "user",
+        targetId: user.id,
+        detail: { after: { email: user.email, role: "admin" }, via: "first-run" },
+      });
       return { id: user.id };
     }),
   );

@@ -11,6 +11,16 @@ export async function listUsers() {
 export async function listApiTokens() {
   return db().apiToken.findMany({
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, role: true, prefix: true, lastUsedAt: true, expiresAt: true, revokedAt: true, createdAt: true, user: { select: { email: true } } },
+    select: {
+      id: true,
+      name: true,
+      role: true,
+      prefix: true,
+      lastUsedAt: true,
+      expiresAt: true,
+      revokedAt: true,
+      createdAt: true,
+      user: { select: { email: true } },
+    },
   });
 }

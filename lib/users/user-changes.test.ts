@@ -23,19 +23,38 @@ describe("users", () => {
   it("creates users with an argon2id hash and refuses a duplicate email, naming the field", async () => {
     const admin = await database.db().user.findFirstOrThrow({ where: { role: "admin" } });
     const caller: Caller = { userId: admin.id, email: admin.email, role: "admin" };
-    const created = await runChange(createUser, caller, { email: "Viewer@Example.com", role: "viewer", password: "another-long-password" }, client);
+    const created = await runChange(
+      createUser,
+      caller,
+      { email: "Viewer@Example.com", role: "viewer", password: "another-long-password" },
+      client,
+    );
     expect(created).toMatchObject({ ok: true });
     const user = await database.db().user.findUniqueOrThrow({ where: { email: "viewer@example.com" } });
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     expect(await verifyPassword(user.passwordHash!, "another-long-password")).toBe(true);
 
-    const duplicate = await runChange(createUser, caller, { email: "viewer@example.com", role: "viewer", password: "another-long-password" }, client);
-    expect(duplicate).toMatchObject({ ok: false, status: 400, fieldErrors: { email: expect.stringMatching(/already exists/) } });
+    const duplicate = await runChange(
+      createUser,
+      caller,
+      { email: "viewer@example.com", role: "viewer", password: "another-long-password" },
+      client,
+    );
+    expect(duplicate).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { email: expect.stringMatching(/already exists/) },
+    });
   });
 
   it("rejects a bad role and a bad email with what was expected", async () => {
     const caller: Caller = { userId: null, email: "cli", role: "admin" };
-    const result = await runChange(createUser, caller, { email: "not-an-email", role: "superuser", password: "x" }, client);
+    const result = await runChange(
+      createUser,
+      caller,
+      { email: "not-an-email", role: "superuser", password: "x" },
+      client,
+    );
     expect(result).toMatchObject({
       ok: false,
       status: 400,
@@ -50,8 +69,16 @@ describe("users", () => {
   it("keeps at least one active admin and doesn't let admins lock themselves out", async () => {
     const admin = await database.db().user.findFirstOrThrow({ where: { role: "admin" } });
     const caller: Caller = { userId: admin.id, email: admin.email, role: "admin" };
-    expect(await runChange(updateUser, caller, { userId: admin.id, disabled: true }, client)).toMatchObject({ ok: false, fieldErrors: { userId: expect.any(String) } });
-    const viaCli = await runChange(updateUser, { userId: null, email: "cli", role: "admin" }, { userId: admin.id, role: "viewer" }, client);
+    expect(await runChange(updateUser, caller, { userId: admin.id, disabled: true }, client)).toMatchObject({
+      ok: false,
+      fieldErrors: { userId: expect.any(String) },
+    });
+    const viaCli = await runChange(
+      updateUser,
+      { userId: null, email: "cli", role: "admin" },
+      { userId: admin.id, role: "viewer" },
+      client,
+    );
     expect(viaCli).toMatchObject({ ok: false, error: "At least one active admin must remain." });
     expect((await database.db().user.findUniqueOrThrow({ where: { id: admin.id } })).role).toBe("admin");
   });
@@ -60,8 +87,15 @@ describe("users", () => {
     const admin = await database.db().user.findFirstOrThrow({ where: { role: "admin" } });
     const viewer = await database.db().user.findUniqueOrThrow({ where: { email: "viewer@example.com" } });
     const caller: Caller = { userId: admin.id, email: admin.email, role: "admin" };
-    expect(await runChange(updateUser, caller, { userId: viewer.id, disabled: true, role: "operator" }, client)).toMatchObject({ ok: true });
-    const event = await database.db().auditEvent.findFirstOrThrow({ where: { action: "user.updated", targetId: viewer.id } });
-    expect(event.detail).toEqual({ before: { role: "viewer", disabled: false }, after: { role: "operator", disabled: true } });
+    expect(
+      await runChange(updateUser, caller, { userId: viewer.id, disabled: true, role: "operator" }, client),
+    ).toMatchObject({ ok: true });
+    const event = await database
+      .db()
+      .auditEvent.findFirstOrThrow({ where: { action: "user.updated", targetId: viewer.id } });
+    expect(event.detail).toEqual({
+      before: { role: "viewer", disabled: false },
+      after: { role: "operator", disabled: true },
+    });
   });
 });

@@ -5,7 +5,12 @@ import { hashPassword } from "@/lib/auth/password";
 import { emailSchema, nameSchema, passwordSchema, roleSchema } from "@/lib/auth/user-schemas";
 import { isUniqueViolation } from "@/lib/db/errors";
 
-export const createUserSchema = z.object({ email: emailSchema, name: nameSchema, role: roleSchema, password: passwordSchema });
+export const createUserSchema = z.object({
+  email: emailSchema,
+  name: nameSchema,
+  role: roleSchema,
+  password: passwordSchema,
+});
 
 export const createUser: ChangeDefinition<typeof createUserSchema, { id: string }> = {
   permission: "users.create",
@@ -13,9 +18,19 @@ export const createUser: ChangeDefinition<typeof createUserSchema, { id: string 
   async run({ input, tx, audit }) {
     try {
       const user = await tx.user.create({
-        data: { email: input.email, name: input.name || null, role: input.role, passwordHash: await hashPassword(input.password) },
+        data: {
+          email: input.email,
+          name: input.name || null,
+          role: input.role,
+          passwordHash: await hashPassword(input.password),
+        },
       });
-      await audit({ action: "user.created", targetType: "user", targetId: user.id, detail: { after: { email: user.email, role: user.role } } });
+      await audit({
+        action: "user.created",
+        targetType: "user",
+        targetId: user.id,
+        detail: { after: { email: user.email, role: user.role } },
+      });
       return { id: user.id };
     } catch (error) {
       if (isUniqueViolation(error)) throw new UserError(`email: a user with ${input.email} already exists`, "email");
@@ -39,8 +54,12 @@ export const updateUser: ChangeDefinition<typeof updateUserSchema, { id: string 
     if (input.userId === caller.userId && (input.disabled || (input.role && input.role !== "admin"))) {
       throw new UserError("You cannot disable yourself or lower your own role; ask another admin.", "userId");
     }
-    const disabledAt = input.disabled === undefined ? before.disabledAt : input.disabled ? (before.disabledAt ?? new Date()) : null;
-    const after = await tx.user.update({ where: { id: input.userId }, data: { role: input.role ?? before.role, disabledAt } });
+    const disabledAt =
+      input.disabled === undefined ? before.disabledAt : input.disabled ? (before.disabledAt ?? new Date()) : null;
+    const after = await tx.user.update({
+      where: { id: input.userId },
+      data: { role: input.role ?? before.role, disabledAt },
+    });
     // Keep at least one active admin, checked after the write inside the same transaction.
     const admins = await tx.user.count({ where: { role: "admin", disabledAt: null } });
     if (admins === 0) throw new UserError("At least one active admin must remain.", "role");

@@ -24,15 +24,31 @@ export const createWebhook: ChangeDefinition<typeof createWebhookSchema, Created
     let id: string;
     try {
       ({ id } = await tx.webhook.create({
-        data: { name: input.name, url: input.url, events: input.events, format: input.format, enabled: input.enabled, secretCiphertext: "" },
+        data: {
+          name: input.name,
+          url: input.url,
+          events: input.events,
+          format: input.format,
+          enabled: input.enabled,
+          secretCiphertext: "",
+        },
         select: { id: true },
       }));
     } catch (error) {
       if (isUniqueViolation(error)) throw nameTaken(input.name);
       throw error;
     }
-    const row = await tx.webhook.update({ where: { id }, data: { secretCiphertext: sealWebhookSecret(id, secret) }, select: webhookViewSelect });
-    await audit({ action: "webhook.created", targetType: "webhook", targetId: id, detail: { after: auditFieldsOf(row) } });
+    const row = await tx.webhook.update({
+      where: { id },
+      data: { secretCiphertext: sealWebhookSecret(id, secret) },
+      select: webhookViewSelect,
+    });
+    await audit({
+      action: "webhook.created",
+      targetType: "webhook",
+      targetId: id,
+      detail: { after: auditFieldsOf(row) },
+    });
     return { ...toWebhookView(row), secret };
   },
 };

@@ -8,10 +8,18 @@ export const deleteWebhook: ChangeDefinition<typeof webhookIdSchema, { id: strin
   permission: "settings.write",
   schema: webhookIdSchema,
   async run({ input, tx, audit }) {
-    const row = await tx.webhook.findUnique({ where: { id: input.id }, include: { _count: { select: { deliveries: true } } } });
+    const row = await tx.webhook.findUnique({
+      where: { id: input.id },
+      include: { _count: { select: { deliveries: true } } },
+    });
     if (!row) throw notFound(input.id);
     await tx.webhook.delete({ where: { id: row.id } });
-    await audit({ action: "webhook.deleted", targetType: "webhook", targetId: row.id, detail: { before: auditFieldsOf(row), deliveriesRemoved: row._count.deliveries } });
+    await audit({
+      action: "webhook.deleted",
+      targetType: "webhook",
+      targetId: row.id,
+      detail: { before: auditFieldsOf(row), deliveriesRemoved: row._count.deliveries },
+    });
     return { id: row.id, deleted: true };
   },
 };

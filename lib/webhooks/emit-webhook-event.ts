@@ -37,7 +37,11 @@ export async function emitWebhookEvent(tx: Tx, input: EmitWebhookEventInput): Pr
     data: plainJson(redactSecrets(input.data ?? {})) as Record<string, unknown>,
   };
   const deliveries = await tx.webhookDelivery.createManyAndReturn({
-    data: webhooks.map((webhook) => ({ webhookId: webhook.id, event: input.event, payload: payload as unknown as Prisma.InputJsonObject })),
+    data: webhooks.map((webhook) => ({
+      webhookId: webhook.id,
+      event: input.event,
+      payload: payload as unknown as Prisma.InputJsonObject,
+    })),
     select: { id: true },
   });
   const ids = deliveries.map((delivery) => delivery.id);

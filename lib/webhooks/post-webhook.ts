@@ -23,7 +23,12 @@ const ANSWER_SNIPPET = 200;
  * redirect could otherwise point the request at an internal address). The host is checked
  * before connecting and again by the socket's lookup.
  */
-export async function postWebhook(target: string, body: string, headers: Record<string, string>, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<PostOutcome> {
+export async function postWebhook(
+  target: string,
+  body: string,
+  headers: Record<string, string>,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<PostOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const url = new URL(target);
@@ -50,10 +55,15 @@ export async function postWebhook(target: string, body: string, headers: Record<
       lookup: guardedLookup(webhookGuard()),
       headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
     });
-    const timer = setTimeout(() => finish({ ok: false, statusCode: null, error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ ok: false, statusCode: null, error: `no answer within ${timeoutMs / 1000} s` }),
+      timeoutMs,
+    );
     const onAbort = () => finish({ ok: false, statusCode: null, error: "stopped: the worker is shutting down" });
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    request.on("error", (error: NodeJS.ErrnoException) => finish({ ok: false, statusCode: null, error: describeNetworkError(error, url) }));
+    request.on("error", (error: NodeJS.ErrnoException) =>
+      finish({ ok: false, statusCode: null, error: describeNetworkError(error, url) }),
+    );
     request.on("response", (response) => {
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) {
@@ -68,7 +78,8 @@ export async function postWebhook(target: string, body: string, headers: Record<
         answer += chunk;
         if (answer.length >= ANSWER_SNIPPET) response.destroy();
       });
-      const done = () => finish({ ok: false, statusCode: status, error: describeRefusal(status, response.headers.location, answer) });
+      const done = () =>
+        finish({ ok: false, statusCode: status, error: describeRefusal(status, response.headers.location, answer) });
       response.on("end", done);
       response.on("close", done);
     });
@@ -77,7 +88,8 @@ export async function postWebhook(target: string, body: string, headers: Record<
 }
 
 function describeRefusal(status: number, location: string | undefined, answer: string): string {
-  if (status >= 300 && status < 400) return `answered ${status} redirecting to ${location ?? "nowhere"}; Gantry does not follow webhook redirects: change the URL to the final one`;
+  if (status >= 300 && status < 400)
+    return `answered ${status} redirecting to ${location ?? "nowhere"}; Gantry does not follow webhook redirects: change the URL to the final one`;
   const snippet = answer.replace(/\s+/g, " ").trim().slice(0, ANSWER_SNIPPET);
   return `answered HTTP ${status}${snippet ? `: ${snippet}` : ""}`;
 }
@@ -89,13 +101,16 @@ function describeNetworkError(error: NodeJS.ErrnoException, url: URL): string {
       return `${where} refused the connection (ECONNREFUSED)`;
     case "ENOTFOUND":
     case "EAI_AGAIN":
-      return explainLoopback(error.message.includes(url.hostname) ? error.message : `no address found for ${url.hostname} (${error.code})`);
+      return explainLoopback(
+        error.message.includes(url.hostname) ? error.message : `no address found for ${url.hostname} (${error.code})`,
+      );
     case "ECONNRESET":
       return `${where} closed the connection (ECONNRESET)`;
     case "ETIMEDOUT":
       return `connecting to ${where} timed out (ETIMEDOUT)`;
     default:
-      if (error.code?.startsWith("ERR_TLS") || error.code?.includes("CERT")) return `TLS with ${where} failed (${error.code}): ${error.message}`;
+      if (error.code?.startsWith("ERR_TLS") || error.code?.includes("CERT"))
+        return `TLS with ${where} failed (${error.code}): ${error.message}`;
       // Refusals from the guarded lookup carry their own sentence.
       return explainLoopback(error.message || String(error.code ?? "network error"));
   }

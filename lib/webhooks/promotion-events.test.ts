@@ -1,7 +1,15 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runChange } from "@/lib/actions/run-change";
-import { admin, client, connectRegistry, createRelease, operator, promote, waitForPromotion } from "@/lib/promotions/promotion-test-kit";
+import {
+  admin,
+  client,
+  connectRegistry,
+  createRelease,
+  operator,
+  promote,
+  waitForPromotion,
+} from "@/lib/promotions/promotion-test-kit";
 import { stopPromotion } from "@/lib/promotions/stop-promotion";
 import { deliverWebhook } from "@/lib/queue/jobs/deliver-webhook";
 import { promoteImage } from "@/lib/queue/jobs/promote-image";
@@ -28,7 +36,9 @@ let targetId: string;
 
 beforeAll(async () => {
   [source, target] = await Promise.all([startRegistry(), startRegistry()]);
-  const built: BuiltImage = await seedImage(source, "vendor/api", "2.0", { layers: [{ size: 256 * 1024, seed: "webhook-events" }] });
+  const built: BuiltImage = await seedImage(source, "vendor/api", "2.0", {
+    layers: [{ size: 256 * 1024, seed: "webhook-events" }],
+  });
   const sourceId = await connectRegistry("vendor", source.host);
   targetId = await connectRegistry("private", target.host);
   releaseId = await createRelease(sourceId, "2.0", [{ repository: "vendor/api", built }]);
@@ -52,10 +62,20 @@ describe("promotion events", () => {
     await waitForPromotion(id, (view) => view.status === "succeeded");
     await receiver.waitForRequests(3);
     const events = receiver.received.map((r) => r.json as WebhookPayload);
-    expect(events.map((e) => e.event).sort()).toEqual(["promotion.requested", "promotion.started", "promotion.succeeded"]);
+    expect(events.map((e) => e.event).sort()).toEqual([
+      "promotion.requested",
+      "promotion.started",
+      "promotion.succeeded",
+    ]);
     expect(receiver.received.every((r) => r.verified)).toBe(true);
     const succeeded = events.find((e) => e.event === "promotion.succeeded")!;
-    expect(succeeded.promotion).toMatchObject({ id, status: "succeeded", release: { tag: "2.0", channel: expect.any(String) }, target: { name: "private" }, images: { total: 1, pushed: 1 } });
+    expect(succeeded.promotion).toMatchObject({
+      id,
+      status: "succeeded",
+      release: { tag: "2.0", channel: expect.any(String) },
+      target: { name: "private" },
+      images: { total: 1, pushed: 1 },
+    });
     expect(events.find((e) => e.event === "promotion.requested")!.promotion).toMatchObject({ id, status: "queued" });
   });
 
@@ -67,6 +87,9 @@ describe("promotion events", () => {
     expect(stopped.ok).toBe(true);
     worker = await runWorker({ databaseUrl: database.url(), definitions: [deliverWebhook] });
     await receiver.waitForRequests(2);
-    expect(receiver.received.map((r) => (r.json as WebhookPayload).event).sort()).toEqual(["promotion.requested", "promotion.stopped"]);
+    expect(receiver.received.map((r) => (r.json as WebhookPayload).event).sort()).toEqual([
+      "promotion.requested",
+      "promotion.stopped",
+    ]);
   });
 });

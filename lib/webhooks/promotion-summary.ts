@@ -18,7 +18,17 @@ export async function readPromotionSummary(tx: Tx, promotionId: string): Promise
       release: { select: { id: true, tag: true, channel: { select: { name: true } } } },
       targetRegistry: { select: { id: true, name: true, endpoint: true } },
       requestedBy: { select: { email: true } },
-      images: { select: { component: true, targetRef: true, digest: true, status: true, failureKind: true, failureMessage: true }, orderBy: { component: "asc" } },
+      images: {
+        select: {
+          component: true,
+          targetRef: true,
+          digest: true,
+          status: true,
+          failureKind: true,
+          failureMessage: true,
+        },
+        orderBy: { component: "asc" },
+      },
     },
   });
   if (!row) return null;

@@ -21,9 +21,16 @@ describe("secrets rotate and webhooks", () => {
     const newBox = new SecretBox(crypto.randomBytes(32));
 
     const stranger = new SecretBox(crypto.randomBytes(32));
-    expect(await runChange(rotateSecrets({ from: [stranger], to: newBox }), admin, {}, client)).toMatchObject({ ok: false, status: 409, error: expect.stringMatching(/^webhook chat: its signing secret opens with none of the keys/) });
+    expect(await runChange(rotateSecrets({ from: [stranger], to: newBox }), admin, {}, client)).toMatchObject({
+      ok: false,
+      status: 409,
+      error: expect.stringMatching(/^webhook chat: its signing secret opens with none of the keys/),
+    });
 
-    expect(await runChange(rotateSecrets({ from: [oldBox], to: newBox }), admin, {}, client)).toMatchObject({ ok: true, data: { resealed: 1, alreadyUnderNewKey: 0 } });
+    expect(await runChange(rotateSecrets({ from: [oldBox], to: newBox }), admin, {}, client)).toMatchObject({
+      ok: true,
+      data: { resealed: 1, alreadyUnderNewKey: 0 },
+    });
     const row = await database.db().webhook.findUniqueOrThrow({ where: { id: created.data.id } });
     expect(openWebhookSecret(row.id, row.secretCiphertext, newBox)).toBe(created.data.secret);
     expect(() => openWebhookSecret(row.id, row.secretCiphertext, oldBox)).toThrow(/sealed with key/);

@@ -23,7 +23,10 @@ export function maxAttempts(env: Record<string, string | undefined> = process.en
  * used up. ±20 % jitter spreads the retries of many deliveries that failed together (a
  * receiver that was down for everyone).
  */
-export function nextAttemptDelayMs(attempts: number, options: { env?: Record<string, string | undefined>; random?: () => number } = {}): number | null {
+export function nextAttemptDelayMs(
+  attempts: number,
+  options: { env?: Record<string, string | undefined>; random?: () => number } = {},
+): number | null {
   const waits = retrySeconds(options.env);
   const wait = waits[attempts - 1];
   if (wait === undefined) return null;

@@ -32,7 +32,10 @@ export const sendTestWebhook: ChangeDefinition<typeof webhookIdSchema, TestDeliv
   permission: "settings.write",
   schema: webhookIdSchema,
   async prepare({ input, caller }) {
-    const webhook = await db().webhook.findUnique({ where: { id: input.id }, select: { id: true, name: true, url: true, format: true, secretCiphertext: true } });
+    const webhook = await db().webhook.findUnique({
+      where: { id: input.id },
+      select: { id: true, name: true, url: true, format: true, secretCiphertext: true },
+    });
     if (!webhook) throw notFound(input.id);
     const deliveryId = crypto.randomUUID();
     const payload: WebhookPayload = {
@@ -40,14 +43,24 @@ export const sendTestWebhook: ChangeDefinition<typeof webhookIdSchema, TestDeliv
       event: "ping",
       createdAt: new Date().toISOString(),
       promotion: null,
-      data: { message: "A test from Gantry: this receiver is reachable and can verify the signature.", webhook: { id: webhook.id, name: webhook.name }, sentBy: caller.email },
+      data: {
+        message: "A test from Gantry: this receiver is reachable and can verify the signature.",
+        webhook: { id: webhook.id, name: webhook.name },
+        sentBy: caller.email,
+      },
     };
     return { deliveryId, payload, outcome: await sendAttempt(webhook, { id: deliveryId, event: "ping", payload }) };
   },
   async run({ input, tx, audit, prepared }) {
     const { deliveryId, payload, outcome } = prepared;
     if (!(await tx.webhook.findUnique({ where: { id: input.id }, select: { id: true } }))) throw notFound(input.id);
-    const entry: AttemptRecord = { attempt: 1, at: new Date().toISOString(), statusCode: outcome.statusCode, error: outcome.error, durationMs: outcome.durationMs };
+    const entry: AttemptRecord = {
+      attempt: 1,
+      at: new Date().toISOString(),
+      statusCode: outcome.statusCode,
+      error: outcome.error,
+      durationMs: outcome.durationMs,
+    };
     await tx.webhookDelivery.create({
       data: {
         id: deliveryId,
@@ -63,7 +76,12 @@ export const sendTestWebhook: ChangeDefinition<typeof webhookIdSchema, TestDeliv
         deliveredAt: outcome.ok ? new Date() : null,
       },
     });
-    await audit({ action: "webhook.tested", targetType: "webhook", targetId: input.id, detail: { deliveryId, ok: outcome.ok, statusCode: outcome.statusCode, error: outcome.error } });
+    await audit({
+      action: "webhook.tested",
+      targetType: "webhook",
+      targetId: input.id,
+      detail: { deliveryId, ok: outcome.ok, statusCode: outcome.statusCode, error: outcome.error },
+    });
     return { deliveryId, ...outcome };
   },
 };

@@ -14,15 +14,33 @@ const promotion: WebhookPayload["promotion"] = {
     pushed: 0,
     failed: 0,
     pending: 12,
-    items: Array.from({ length: 12 }, (_, i) => ({ component: `vendor/c${i}`, target: `ecr/team/c${i}:release-240913`, digest: "sha256:x", status: "pending", failure: null })),
+    items: Array.from({ length: 12 }, (_, i) => ({
+      component: `vendor/c${i}`,
+      target: `ecr/team/c${i}:release-240913`,
+      digest: "sha256:x",
+      status: "pending",
+      failure: null,
+    })),
   },
 };
 
 describe("toSlackMessage", () => {
   it("says who approved, lists at most ten images and counts the rest", () => {
-    const message = toSlackMessage({ id: "evt_1", event: "promotion.approved", createdAt: "", promotion, data: { approvedBy: ["ana@example.com", "bo@example.com"] } });
+    const message = toSlackMessage({
+      id: "evt_1",
+      event: "promotion.approved",
+      createdAt: "",
+      promotion,
+      data: { approvedBy: ["ana@example.com", "bo@example.com"] },
+    });
     expect(message.text).toBe("Promotion of vendor release-240913 to ecr-prod was approved.");
-    expect(message.blocks[0]).toEqual({ type: "section", text: { type: "mrkdwn", text: ":white_check_mark: *Promotion of vendor release-240913 to ecr-prod was approved*" } });
+    expect(message.blocks[0]).toEqual({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: ":white_check_mark: *Promotion of vendor release-240913 to ecr-prod was approved*",
+      },
+    });
     expect(JSON.stringify(message.blocks[1])).toContain("approved by ana@example.com, bo@example.com");
     const lines = (message.blocks[2] as { text: { text: string } }).text.text.split("\n");
     expect(lines).toHaveLength(11);
@@ -30,6 +48,8 @@ describe("toSlackMessage", () => {
   });
 
   it("says a ping is a test", () => {
-    expect(toSlackMessage({ id: "evt_2", event: "ping", createdAt: "", promotion: null, data: {} }).text).toBe(":wave: Test from Gantry: this webhook reaches Slack.");
+    expect(toSlackMessage({ id: "evt_2", event: "ping", createdAt: "", promotion: null, data: {} }).text).toBe(
+      ":wave: Test from Gantry: this webhook reaches Slack.",
+    );
   });
 });

@@ -42,10 +42,14 @@ export function toSlackMessage(payload: WebhookPayload): SlackMessage {
 
 function contextLine(promotion: WebhookPromotionSummary, data: Record<string, unknown>): string {
   const { total, pushed, failed } = promotion.images;
-  const parts = [`status ${promotion.status}`, `${total} image${total === 1 ? "" : "s"}: ${pushed} pushed${failed ? `, ${failed} failed` : ""}`];
+  const parts = [
+    `status ${promotion.status}`,
+    `${total} image${total === 1 ? "" : "s"}: ${pushed} pushed${failed ? `, ${failed} failed` : ""}`,
+  ];
   if (promotion.requestedBy) parts.push(`requested by ${promotion.requestedBy}`);
   if (typeof data.by === "string") parts.push(`by ${data.by}`);
-  if (Array.isArray(data.approvedBy) && data.approvedBy.length > 0) parts.push(`approved by ${data.approvedBy.join(", ")}`);
+  if (Array.isArray(data.approvedBy) && data.approvedBy.length > 0)
+    parts.push(`approved by ${data.approvedBy.join(", ")}`);
   if (data.reason === "expired") parts.push("the approval request expired");
   if (typeof data.comment === "string" && data.comment) parts.push(`“${data.comment.slice(0, 200)}”`);
   return parts.join(" · ");

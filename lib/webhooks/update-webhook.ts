@@ -18,11 +18,23 @@ export const updateWebhook: ChangeDefinition<typeof updateWebhookSchema, Webhook
     if (!before) throw notFound(input.id);
     if (input.url !== undefined) assertHostAllowed(input.url);
     const { id, ...changes } = input;
-    const row = await tx.webhook.update({ where: { id }, data: changes, select: webhookViewSelect }).catch((error: unknown) => {
-      throw isUniqueViolation(error) ? nameTaken(input.name ?? before.name) : error;
+    const row = await tx.webhook
+      .update({ where: { id }, data: changes, select: webhookViewSelect })
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? nameTaken(input.name ?? before.name) : error;
+      });
+    const action =
+      changes.enabled !== undefined && changes.enabled !== before.enabled && Object.keys(changes).length === 1
+        ? changes.enabled
+          ? "webhook.enabled"
+          : "webhook.disabled"
+        : "webhook.updated";
+    await audit({
+      action,
+      targetType: "webhook",
+      targetId: id,
+      detail: { before: auditFieldsOf(before), after: auditFieldsOf(row) },
     });
-    const action = changes.enabled !== undefined && changes.enabled !== before.enabled && Object.keys(changes).length === 1 ? (changes.enabled ? "webhook.enabled" : "webhook.disabled") : "webhook.updated";
-    await audit({ action, targetType: "webhook", targetId: id, detail: { before: auditFieldsOf(before), after: auditFieldsOf(row) } });
     return toWebhookView(row);
   },
 };

@@ -76,15 +76,28 @@ describe("webhook deliveries", () => {
         url: `https://gantry.example.com/promotions/${promotionId}`,
         release: { tag: "release-240913", channel: "vendor" },
         target: { name: "ecr-prod", endpoint: "123456789012.dkr.ecr.eu-west-1.amazonaws.com" },
-        images: { total: 2, pushed: 2, failed: 0, items: [{ component: "vendor/api", status: "pushed" }, { component: "vendor/engine" }] },
+        images: {
+          total: 2,
+          pushed: 2,
+          failed: 0,
+          items: [{ component: "vendor/api", status: "pushed" }, { component: "vendor/engine" }],
+        },
       },
       data: { by: "ana@example.com" },
     });
     expect(request!.body).not.toContain(secret);
 
     const delivery = await waitForDelivery(id, deliveryId!, (d) => d.status !== "pending");
-    expect(delivery).toMatchObject({ status: "delivered", attempts: 1, lastStatusCode: 200, lastError: null, deliveredAt: expect.any(String) });
-    expect(delivery.attemptLog).toEqual([{ attempt: 1, at: expect.any(String), statusCode: 200, error: null, durationMs: expect.any(Number) }]);
+    expect(delivery).toMatchObject({
+      status: "delivered",
+      attempts: 1,
+      lastStatusCode: 200,
+      lastError: null,
+      deliveredAt: expect.any(String),
+    });
+    expect(delivery.attemptLog).toEqual([
+      { attempt: 1, at: expect.any(String), statusCode: 200, error: null, durationMs: expect.any(Number) },
+    ]);
   });
 
   it("retries after 500s with backoff until the receiver takes it, each attempt in the log", async () => {
@@ -118,7 +131,11 @@ describe("webhook deliveries", () => {
       receiver.failNext(10, 503);
       const [deliveryId] = await emit("promotion.stopped");
       const delivery = await waitForDelivery(id, deliveryId!, (d) => d.status === "failed", 30_000);
-      expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 503, lastError: expect.stringMatching(/^answered HTTP 503/) });
+      expect(delivery).toMatchObject({
+        attempts: 3,
+        lastStatusCode: 503,
+        lastError: expect.stringMatching(/^answered HTTP 503/),
+      });
       expect(delivery.attemptLog).toHaveLength(3);
       expect(receiver.received).toHaveLength(3);
     } finally {
@@ -151,7 +168,10 @@ describe("webhook deliveries", () => {
       await tx.$executeRawUnsafe("ALTER SCHEMA pgboss_away RENAME TO pgboss");
       return ids;
     });
-    expect(await database.db().webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await database.db().webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({
+      status: "pending",
+      attempts: 0,
+    });
     await deliverWebhookSweep.handler({}, { jobId: "test", signal: new AbortController().signal, workerId: "test" });
     await waitForDelivery(id, deliveryId!, (d) => d.status === "delivered");
   });
@@ -161,7 +181,10 @@ describe("webhook deliveries", () => {
     const failedOnly = await addWebhook({ name: "failed-only", url: receiver.url, events: ["promotion.failed"] });
     const disabled = await addWebhook({ name: "off", url: receiver.url, enabled: false });
     await emit("promotion.requested");
-    const rows = await database.db().webhookDelivery.findMany({ where: { event: "promotion.requested", webhookId: { in: [all.id, failedOnly.id, disabled.id] } }, select: { webhookId: true } });
+    const rows = await database.db().webhookDelivery.findMany({
+      where: { event: "promotion.requested", webhookId: { in: [all.id, failedOnly.id, disabled.id] } },
+      select: { webhookId: true },
+    });
     expect(rows.map((r) => r.webhookId)).toEqual([all.id]);
   });
 
@@ -171,13 +194,24 @@ describe("webhook deliveries", () => {
     await emit("promotion.failed", { comment: "<script>" });
     const [request] = await receiver.waitForRequests(1);
     expect(request!.verified).toBe(true);
-    const message = request!.json as { text: string; blocks: { type: string; text?: { type: string; text: string }; elements?: { text: string }[] }[] };
+    const message = request!.json as {
+      text: string;
+      blocks: { type: string; text?: { type: string; text: string }; elements?: { text: string }[] }[];
+    };
     expect(Object.keys(message).sort()).toEqual(["blocks", "text"]);
     expect(message.text).toBe("Promotion of vendor release-240913 to ecr-prod failed.");
-    expect(message.blocks[0]).toEqual({ type: "section", text: { type: "mrkdwn", text: `:x: *<https://gantry.example.com/promotions/${promotionId}|Promotion of vendor release-240913 to ecr-prod failed>*` } });
+    expect(message.blocks[0]).toEqual({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: `:x: *<https://gantry.example.com/promotions/${promotionId}|Promotion of vendor release-240913 to ecr-prod failed>*`,
+      },
+    });
     expect(message.blocks[1]!.elements![0]!.text).toContain("2 images: 2 pushed");
     expect(message.blocks[1]!.elements![0]!.text).toContain("“&lt;script&gt;”");
-    expect(message.blocks[2]!.text!.text).toContain("`123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:release-240913` pushed");
+    expect(message.blocks[2]!.text!.text).toContain(
+      "`123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:release-240913` pushed",
+    );
   });
 
   it("sends a test ping at once and records its answer; a refusing receiver's code is shown", async () => {
@@ -185,11 +219,18 @@ describe("webhook deliveries", () => {
     receiver.setSecret(secret);
     const ok = await runChange(sendTestWebhook, admin, { id }, client);
     expect(ok).toMatchObject({ ok: true, data: { ok: true, statusCode: 200, error: null } });
-    expect(receiver.received[0]).toMatchObject({ verified: true, headers: { "x-gantry-event": "ping" }, json: { event: "ping", promotion: null, data: { sentBy: "admin@example.com" } } });
+    expect(receiver.received[0]).toMatchObject({
+      verified: true,
+      headers: { "x-gantry-event": "ping" },
+      json: { event: "ping", promotion: null, data: { sentBy: "admin@example.com" } },
+    });
 
     receiver.failNext(1, 503);
     const refused = await runChange(sendTestWebhook, admin, { id }, client);
-    expect(refused).toMatchObject({ ok: true, data: { ok: false, statusCode: 503, error: "answered HTTP 503: receiver is failing on purpose" } });
+    expect(refused).toMatchObject({
+      ok: true,
+      data: { ok: false, statusCode: 503, error: "answered HTTP 503: receiver is failing on purpose" },
+    });
     const log = await listWebhookDeliveries(id);
     expect(log.map((d) => [d.event, d.status, d.lastStatusCode, d.attempts])).toEqual([
       ["ping", "failed", 503, 1],
@@ -210,15 +251,41 @@ describe("webhook deliveries", () => {
     const [a, b] = receiver.received;
     expect(b!.headers["x-gantry-delivery"]).toBe(result.data.deliveryId);
     expect((b!.json as WebhookPayload).id).toBe((a!.json as WebhookPayload).id);
-    expect(await runChange(redeliverWebhook, admin, { id, deliveryId: "missing" }, client)).toMatchObject({ ok: false, status: 404, fieldErrors: { deliveryId: expect.any(String) } });
+    expect(await runChange(redeliverWebhook, admin, { id, deliveryId: "missing" }, client)).toMatchObject({
+      ok: false,
+      status: 404,
+      fieldErrors: { deliveryId: expect.any(String) },
+    });
   });
 
   it("sends a delivery whose wake-up was lost when the sweep runs, and forgets month-old finished ones", async () => {
     const { id } = await addWebhook({ name: "swept", url: receiver.url });
     // Written as an emit would, but without its job: a lost enqueue.
-    const row = await database.db().webhookDelivery.create({ data: { webhookId: id, event: "promotion.succeeded", payload: { id: "evt_lost", event: "promotion.succeeded", createdAt: new Date().toISOString(), promotion: null, data: {} } } });
-    const old = await database.db().webhookDelivery.create({ data: { webhookId: id, event: "promotion.failed", payload: {}, status: "delivered", createdAt: new Date(Date.now() - 31 * 86_400_000) } });
-    expect(await deliverWebhookSweep.handler({}, { jobId: "test", signal: new AbortController().signal, workerId: "test" })).toMatchObject({ due: 1, enqueued: 1, pruned: 1 });
+    const row = await database.db().webhookDelivery.create({
+      data: {
+        webhookId: id,
+        event: "promotion.succeeded",
+        payload: {
+          id: "evt_lost",
+          event: "promotion.succeeded",
+          createdAt: new Date().toISOString(),
+          promotion: null,
+          data: {},
+        },
+      },
+    });
+    const old = await database.db().webhookDelivery.create({
+      data: {
+        webhookId: id,
+        event: "promotion.failed",
+        payload: {},
+        status: "delivered",
+        createdAt: new Date(Date.now() - 31 * 86_400_000),
+      },
+    });
+    expect(
+      await deliverWebhookSweep.handler({}, { jobId: "test", signal: new AbortController().signal, workerId: "test" }),
+    ).toMatchObject({ due: 1, enqueued: 1, pruned: 1 });
     await waitForDelivery(id, row.id, (d) => d.status === "delivered");
     expect(await database.db().webhookDelivery.count({ where: { id: old.id } })).toBe(0);
   });
@@ -233,12 +300,25 @@ describe("webhook deliveries", () => {
     try {
       const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/hook`;
       const outcome = await postWebhook(url, "{}", { "content-type": "application/json" });
-      expect(outcome).toMatchObject({ ok: false, statusCode: 307, error: expect.stringMatching(/^answered 307 redirecting to http:\/\/127\.0\.0\.1:\d+\/steal; Gantry does not follow webhook redirects/) });
+      expect(outcome).toMatchObject({
+        ok: false,
+        statusCode: 307,
+        error: expect.stringMatching(
+          /^answered 307 redirecting to http:\/\/127\.0\.0\.1:\d+\/steal; Gantry does not follow webhook redirects/,
+        ),
+      });
       expect(elsewhere.received).toHaveLength(0);
 
-      expect(await postWebhook("http://169.254.169.254/latest/meta-data", "{}", {})).toMatchObject({ ok: false, statusCode: null, error: expect.stringMatching(/cloud metadata service/) });
+      expect(await postWebhook("http://169.254.169.254/latest/meta-data", "{}", {})).toMatchObject({
+        ok: false,
+        statusCode: null,
+        error: expect.stringMatching(/cloud metadata service/),
+      });
       process.env.GANTRY_ALLOW_LOOPBACK_WEBHOOKS = "0";
-      expect(await postWebhook(receiver.url, "{}", {})).toMatchObject({ ok: false, error: expect.stringMatching(/loopback address \(allowed only with GANTRY_ALLOW_LOOPBACK_WEBHOOKS=1\)/) });
+      expect(await postWebhook(receiver.url, "{}", {})).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/loopback address \(allowed only with GANTRY_ALLOW_LOOPBACK_WEBHOOKS=1\)/),
+      });
       expect(receiver.received).toHaveLength(0);
     } finally {
       process.env.GANTRY_ALLOW_LOOPBACK_WEBHOOKS = "1";
@@ -252,7 +332,12 @@ describe("webhook deliveries", () => {
     const silent = http.createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     try {
-      const outcome = await postWebhook(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, "{}", {}, { timeoutMs: 300 });
+      const outcome = await postWebhook(
+        `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`,
+        "{}",
+        {},
+        { timeoutMs: 300 },
+      );
       expect(outcome).toMatchObject({ ok: false, statusCode: null, error: "no answer within 0.3 s" });
       expect(outcome.durationMs).toBeGreaterThanOrEqual(290);
     } finally {
@@ -273,11 +358,19 @@ async function addWebhook(body: Record<string, unknown>): Promise<{ id: string; 
   return { id: result.data.id, secret: result.data.secret };
 }
 
-function emit(event: Parameters<typeof emitWebhookEvent>[1]["event"], data?: Record<string, unknown>): Promise<string[]> {
+function emit(
+  event: Parameters<typeof emitWebhookEvent>[1]["event"],
+  data?: Record<string, unknown>,
+): Promise<string[]> {
   return database.db().$transaction((tx) => emitWebhookEvent(tx, { event, promotionId, data }));
 }
 
-async function waitForDelivery(webhookId: string, deliveryId: string, done: (d: WebhookDeliveryView) => boolean, timeoutMs = 20_000): Promise<WebhookDeliveryView> {
+async function waitForDelivery(
+  webhookId: string,
+  deliveryId: string,
+  done: (d: WebhookDeliveryView) => boolean,
+  timeoutMs = 20_000,
+): Promise<WebhookDeliveryView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const delivery = (await listWebhookDeliveries(webhookId)).find((d) => d.id === deliveryId);
@@ -288,17 +381,38 @@ async function waitForDelivery(webhookId: string, deliveryId: string, done: (d: 
 }
 
 async function deliverJobCount(): Promise<number> {
-  const rows = await database.db().$queryRawUnsafe<{ count: bigint }[]>(`SELECT count(*) AS count FROM pgboss.job WHERE name = 'deliver-webhook'`);
+  const rows = await database
+    .db()
+    .$queryRawUnsafe<{ count: bigint }[]>(`SELECT count(*) AS count FROM pgboss.job WHERE name = 'deliver-webhook'`);
   return Number(rows[0]!.count);
 }
 
 /** A succeeded promotion of a two-image release into an ECR connection, written straight to the tables. */
 async function createPromotionRows(): Promise<string> {
   const db = database.db();
-  const source = await db.registry.create({ data: { name: "vendor-quay", provider: "quay", endpoint: "quay.io", authKind: "anonymous" } });
-  const target = await db.registry.create({ data: { name: "ecr-prod", provider: "ecr", endpoint: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", authKind: "aws" } });
-  const channel = await db.releaseChannel.create({ data: { name: "vendor", sourceRegistryId: source.id, components: ["vendor/api", "vendor/engine"], tagPattern: ".*", ordering: "semver" } });
-  const release = await db.release.create({ data: { channelId: channel.id, tag: "release-240913", sortKey: "release-240913", latest: true } });
+  const source = await db.registry.create({
+    data: { name: "vendor-quay", provider: "quay", endpoint: "quay.io", authKind: "anonymous" },
+  });
+  const target = await db.registry.create({
+    data: {
+      name: "ecr-prod",
+      provider: "ecr",
+      endpoint: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+      authKind: "aws",
+    },
+  });
+  const channel = await db.releaseChannel.create({
+    data: {
+      name: "vendor",
+      sourceRegistryId: source.id,
+      components: ["vendor/api", "vendor/engine"],
+      tagPattern: ".*",
+      ordering: "semver",
+    },
+  });
+  const release = await db.release.create({
+    data: { channelId: channel.id, tag: "release-240913", sortKey: "release-240913", latest: true },
+  });
   const digest = `sha256:${"a".repeat(64)}`;
   const promotion = await db.promotion.create({
     data: {

@@ -40,7 +40,8 @@ export async function assertWebhookHostAllowed(url: URL): Promise<void> {
   try {
     await resolveAllowedAddresses(url.hostname.replace(/^\[(.*)\]$/, "$1"), webhookGuard());
   } catch (error) {
-    if (error instanceof EndpointRefusedError) throw new EndpointRefusedError(explainLoopback(error.message), { host: error.host });
+    if (error instanceof EndpointRefusedError)
+      throw new EndpointRefusedError(explainLoopback(error.message), { host: error.host });
     throw error;
   }
 }

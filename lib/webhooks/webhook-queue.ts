@@ -28,12 +28,18 @@ export async function enqueueDeliveriesInTransaction(tx: Tx, deliveryIds: readon
     await tx.$executeRawUnsafe("RELEASE SAVEPOINT gantry_webhook_enqueue");
   } catch (error) {
     await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT gantry_webhook_enqueue");
-    log.warn({ err: { message: (error as Error).message }, deliveries: deliveryIds.length }, "webhook enqueue failed; the sweep will send them");
+    log.warn(
+      { err: { message: (error as Error).message }, deliveries: deliveryIds.length },
+      "webhook enqueue failed; the sweep will send them",
+    );
   }
 }
 
 /** Wakes the worker for one delivery now, or after `delaySeconds` (a retry). */
-export async function enqueueDelivery(deliveryId: string, options: { delaySeconds?: number } = {}): Promise<string | null> {
+export async function enqueueDelivery(
+  deliveryId: string,
+  options: { delaySeconds?: number } = {},
+): Promise<string | null> {
   return send(executorOf(db()), deliveryId, options.delaySeconds);
 }
 
@@ -50,21 +56,34 @@ export async function dueDeliveryIds(limit = 500): Promise<string[]> {
 
 /** Deletes delivered and failed deliveries older than `days`; pending ones stay whatever their age. */
 export async function pruneFinishedDeliveries(days = 30): Promise<number> {
-  const { count } = await db().webhookDelivery.deleteMany({ where: { status: { in: ["delivered", "failed"] }, createdAt: { lt: new Date(Date.now() - days * 86_400_000) } } });
+  const { count } = await db().webhookDelivery.deleteMany({
+    where: { status: { in: ["delivered", "failed"] }, createdAt: { lt: new Date(Date.now() - days * 86_400_000) } },
+  });
   return count;
 }
 
 function send(executor: Executor, deliveryId: string, delaySeconds?: number): Promise<string | null> {
-  sender ??= new PgBoss({ schema: bossSchema, db: { executeSql: () => Promise.reject(new Error("webhook sender: pass a connection")) } });
+  sender ??= new PgBoss({
+    schema: bossSchema,
+    db: { executeSql: () => Promise.reject(new Error("webhook sender: pass a connection")) },
+  });
   // The singleton key with the queue's "stately" policy: at most one wake-up waiting per delivery.
-  return sender.send(DELIVER_WEBHOOK_JOB, deliverWebhookPayloadSchema.parse({ deliveryId }), { singletonKey: deliveryId, db: executor, ...(delaySeconds ? { startAfter: delaySeconds } : {}) });
+  return sender.send(DELIVER_WEBHOOK_JOB, deliverWebhookPayloadSchema.parse({ deliveryId }), {
+    singletonKey: deliveryId,
+    db: executor,
+    ...(delaySeconds ? { startAfter: delaySeconds } : {}),
+  });
 }
 
 function executorOf(client: Pick<Tx, "$queryRawUnsafe">): Executor {
   return {
     async executeSql(text, values = []) {
       // Payloads go to jsonb parameters as JSON text.
-      const params = values.map((value) => (value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value) ? JSON.stringify(value) : value));
+      const params = values.map((value) =>
+        value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value)
+          ? JSON.stringify(value)
+          : value,
+      );
       return { rows: await client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
     },
   };

@@ -16,7 +16,11 @@ export interface WebhookTarget {
  * The exact bytes and headers of one attempt. The signature covers the raw body, so a
  * receiver must verify before parsing; the timestamp is fresh per attempt.
  */
-export function buildWebhookRequest(webhook: WebhookTarget, delivery: { id: string; event: string; payload: WebhookPayload }, now = new Date()): { body: string; headers: Record<string, string> } {
+export function buildWebhookRequest(
+  webhook: WebhookTarget,
+  delivery: { id: string; event: string; payload: WebhookPayload },
+  now = new Date(),
+): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify(webhook.format === "slack" ? toSlackMessage(delivery.payload) : delivery.payload);
   const timestamp = Math.floor(now.getTime() / 1000);
   const secret = openWebhookSecret(webhook.id, webhook.secretCiphertext);

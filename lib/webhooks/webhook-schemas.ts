@@ -24,7 +24,9 @@ const url = z
   });
 
 const events = z
-  .array(z.enum(webhookEvents, { error: `expected event names among ${webhookEvents.join(", ")}` }), { error: "expected a list of event names ([] for every event)" })
+  .array(z.enum(webhookEvents, { error: `expected event names among ${webhookEvents.join(", ")}` }), {
+    error: "expected a list of event names ([] for every event)",
+  })
   .max(webhookEvents.length)
   .transform((list) => webhookEvents.filter((event) => list.includes(event)));
 
@@ -57,7 +59,12 @@ export const redeliverWebhookSchema = z.object({
 });
 
 export const listWebhookDeliveriesSchema = z.object({
-  limit: z.coerce.number({ error: "expected a number" }).int("expected a whole number").min(1, "at least 1").max(200, "at most 200").default(50),
+  limit: z.coerce
+    .number({ error: "expected a number" })
+    .int("expected a whole number")
+    .min(1, "at least 1")
+    .max(200, "at most 200")
+    .default(50),
 });
 
 export type CreateWebhookInput = z.input<typeof createWebhookSchema>;

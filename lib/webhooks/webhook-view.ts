@@ -19,7 +19,12 @@ export interface WebhookView {
   enabled: boolean;
   createdAt: string;
   updatedAt: string;
-  lastDelivery: { event: string; status: "pending" | "delivered" | "failed"; statusCode: number | null; at: string } | null;
+  lastDelivery: {
+    event: string;
+    status: "pending" | "delivered" | "failed";
+    statusCode: number | null;
+    at: string;
+  } | null;
 }
 
 export interface WebhookDeliveryView {
@@ -48,7 +53,11 @@ export const webhookViewSelect = {
   enabled: true,
   createdAt: true,
   updatedAt: true,
-  deliveries: { select: { event: true, status: true, lastStatusCode: true, createdAt: true }, orderBy: { createdAt: "desc" }, take: 1 },
+  deliveries: {
+    select: { event: true, status: true, lastStatusCode: true, createdAt: true },
+    orderBy: { createdAt: "desc" },
+    take: 1,
+  },
 } satisfies Prisma.WebhookSelect;
 
 type WebhookRow = Prisma.WebhookGetPayload<{ select: typeof webhookViewSelect }>;
@@ -64,7 +73,9 @@ export function toWebhookView(row: WebhookRow): WebhookView {
     enabled: row.enabled,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    lastDelivery: last ? { event: last.event, status: last.status, statusCode: last.lastStatusCode, at: last.createdAt.toISOString() } : null,
+    lastDelivery: last
+      ? { event: last.event, status: last.status, statusCode: last.lastStatusCode, at: last.createdAt.toISOString() }
+      : null,
   };
 }
 
@@ -72,7 +83,13 @@ export function toWebhookView(row: WebhookRow): WebhookView {
  * What an audit event records of a webhook. The URL keeps only its origin: receivers such
  * as Slack put their credential in the path, and viewers read the audit trail.
  */
-export function auditFieldsOf(row: { name: string; url: string; events: string[] | null; format: string; enabled: boolean }) {
+export function auditFieldsOf(row: {
+  name: string;
+  url: string;
+  events: string[] | null;
+  format: string;
+  enabled: boolean;
+}) {
   return { name: row.name, url: maskUrl(row.url), events: row.events ?? [], format: row.format, enabled: row.enabled };
 }
 
@@ -98,9 +115,16 @@ export async function getWebhookOrThrow(id: string): Promise<WebhookView> {
 }
 
 /** The newest deliveries of a webhook, each with every attempt. */
-export async function listWebhookDeliveries(webhookId: string, options: { limit?: number } = {}): Promise<WebhookDeliveryView[]> {
+export async function listWebhookDeliveries(
+  webhookId: string,
+  options: { limit?: number } = {},
+): Promise<WebhookDeliveryView[]> {
   await getWebhookOrThrow(webhookId);
-  const rows = await db().webhookDelivery.findMany({ where: { webhookId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: options.limit ?? 50 });
+  const rows = await db().webhookDelivery.findMany({
+    where: { webhookId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: options.limit ?? 50,
+  });
   return rows.map((row) => ({
     id: row.id,
     webhookId: row.webhookId,

@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   fs.rmSync(dataDir, { recursive: true, force: true });
   const vendorPassword = crypto.randomBytes(12).toString("base64url");
   say("starting the vendor registry and your private registry (CNCF distribution, 127.0.0.1)…");
-  const [vendor, mine] = await Promise.all([startRegistry({ auth: "basic", users: [{ username: "vendor-robot", password: vendorPassword }] }), startRegistry()]);
+  const [vendor, mine] = await Promise.all([
+    startRegistry({ auth: "basic", users: [{ username: "vendor-robot", password: vendorPassword }] }),
+    startRegistry(),
+  ]);
   registries.push(vendor, mine);
 
   say(`seeding ${components.length} components × ${releases.length} releases…`);
@@ -49,8 +52,19 @@ async function main(): Promise<void> {
   }
 
   say(`starting Gantry on port ${port} (data in ${path.relative(root, dataDir)}; the first start builds the console)…`);
-  const env = { ...process.env, GANTRY_DATA_DIR: dataDir, PORT: port, GANTRY_ADMIN_EMAIL: admin.email, GANTRY_ADMIN_PASSWORD: admin.password, GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1" };
-  gantry = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start"], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+  const env = {
+    ...process.env,
+    GANTRY_DATA_DIR: dataDir,
+    PORT: port,
+    GANTRY_ADMIN_EMAIL: admin.email,
+    GANTRY_ADMIN_PASSWORD: admin.password,
+    GANTRY_ALLOW_LOOPBACK_REGISTRIES: "1",
+  };
+  gantry = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let output = "";
     gantry!.stdout!.on("data", (chunk: Buffer) => {
@@ -64,19 +78,44 @@ async function main(): Promise<void> {
 
   const token = await cli(env, ["tokens", "create", "--email", admin.email, "--name", "demo-setup", "--role", "admin"]);
   const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = (await response.json()) as T;
     if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
     return json;
   };
-  const source = await api<{ id: string }>("POST", "/api/v1/registries", { name: "acme-vendor", provider: "generic", endpoint: vendor.host, insecure: true, auth: { kind: "basic", username: "vendor-robot", password: vendorPassword } });
-  await api("POST", "/api/v1/registries", { name: "my-private-registry", provider: "generic", endpoint: mine.host, insecure: true, auth: { kind: "anonymous" } });
-  const channel = await api<{ id: string }>("POST", "/api/v1/channels", { name: "acme-platform", sourceRegistryId: source.id, components, tagPattern: "^release-\\d{6}$", ordering: "date", syncIntervalMinutes: 0 });
+  const source = await api<{ id: string }>("POST", "/api/v1/registries", {
+    name: "acme-vendor",
+    provider: "generic",
+    endpoint: vendor.host,
+    insecure: true,
+    auth: { kind: "basic", username: "vendor-robot", password: vendorPassword },
+  });
+  await api("POST", "/api/v1/registries", {
+    name: "my-private-registry",
+    provider: "generic",
+    endpoint: mine.host,
+    insecure: true,
+    auth: { kind: "anonymous" },
+  });
+  const channel = await api<{ id: string }>("POST", "/api/v1/channels", {
+    name: "acme-platform",
+    sourceRegistryId: source.id,
+    components,
+    tagPattern: "^release-\\d{6}$",
+    ordering: "date",
+    syncIntervalMinutes: 0,
+  });
   await api("POST", `/api/v1/channels/${channel.id}/sync`);
 
   say("");
   say(`ready: open ${url} and sign in as ${admin.email} / ${admin.password}`);
-  say("Releases shows acme-platform release-251120 as the latest: Promote it into my-private-registry and watch it move.");
+  say(
+    "Releases shows acme-platform release-251120 as the latest: Promote it into my-private-registry and watch it move.",
+  );
   say(`check the result yourself: skopeo inspect --tls-verify=false docker://${mine.host}/team/api:release-251120`);
   say("Ctrl-C stops Gantry and both registries.");
   await new Promise((resolve) => gantry!.once("exit", resolve));
@@ -84,10 +123,16 @@ async function main(): Promise<void> {
 
 function cli(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), ...args], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), ...args], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.once("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`gantry ${args[0]} exited with ${code}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`gantry ${args[0]} exited with ${code}`)),
+    );
   });
 }
 

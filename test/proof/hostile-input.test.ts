@@ -50,15 +50,86 @@ beforeAll(async () => {
   const db = database.db();
   const user = await db.user.create({ data: { email: "proof-admin@example.com", role: "admin" } });
   admin = { userId: user.id, email: user.email, role: "admin" };
-  const registry = await runChange(createConnection, admin, { name: "proof-source", provider: "generic", endpoint: "127.0.0.1:1", insecure: true, auth: { kind: "basic", username: "u", password: "proof-password" } }, client);
+  const registry = await runChange(
+    createConnection,
+    admin,
+    {
+      name: "proof-source",
+      provider: "generic",
+      endpoint: "127.0.0.1:1",
+      insecure: true,
+      auth: { kind: "basic", username: "u", password: "proof-password" },
+    },
+    client,
+  );
   if (!registry.ok) throw new Error(registry.error);
-  const channel = await db.releaseChannel.create({ data: { name: "proof-channel", sourceRegistryId: registry.data.id, components: ["vendor/api"], tagPattern: ".*", ordering: "semver" } });
-  const release = await db.release.create({ data: { channelId: channel.id, tag: "1.0.0", sortKey: "1", latest: true, images: { create: [{ repository: "vendor/api", digest: `sha256:${"a".repeat(64)}`, mediaType: "application/vnd.oci.image.manifest.v1+json", platforms: ["linux/amd64"], size: 1n }] } } });
-  const promotion = await db.promotion.create({ data: { releaseId: release.id, targetRegistryId: registry.data.id, repositoryMapping: {}, status: "awaiting_approval", planHash: "f".repeat(64), approvalsRequired: 1, images: { create: [{ component: "vendor/api", sourceRef: "127.0.0.1:1/vendor/api:1.0.0", targetRef: "127.0.0.1:1/vendor/api:1.0.0", digest: `sha256:${"a".repeat(64)}` }] } } });
-  const token = await db.apiToken.create({ data: { name: "proof", role: "viewer", tokenHash: "0".repeat(64), prefix: "gty_proof", userId: user.id } });
-  const webhook = await db.webhook.create({ data: { name: "proof-hook", url: "https://hooks.example.com/x", secretCiphertext: "not-a-real-ciphertext" } });
-  const delivery = await db.webhookDelivery.create({ data: { webhookId: webhook.id, event: "promotion.created", payload: {} } });
-  Object.assign(ids, { registry: registry.data.id, channel: channel.id, release: release.id, promotion: promotion.id, token: token.id, webhook: webhook.id, delivery: delivery.id, user: user.id });
+  const channel = await db.releaseChannel.create({
+    data: {
+      name: "proof-channel",
+      sourceRegistryId: registry.data.id,
+      components: ["vendor/api"],
+      tagPattern: ".*",
+      ordering: "semver",
+    },
+  });
+  const release = await db.release.create({
+    data: {
+      channelId: channel.id,
+      tag: "1.0.0",
+      sortKey: "1",
+      latest: true,
+      images: {
+        create: [
+          {
+            repository: "vendor/api",
+            digest: `sha256:${"a".repeat(64)}`,
+            mediaType: "application/vnd.oci.image.manifest.v1+json",
+            platforms: ["linux/amd64"],
+            size: 1n,
+          },
+        ],
+      },
+    },
+  });
+  const promotion = await db.promotion.create({
+    data: {
+      releaseId: release.id,
+      targetRegistryId: registry.data.id,
+      repositoryMapping: {},
+      status: "awaiting_approval",
+      planHash: "f".repeat(64),
+      approvalsRequired: 1,
+      images: {
+        create: [
+          {
+            component: "vendor/api",
+            sourceRef: "127.0.0.1:1/vendor/api:1.0.0",
+            targetRef: "127.0.0.1:1/vendor/api:1.0.0",
+            digest: `sha256:${"a".repeat(64)}`,
+          },
+        ],
+      },
+    },
+  });
+  const token = await db.apiToken.create({
+    data: { name: "proof", role: "viewer", tokenHash: "0".repeat(64), prefix: "gty_proof", userId: user.id },
+  });
+  const webhook = await db.webhook.create({
+    data: { name: "proof-hook", url: "https://hooks.example.com/x", secretCiphertext: "not-a-real-ciphertext" },
+  });
+  const delivery = await db.webhookDelivery.create({
+    data: { webhookId: webhook.id, event: "promotion.created", payload: {} },
+  });
+  Object.assign(ids, {
+    registry: registry.data.id,
+    channel: channel.id,
+    release: release.id,
+    promotion: promotion.id,
+    token: token.id,
+    webhook: webhook.id,
+    delivery: delivery.id,
+    user: user.id,
+  });
 });
 
 afterAll(() => proof.write());
@@ -74,32 +145,34 @@ describe("hostile input through every change definition", async () => {
       const keys = schemaKeys(definition.schema);
       const outcomes = { ok: 0, refused: 0, upstream: 0 };
       const problems: string[] = [];
-      await fc.assert(
-        fc.asyncProperty(hostileInput(keys, valuePools(definition.schema)), async (input) => {
-          const before = await tableCounts(database.db());
-          const result = await runChange(definition, admin, input, client);
-          if (result.ok) {
-            outcomes.ok += 1;
-            return;
-          }
-          const after = await tableCounts(database.db());
-          const why = problemOf(result, keys);
-          if (why) problems.push(`${why}: ${JSON.stringify(result).slice(0, 300)} for ${safeJson(input)}`);
-          expect(why).toBeUndefined();
-          if (result.status === 502) {
-            // A registry that refused is recorded on the channel and audited (once per new reason): that is the trail working.
-            expect({ ...after, AuditEvent: 0 }).toEqual({ ...before, AuditEvent: 0 });
-            expect(after.AuditEvent! - before.AuditEvent!).toBeLessThanOrEqual(1);
-            outcomes.upstream += 1;
-          } else {
-            expect(after).toEqual(before);
-            outcomes.refused += 1;
-          }
-        }),
-        { numRuns: RUNS },
-      ).catch((error: unknown) => {
-        throw new Error(`${problems.slice(0, 3).join("\n") || ""}\n${String(error)}`.slice(0, 4000));
-      });
+      await fc
+        .assert(
+          fc.asyncProperty(hostileInput(keys, valuePools(definition.schema)), async (input) => {
+            const before = await tableCounts(database.db());
+            const result = await runChange(definition, admin, input, client);
+            if (result.ok) {
+              outcomes.ok += 1;
+              return;
+            }
+            const after = await tableCounts(database.db());
+            const why = problemOf(result, keys);
+            if (why) problems.push(`${why}: ${JSON.stringify(result).slice(0, 300)} for ${safeJson(input)}`);
+            expect(why).toBeUndefined();
+            if (result.status === 502) {
+              // A registry that refused is recorded on the channel and audited (once per new reason): that is the trail working.
+              expect({ ...after, AuditEvent: 0 }).toEqual({ ...before, AuditEvent: 0 });
+              expect(after.AuditEvent! - before.AuditEvent!).toBeLessThanOrEqual(1);
+              outcomes.upstream += 1;
+            } else {
+              expect(after).toEqual(before);
+              outcomes.refused += 1;
+            }
+          }),
+          { numRuns: RUNS },
+        )
+        .catch((error: unknown) => {
+          throw new Error(`${problems.slice(0, 3).join("\n") || ""}\n${String(error)}`.slice(0, 4000));
+        });
       proof.add({
         area: "Hostile input",
         tried: `${exposedAs.join(", ")}: injections, control characters, unicode, 20 000-character strings, wrong types, nested junk`,
@@ -111,7 +184,10 @@ describe("hostile input through every change definition", async () => {
 });
 
 /** Why a refusal breaks the contract, or undefined when it is a clear 4xx (or a registry's 502) naming a field. */
-function problemOf(result: { error: string; status: number; fieldErrors?: Record<string, string> }, keys: string[]): string | undefined {
+function problemOf(
+  result: { error: string; status: number; fieldErrors?: Record<string, string> },
+  keys: string[],
+): string | undefined {
   if (result.status === 500 || /Something went wrong/.test(result.error)) return "a 500";
   if (result.status === 502) return result.error.length > 10 ? undefined : "a 502 without a reason";
   if (result.status < 400 || result.status > 499) return `status ${result.status}`;
@@ -119,7 +195,13 @@ function problemOf(result: { error: string; status: number; fieldErrors?: Record
   if (result.fieldErrors && Object.keys(result.fieldErrors).length > 0) return undefined;
   if (/^[\w.]+: /.test(result.error) || keys.some((key) => result.error.includes(key))) return undefined;
   // A conflict or a missing row names the thing itself (its name or id) rather than a field.
-  if ((result.status === 404 || result.status === 409) && Object.values(ids).concat(["proof-"]).some((name) => result.error.includes(name))) return undefined;
+  if (
+    (result.status === 404 || result.status === 409) &&
+    Object.values(ids)
+      .concat(["proof-"])
+      .some((name) => result.error.includes(name))
+  )
+    return undefined;
   return "a message that names no field";
 }
 
@@ -182,13 +264,22 @@ function validOf(property: JsonSchema, depth = 0): fc.Arbitrary<unknown> | undef
     return options.length ? fc.oneof(...options) : undefined;
   }
   if (property.type === "object" && property.properties && depth < 2) {
-    return fc.record(Object.fromEntries(Object.entries(property.properties).map(([k, p]) => [k, validOf(p, depth + 1) ?? fc.string({ minLength: 1, maxLength: 12 })])), { requiredKeys: [] });
+    return fc.record(
+      Object.fromEntries(
+        Object.entries(property.properties).map(([k, p]) => [
+          k,
+          validOf(p, depth + 1) ?? fc.string({ minLength: 1, maxLength: 12 }),
+        ]),
+      ),
+      { requiredKeys: [] },
+    );
   }
   if (property.type === "array" && property.items) {
     const item = validOf(property.items, depth + 1);
     return item ? fc.array(item, { maxLength: 3 }) : undefined;
   }
-  if (property.type === "integer" || property.type === "number") return fc.integer({ min: property.minimum ?? 0, max: Math.min(property.maximum ?? 1000, 1_000_000) });
+  if (property.type === "integer" || property.type === "number")
+    return fc.integer({ min: property.minimum ?? 0, max: Math.min(property.maximum ?? 1000, 1_000_000) });
   if (property.type === "boolean") return fc.boolean();
   if (property.type === "string") return fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/);
   return undefined;

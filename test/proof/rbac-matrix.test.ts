@@ -13,7 +13,10 @@ import { proofLog } from "./support/proof-results";
 
 // No browser session outside a Next.js request: an anonymous caller is one whose session
 // lookup finds nothing, as getServerSession answers without a session cookie.
-vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: async () => null }));
+vi.mock("next-auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next-auth")>()),
+  getServerSession: async () => null,
+}));
 
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
 const database = setupTestDatabase();
@@ -69,11 +72,21 @@ beforeAll(async () => {
     callers[role] = { userId: user.id, email: user.email, role };
   }
   for (const role of roles) {
-    const created = await runChange(createApiToken, callers.admin, { email: callers[role].email, name: `rbac-${role}` }, client);
+    const created = await runChange(
+      createApiToken,
+      callers.admin,
+      { email: callers[role].email, name: `rbac-${role}` },
+      client,
+    );
     if (!created.ok) throw new Error(created.error);
     tokens[role] = created.data.token;
   }
-  const doomed = await runChange(createApiToken, callers.admin, { email: callers.admin.email, name: "rbac-revoked" }, client);
+  const doomed = await runChange(
+    createApiToken,
+    callers.admin,
+    { email: callers.admin.email, name: "rbac-revoked" },
+    client,
+  );
   if (!doomed.ok) throw new Error(doomed.error);
   const revoked = await runChange(revokeApiToken, callers.admin, { tokenId: doomed.data.id }, client);
   if (!revoked.ok) throw new Error(revoked.error);
@@ -104,20 +117,35 @@ describe("RBAC matrix: every /api/v1 route", () => {
     const operation = apiOperations.find((o) => `${o.method} ${o.path}` === route.operation);
     it(`${route.operation} needs ${operation ? `${permissions[operation.permission]} (${operation.permission})` : "an entry in apiOperations"}`, async () => {
       expect(operation, `${route.operation} is not in apiOperations`).toBeDefined();
-      const handler = (await import(/* @vite-ignore */ `@/${route.file.replace(/\.ts$/, "")}`))[route.method] as (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-      const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, `rbac-missing-${name}`]));
+      const handler = (await import(/* @vite-ignore */ `@/${route.file.replace(/\.ts$/, "")}`))[route.method] as (
+        request: Request,
+        context: { params: Promise<Record<string, string>> },
+      ) => Promise<Response>;
+      const params = Object.fromEntries(
+        [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, `rbac-missing-${name}`]),
+      );
       const url = `http://localhost/api/v1${route.path.replace(/\{(\w+)\}/g, (_m, name: string) => params[name]!)}`;
       const seen: string[] = [];
       for (const who of everyone) {
         const headers: Record<string, string> = { "content-type": "application/json" };
         if (who !== "anonymous") headers.authorization = `Bearer ${tokens[who]}`;
         const hasBody = route.method !== "GET" && route.method !== "DELETE";
-        const response = await handler(new Request(url, { method: route.method, headers, body: hasBody ? "{}" : undefined }), { params: Promise.resolve(params) });
+        const response = await handler(
+          new Request(url, { method: route.method, headers, body: hasBody ? "{}" : undefined }),
+          { params: Promise.resolve(params) },
+        );
         await response.body?.cancel();
         seen.push(`${who}=${response.status}`);
-        expect(verdict(response.status), `${route.operation} as ${who} answered ${response.status}`).toBe(expected(who, operation!.permission));
+        expect(verdict(response.status), `${route.operation} as ${who} answered ${response.status}`).toBe(
+          expected(who, operation!.permission),
+        );
       }
-      proof.add({ area: "Access control (API)", tried: `${route.operation} as anonymous, revoked token, viewer, operator, approver, admin`, cases: everyone.length, outcome: seen.join(" ") });
+      proof.add({
+        area: "Access control (API)",
+        tried: `${route.operation} as anonymous, revoked token, viewer, operator, approver, admin`,
+        cases: everyone.length,
+        outcome: seen.join(" "),
+      });
     });
   }
 });
@@ -143,10 +171,18 @@ describe("RBAC matrix: every server action", () => {
         const result = await runChange(definition, who === "anonymous" ? null : callers[who], {}, client);
         const status = result.ok ? 200 : result.status;
         seen.push(`${who}=${status}`);
-        expect(verdict(status), `${action.name} as ${who}: ${JSON.stringify(result).slice(0, 200)}`).toBe(expected(who, permission));
-        if (status === 403) expect(result).toMatchObject({ error: expect.stringContaining(`needs ${permissions[permission]} or above`) });
+        expect(verdict(status), `${action.name} as ${who}: ${JSON.stringify(result).slice(0, 200)}`).toBe(
+          expected(who, permission),
+        );
+        if (status === 403)
+          expect(result).toMatchObject({ error: expect.stringContaining(`needs ${permissions[permission]} or above`) });
       }
-      proof.add({ area: "Access control (server actions)", tried: `${action.name} with an empty input as anonymous, viewer, operator, approver, admin`, cases: 5, outcome: seen.join(" ") });
+      proof.add({
+        area: "Access control (server actions)",
+        tried: `${action.name} with an empty input as anonymous, viewer, operator, approver, admin`,
+        cases: 5,
+        outcome: seen.join(" "),
+      });
     });
   }
 
@@ -158,14 +194,27 @@ describe("RBAC matrix: every server action", () => {
       seen.push(`${who}=${status}`);
       expect(verdict(status)).toBe(expected(who, "promotions.create"));
     }
-    proof.add({ area: "Access control (server actions)", tried: "previewPromotion as anonymous, viewer, operator, approver, admin", cases: 5, outcome: seen.join(" ") });
+    proof.add({
+      area: "Access control (server actions)",
+      tried: "previewPromotion as anonymous, viewer, operator, approver, admin",
+      cases: 5,
+      outcome: seen.join(" "),
+    });
   });
 
   it("createFirstAdmin (open to anonymous callers) creates nothing once a user exists", async () => {
     const before = await database.db().user.count();
-    const result = await bootstrapAdmin({ email: "intruder@example.com", password: "intruder-password-1" }, { actorId: null, actorLabel: "first-run:intruder@example.com", ip: null, userAgent: null });
+    const result = await bootstrapAdmin(
+      { email: "intruder@example.com", password: "intruder-password-1" },
+      { actorId: null, actorLabel: "first-run:intruder@example.com", ip: null, userAgent: null },
+    );
     expect(result).toBeNull();
     expect(await database.db().user.count()).toBe(before);
-    proof.add({ area: "Access control (server actions)", tried: "createFirstAdmin (the one anonymous action) after setup", cases: 1, outcome: "refused; no user created" });
+    proof.add({
+      area: "Access control (server actions)",
+      tried: "createFirstAdmin (the one anonymous action) after setup",
+      cases: 1,
+      outcome: "refused; no user created",
+    });
   });
 });

@@ -32,7 +32,11 @@ const answers = new Map<string, () => string>();
 const systemLookup = dns.lookup;
 let lookups = 0;
 function stubLookup(hostname: string, options: unknown, callback?: unknown): void {
-  const done = (typeof options === "function" ? options : callback) as (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+  const done = (typeof options === "function" ? options : callback) as (
+    error: NodeJS.ErrnoException | null,
+    address: string | LookupAddress[],
+    family?: number,
+  ) => void;
   const answer = answers.get(hostname);
   if (!answer) return (systemLookup as (...args: unknown[]) => void)(hostname, options, callback);
   lookups += 1;
@@ -58,25 +62,72 @@ afterAll(async () => {
 });
 
 const forbidden = [
-  { label: "AWS/GCP/Azure instance metadata", endpoint: "169.254.169.254", why: /169\.254\.169\.254 is a cloud metadata service address/ },
-  { label: "AWS metadata over IPv6", endpoint: "[fd00:ec2::254]", why: /fd00:ec2::254 is a cloud metadata service address/ },
+  {
+    label: "AWS/GCP/Azure instance metadata",
+    endpoint: "169.254.169.254",
+    why: /169\.254\.169\.254 is a cloud metadata service address/,
+  },
+  {
+    label: "AWS metadata over IPv6",
+    endpoint: "[fd00:ec2::254]",
+    why: /fd00:ec2::254 is a cloud metadata service address/,
+  },
   { label: "link-local IPv6", endpoint: "[fe80::1]:5000", why: /fe80::1 is a link-local address/ },
-  { label: "ECS task credentials", endpoint: "169.254.170.2", why: /169\.254\.170\.2 is a cloud metadata service address/ },
-  { label: "a metadata host name", endpoint: "metadata.google.internal", why: /metadata\.google\.internal is a cloud metadata service/ },
+  {
+    label: "ECS task credentials",
+    endpoint: "169.254.170.2",
+    why: /169\.254\.170\.2 is a cloud metadata service address/,
+  },
+  {
+    label: "a metadata host name",
+    endpoint: "metadata.google.internal",
+    why: /metadata\.google\.internal is a cloud metadata service/,
+  },
 ];
 
-const body = (name: string, endpoint: string) => ({ name, provider: "generic", endpoint, insecure: true, auth: { kind: "anonymous" } });
+const body = (name: string, endpoint: string) => ({
+  name,
+  provider: "generic",
+  endpoint,
+  insecure: true,
+  auth: { kind: "anonymous" },
+});
 
 /** A stored connection written straight to the database, as one saved before a check existed would be. */
 async function storedConnection(name: string, endpoint: string): Promise<string> {
-  const row = await database.db().registry.create({ data: { name, provider: "generic", endpoint, authKind: "anonymous", insecure: true } });
+  const row = await database
+    .db()
+    .registry.create({ data: { name, provider: "generic", endpoint, authKind: "anonymous", insecure: true } });
   return row.id;
 }
 
 async function releaseFrom(sourceRegistryId: string): Promise<string> {
-  const channel = await database.db().releaseChannel.create({ data: { name: `ssrf-${crypto.randomBytes(4).toString("hex")}`, sourceRegistryId, components: ["vendor/api"], tagPattern: ".*", ordering: "semver" } });
+  const channel = await database.db().releaseChannel.create({
+    data: {
+      name: `ssrf-${crypto.randomBytes(4).toString("hex")}`,
+      sourceRegistryId,
+      components: ["vendor/api"],
+      tagPattern: ".*",
+      ordering: "semver",
+    },
+  });
   const release = await database.db().release.create({
-    data: { channelId: channel.id, tag: "1.0.0", sortKey: "1", images: { create: [{ repository: "vendor/api", digest: `sha256:${"b".repeat(64)}`, mediaType: "application/vnd.oci.image.manifest.v1+json", platforms: ["linux/amd64"], size: 1n }] } },
+    data: {
+      channelId: channel.id,
+      tag: "1.0.0",
+      sortKey: "1",
+      images: {
+        create: [
+          {
+            repository: "vendor/api",
+            digest: `sha256:${"b".repeat(64)}`,
+            mediaType: "application/vnd.oci.image.manifest.v1+json",
+            platforms: ["linux/amd64"],
+            size: 1n,
+          },
+        ],
+      },
+    },
   });
   return release.id;
 }
@@ -93,7 +144,12 @@ describe("SSRF: metadata and link-local registry endpoints", () => {
 
       const safe = await runChange(createConnection, admin, body(`${name}-safe`, registry.host), client);
       if (!safe.ok) throw new Error(safe.error);
-      const edited = await runChange(updateConnection, admin, { id: safe.data.id, ...body(`${name}-safe`, endpoint) }, client);
+      const edited = await runChange(
+        updateConnection,
+        admin,
+        { id: safe.data.id, ...body(`${name}-safe`, endpoint) },
+        client,
+      );
       expect(edited).toMatchObject({ ok: false, status: 400, fieldErrors: { endpoint: expect.stringMatching(why) } });
 
       // A row that holds such an endpoint anyway (saved before this check, or written by hand) is refused when used.
@@ -104,11 +160,21 @@ describe("SSRF: metadata and link-local registry endpoints", () => {
       expect(dnsStep).toMatchObject({ status: "failed", message: expect.stringMatching(why) });
       expect(tested.data.steps.filter((s) => s.status === "passed")).toEqual([]);
 
-      const copy = await openPromotionRegistries({ sourceRegistryId: id, targetRegistryId: safe.data.id }).catch((e: unknown) => e);
+      const copy = await openPromotionRegistries({ sourceRegistryId: id, targetRegistryId: safe.data.id }).catch(
+        (e: unknown) => e,
+      );
       expect(copy).toMatchObject({ status: 409, field: "releaseId", message: expect.stringMatching(why) });
-      const plan = await previewPromotionFor(admin, { releaseId: await releaseFrom(safe.data.id), targetRegistryId: id });
+      const plan = await previewPromotionFor(admin, {
+        releaseId: await releaseFrom(safe.data.id),
+        targetRegistryId: id,
+      });
       expect(plan).toMatchObject({ ok: false, status: 409, error: expect.stringMatching(why) });
-      proof.add({ area: "SSRF", tried: `registry endpoint ${endpoint} (${label}): create, edit, test, copy (open for a promotion), plan`, cases: 5, outcome: `refused each time: "${dnsStep.message}"` });
+      proof.add({
+        area: "SSRF",
+        tried: `registry endpoint ${endpoint} (${label}): create, edit, test, copy (open for a promotion), plan`,
+        cases: 5,
+        outcome: `refused each time: "${dnsStep.message}"`,
+      });
     });
   }
 });
@@ -127,10 +193,27 @@ describe("SSRF: DNS rebinding to the metadata service", () => {
     target = "169.254.169.254";
     const rebound = await runChange(testSavedConnection, admin, { id: created.data.id, purpose: "target" }, client);
     if (!rebound.ok) throw new Error(rebound.error);
-    expect(rebound.data.steps.find((s) => s.id === "dns")).toMatchObject({ status: "failed", message: "rebind.proof.test resolves to 169.254.169.254, a cloud metadata service address: Gantry does not connect there" });
-    const copy = await openPromotionRegistries({ sourceRegistryId: created.data.id, targetRegistryId: created.data.id }).catch((e: unknown) => e);
-    expect(copy).toMatchObject({ status: 409, message: expect.stringContaining("rebind.proof.test resolves to 169.254.169.254, a cloud metadata service address") });
-    proof.add({ area: "SSRF", tried: "DNS name resolving to 127.0.0.1 when saved and tested, then to 169.254.169.254: test and copy", cases: 2, outcome: "test fails at its DNS step and the copy is refused, both naming 169.254.169.254" });
+    expect(rebound.data.steps.find((s) => s.id === "dns")).toMatchObject({
+      status: "failed",
+      message:
+        "rebind.proof.test resolves to 169.254.169.254, a cloud metadata service address: Gantry does not connect there",
+    });
+    const copy = await openPromotionRegistries({
+      sourceRegistryId: created.data.id,
+      targetRegistryId: created.data.id,
+    }).catch((e: unknown) => e);
+    expect(copy).toMatchObject({
+      status: 409,
+      message: expect.stringContaining(
+        "rebind.proof.test resolves to 169.254.169.254, a cloud metadata service address",
+      ),
+    });
+    proof.add({
+      area: "SSRF",
+      tried: "DNS name resolving to 127.0.0.1 when saved and tested, then to 169.254.169.254: test and copy",
+      cases: 2,
+      outcome: "test fails at its DNS step and the copy is refused, both naming 169.254.169.254",
+    });
   });
 
   it("the copy engine refuses at connect time a name that changed its answer after the check", async () => {
@@ -141,14 +224,32 @@ describe("SSRF: DNS rebinding to the metadata service", () => {
     const created = await runChange(createConnection, admin, body("ssrf-flip", `flip.proof.test:${port}`), client);
     if (!created.ok) throw new Error(created.error);
     const before = lookups;
-    const opened = await openPromotionRegistries({ sourceRegistryId: created.data.id, targetRegistryId: (await runChange(createConnection, admin, body("ssrf-flip-target", registry.host), client) as { data: { id: string } }).data.id });
+    const opened = await openPromotionRegistries({
+      sourceRegistryId: created.data.id,
+      targetRegistryId: (
+        (await runChange(createConnection, admin, body("ssrf-flip-target", registry.host), client)) as {
+          data: { id: string };
+        }
+      ).data.id,
+    });
     try {
       const error = await listTags(opened.source.client, "vendor/api").catch((e: unknown) => e);
-      expect(error).toMatchObject({ kind: "network", message: expect.stringMatching(/refusing flip\.proof\.test:\d+: flip\.proof\.test resolves only to link-local or metadata addresses/) });
+      expect(error).toMatchObject({
+        kind: "network",
+        message: expect.stringMatching(
+          /refusing flip\.proof\.test:\d+: flip\.proof\.test resolves only to link-local or metadata addresses/,
+        ),
+      });
       expect(lookups - before).toBeGreaterThanOrEqual(2);
     } finally {
       await opened.close();
     }
-    proof.add({ area: "SSRF", tried: "DNS answer flipping from 127.0.0.1 (at the check) to 169.254.169.254 (at connect) during a copy", cases: 1, outcome: "the copy engine's connection refused: \"flip.proof.test resolves only to link-local or metadata addresses\"" });
+    proof.add({
+      area: "SSRF",
+      tried: "DNS answer flipping from 127.0.0.1 (at the check) to 169.254.169.254 (at connect) during a copy",
+      cases: 1,
+      outcome:
+        'the copy engine\'s connection refused: "flip.proof.test resolves only to link-local or metadata addresses"',
+    });
   });
 });

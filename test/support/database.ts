@@ -15,7 +15,12 @@ export function setupTestDatabase(): { url: () => string; db: () => PrismaClient
 
   beforeAll(async () => {
     // Postgres copies a template only while nobody else uses it: one copy at a time.
-    await admin(adminUrl, "SELECT pg_advisory_lock(4242)", `CREATE DATABASE ${name} TEMPLATE gantry_template`, "SELECT pg_advisory_unlock(4242)");
+    await admin(
+      adminUrl,
+      "SELECT pg_advisory_lock(4242)",
+      `CREATE DATABASE ${name} TEMPLATE gantry_template`,
+      "SELECT pg_advisory_unlock(4242)",
+    );
     process.env.DATABASE_URL = url;
     const { db } = await import("@/lib/db/prisma");
     client = db();

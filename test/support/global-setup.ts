@@ -28,7 +28,10 @@ export default async function setup(project: TestProject) {
   await client.connect();
   await client.query(`CREATE DATABASE ${templateDatabase}`);
   await client.end();
-  await applyMigrations({ databaseUrl: database.url.replace(/\/gantry$/, `/${templateDatabase}`), root: process.cwd() });
+  await applyMigrations({
+    databaseUrl: database.url.replace(/\/gantry$/, `/${templateDatabase}`),
+    root: process.cwd(),
+  });
   project.provide("postgresAdminUrl", adminUrl);
   return async () => {
     await database.stop();

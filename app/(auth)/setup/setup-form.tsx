@@ -43,16 +43,24 @@ export function SetupForm() {
     <div className="space-y-5">
       <div className="space-y-1">
         <h1 className="text-lg font-semibold text-fg">Create the first admin</h1>
-        <p className="text-sm text-muted">Nobody has an account yet. The admin adds everyone else and connects registries.</p>
+        <p className="text-sm text-muted">
+          Nobody has an account yet. The admin adds everyone else and connects registries.
+        </p>
       </div>
       <FormError message={error} />
       <form className="space-y-4" onSubmit={onSubmit} noValidate>
-        <Field label="Email" error={fieldErrors.email}>{(p) => <Input {...p} name="email" type="email" autoComplete="username" required autoFocus />}</Field>
-        <Field label="Name" optional>{(p) => <Input {...p} name="name" autoComplete="name" />}</Field>
+        <Field label="Email" error={fieldErrors.email}>
+          {(p) => <Input {...p} name="email" type="email" autoComplete="username" required autoFocus />}
+        </Field>
+        <Field label="Name" optional>
+          {(p) => <Input {...p} name="name" autoComplete="name" />}
+        </Field>
         <Field label="Password" hint="At least 12 characters." error={fieldErrors.password}>
           {(p) => <Input {...p} name="password" type="password" autoComplete="new-password" required />}
         </Field>
-        <Field label="Confirm password" error={fieldErrors.confirm}>{(p) => <Input {...p} name="confirm" type="password" autoComplete="new-password" required />}</Field>
+        <Field label="Confirm password" error={fieldErrors.confirm}>
+          {(p) => <Input {...p} name="confirm" type="password" autoComplete="new-password" required />}
+        </Field>
         <Button type="submit" variant="primary" className="w-full" pending={pending}>
           Create admin and sign in
         </Button>

@@ -5,7 +5,11 @@ import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string; callbackUrl?: string }>;
+}) {
   if (await needsFirstRunSetup()) redirect("/setup");
   if (await getCurrentUser()) redirect("/releases");
   const { error, callbackUrl } = await searchParams;

@@ -8,7 +8,15 @@ import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { Input } from "@/components/ui/input";
 
-export function SignInForm({ oidcName, initialError, callbackUrl }: { oidcName: string | null; initialError: string | null; callbackUrl: string }) {
+export function SignInForm({
+  oidcName,
+  initialError,
+  callbackUrl,
+}: {
+  oidcName: string | null;
+  initialError: string | null;
+  callbackUrl: string;
+}) {
   const router = useRouter();
   const [error, setError] = useState(initialError);
   const [pending, setPending] = useState(false);
@@ -18,7 +26,11 @@ export function SignInForm({ oidcName, initialError, callbackUrl }: { oidcName: 
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
-    const result = await signIn("password", { email: String(form.get("email")), password: String(form.get("password")), redirect: false });
+    const result = await signIn("password", {
+      email: String(form.get("email")),
+      password: String(form.get("password")),
+      redirect: false,
+    });
     setPending(false);
     if (result?.ok && !result.error) {
       router.replace(callbackUrl);
@@ -36,8 +48,12 @@ export function SignInForm({ oidcName, initialError, callbackUrl }: { oidcName: 
       </div>
       <FormError message={error} />
       <form className="space-y-4" onSubmit={onSubmit} noValidate>
-        <Field label="Email">{(p) => <Input {...p} name="email" type="email" autoComplete="username" required autoFocus />}</Field>
-        <Field label="Password">{(p) => <Input {...p} name="password" type="password" autoComplete="current-password" required />}</Field>
+        <Field label="Email">
+          {(p) => <Input {...p} name="email" type="email" autoComplete="username" required autoFocus />}
+        </Field>
+        <Field label="Password">
+          {(p) => <Input {...p} name="password" type="password" autoComplete="current-password" required />}
+        </Field>
         <Button type="submit" variant="primary" className="w-full" pending={pending}>
           Sign in
         </Button>

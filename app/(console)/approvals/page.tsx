@@ -21,7 +21,10 @@ export default async function ApprovalsPage() {
 
   return (
     <>
-      <PageHeader title="Approvals" description="Promotions that wait for a teammate's approval before any image moves. An approval binds to the exact digests, target and mapping shown." />
+      <PageHeader
+        title="Approvals"
+        description="Promotions that wait for a teammate's approval before any image moves. An approval binds to the exact digests, target and mapping shown."
+      />
       {requests.length === 0 ? (
         <EmptyState
           icon={<ApprovalsIcon />}
@@ -45,7 +48,10 @@ export default async function ApprovalsPage() {
                 {group.items.map((request) => (
                   <div key={request.state.promotionId} className="space-y-2">
                     <div className="flex flex-wrap items-baseline gap-x-3 text-sm">
-                      <Link href={`/promotions/${request.state.promotionId}`} className="font-medium text-accent hover:underline">
+                      <Link
+                        href={`/promotions/${request.state.promotionId}`}
+                        className="font-medium text-accent hover:underline"
+                      >
                         {request.release.channelName} {request.release.tag} → {request.target.name}
                       </Link>
                       <span className="text-muted">{request.target.endpoint}</span>
@@ -59,7 +65,11 @@ export default async function ApprovalsPage() {
                         </li>
                       ))}
                     </ul>
-                    <ApprovalPanel state={request.state} viewer={{ id: user.id, role: user.role }} title={`Approval of ${request.release.tag}`} />
+                    <ApprovalPanel
+                      state={request.state}
+                      viewer={{ id: user.id, role: user.role }}
+                      title={`Approval of ${request.release.tag}`}
+                    />
                   </div>
                 ))}
               </section>

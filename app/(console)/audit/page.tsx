@@ -42,10 +42,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         description="Who did what, to which thing, when and from where. Append-only and hash-chained."
         actions={
           <>
-            <a href={`/api/v1/audit/export?${auditQueryString({ ...filters, format: "csv" })}`} className={buttonStyles()} download>
+            <a
+              href={`/api/v1/audit/export?${auditQueryString({ ...filters, format: "csv" })}`}
+              className={buttonStyles()}
+              download
+            >
               Export CSV
             </a>
-            <a href={`/api/v1/audit/export?${auditQueryString({ ...filters, format: "jsonl" })}`} className={buttonStyles()} download>
+            <a
+              href={`/api/v1/audit/export?${auditQueryString({ ...filters, format: "jsonl" })}`}
+              className={buttonStyles()}
+              download
+            >
               Export JSON Lines
             </a>
             {can(user.role, "audit.verify") ? (
@@ -57,18 +65,29 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         }
       />
       <div className="space-y-4">
-        <AuditFilterForm values={filters as AuditFilterValues} fieldErrors={error?.field ? { [error.field]: error.message } : {}} />
+        <AuditFilterForm
+          values={filters as AuditFilterValues}
+          fieldErrors={error?.field ? { [error.field]: error.message } : {}}
+        />
         <FormError message={error?.message} title="These filters can't be used" />
         {page.events.length ? (
           <>
             <AuditEventsTable events={page.events} />
-            <AuditPager filters={{ ...filters, limit: raw.limit }} prevCursor={page.prevCursor} nextCursor={page.nextCursor} />
+            <AuditPager
+              filters={{ ...filters, limit: raw.limit }}
+              prevCursor={page.prevCursor}
+              nextCursor={page.nextCursor}
+            />
           </>
         ) : error ? null : (
           <EmptyState
             icon={<AuditIcon />}
             title={filtered ? "No events match these filters" : "No events yet"}
-            description={filtered ? "Widen the time range or clear a filter." : "Connecting a registry, requesting a promotion or deciding on one records an event here."}
+            description={
+              filtered
+                ? "Widen the time range or clear a filter."
+                : "Connecting a registry, requesting a promotion or deciding on one records an event here."
+            }
             action={
               filtered ? (
                 <Link href="/audit" className={buttonStyles()}>

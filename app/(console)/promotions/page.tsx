@@ -23,7 +23,10 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function PromotionsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser();
   const canPromote = can(user.role, "promotions.create");
-  const query = listPromotionsSchema.safeParse({ status: single((await searchParams).status), cursor: single((await searchParams).cursor) });
+  const query = listPromotionsSchema.safeParse({
+    status: single((await searchParams).status),
+    cursor: single((await searchParams).cursor),
+  });
   const filter = query.success ? query.data : {};
   const { promotions, nextCursor } = await listPromotions({ ...filter, limit: 50 });
   const browse = canPromote ? (
@@ -34,11 +37,24 @@ export default async function PromotionsPage({ searchParams }: { searchParams: S
 
   return (
     <>
-      <PageHeader title="Promotions" description="Requests to copy a release into one of your registries, with every image's progress." actions={promotions.length > 0 || filter.status ? browse : null} />
+      <PageHeader
+        title="Promotions"
+        description="Requests to copy a release into one of your registries, with every image's progress."
+        actions={promotions.length > 0 || filter.status ? browse : null}
+      />
       <StatusFilter current={filter.status ?? null} />
       {promotions.length === 0 ? (
         filter.status || filter.cursor ? (
-          <EmptyState icon={<PromotionsIcon />} title="No promotions here" description="None has this status." action={<Link href="/promotions" className={buttonStyles()}>Show all</Link>} />
+          <EmptyState
+            icon={<PromotionsIcon />}
+            title="No promotions here"
+            description="None has this status."
+            action={
+              <Link href="/promotions" className={buttonStyles()}>
+                Show all
+              </Link>
+            }
+          />
         ) : (
           <EmptyState
             icon={<PromotionsIcon />}
@@ -110,14 +126,26 @@ function PromotionRow({ promotion }: { promotion: PromotionSummary }) {
           value={totals.bytesTotal > 0 ? totals.bytesDone : promotion.status === "succeeded" ? 1 : 0}
           max={totals.bytesTotal > 0 ? totals.bytesTotal : 1}
           valueText={`${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)} · ${totals.pushed}/${totals.images} pushed`}
-          tone={promotion.status === "failed" ? "danger" : promotion.status === "succeeded" ? "success" : promotion.status === "running" ? "accent" : "neutral"}
+          tone={
+            promotion.status === "failed"
+              ? "danger"
+              : promotion.status === "succeeded"
+                ? "success"
+                : promotion.status === "running"
+                  ? "accent"
+                  : "neutral"
+          }
         />
       </Td>
       <Td>
         <StatusBadge status={promotion.status} />
       </Td>
-      <Td className="text-muted whitespace-nowrap">{promotion.startedAt ? <TimeAgo date={promotion.startedAt} /> : "—"}</Td>
-      <Td className="text-muted whitespace-nowrap">{promotion.finishedAt ? <TimeAgo date={promotion.finishedAt} /> : "—"}</Td>
+      <Td className="text-muted whitespace-nowrap">
+        {promotion.startedAt ? <TimeAgo date={promotion.startedAt} /> : "—"}
+      </Td>
+      <Td className="text-muted whitespace-nowrap">
+        {promotion.finishedAt ? <TimeAgo date={promotion.finishedAt} /> : "—"}
+      </Td>
     </Tr>
   );
 }

@@ -23,7 +23,14 @@ export function ConnectionFieldInput({ spec, value, error, keepsSecret, onChange
     return (
       <div className="space-y-1 sm:col-span-2">
         <label htmlFor={id} className="flex items-center gap-2 text-sm font-medium text-fg">
-          <input id={id} type="checkbox" className="size-4 accent-accent" checked={value === true} onChange={(e) => onChange(e.target.checked)} onBlur={onBlur} />
+          <input
+            id={id}
+            type="checkbox"
+            className="size-4 accent-accent"
+            checked={value === true}
+            onChange={(e) => onChange(e.target.checked)}
+            onBlur={onBlur}
+          />
           {spec.label}
         </label>
         {spec.hint ? <p className="pl-6 text-xs text-muted">{spec.hint}</p> : null}
@@ -35,7 +42,14 @@ export function ConnectionFieldInput({ spec, value, error, keepsSecret, onChange
   const hint = spec.secret && keepsSecret ? joinHints("Leave empty to keep the current secret.", spec.hint) : spec.hint;
   const wide = spec.kind === "textarea" || spec.name === "endpoint";
   return (
-    <Field id={id} label={spec.label} hint={hint} error={error} optional={!spec.required || (spec.secret && keepsSecret)} className={wide ? "sm:col-span-2" : undefined}>
+    <Field
+      id={id}
+      label={spec.label}
+      hint={hint}
+      error={error}
+      optional={!spec.required || (spec.secret && keepsSecret)}
+      className={wide ? "sm:col-span-2" : undefined}
+    >
       {(control) => {
         const common = { ...control, name: spec.name, onBlur };
         if (spec.kind === "select") {
@@ -50,7 +64,18 @@ export function ConnectionFieldInput({ spec, value, error, keepsSecret, onChange
           );
         }
         if (spec.kind === "textarea") {
-          return <Textarea {...common} mono rows={spec.secret ? 6 : 4} value={text} placeholder={spec.placeholder} autoComplete="off" spellCheck={false} onChange={(e) => onChange(e.target.value)} />;
+          return (
+            <Textarea
+              {...common}
+              mono
+              rows={spec.secret ? 6 : 4}
+              value={text}
+              placeholder={spec.placeholder}
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => onChange(e.target.value)}
+            />
+          );
         }
         return (
           <Input

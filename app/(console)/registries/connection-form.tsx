@@ -17,7 +17,9 @@ import { fieldsFor } from "@/lib/registries/form-fields";
 import { providerCatalogue } from "@/lib/registries/providers";
 import { ConnectionFieldInput } from "./connection-field-input";
 
-export type ConnectionFormMode = { kind: "create" } | { kind: "edit"; id: string; provider: RegistryProvider; initial: FormValues; hasSecret: boolean };
+export type ConnectionFormMode =
+  | { kind: "create" }
+  | { kind: "edit"; id: string; provider: RegistryProvider; initial: FormValues; hasSecret: boolean };
 
 type CreateInput = Parameters<typeof addRegistry>[0];
 type EditInput = Parameters<typeof editRegistry>[0];
@@ -42,10 +44,13 @@ export function ConnectionForm({ mode }: { mode: ConnectionFormMode }) {
   const body = bodyOf(provider, values, { editing });
   const issues = issuesOf((editing ? connectionEditSchema : connectionInputSchema).safeParse(body));
   const errorFor = (name: string) => ((touched.has(name) || submitted) && issues[name]) || fieldErrors[name];
-  const elsewhere = submitted ? Object.entries(issues).filter(([name]) => !fields.some((field) => field.name === name)) : [];
+  const elsewhere = submitted
+    ? Object.entries(issues).filter(([name]) => !fields.some((field) => field.name === name))
+    : [];
   // A server error about fields already shown beside them needs no banner as well.
   const serverFields = Object.keys(fieldErrors);
-  const banner = serverFields.length > 0 && serverFields.every((name) => fields.some((field) => field.name === name)) ? null : error;
+  const banner =
+    serverFields.length > 0 && serverFields.every((name) => fields.some((field) => field.name === name)) ? null : error;
 
   function chooseProvider(next: RegistryProvider) {
     setProvider(next);
@@ -59,7 +64,8 @@ export function ConnectionForm({ mode }: { mode: ConnectionFormMode }) {
     setSubmitted(true);
     if (Object.keys(issues).length > 0) return;
     // The body is checked against the schema above, and again on the server.
-    if (mode.kind === "edit") edit.run({ ...body, id: mode.id } as EditInput, () => router.push(`/registries/${mode.id}`));
+    if (mode.kind === "edit")
+      edit.run({ ...body, id: mode.id } as EditInput, () => router.push(`/registries/${mode.id}`));
     else create.run(body as CreateInput, (data) => router.push(`/registries/${data.id}`));
   }
 
@@ -68,11 +74,21 @@ export function ConnectionForm({ mode }: { mode: ConnectionFormMode }) {
     <Card>
       <CardHeader title={editing ? `Edit ${info.label} connection` : "Connection"} description={info.description} />
       <CardBody>
-        <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-2" noValidate aria-label={editing ? "Edit registry connection" : "Connect a registry"}>
+        <form
+          onSubmit={onSubmit}
+          className="grid gap-4 sm:grid-cols-2"
+          noValidate
+          aria-label={editing ? "Edit registry connection" : "Connect a registry"}
+        >
           {editing ? null : (
             <Field label="Provider" className="sm:col-span-2">
               {(control) => (
-                <Select {...control} name="provider" value={provider} onChange={(e) => chooseProvider(e.target.value as RegistryProvider)}>
+                <Select
+                  {...control}
+                  name="provider"
+                  value={provider}
+                  onChange={(e) => chooseProvider(e.target.value as RegistryProvider)}
+                >
                   {registryProviders.map((id) => (
                     <option key={id} value={id}>
                       {providerCatalogue[id].label}
@@ -101,7 +117,13 @@ export function ConnectionForm({ mode }: { mode: ConnectionFormMode }) {
               Cancel
             </Button>
           </div>
-          <FormError className="sm:col-span-2" message={banner ?? (elsewhere.length > 0 ? elsewhere.map(([name, message]) => `${name}: ${message}`).join("; ") : null)} />
+          <FormError
+            className="sm:col-span-2"
+            message={
+              banner ??
+              (elsewhere.length > 0 ? elsewhere.map(([name, message]) => `${name}: ${message}`).join("; ") : null)
+            }
+          />
         </form>
       </CardBody>
     </Card>

@@ -3,7 +3,13 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import type { StoredCheck } from "@/lib/connections/check-result";
 
 /** The last connection check as a word and a colour: healthy, failing at which step, or never checked. */
-export function ConnectionHealth({ lastCheck, showTime = true }: { lastCheck: StoredCheck | null; showTime?: boolean }) {
+export function ConnectionHealth({
+  lastCheck,
+  showTime = true,
+}: {
+  lastCheck: StoredCheck | null;
+  showTime?: boolean;
+}) {
   if (!lastCheck) return <Badge tone="neutral">Not checked</Badge>;
   const failed = lastCheck.steps.find((step) => step.status === "failed");
   return (

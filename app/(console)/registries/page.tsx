@@ -56,7 +56,10 @@ export default async function RegistriesPage() {
             {connections.map((connection) => (
               <Tr key={connection.id} data-testid={`registry-row-${connection.name}`}>
                 <Td>
-                  <Link href={`/registries/${connection.id}`} className="font-medium text-fg hover:text-accent hover:underline">
+                  <Link
+                    href={`/registries/${connection.id}`}
+                    className="font-medium text-fg hover:text-accent hover:underline"
+                  >
                     {connection.name}
                   </Link>
                 </Td>

@@ -31,14 +31,18 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
           <span className="inline-flex flex-wrap items-center gap-2">
             <span className="text-base">{channel.name}</span>
             <span className="font-normal text-muted">
-              from <Link href={`/registries/${channel.sourceRegistry.id}`} className="hover:text-accent hover:underline">{channel.sourceRegistry.name}</Link>
+              from{" "}
+              <Link href={`/registries/${channel.sourceRegistry.id}`} className="hover:text-accent hover:underline">
+                {channel.sourceRegistry.name}
+              </Link>
             </span>
           </span>
         }
         description={
           <span className="space-y-1">
             <span className="block font-mono text-xs">
-              {channel.components.join(" · ")} <span className="text-subtle">matching</span> {channel.tagPattern} <span className="text-subtle">by {channel.ordering}</span>
+              {channel.components.join(" · ")} <span className="text-subtle">matching</span> {channel.tagPattern}{" "}
+              <span className="text-subtle">by {channel.ordering}</span>
             </span>
             <SyncStatus channel={channel} />
           </span>
@@ -55,12 +59,19 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
         }
       />
       <CardBody className="space-y-4">
-        {channel.syncState === "failed" && channel.lastSyncError ? <FormError title="The last sync failed" message={channel.lastSyncError} /> : null}
-        {latest ? <LatestRelease release={latest} canPromote={can.promote} /> : <NoReleases channel={channel} canSync={can.sync} />}
+        {channel.syncState === "failed" && channel.lastSyncError ? (
+          <FormError title="The last sync failed" message={channel.lastSyncError} />
+        ) : null}
+        {latest ? (
+          <LatestRelease release={latest} canPromote={can.promote} />
+        ) : (
+          <NoReleases channel={channel} canSync={can.sync} />
+        )}
         {older.length > 0 ? <OlderReleases releases={older} canPromote={can.promote} /> : null}
         <p className="text-xs text-subtle">
           {total > releases.length ? `Showing the newest ${releases.length} of ${total} releases. ` : ""}
-          Each sync resolves the newest {MAX_TAGS_RESOLVED_PER_SYNC} matching tags by the channel&apos;s ordering, so a repository with thousands of tags stays fast; older tags are left out.
+          Each sync resolves the newest {MAX_TAGS_RESOLVED_PER_SYNC} matching tags by the channel&apos;s ordering, so a
+          repository with thousands of tags stays fast; older tags are left out.
         </p>
       </CardBody>
     </Card>
@@ -69,7 +80,11 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
 
 function LatestRelease({ release, canPromote }: { release: ReleaseView; canPromote: boolean }) {
   return (
-    <section aria-label={`Latest release ${release.tag}`} data-testid="latest-release" className="space-y-3 rounded-lg border-2 border-accent/40 bg-accent/5 p-4">
+    <section
+      aria-label={`Latest release ${release.tag}`}
+      data-testid="latest-release"
+      className="space-y-3 rounded-lg border-2 border-accent/40 bg-accent/5 p-4"
+    >
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="flex flex-wrap items-center gap-2">
           <Badge tone="accent">Latest</Badge>
@@ -79,7 +94,10 @@ function LatestRelease({ release, canPromote }: { release: ReleaseView; canPromo
           </span>
         </div>
         {canPromote ? (
-          <Link href={`/promotions/new?releaseId=${encodeURIComponent(release.id)}`} className={buttonStyles({ variant: "primary" })}>
+          <Link
+            href={`/promotions/new?releaseId=${encodeURIComponent(release.id)}`}
+            className={buttonStyles({ variant: "primary" })}
+          >
             Promote {release.tag}
           </Link>
         ) : null}
@@ -107,7 +125,10 @@ function OlderReleases({ releases, canPromote }: { releases: ReleaseView[]; canP
                   <TargetBadges release={release} />
                 </span>
                 {canPromote ? (
-                  <Link href={`/promotions/new?releaseId=${encodeURIComponent(release.id)}`} className={buttonStyles({ size: "sm" })}>
+                  <Link
+                    href={`/promotions/new?releaseId=${encodeURIComponent(release.id)}`}
+                    className={buttonStyles({ size: "sm" })}
+                  >
                     Promote
                   </Link>
                 ) : null}
@@ -129,5 +150,9 @@ function NoReleases({ channel, canSync }: { channel: ChannelView; canSync: boole
     : canSync
       ? "Not synced yet: sync now to discover its releases."
       : "Not synced yet; releases appear after the first sync.";
-  return <p className="rounded-lg border border-dashed border-border-strong px-4 py-6 text-center text-sm text-muted">{text}</p>;
+  return (
+    <p className="rounded-lg border border-dashed border-border-strong px-4 py-6 text-center text-sm text-muted">
+      {text}
+    </p>
+  );
 }

@@ -47,7 +47,16 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
   const router = useRouter();
   const editing = mode.kind === "edit";
   const [values, setValues] = useState<ChannelFormValues>(
-    editing ? mode.initial : { name: "", sourceRegistryId: sources[0]?.id ?? "", components: "", tagPattern: "", ordering: "semver", syncIntervalMinutes: "60" },
+    editing
+      ? mode.initial
+      : {
+          name: "",
+          sourceRegistryId: sources[0]?.id ?? "",
+          components: "",
+          tagPattern: "",
+          ordering: "semver",
+          syncIntervalMinutes: "60",
+        },
   );
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
@@ -57,10 +66,16 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
 
   const body = bodyOf(values);
   const issues = issuesOf(createChannelSchema.safeParse(body));
-  const errorFor = (field: string) => ((touched.has(field) || submitted) && issues[field]) || fieldErrors[field] || (field === "components" ? componentErrors(fieldErrors) : undefined);
-  const set = (field: keyof ChannelFormValues) => (value: string) => setValues((current) => ({ ...current, [field]: value }));
+  const errorFor = (field: string) =>
+    ((touched.has(field) || submitted) && issues[field]) ||
+    fieldErrors[field] ||
+    (field === "components" ? componentErrors(fieldErrors) : undefined);
+  const set = (field: keyof ChannelFormValues) => (value: string) =>
+    setValues((current) => ({ ...current, [field]: value }));
   const blur = (field: string) => () => setTouched((current) => new Set(current).add(field));
-  const serverFieldsShown = Object.keys(fieldErrors).every((field) => FIELDS.some((known) => field === known || field.startsWith(`${known}.`)));
+  const serverFieldsShown = Object.keys(fieldErrors).every((field) =>
+    FIELDS.some((known) => field === known || field.startsWith(`${known}.`)),
+  );
   const banner = Object.keys(fieldErrors).length > 0 && serverFieldsShown ? null : error;
 
   function applyTemplate() {
@@ -94,13 +109,38 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
         }
       />
       <CardBody>
-        <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-2" noValidate aria-label={editing ? "Edit channel" : "Create a channel"}>
+        <form
+          onSubmit={onSubmit}
+          className="grid gap-4 sm:grid-cols-2"
+          noValidate
+          aria-label={editing ? "Edit channel" : "Create a channel"}
+        >
           <Field id="channel-name" label="Name" error={errorFor("name") || undefined}>
-            {(control) => <Input {...control} name="name" value={values.name} onChange={(e) => set("name")(e.target.value)} onBlur={blur("name")} autoComplete="off" />}
-          </Field>
-          <Field id="channel-source" label="Source registry" error={errorFor("sourceRegistryId") || undefined} hint="The vendor's registry the components are read from.">
             {(control) => (
-              <Select {...control} name="sourceRegistryId" value={values.sourceRegistryId} onChange={(e) => set("sourceRegistryId")(e.target.value)} onBlur={blur("sourceRegistryId")}>
+              <Input
+                {...control}
+                name="name"
+                value={values.name}
+                onChange={(e) => set("name")(e.target.value)}
+                onBlur={blur("name")}
+                autoComplete="off"
+              />
+            )}
+          </Field>
+          <Field
+            id="channel-source"
+            label="Source registry"
+            error={errorFor("sourceRegistryId") || undefined}
+            hint="The vendor's registry the components are read from."
+          >
+            {(control) => (
+              <Select
+                {...control}
+                name="sourceRegistryId"
+                value={values.sourceRegistryId}
+                onChange={(e) => set("sourceRegistryId")(e.target.value)}
+                onBlur={blur("sourceRegistryId")}
+              >
                 {sources.length === 0 ? <option value="">No registry connected</option> : null}
                 {sources.map((source) => (
                   <option key={source.id} value={source.id}>
@@ -118,15 +158,53 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
             hint={`One repository path per line, as in the source registry (e.g. vendor/api), 1 to ${MAX_COMPONENTS}. A tag is a release only when every component has it.`}
           >
             {(control) => (
-              <Textarea {...control} name="components" mono rows={4} value={values.components} placeholder={"vendor/api\nvendor/engine\nvendor/web"} spellCheck={false} onChange={(e) => set("components")(e.target.value)} onBlur={blur("components")} />
+              <Textarea
+                {...control}
+                name="components"
+                mono
+                rows={4}
+                value={values.components}
+                placeholder={"vendor/api\nvendor/engine\nvendor/web"}
+                spellCheck={false}
+                onChange={(e) => set("components")(e.target.value)}
+                onBlur={blur("components")}
+              />
             )}
           </Field>
-          <Field id="channel-pattern" label="Tag pattern" error={errorFor("tagPattern") || undefined} hint="A regular expression; only matching tags are releases. Anchor it with ^ and $.">
-            {(control) => <Input {...control} name="tagPattern" mono value={values.tagPattern} placeholder="^release-\d{6}$" spellCheck={false} autoComplete="off" onChange={(e) => set("tagPattern")(e.target.value)} onBlur={blur("tagPattern")} />}
-          </Field>
-          <Field id="channel-ordering" label="Ordering" error={errorFor("ordering") || undefined} hint="How the newest release is found among matching tags.">
+          <Field
+            id="channel-pattern"
+            label="Tag pattern"
+            error={errorFor("tagPattern") || undefined}
+            hint="A regular expression; only matching tags are releases. Anchor it with ^ and $."
+          >
             {(control) => (
-              <Select {...control} name="ordering" value={values.ordering} onChange={(e) => set("ordering")(e.target.value)} onBlur={blur("ordering")}>
+              <Input
+                {...control}
+                name="tagPattern"
+                mono
+                value={values.tagPattern}
+                placeholder="^release-\d{6}$"
+                spellCheck={false}
+                autoComplete="off"
+                onChange={(e) => set("tagPattern")(e.target.value)}
+                onBlur={blur("tagPattern")}
+              />
+            )}
+          </Field>
+          <Field
+            id="channel-ordering"
+            label="Ordering"
+            error={errorFor("ordering") || undefined}
+            hint="How the newest release is found among matching tags."
+          >
+            {(control) => (
+              <Select
+                {...control}
+                name="ordering"
+                value={values.ordering}
+                onChange={(e) => set("ordering")(e.target.value)}
+                onBlur={blur("ordering")}
+              >
                 {tagOrderings.map((ordering) => (
                   <option key={ordering} value={ordering}>
                     {orderingLabels[ordering]}
@@ -135,8 +213,22 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
               </Select>
             )}
           </Field>
-          <Field id="channel-interval" label="Sync every (minutes)" error={errorFor("syncIntervalMinutes") || undefined} hint="0 for manual syncs only, else 5 to 1440.">
-            {(control) => <Input {...control} name="syncIntervalMinutes" inputMode="numeric" value={values.syncIntervalMinutes} onChange={(e) => set("syncIntervalMinutes")(e.target.value)} onBlur={blur("syncIntervalMinutes")} />}
+          <Field
+            id="channel-interval"
+            label="Sync every (minutes)"
+            error={errorFor("syncIntervalMinutes") || undefined}
+            hint="0 for manual syncs only, else 5 to 1440."
+          >
+            {(control) => (
+              <Input
+                {...control}
+                name="syncIntervalMinutes"
+                inputMode="numeric"
+                value={values.syncIntervalMinutes}
+                onChange={(e) => set("syncIntervalMinutes")(e.target.value)}
+                onBlur={blur("syncIntervalMinutes")}
+              />
+            )}
           </Field>
           <TagTester pattern={values.tagPattern} ordering={values.ordering} />
           <div className="flex items-center gap-3 sm:col-span-2">
@@ -166,7 +258,8 @@ function bodyOf(values: ChannelFormValues): z.input<typeof createChannelSchema> 
       .filter(Boolean),
     tagPattern: values.tagPattern,
     ordering: values.ordering,
-    syncIntervalMinutes: interval === "" || !/^-?\d+(\.\d+)?$/.test(interval) ? (Number.NaN as number) : Number(interval),
+    syncIntervalMinutes:
+      interval === "" || !/^-?\d+(\.\d+)?$/.test(interval) ? (Number.NaN as number) : Number(interval),
   };
 }
 
@@ -177,7 +270,8 @@ function issuesOf(result: z.ZodSafeParseResult<unknown>): Record<string, string>
   for (const issue of result.error.issues) {
     const [field, index] = issue.path;
     const key = String(field ?? "input");
-    const message = key === "components" && typeof index === "number" ? `line ${index + 1}: ${issue.message}` : issue.message;
+    const message =
+      key === "components" && typeof index === "number" ? `line ${index + 1}: ${issue.message}` : issue.message;
     issues[key] ??= message;
   }
   return issues;

@@ -17,7 +17,11 @@ const RELEASES_SHOWN = 15;
 
 export default async function ReleasesPage() {
   const user = await requireUser();
-  const allowed = { sync: can(user.role, "channels.sync"), edit: can(user.role, "channels.write"), promote: can(user.role, "promotions.create") };
+  const allowed = {
+    sync: can(user.role, "channels.sync"),
+    edit: can(user.role, "channels.write"),
+    promote: can(user.role, "promotions.create"),
+  };
   const [connections, channels] = await Promise.all([listConnections(), listChannels()]);
   const releases = await Promise.all(channels.map((channel) => listReleases(channel.id, { limit: RELEASES_SHOWN })));
   const newChannel = allowed.edit ? (
@@ -63,7 +67,13 @@ export default async function ReleasesPage() {
       ) : (
         <div className="space-y-6">
           {channels.map((channel, index) => (
-            <ChannelCard key={channel.id} channel={channel} releases={releases[index]!} total={channel.releaseCount} can={allowed} />
+            <ChannelCard
+              key={channel.id}
+              channel={channel}
+              releases={releases[index]!}
+              total={channel.releaseCount}
+              can={allowed}
+            />
           ))}
         </div>
       )}

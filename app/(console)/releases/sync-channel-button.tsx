@@ -38,7 +38,10 @@ export function SyncChannelButton({ id, name }: { id: string; name: string }) {
 
 /** One or two sentences: what is new, and why the newest matching tag may not be a release yet. */
 function describe(summary: SyncSummary): string {
-  const found = summary.newReleases.length === 0 ? "No new releases." : `Found ${summary.newReleases.length} new: ${summary.newReleases.slice(0, 3).join(", ")}${summary.newReleases.length > 3 ? "…" : ""}.`;
+  const found =
+    summary.newReleases.length === 0
+      ? "No new releases."
+      : `Found ${summary.newReleases.length} new: ${summary.newReleases.slice(0, 3).join(", ")}${summary.newReleases.length > 3 ? "…" : ""}.`;
   const waiting = summary.incomplete[0];
   return waiting ? `${found} ${waiting.tag} is not in ${waiting.missingIn.join(", ")} yet.` : found;
 }

@@ -4,7 +4,10 @@ import type { ChannelView } from "@/lib/releases/channel-view";
 
 /** The channel's sync state in words: never synced, syncing, synced when, or failed when. */
 export function SyncStatus({ channel }: { channel: ChannelView }) {
-  const schedule = channel.syncIntervalMinutes === 0 ? "manual syncs only" : `syncs every ${formatInterval(channel.syncIntervalMinutes)}`;
+  const schedule =
+    channel.syncIntervalMinutes === 0
+      ? "manual syncs only"
+      : `syncs every ${formatInterval(channel.syncIntervalMinutes)}`;
   return (
     <span className="inline-flex flex-wrap items-center gap-2" data-testid="sync-status" data-state={channel.syncState}>
       {channel.syncState === "syncing" ? (

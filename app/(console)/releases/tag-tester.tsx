@@ -10,8 +10,27 @@ import { sortKey, type TagOrdering } from "@/lib/releases/tag-ordering";
 export function TagTester({ pattern, ordering }: { pattern: string; ordering: TagOrdering }) {
   const [tag, setTag] = useState("");
   return (
-    <Field id="channel-try-tag" label="Try a tag" optional hint={tag ? verdict(tag, pattern, ordering) : "Type a tag the vendor publishes to see whether this channel would take it."}>
-      {(control) => <Input {...control} mono value={tag} placeholder="release-250301" spellCheck={false} autoComplete="off" onChange={(e) => setTag(e.target.value.trim())} />}
+    <Field
+      id="channel-try-tag"
+      label="Try a tag"
+      optional
+      hint={
+        tag
+          ? verdict(tag, pattern, ordering)
+          : "Type a tag the vendor publishes to see whether this channel would take it."
+      }
+    >
+      {(control) => (
+        <Input
+          {...control}
+          mono
+          value={tag}
+          placeholder="release-250301"
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => setTag(e.target.value.trim())}
+        />
+      )}
     </Field>
   );
 }

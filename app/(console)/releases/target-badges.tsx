@@ -13,7 +13,12 @@ export function TargetBadges({ release }: { release: ReleaseView }) {
   return (
     <span className="inline-flex flex-wrap gap-1.5" aria-label="Presence at targets">
       {release.targets.map((target) => (
-        <Badge key={target.registryId} tone={look[target.state].tone} data-testid={`target-${target.registryName}`} data-state={target.state}>
+        <Badge
+          key={target.registryId}
+          tone={look[target.state].tone}
+          data-testid={`target-${target.registryName}`}
+          data-state={target.state}
+        >
           {target.registryName}: {look[target.state].word}
         </Badge>
       ))}

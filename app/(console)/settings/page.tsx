@@ -18,7 +18,10 @@ export default async function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" description="Your account, the people who can use this console and how scripts reach it." />
+      <PageHeader
+        title="Settings"
+        description="Your account, the people who can use this console and how scripts reach it."
+      />
       <div className="space-y-6">
         {canManageUsers || canManageTokens || canManageWebhooks ? (
           <div className="grid gap-3 sm:grid-cols-2">

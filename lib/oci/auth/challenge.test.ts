@@ -8,12 +8,18 @@ describe("parseChallenges", () => {
     );
     expect(challenge).toEqual({
       scheme: "bearer",
-      params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:library/nginx:pull" },
+      params: {
+        realm: "https://auth.docker.io/token",
+        service: "registry.docker.io",
+        scope: "repository:library/nginx:pull",
+      },
     });
   });
 
   it("keeps commas and escapes inside quotes, lowercases names, and reads several challenges", () => {
-    const challenges = parseChallenges('Basic realm="a, \\"b\\"", Bearer Realm="https://t/x?y=1,2" ,error=insufficient_scope');
+    const challenges = parseChallenges(
+      'Basic realm="a, \\"b\\"", Bearer Realm="https://t/x?y=1,2" ,error=insufficient_scope',
+    );
     expect(challenges).toEqual([
       { scheme: "basic", params: { realm: 'a, "b"' } },
       { scheme: "bearer", params: { realm: "https://t/x?y=1,2", error: "insufficient_scope" } },

@@ -24,14 +24,18 @@ const MAX_OUTPUT = 64 * 1024;
  */
 export async function runCredentialHelper(request: CredentialHelperRequest): Promise<Credentials | undefined> {
   if (!/^[A-Za-z0-9_.-]+$/.test(request.helper)) {
-    throw new AuthError(`credential helper name ${JSON.stringify(request.helper)} is not a plain name`, { code: "HELPER_INVALID" });
+    throw new AuthError(`credential helper name ${JSON.stringify(request.helper)} is not a plain name`, {
+      code: "HELPER_INVALID",
+    });
   }
   const program = `docker-credential-${request.helper}`;
   const { code, stdout, stderr } = await run(program, request);
   if (code !== 0) {
     if (NOT_FOUND.test(stdout) || NOT_FOUND.test(stderr)) return undefined;
     const said = oneLine(stderr || stdout, 200) || "no output";
-    throw new AuthError(`credential helper ${program} failed for ${request.serverUrl} (exit ${code}): ${said}`, { code: "HELPER_FAILED" });
+    throw new AuthError(`credential helper ${program} failed for ${request.serverUrl} (exit ${code}): ${said}`, {
+      code: "HELPER_FAILED",
+    });
   }
   let parsed: { Username?: unknown; Secret?: unknown };
   try {
@@ -48,7 +52,10 @@ export async function runCredentialHelper(request: CredentialHelperRequest): Pro
   return { kind: "basic", username, password: secret };
 }
 
-function run(program: string, request: CredentialHelperRequest): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  program: string,
+  request: CredentialHelperRequest,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, ["get"], {
       env: request.env ?? process.env,
@@ -66,8 +73,18 @@ function run(program: string, request: CredentialHelperRequest): Promise<{ code:
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") {
-        reject(new AuthError(`credential helper ${program} is not installed (not found on PATH)`, { code: "HELPER_MISSING" }));
-      } else reject(new AuthError(`credential helper ${program} could not run: ${error.message}`, { code: "HELPER_FAILED", cause: error }));
+        reject(
+          new AuthError(`credential helper ${program} is not installed (not found on PATH)`, {
+            code: "HELPER_MISSING",
+          }),
+        );
+      } else
+        reject(
+          new AuthError(`credential helper ${program} could not run: ${error.message}`, {
+            code: "HELPER_FAILED",
+            cause: error,
+          }),
+        );
     });
     child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
     child.stdin.on("error", () => undefined); // a helper that exits without reading stdin

@@ -44,7 +44,11 @@ describe("dockerConfigKeychain", () => {
       },
     };
     expect(await credentialsFor(config, "quay.io")).toEqual({ kind: "basic", username: "alice", password: "pa:ss" });
-    expect(await credentialsFor(config, "old.example.com")).toEqual({ kind: "basic", username: "alice", password: "pa:ss" });
+    expect(await credentialsFor(config, "old.example.com")).toEqual({
+      kind: "basic",
+      username: "alice",
+      password: "pa:ss",
+    });
     expect(await credentialsFor(config, "id.example.com")).toEqual({ kind: "identity-token", token: "idt" });
     expect(await credentialsFor(config, "docker.io")).toEqual({ kind: "bearer", token: "rt" });
     expect(await credentialsFor(config, "elsewhere.io")).toEqual({ kind: "anonymous" });
@@ -52,8 +56,15 @@ describe("dockerConfigKeychain", () => {
 
   it("asks credHelpers first, then credsStore, through docker-credential-*", async () => {
     const config = { credHelpers: { "helped.example.com": "fake" }, auths: { "helped.example.com": { auth: "eDp5" } } };
-    expect(await credentialsFor(config, "helped.example.com")).toEqual({ kind: "basic", username: "robot", password: "helper-pass" });
-    expect(await credentialsFor({ credsStore: "fake" }, "docker.io")).toEqual({ kind: "identity-token", token: "refresh-123" });
+    expect(await credentialsFor(config, "helped.example.com")).toEqual({
+      kind: "basic",
+      username: "robot",
+      password: "helper-pass",
+    });
+    expect(await credentialsFor({ credsStore: "fake" }, "docker.io")).toEqual({
+      kind: "identity-token",
+      token: "refresh-123",
+    });
     expect(await credentialsFor({ credsStore: "fake" }, "unknown.example.com")).toEqual({ kind: "anonymous" });
   });
 
@@ -61,18 +72,26 @@ describe("dockerConfigKeychain", () => {
     await expect(credentialsFor({ credsStore: "fake" }, "broken.example.com")).rejects.toThrow(
       /docker-credential-fake failed for broken.example.com \(exit 3\): keychain locked/,
     );
-    await expect(credentialsFor({ credsStore: "absent" }, "quay.io")).rejects.toThrow(/docker-credential-absent is not installed/);
+    await expect(credentialsFor({ credsStore: "absent" }, "quay.io")).rejects.toThrow(
+      /docker-credential-absent is not installed/,
+    );
   });
 
   it("is anonymous without a config file, and refuses broken ones clearly", async () => {
     const none = dockerConfigKeychain({ configPath: path.join(dir, "missing.json") });
     expect(await (await none.resolve("quay.io")).credentials({ registry: "quay.io" })).toEqual({ kind: "anonymous" });
     await writeFile(path.join(dir, "bad.json"), "{");
-    await expect(dockerConfigKeychain({ configPath: path.join(dir, "bad.json") }).resolve("quay.io")).rejects.toThrow(/is not valid JSON/);
+    await expect(dockerConfigKeychain({ configPath: path.join(dir, "bad.json") }).resolve("quay.io")).rejects.toThrow(
+      /is not valid JSON/,
+    );
   });
 
   it("parses USER:PASSWORD pairs", async () => {
-    expect(await credentialsFromPair("u:p:q").credentials({ registry: "r" })).toEqual({ kind: "basic", username: "u", password: "p:q" });
+    expect(await credentialsFromPair("u:p:q").credentials({ registry: "r" })).toEqual({
+      kind: "basic",
+      username: "u",
+      password: "p:q",
+    });
     expect(() => credentialsFromPair("nopassword")).toThrow(/USER:PASSWORD/);
   });
 });

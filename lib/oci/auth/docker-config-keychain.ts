@@ -14,7 +14,10 @@ export interface DockerConfigKeychainOptions {
 }
 
 interface DockerConfig {
-  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }>;
+  auths?: Record<
+    string,
+    { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }
+  >;
   credHelpers?: Record<string, string>;
   credsStore?: string;
 }
@@ -30,8 +33,7 @@ const HUB_KEYS = ["https://index.docker.io/v1/", "index.docker.io", "docker.io",
 export function dockerConfigKeychain(options: DockerConfigKeychainOptions = {}): Keychain {
   const env = options.env ?? process.env;
   const file =
-    options.configPath ??
-    path.join(env.DOCKER_CONFIG ?? path.join(env.HOME ?? os.homedir(), ".docker"), "config.json");
+    options.configPath ?? path.join(env.DOCKER_CONFIG ?? path.join(env.HOME ?? os.homedir(), ".docker"), "config.json");
   return {
     async resolve(registry) {
       const config = await readConfig(file);
@@ -69,7 +71,9 @@ async function readConfig(file: string): Promise<DockerConfig> {
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw new AuthError(`cannot read docker config ${file}: ${(error as Error).message}`, { code: "CONFIG_UNREADABLE" });
+    throw new AuthError(`cannot read docker config ${file}: ${(error as Error).message}`, {
+      code: "CONFIG_UNREADABLE",
+    });
   }
   try {
     return JSON.parse(text) as DockerConfig;
@@ -88,7 +92,9 @@ function findAuth(auths: DockerConfig["auths"], registry: string, keys: string[]
   const exact = pick(auths, keys);
   if (exact) return hasSecret(exact) ? exact : undefined;
   // Older docker wrote full URLs with paths (https://host/v1/).
-  const loose = Object.entries(auths ?? {}).find(([key]) => key.replace(/^https?:\/\//, "").split("/")[0] === registry)?.[1];
+  const loose = Object.entries(auths ?? {}).find(
+    ([key]) => key.replace(/^https?:\/\//, "").split("/")[0] === registry,
+  )?.[1];
   return loose && hasSecret(loose) ? loose : undefined;
 }
 
@@ -102,7 +108,8 @@ function credentialsOf(entry: NonNullable<DockerConfig["auths"]>[string], file: 
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
-    if (colon <= 0) throw new AuthError(`an "auth" entry in ${file} is not base64 of user:password`, { code: "CONFIG_INVALID" });
+    if (colon <= 0)
+      throw new AuthError(`an "auth" entry in ${file} is not base64 of user:password`, { code: "CONFIG_INVALID" });
     return { kind: "basic", username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
   }
   return { kind: "basic", username: entry.username ?? "", password: entry.password ?? "" };

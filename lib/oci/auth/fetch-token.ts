@@ -38,7 +38,11 @@ export async function fetchToken(options: FetchTokenOptions): Promise<IssuedToke
   const headers: Record<string, string> = { accept: "application/json", "user-agent": "gantry" };
   let request: HttpExchange;
   if (credentials.kind === "identity-token") {
-    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credentials.token, client_id: CLIENT_ID });
+    const form = new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: credentials.token,
+      client_id: CLIENT_ID,
+    });
     if (service) form.set("service", service);
     if (options.scopes.length) form.set("scope", options.scopes.join(" "));
     headers["content-type"] = "application/x-www-form-urlencoded";
@@ -65,17 +69,22 @@ export async function fetchToken(options: FetchTokenOptions): Promise<IssuedToke
     );
   }
   if (response.status !== 200) {
-    throw new AuthError(`${who}: the token service ${realm.host} answered ${response.status} ${oneLine(redact(text, secrets), 160)}`, {
-      side: options.side,
-      retryable: response.status >= 500 || response.status === 429,
-      code: "TOKEN_SERVICE",
-    });
+    throw new AuthError(
+      `${who}: the token service ${realm.host} answered ${response.status} ${oneLine(redact(text, secrets), 160)}`,
+      {
+        side: options.side,
+        retryable: response.status >= 500 || response.status === 429,
+        code: "TOKEN_SERVICE",
+      },
+    );
   }
   let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
-    throw new AuthError(`${who}: the token service ${realm.host} answered with something other than JSON`, { side: options.side });
+    throw new AuthError(`${who}: the token service ${realm.host} answered with something other than JSON`, {
+      side: options.side,
+    });
   }
   const token = typeof body.token === "string" && body.token ? body.token : body.access_token;
   if (typeof token !== "string" || !token) {
@@ -90,7 +99,10 @@ function parseRealm(realm: string | undefined, who: string, options: FetchTokenO
   try {
     url = new URL(realm ?? "");
   } catch {
-    throw new AuthError(`${who} asked for a Bearer token without a usable realm`, { side: options.side, code: "REALM_INVALID" });
+    throw new AuthError(`${who} asked for a Bearer token without a usable realm`, {
+      side: options.side,
+      code: "REALM_INVALID",
+    });
   }
   if (url.protocol === "https:") return url;
   if (url.protocol === "http:" && (options.allowHttpRealm || isLoopback(url.hostname))) return url;
@@ -101,5 +113,7 @@ function parseRealm(realm: string | undefined, who: string, options: FetchTokenO
 }
 
 export function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  return (
+    hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+  );
 }

@@ -28,7 +28,11 @@ export class TokenCache {
   store(scopes: readonly string[], token: string, expiresInSeconds: number, issuedAt: number = this.now()): void {
     const lifetimeMs = expiresInSeconds * 1000;
     const margin = Math.min(30_000, Math.max(0, lifetimeMs) / 4);
-    this.entries.set(keyOf(scopes), { token, scopes: normalizeScopes(scopes), renewAt: issuedAt + lifetimeMs - margin });
+    this.entries.set(keyOf(scopes), {
+      token,
+      scopes: normalizeScopes(scopes),
+      renewAt: issuedAt + lifetimeMs - margin,
+    });
   }
 
   /** Forget a token the registry refused. */

@@ -17,9 +17,13 @@ describe("address policy", () => {
   });
 
   it("resolves allowed names as dns.lookup does", async () => {
-    const one = await new Promise((resolve, reject) => guardedLookup("localhost", {}, (e, address) => (e ? reject(e) : resolve(address))));
+    const one = await new Promise((resolve, reject) =>
+      guardedLookup("localhost", {}, (e, address) => (e ? reject(e) : resolve(address))),
+    );
     expect(one).toMatch(/^(127\.0\.0\.1|::1)$/);
-    const all = await new Promise((resolve, reject) => guardedLookup("localhost", { all: true }, (e, address) => (e ? reject(e) : resolve(address))));
+    const all = await new Promise((resolve, reject) =>
+      guardedLookup("localhost", { all: true }, (e, address) => (e ? reject(e) : resolve(address))),
+    );
     expect(Array.isArray(all)).toBe(true);
   });
 });

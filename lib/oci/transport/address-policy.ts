@@ -24,7 +24,9 @@ export function guardedLookup(hostname: string, options: LookupOptions, callback
     if (error) return callback(error, "");
     const allowed = addresses.filter((a) => !isForbiddenAddress(a.address));
     if (allowed.length === 0) {
-      const refused = Object.assign(new Error(`${hostname} resolves only to link-local or metadata addresses`), { code: FORBIDDEN_CODE });
+      const refused = Object.assign(new Error(`${hostname} resolves only to link-local or metadata addresses`), {
+        code: FORBIDDEN_CODE,
+      });
       return callback(refused, "");
     }
     if (options.all) return callback(null, allowed);

@@ -22,7 +22,13 @@ export interface Timeouts {
   lowSpeedBytesPerSecond: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 30_000, headersMs: 120_000, bodyIdleMs: 60_000, lowSpeedWindowMs: 60_000, lowSpeedBytesPerSecond: 1024 };
+export const DEFAULT_TIMEOUTS: Timeouts = {
+  connectMs: 30_000,
+  headersMs: 120_000,
+  bodyIdleMs: 60_000,
+  lowSpeedWindowMs: 60_000,
+  lowSpeedBytesPerSecond: 1024,
+};
 
 export interface AgentOptions {
   /** PEM of a CA to trust on top of the system's (a self-hosted registry). */
@@ -110,14 +116,23 @@ export async function exchange(agent: Agent, request: HttpExchange, side?: Side)
 const TLS_TRUST = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|DEPTH_ZERO|UNABLE_TO_GET_ISSUER/;
 
 /** Wraps connection-level failures; abort errors and our own OciErrors pass through. */
-export function toNetworkError(error: unknown, request: { method: string; url: URL; signal?: AbortSignal }, side?: Side): unknown {
+export function toNetworkError(
+  error: unknown,
+  request: { method: string; url: URL; signal?: AbortSignal },
+  side?: Side,
+): unknown {
   if (request.signal?.aborted || !(error instanceof Error) || error.name === "AbortError") return error;
   if ((error as { kind?: string }).kind !== undefined) return error;
   const code = String((error as { code?: string }).code ?? error.name);
   const where = `${request.method} ${describeUrl(request.url)}`;
   const who = side ? `${side} registry` : "registry";
   if (code === FORBIDDEN_CODE) {
-    return new NetworkError(`${who}: refusing ${request.url.host}: ${error.message}`, { side, retryable: false, code, cause: error });
+    return new NetworkError(`${who}: refusing ${request.url.host}: ${error.message}`, {
+      side,
+      retryable: false,
+      code,
+      cause: error,
+    });
   }
   if (TLS_TRUST.test(code)) {
     return new NetworkError(
@@ -126,12 +141,15 @@ export function toNetworkError(error: unknown, request: { method: string; url: U
     );
   }
   if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_PACKET_LENGTH_TOO_LONG") {
-    return new NetworkError(`${who} ${request.url.host} does not speak HTTPS on ${where}; if it is a plain-HTTP registry, mark it insecure`, {
-      side,
-      retryable: false,
-      code,
-      cause: error,
-    });
+    return new NetworkError(
+      `${who} ${request.url.host} does not speak HTTPS on ${where}; if it is a plain-HTTP registry, mark it insecure`,
+      {
+        side,
+        retryable: false,
+        code,
+        cause: error,
+      },
+    );
   }
   const reason = NETWORK_REASONS[code] ?? code;
   return new NetworkError(`${who} ${request.url.host}: ${reason} on ${where}`, { side, code, cause: error });

@@ -37,12 +37,33 @@ describe("withRetry", () => {
   it("does not retry what a retry cannot help, nor what an inner loop already retried", async () => {
     let calls = 0;
     const denied = new OciError("denied", { kind: "denied" });
-    await expect(withRetry(async () => { calls++; throw denied; }, { policy: fast })).rejects.toBe(denied);
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw denied;
+        },
+        { policy: fast },
+      ),
+    ).rejects.toBe(denied);
     expect(calls).toBe(1);
-    const inner = withRetry(async () => { throw new NetworkError("x", {}); }, { policy: { ...fast, attempts: 2 } });
+    const inner = withRetry(
+      async () => {
+        throw new NetworkError("x", {});
+      },
+      { policy: { ...fast, attempts: 2 } },
+    );
     const error = await inner.catch((e: unknown) => e);
     calls = 0;
-    await expect(withRetry(async () => { calls++; throw error; }, { policy: fast })).rejects.toBe(error);
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw error;
+        },
+        { policy: fast },
+      ),
+    ).rejects.toBe(error);
     expect(calls).toBe(1);
   });
 
@@ -50,7 +71,13 @@ describe("withRetry", () => {
     const error = Object.assign(new NetworkError("busy", {}), { retryAfterMs: 300 });
     let calls = 0;
     const started = Date.now();
-    await withRetry(async () => { if (calls++ === 0) throw error; return "ok"; }, { policy: fast });
+    await withRetry(
+      async () => {
+        if (calls++ === 0) throw error;
+        return "ok";
+      },
+      { policy: fast },
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 

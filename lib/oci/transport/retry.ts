@@ -9,7 +9,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 15_000, maxRetryAfterMs: 120_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 15_000,
+  maxRetryAfterMs: 120_000,
+};
 
 /** Exponential backoff with full jitter (AWS architecture blog): spreads clients that failed together. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {

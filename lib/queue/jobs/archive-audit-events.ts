@@ -17,7 +17,10 @@ export const archiveAuditEventsJob = defineJob({
   async handler() {
     const days = await getAuditRetentionDays();
     if (days === null) return { skipped: "no retention set" };
-    const archived = await archiveAuditEvents({ olderThan: new Date(Date.now() - days * 86_400_000), dir: auditArchiveDir() });
+    const archived = await archiveAuditEvents({
+      olderThan: new Date(Date.now() - days * 86_400_000),
+      dir: auditArchiveDir(),
+    });
     return archived ?? { archived: 0 };
   },
 });

@@ -7,5 +7,7 @@ export function parseSettings<S extends z.ZodType>(schema: S, connection: Regist
   const parsed = schema.safeParse(connection.settings ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new ConnectionSettingsError(`settings.${issue.path.join(".")}: ${issue.message} (${connection.provider} connection)`);
+  throw new ConnectionSettingsError(
+    `settings.${issue.path.join(".")}: ${issue.message} (${connection.provider} connection)`,
+  );
 }

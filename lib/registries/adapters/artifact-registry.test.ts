@@ -42,7 +42,11 @@ function artifactRegistry(account: TestServiceAccount, repository = "releases"):
 }
 
 function options(extra: Partial<OpenRegistryOptions> = {}): OpenRegistryOptions {
-  return { endpoints: { googleToken: gcp.tokenUrl, artifactRegistry: gcp.url }, tokenCache: new TokenCache(), ...extra };
+  return {
+    endpoints: { googleToken: gcp.tokenUrl, artifactRegistry: gcp.url },
+    tokenCache: new TokenCache(),
+    ...extra,
+  };
 }
 
 const tokenCalls = () => gcp.requests.filter((r) => r.kind === "token").length;
@@ -66,7 +70,11 @@ describe("Artifact Registry adapter through google-auth-library, the Artifact Re
     now = expiry - GOOGLE_REFRESH_BEFORE_MS + 1_000;
     await adapter.authenticator.credentials({ registry: adapter.registry });
     expect(tokenCalls()).toBe(calls + 2);
-    expect(adapter).toMatchObject({ registry: "europe-west1-docker.pkg.dev", namespace: "gantry-test/releases", scratchRepository: "gantry-test/releases/gantry-connection-check" });
+    expect(adapter).toMatchObject({
+      registry: "europe-west1-docker.pkg.dev",
+      namespace: "gantry-test/releases",
+      scratchRepository: "gantry-test/releases/gantry-connection-check",
+    });
   });
 
   it("reports a key Google does not know as refused credentials", async () => {
@@ -74,13 +82,19 @@ describe("Artifact Registry adapter through google-auth-library, the Artifact Re
     const error = await adapter.authenticator.credentials({ registry: adapter.registry }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderApiError);
     expect(error).toMatchObject({ kind: "auth", service: "Google OAuth", status: 400, code: "invalid_grant" });
-    expect((error as Error).message).toMatch(/^Google OAuth refused service account stranger@gantry-test\.iam\.gserviceaccount\.com \(400 invalid_grant: .*\); the key may have been deleted or disabled/);
+    expect((error as Error).message).toMatch(
+      /^Google OAuth refused service account stranger@gantry-test\.iam\.gserviceaccount\.com \(400 invalid_grant: .*\); the key may have been deleted or disabled/,
+    );
     expect((error as Error).message).not.toContain("PRIVATE KEY");
   });
 
   it("lists the images of the repository as full paths, page by page", async () => {
     const adapter = createRegistryAdapter(artifactRegistry(copier), options());
-    expect(await adapter.listRepositories!()).toEqual(["gantry-test/releases/deepgram/api", "gantry-test/releases/deepgram/engine", "gantry-test/releases/deepgram/license-proxy"]);
+    expect(await adapter.listRepositories!()).toEqual([
+      "gantry-test/releases/deepgram/api",
+      "gantry-test/releases/deepgram/engine",
+      "gantry-test/releases/deepgram/license-proxy",
+    ]);
     const pages = gcp.requests.filter((r) => r.path === `/v1/${REPOSITORY}/packages`);
     expect(pages).toHaveLength(2);
     // The client library signs its own JWT for API calls instead of spending an access token.
@@ -92,19 +106,29 @@ describe("Artifact Registry adapter through google-auth-library, the Artifact Re
     const adapter = createRegistryAdapter(artifactRegistry(copier, "mirror"), options());
     expect(await adapter.createRepository!("gantry-test/mirror/deepgram/api")).toEqual({ created: true });
     expect(await adapter.createRepository!("gantry-test/mirror/deepgram/engine")).toEqual({ created: false });
-    expect(gcp.repositories.get("projects/gantry-test/locations/europe-west1/repositories/mirror")).toEqual({ format: "DOCKER", packages: [] });
+    expect(gcp.repositories.get("projects/gantry-test/locations/europe-west1/repositories/mirror")).toEqual({
+      format: "DOCKER",
+      packages: [],
+    });
     expect(gcp.requests.filter((r) => r.path.includes("/operations/")).length).toBeGreaterThanOrEqual(1);
 
     const again = createRegistryAdapter(artifactRegistry(copier, "mirror"), options());
     expect(await again.createRepository!("gantry-test/mirror/deepgram/api")).toEqual({ created: false });
-    await expect(again.createRepository!("other-project/x/api")).rejects.toThrow(/outside europe-west1-docker\.pkg\.dev\/gantry-test\/mirror/);
+    await expect(again.createRepository!("other-project/x/api")).rejects.toThrow(
+      /outside europe-west1-docker\.pkg\.dev\/gantry-test\/mirror/,
+    );
     await Promise.all([adapter.close(), again.close()]);
   });
 
   it("says which role is missing when creating is denied", async () => {
     const adapter = createRegistryAdapter(artifactRegistry(reader, "denied"), options());
     const error = await adapter.createRepository!("gantry-test/denied/api").catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: "denied", service: "Artifact Registry", status: 403, code: "PERMISSION_DENIED" });
+    expect(error).toMatchObject({
+      kind: "denied",
+      service: "Artifact Registry",
+      status: 403,
+      code: "PERMISSION_DENIED",
+    });
     expect((error as Error).message).toMatch(
       /^Artifact Registry: service account reader@gantry-test\.iam\.gserviceaccount\.com may not create projects\/gantry-test\/locations\/europe-west1\/repositories\/denied \(403 PERMISSION_DENIED: Permission 'artifactregistry\.repositories\.create' denied.*\); grant it roles\/artifactregistry\.admin/,
     );

@@ -4,7 +4,12 @@ import type { JWT } from "google-auth-library";
 import { z } from "zod";
 import type { RegistryConnection } from "../connection";
 import { RegistryConnectionError } from "../errors";
-import { scratchRepositoryUnder, type AdapterContext, type ListRepositoriesOptions, type RegistryAdapter } from "../registry-adapter";
+import {
+  scratchRepositoryUnder,
+  type AdapterContext,
+  type ListRepositoriesOptions,
+  type RegistryAdapter,
+} from "../registry-adapter";
 import { parseSettings } from "./adapter-settings";
 import { googleCredentials, googleStatusOf, toGoogleError } from "./google-credentials";
 
@@ -87,10 +92,19 @@ export function openArtifactRegistry(connection: RegistryConnection, context: Ad
             { autoPaginate: false, timeout: CALL_TIMEOUT_MS },
           );
           // Package names end in the URL-encoded image path: …/packages/team%2Fapi.
-          names.push(...packages.map((p) => decodeURIComponent(String(p.name).split("/packages/")[1] ?? "")).filter(Boolean).map((image) => `${prefix}/${image}`));
+          names.push(
+            ...packages
+              .map((p) => decodeURIComponent(String(p.name).split("/packages/")[1] ?? ""))
+              .filter(Boolean)
+              .map((image) => `${prefix}/${image}`),
+          );
           pageToken = response?.nextPageToken || undefined;
         } catch (error) {
-          throw toGoogleError(error, { ...call, action: `list the images of ${repositoryName}`, grant: "grant it roles/artifactregistry.reader" });
+          throw toGoogleError(error, {
+            ...call,
+            action: `list the images of ${repositoryName}`,
+            grant: "grant it roles/artifactregistry.reader",
+          });
         }
         if (!pageToken) break;
       }
@@ -98,10 +112,13 @@ export function openArtifactRegistry(connection: RegistryConnection, context: Ad
     },
     createRepository: async (name) => {
       if (!name.startsWith(`${prefix}/`)) {
-        throw new RegistryConnectionError(`${name} is outside ${connection.endpoint}/${prefix}, the Artifact Registry repository of this connection`, {
-          kind: "invalid",
-          code: "REPOSITORY_OUTSIDE",
-        });
+        throw new RegistryConnectionError(
+          `${name} is outside ${connection.endpoint}/${prefix}, the Artifact Registry repository of this connection`,
+          {
+            kind: "invalid",
+            code: "REPOSITORY_OUTSIDE",
+          },
+        );
       }
       // Checked once per adapter: a promotion asks for every image it pushes.
       const first = !ensured;
@@ -118,7 +135,10 @@ export function openArtifactRegistry(connection: RegistryConnection, context: Ad
   };
 }
 
-async function createClient(endpoint: string | undefined, authClient: () => Promise<JWT>): Promise<ArtifactRegistryClient> {
+async function createClient(
+  endpoint: string | undefined,
+  authClient: () => Promise<JWT>,
+): Promise<ArtifactRegistryClient> {
   const { ArtifactRegistryClient } = await import("@google-cloud/artifact-registry");
   // REST ("fallback") rather than gRPC: plain HTTPS through any proxy, and the same path the tests take.
   // google-gax pins its own copy of google-auth-library; the client only calls fetch and

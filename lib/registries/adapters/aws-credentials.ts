@@ -38,13 +38,30 @@ export function awsIdentity(options: AwsIdentityOptions): AwsIdentity {
       const { STSClient, AssumeRoleCommand } = await import("@aws-sdk/client-sts");
       const sts = new STSClient(sdkClientConfig(options.region, options.stsEndpoint, options.accessKey));
       try {
-        const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "gantry", ...(externalId ? { ExternalId: externalId } : {}) }));
+        const out = await sts.send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: "gantry",
+            ...(externalId ? { ExternalId: externalId } : {}),
+          }),
+        );
         const c = out.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration) throw new Error("AssumeRole answered without credentials");
-        const value = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration)
+          throw new Error("AssumeRole answered without credentials");
+        const value = {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          sessionToken: c.SessionToken,
+          expiration: c.Expiration,
+        };
         return { value, expiresAt: c.Expiration.getTime() };
       } catch (error) {
-        throw toAwsError(error, { service: "AWS STS", action: `AssumeRole ${roleArn}`, who: base, secrets: secretsOf(options) });
+        throw toAwsError(error, {
+          service: "AWS STS",
+          action: `AssumeRole ${roleArn}`,
+          who: base,
+          secrets: secretsOf(options),
+        });
       } finally {
         sts.destroy();
       }
@@ -54,7 +71,11 @@ export function awsIdentity(options: AwsIdentityOptions): AwsIdentity {
 }
 
 /** Region, endpoint override, credentials and timeouts shared by the ECR and STS clients. */
-export function sdkClientConfig(region: string, endpoint: string | undefined, credentials: CredentialsOption | undefined) {
+export function sdkClientConfig(
+  region: string,
+  endpoint: string | undefined,
+  credentials: CredentialsOption | undefined,
+) {
   return {
     region,
     ...(endpoint ? { endpoint } : {}),

@@ -44,18 +44,35 @@ export function toAwsError(error: unknown, context: AwsCallContext): unknown {
     );
   }
   if (REFUSED_CREDENTIALS.has(name)) {
-    return new ProviderApiError(`${context.service} ${context.action}: AWS refused ${context.who} ${said}; check the access key id and secret access key`, {
-      ...base,
-      kind: "auth",
-    });
+    return new ProviderApiError(
+      `${context.service} ${context.action}: AWS refused ${context.who} ${said}; check the access key id and secret access key`,
+      {
+        ...base,
+        kind: "auth",
+      },
+    );
   }
   if (DENIED.has(name)) {
-    return new ProviderApiError(`${context.service} ${context.action}: ${context.who} is not allowed to do this ${said}; grant it in IAM`, { ...base, kind: "denied" });
+    return new ProviderApiError(
+      `${context.service} ${context.action}: ${context.who} is not allowed to do this ${said}; grant it in IAM`,
+      { ...base, kind: "denied" },
+    );
   }
-  if (name === "RepositoryNotFoundException") return new ProviderApiError(`${context.service} ${context.action}: ${detail}`, { ...base, kind: "not_found" });
-  if (THROTTLED.has(name)) return new ProviderApiError(`${context.service} ${context.action}: AWS is throttling requests ${said}; try again later`, { ...base, kind: "network", retryable: true });
+  if (name === "RepositoryNotFoundException")
+    return new ProviderApiError(`${context.service} ${context.action}: ${detail}`, { ...base, kind: "not_found" });
+  if (THROTTLED.has(name))
+    return new ProviderApiError(
+      `${context.service} ${context.action}: AWS is throttling requests ${said}; try again later`,
+      { ...base, kind: "network", retryable: true },
+    );
   if (status === undefined || status >= 500) {
-    return new ProviderApiError(`${context.service} ${context.action}: could not reach AWS or AWS failed ${said}; try again later`, { ...base, kind: "network", retryable: true });
+    return new ProviderApiError(
+      `${context.service} ${context.action}: could not reach AWS or AWS failed ${said}; try again later`,
+      { ...base, kind: "network", retryable: true },
+    );
   }
-  return new ProviderApiError(`${context.service} ${context.action}: AWS refused the request ${said}`, { ...base, kind: status === 400 ? "invalid" : "denied" });
+  return new ProviderApiError(`${context.service} ${context.action}: AWS refused the request ${said}`, {
+    ...base,
+    kind: status === 400 ? "invalid" : "denied",
+  });
 }

@@ -25,7 +25,10 @@ beforeAll(async () => {
 });
 afterAll(() => aws?.stop());
 
-function ecr(settings: Record<string, unknown> = {}, keys: { accessKeyId: string; secretAccessKey: string } | null = ALICE): RegistryConnection {
+function ecr(
+  settings: Record<string, unknown> = {},
+  keys: { accessKeyId: string; secretAccessKey: string } | null = ALICE,
+): RegistryConnection {
   return {
     provider: "ecr",
     endpoint: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
@@ -48,10 +51,20 @@ describe("ECR adapter through the AWS SDK and a local stand-in", () => {
     const adapter = createRegistryAdapter(ecr(), options());
     expect(adapter.tokenExpiresAt!()).toBeNull();
     const before = Date.now();
-    expect(await adapter.authenticator.credentials({ registry: adapter.registry })).toEqual({ kind: "basic", username: "AWS", password: "ecr-registry-password" });
+    expect(await adapter.authenticator.credentials({ registry: adapter.registry })).toEqual({
+      kind: "basic",
+      username: "AWS",
+      password: "ecr-registry-password",
+    });
     const expiry = adapter.tokenExpiresAt!()!.getTime();
     expect(expiry).toBeGreaterThanOrEqual(before + 12 * HOUR - 5_000);
-    expect(aws.requests.at(-1)).toMatchObject({ service: "ecr", action: "GetAuthorizationToken", accessKeyId: ALICE.accessKeyId, status: 200, temporary: false });
+    expect(aws.requests.at(-1)).toMatchObject({
+      service: "ecr",
+      action: "GetAuthorizationToken",
+      accessKeyId: ALICE.accessKeyId,
+      status: 200,
+      temporary: false,
+    });
     expect(adapter.credentialLabel).toBe(`access key ${ALICE.accessKeyId}`);
     await adapter.close();
   });
@@ -91,7 +104,9 @@ describe("ECR adapter through the AWS SDK and a local stand-in", () => {
     const renewed = await refreshRegistryToken(stored, shared);
     expect(tokenCalls()).toBe(calls + 2);
     expect(renewed.tokenExpiresAt!.getTime()).toBeGreaterThan(first.tokenExpiresAt!.getTime() - 1);
-    expect(await refreshRegistryToken({ ...stored, provider: "generic", authKind: "anonymous", insecure: true }, shared)).toEqual({ tokenExpiresAt: null });
+    expect(
+      await refreshRegistryToken({ ...stored, provider: "generic", authKind: "anonymous", insecure: true }, shared),
+    ).toEqual({ tokenExpiresAt: null });
   });
 
   it("assumes a role with its external id, then calls ECR with the session's credentials", async () => {
@@ -109,12 +124,16 @@ describe("ECR adapter through the AWS SDK and a local stand-in", () => {
     const denied = await wrongExternal.authenticator.credentials({ registry: "x" }).catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(ProviderApiError);
     expect(denied).toMatchObject({ kind: "denied", service: "AWS STS", code: "AccessDenied" });
-    expect((denied as Error).message).toMatch(/^AWS STS AssumeRole arn:aws:iam::123456789012:role\/gantry-pusher: access key AKIAGANTRYTESTALICE1 is not allowed to do this \(AccessDenied: User: .* is not authorized to perform: sts:AssumeRole/);
+    expect((denied as Error).message).toMatch(
+      /^AWS STS AssumeRole arn:aws:iam::123456789012:role\/gantry-pusher: access key AKIAGANTRYTESTALICE1 is not allowed to do this \(AccessDenied: User: .* is not authorized to perform: sts:AssumeRole/,
+    );
 
     const wrongSecret = createRegistryAdapter(ecr({}, { ...ALICE, secretAccessKey: "x".repeat(40) }), options());
     const refused = await wrongSecret.authenticator.credentials({ registry: "x" }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ kind: "auth", code: "InvalidSignatureException" });
-    expect((refused as Error).message).toMatch(/AWS refused access key AKIAGANTRYTESTALICE1 .*check the access key id and secret access key$/);
+    expect((refused as Error).message).toMatch(
+      /AWS refused access key AKIAGANTRYTESTALICE1 .*check the access key id and secret access key$/,
+    );
     expect((refused as Error).message).not.toContain("x".repeat(40));
   });
 
@@ -125,7 +144,11 @@ describe("ECR adapter through the AWS SDK and a local stand-in", () => {
     try {
       const adapter = createRegistryAdapter(ecr({}, null), options());
       await adapter.authenticator.credentials({ registry: adapter.registry });
-      expect(aws.requests.at(-1)).toMatchObject({ action: "GetAuthorizationToken", accessKeyId: BOB.accessKeyId, status: 200 });
+      expect(aws.requests.at(-1)).toMatchObject({
+        action: "GetAuthorizationToken",
+        accessKeyId: BOB.accessKeyId,
+        status: 200,
+      });
       expect(adapter.credentialLabel).toBe("this server's AWS identity");
     } finally {
       process.env.AWS_ACCESS_KEY_ID = saved.id;
@@ -136,13 +159,20 @@ describe("ECR adapter through the AWS SDK and a local stand-in", () => {
   });
 
   it("creates repositories with the connection's options, lists them page by page, and knows existing ones", async () => {
-    const adapter = createRegistryAdapter({ ...ecr({ tagImmutability: true, scanOnPush: true }), namespace: "mirror" }, options());
+    const adapter = createRegistryAdapter(
+      { ...ecr({ tagImmutability: true, scanOnPush: true }), namespace: "mirror" },
+      options(),
+    );
     expect(await adapter.createRepository!("mirror/api")).toEqual({ created: true });
     expect(await adapter.createRepository!("mirror/api")).toEqual({ created: false });
     await adapter.createRepository!("mirror/engine");
     await adapter.createRepository!("mirror/license-proxy");
     await adapter.createRepository!("elsewhere/tool");
-    expect(aws.repositories.get("mirror/api")).toEqual({ repositoryName: "mirror/api", imageTagMutability: "IMMUTABLE", scanOnPush: true });
+    expect(aws.repositories.get("mirror/api")).toEqual({
+      repositoryName: "mirror/api",
+      imageTagMutability: "IMMUTABLE",
+      scanOnPush: true,
+    });
 
     const pagesBefore = aws.requests.filter((r) => r.action === "DescribeRepositories").length;
     expect(await adapter.listRepositories!()).toEqual(["mirror/api", "mirror/engine", "mirror/license-proxy"]);
@@ -154,6 +184,8 @@ describe("ECR adapter through the AWS SDK and a local stand-in", () => {
     const adapter = createRegistryAdapter(ecr({}, BOB), options());
     const error = await adapter.createRepository!("team/api").catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "denied", code: "AccessDeniedException" });
-    expect((error as Error).message).toMatch(/^AWS ECR CreateRepository team\/api: access key AKIAGANTRYTESTBOB000 is not allowed to do this \(AccessDeniedException: .*ecr:CreateRepository.*\); grant it in IAM$/);
+    expect((error as Error).message).toMatch(
+      /^AWS ECR CreateRepository team\/api: access key AKIAGANTRYTESTBOB000 is not allowed to do this \(AccessDeniedException: .*ecr:CreateRepository.*\); grant it in IAM$/,
+    );
   });
 });

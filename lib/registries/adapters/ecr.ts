@@ -5,7 +5,12 @@ import { z } from "zod";
 import type { RegistryConnection } from "../connection";
 import { ConnectionSettingsError, ProviderApiError } from "../errors";
 import { ExpiringToken } from "../expiring-token";
-import { scratchRepositoryUnder, type AdapterContext, type ListRepositoriesOptions, type RegistryAdapter } from "../registry-adapter";
+import {
+  scratchRepositoryUnder,
+  type AdapterContext,
+  type ListRepositoriesOptions,
+  type RegistryAdapter,
+} from "../registry-adapter";
 import { parseSettings } from "./adapter-settings";
 import { awsIdentity, sdkClientConfig } from "./aws-credentials";
 import { toAwsError } from "./aws-errors";
@@ -48,26 +53,32 @@ export function openEcr(connection: RegistryConnection, context: AdapterContext)
   const call = { who: identity.label, secrets, service: "AWS ECR" as const };
   let client: Promise<ECRClient> | undefined;
   const ecr = () =>
-    (client ??= import("@aws-sdk/client-ecr").then(({ ECRClient }) => new ECRClient(sdkClientConfig(settings.region, context.endpoints.ecr, identity.credentials))));
+    (client ??= import("@aws-sdk/client-ecr").then(
+      ({ ECRClient }) => new ECRClient(sdkClientConfig(settings.region, context.endpoints.ecr, identity.credentials)),
+    ));
 
-  const token = context.tokenCache.getOrCreate(fingerprint(connection, settings, context), () =>
-    new ExpiringToken<RegistryPassword>({
-      refreshBeforeMs: ECR_REFRESH_BEFORE_MS,
-      now: context.now,
-      // Its own client: the cached token outlives this adapter and whatever closes it.
-      fetch: async () => {
-        const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
-        const tokenClient = new ECRClient(sdkClientConfig(settings.region, context.endpoints.ecr, identity.credentials));
-        try {
-          const out = await tokenClient.send(new GetAuthorizationTokenCommand({}));
-          return decodeAuthorization(out.authorizationData?.[0]);
-        } catch (error) {
-          throw toAwsError(error, { ...call, action: "GetAuthorizationToken" });
-        } finally {
-          tokenClient.destroy();
-        }
-      },
-    }),
+  const token = context.tokenCache.getOrCreate(
+    fingerprint(connection, settings, context),
+    () =>
+      new ExpiringToken<RegistryPassword>({
+        refreshBeforeMs: ECR_REFRESH_BEFORE_MS,
+        now: context.now,
+        // Its own client: the cached token outlives this adapter and whatever closes it.
+        fetch: async () => {
+          const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
+          const tokenClient = new ECRClient(
+            sdkClientConfig(settings.region, context.endpoints.ecr, identity.credentials),
+          );
+          try {
+            const out = await tokenClient.send(new GetAuthorizationTokenCommand({}));
+            return decodeAuthorization(out.authorizationData?.[0]);
+          } catch (error) {
+            throw toAwsError(error, { ...call, action: "GetAuthorizationToken" });
+          } finally {
+            tokenClient.destroy();
+          }
+        },
+      }),
   );
   const namespace = connection.namespace ?? undefined;
 
@@ -92,8 +103,16 @@ export function openEcr(connection: RegistryConnection, context: AdapterContext)
       let nextToken: string | undefined;
       for (let page = 0; page < MAX_PAGES && names.length < limit; page++) {
         try {
-          const out = await (await ecr()).send(new DescribeRepositoriesCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal: options.signal });
-          names.push(...(out.repositories ?? []).map((r) => r.repositoryName ?? "").filter((n) => n && (!namespace || n.startsWith(`${namespace}/`))));
+          const out = await (
+            await ecr()
+          ).send(new DescribeRepositoriesCommand({ maxResults: PAGE_SIZE, nextToken }), {
+            abortSignal: options.signal,
+          });
+          names.push(
+            ...(out.repositories ?? [])
+              .map((r) => r.repositoryName ?? "")
+              .filter((n) => n && (!namespace || n.startsWith(`${namespace}/`))),
+          );
           nextToken = out.nextToken;
         } catch (error) {
           throw toAwsError(error, { ...call, action: "DescribeRepositories" });
@@ -127,7 +146,9 @@ export function openEcr(connection: RegistryConnection, context: AdapterContext)
 function staticKeys(connection: RegistryConnection, useDefaultChain: boolean) {
   if (useDefaultChain) return undefined;
   if (!connection.username || !connection.secret) {
-    throw new ConnectionSettingsError("the ECR connection has neither an access key (id and secret) nor the default credential chain");
+    throw new ConnectionSettingsError(
+      "the ECR connection has neither an access key (id and secret) nor the default credential chain",
+    );
   }
   return { accessKeyId: connection.username, secretAccessKey: connection.secret };
 }
@@ -137,13 +158,34 @@ function decodeAuthorization(data: { authorizationToken?: string; expiresAt?: Da
   const decoded = Buffer.from(data?.authorizationToken ?? "", "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon <= 0 || !data?.expiresAt) {
-    throw new ProviderApiError("AWS ECR GetAuthorizationToken answered without a usable token", { service: "AWS ECR", kind: "auth", code: "TOKEN_INVALID" });
+    throw new ProviderApiError("AWS ECR GetAuthorizationToken answered without a usable token", {
+      service: "AWS ECR",
+      kind: "auth",
+      code: "TOKEN_INVALID",
+    });
   }
-  return { value: { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }, expiresAt: data.expiresAt.getTime() };
+  return {
+    value: { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) },
+    expiresAt: data.expiresAt.getTime(),
+  };
 }
 
 /** One cached token per identity and registry; a changed secret or role gets a new one. */
-function fingerprint(connection: RegistryConnection, settings: z.output<typeof settingsSchema>, context: AdapterContext): string {
-  const identity = [connection.endpoint, settings.region, connection.username, connection.secret, settings.useDefaultChain, settings.roleArn, settings.externalId];
-  return `ecr:${createHash("sha256").update(JSON.stringify([identity, context.endpoints.ecr, context.endpoints.sts])).digest("hex")}`;
+function fingerprint(
+  connection: RegistryConnection,
+  settings: z.output<typeof settingsSchema>,
+  context: AdapterContext,
+): string {
+  const identity = [
+    connection.endpoint,
+    settings.region,
+    connection.username,
+    connection.secret,
+    settings.useDefaultChain,
+    settings.roleArn,
+    settings.externalId,
+  ];
+  return `ecr:${createHash("sha256")
+    .update(JSON.stringify([identity, context.endpoints.ecr, context.endpoints.sts]))
+    .digest("hex")}`;
 }

@@ -31,28 +31,37 @@ export function googleCredentials(connection: RegistryConnection, context: Adapt
   const key = serviceAccountKeyOf(connection);
   const label = `service account ${key.client_email}`;
   const secrets = [connection.secret!, key.private_key];
-  const fingerprint = `google:${createHash("sha256").update(JSON.stringify([connection.secret, context.endpoints.googleToken])).digest("hex")}`;
-  const token = context.tokenCache.getOrCreate(fingerprint, () =>
-    new ExpiringToken<string>({
-      refreshBeforeMs: GOOGLE_REFRESH_BEFORE_MS,
-      now: context.now,
-      // A new client per token, so the renewal schedule is ours rather than the library's.
-      fetch: async () => {
-        const jwt = await createJwt(key, context.endpoints.googleToken);
-        try {
-          const tokens = await jwt.authorize();
-          if (!tokens.access_token || !tokens.expiry_date) throw new Error("the token endpoint answered without an access token");
-          return { value: tokens.access_token, expiresAt: tokens.expiry_date };
-        } catch (error) {
-          throw toGoogleError(error, { service: "Google OAuth", action: "get an access token", who: label, secrets });
-        }
-      },
-    }),
+  const fingerprint = `google:${createHash("sha256")
+    .update(JSON.stringify([connection.secret, context.endpoints.googleToken]))
+    .digest("hex")}`;
+  const token = context.tokenCache.getOrCreate(
+    fingerprint,
+    () =>
+      new ExpiringToken<string>({
+        refreshBeforeMs: GOOGLE_REFRESH_BEFORE_MS,
+        now: context.now,
+        // A new client per token, so the renewal schedule is ours rather than the library's.
+        fetch: async () => {
+          const jwt = await createJwt(key, context.endpoints.googleToken);
+          try {
+            const tokens = await jwt.authorize();
+            if (!tokens.access_token || !tokens.expiry_date)
+              throw new Error("the token endpoint answered without an access token");
+            return { value: tokens.access_token, expiresAt: tokens.expiry_date };
+          } catch (error) {
+            throw toGoogleError(error, { service: "Google OAuth", action: "get an access token", who: label, secrets });
+          }
+        },
+      }),
   );
   return {
     key,
     authenticator: {
-      credentials: async ({ signal }) => ({ kind: "basic", username: "oauth2accesstoken", password: await token.get(signal) }),
+      credentials: async ({ signal }) => ({
+        kind: "basic",
+        username: "oauth2accesstoken",
+        password: await token.get(signal),
+      }),
     },
     authClient: () => createJwt(key, context.endpoints.googleToken),
     tokenExpiresAt: () => token.expiresAt(),
@@ -62,15 +71,22 @@ export function googleCredentials(connection: RegistryConnection, context: Adapt
 }
 
 function serviceAccountKeyOf(connection: RegistryConnection): ServiceAccountKey {
-  if (!connection.secret) throw new ConnectionSettingsError(`the ${connection.provider} connection holds no service account key`);
+  if (!connection.secret)
+    throw new ConnectionSettingsError(`the ${connection.provider} connection holds no service account key`);
   const checked = checkServiceAccountKey(connection.secret);
-  if (!checked.ok) throw new ConnectionSettingsError(`the stored service account key is not usable: ${checked.problem}`);
+  if (!checked.ok)
+    throw new ConnectionSettingsError(`the stored service account key is not usable: ${checked.problem}`);
   return checked.key;
 }
 
 async function createJwt(key: ServiceAccountKey, tokenUrl: string | undefined): Promise<JWT> {
   const { JWT } = await import("google-auth-library");
-  const jwt = new JWT({ email: key.client_email, key: key.private_key, keyId: key.private_key_id, scopes: [CLOUD_PLATFORM] });
+  const jwt = new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
+    scopes: [CLOUD_PLATFORM],
+  });
   if (tokenUrl) {
     // The library has no option for its token endpoint; a stand-in is reached by rewriting the request.
     jwt.transporter.interceptors.request.add({
@@ -99,7 +115,10 @@ export function toGoogleError(error: unknown, context: GoogleCallContext): unkno
   const base = { service: context.service, status, code: reason, cause: error };
   const said = `(${[status, reason].filter(Boolean).join(" ")}${detail ? `: ${detail}` : ""})`;
   if (status === undefined) {
-    return new ProviderApiError(`${context.service}: could not ${context.action} ${said}; check this server's connection to Google`, { ...base, kind: "network", retryable: true });
+    return new ProviderApiError(
+      `${context.service}: could not ${context.action} ${said}; check this server's connection to Google`,
+      { ...base, kind: "network", retryable: true },
+    );
   }
   if (status === 401 || reason === "invalid_grant" || reason === "UNAUTHENTICATED") {
     return new ProviderApiError(
@@ -108,11 +127,22 @@ export function toGoogleError(error: unknown, context: GoogleCallContext): unkno
     );
   }
   if (status === 403) {
-    return new ProviderApiError(`${context.service}: ${context.who} may not ${context.action} ${said}${context.grant ? `; ${context.grant}` : ""}`, { ...base, kind: "denied" });
+    return new ProviderApiError(
+      `${context.service}: ${context.who} may not ${context.action} ${said}${context.grant ? `; ${context.grant}` : ""}`,
+      { ...base, kind: "denied" },
+    );
   }
-  if (status === 404) return new ProviderApiError(`${context.service}: could not ${context.action}: not found ${said}`, { ...base, kind: "not_found" });
+  if (status === 404)
+    return new ProviderApiError(`${context.service}: could not ${context.action}: not found ${said}`, {
+      ...base,
+      kind: "not_found",
+    });
   const retryable = status === 429 || status >= 500;
-  return new ProviderApiError(`${context.service}: could not ${context.action} ${said}`, { ...base, kind: retryable ? "network" : "invalid", retryable });
+  return new ProviderApiError(`${context.service}: could not ${context.action} ${said}`, {
+    ...base,
+    kind: retryable ? "network" : "invalid",
+    retryable,
+  });
 }
 
 export function googleStatusOf(error: unknown): string | undefined {
@@ -121,7 +151,9 @@ export function googleStatusOf(error: unknown): string | undefined {
 
 function describeGoogleError(error: Error, secrets: string[]): { status?: number; reason?: string; detail: string } {
   const e = error as Error & { status?: unknown; code?: unknown; response?: { status?: unknown; data?: unknown } };
-  const status = [e.status, e.response?.status, e.code].find((v): v is number => typeof v === "number" && v >= 100 && v < 600);
+  const status = [e.status, e.response?.status, e.code].find(
+    (v): v is number => typeof v === "number" && v >= 100 && v < 600,
+  );
   let reason: string | undefined;
   let message = error.message;
   const body = parseJson(e.response?.data) ?? parseJson(error.message);

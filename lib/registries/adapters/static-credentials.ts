@@ -32,7 +32,8 @@ export function openStaticCredentials(connection: RegistryConnection): RegistryA
 function credentialsOf(connection: RegistryConnection): Credentials {
   const { authKind, username, secret } = connection;
   if (authKind === "anonymous") return { kind: "anonymous" };
-  if (!secret) throw new ConnectionSettingsError(`the connection uses ${authKind} authentication but holds no password or token`);
+  if (!secret)
+    throw new ConnectionSettingsError(`the connection uses ${authKind} authentication but holds no password or token`);
   if (authKind === "basic") {
     if (!username) throw new ConnectionSettingsError("the connection uses basic authentication but has no username");
     return { kind: "basic", username, password: secret };

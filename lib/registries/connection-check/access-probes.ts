@@ -23,7 +23,13 @@ export interface AccessProbe {
 }
 
 /** GET /v2/ with the connection's credential: lib/oci's own challenge and token flow. */
-export async function probeCredential({ connection, adapter, client, ping, signal }: AccessProbe): Promise<StepOutcome> {
+export async function probeCredential({
+  connection,
+  adapter,
+  client,
+  ping,
+  signal,
+}: AccessProbe): Promise<StepOutcome> {
   try {
     const response = await client.request({ method: "GET", url: "/v2/", scopes: [], ok: [200], signal });
     await response.body.dump().catch(() => undefined);
@@ -31,16 +37,27 @@ export async function probeCredential({ connection, adapter, client, ping, signa
     throw new StepFailure(credentialMessage(error, connection, adapter, ping));
   }
   const expiry = adapter.tokenExpiresAt?.();
-  const until = expiry ? `; its registry token is valid until ${expiry.toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
+  const until = expiry
+    ? `; its registry token is valid until ${expiry.toISOString().slice(0, 16).replace("T", " ")} UTC`
+    : "";
   if (connection.authKind === "anonymous") return { status: "passed", message: `anonymous access accepted${until}` };
   return { status: "passed", message: `${adapter.credentialLabel} accepted${until}` };
 }
 
 /** Repositories through the provider's API where it has one, else the registry's catalog. */
-export async function probeList({ adapter, client, signal }: AccessProbe): Promise<{ outcome: StepOutcome; repositories?: string[] }> {
+export async function probeList({
+  adapter,
+  client,
+  signal,
+}: AccessProbe): Promise<{ outcome: StepOutcome; repositories?: string[] }> {
   const info = providerInfo(adapter.provider);
   if (info.lists === "none") {
-    return { outcome: { status: "skipped", message: `${info.label} lists no repositories to registry clients; Gantry reads tags per repository` } };
+    return {
+      outcome: {
+        status: "skipped",
+        message: `${info.label} lists no repositories to registry clients; Gantry reads tags per repository`,
+      },
+    };
   }
   let repositories: string[];
   if (adapter.listRepositories) {
@@ -71,7 +88,9 @@ export async function probeCreate({ adapter, signal }: AccessProbe): Promise<Ste
   const { created } = await adapter.createRepository(adapter.scratchRepository, { signal });
   return {
     status: "passed",
-    message: created ? `created ${adapter.scratchRepository}` : `the repository for ${adapter.scratchRepository} exists already, so nothing was created`,
+    message: created
+      ? `created ${adapter.scratchRepository}`
+      : `the repository for ${adapter.scratchRepository} exists already, so nothing was created`,
   };
 }
 
@@ -88,13 +107,20 @@ export async function probePush({ adapter, client, signal }: AccessProbe): Promi
   return { status: "passed", message: `started and cancelled an upload in ${adapter.scratchRepository}` };
 }
 
-function credentialMessage(error: unknown, connection: RegistryConnection, adapter: RegistryAdapter, ping: Ping): string {
+function credentialMessage(
+  error: unknown,
+  connection: RegistryConnection,
+  adapter: RegistryAdapter,
+  ping: Ping,
+): string {
   const label = adapter.credentialLabel;
   if (isRegistryError(error) && error.status === 401) {
-    if (connection.authKind === "anonymous") return "the registry requires credentials, and the connection has none: give a username and password or token";
+    if (connection.authKind === "anonymous")
+      return "the registry requires credentials, and the connection has none: give a username and password or token";
     return `the registry refused ${label} (401): check the password or token`;
   }
-  if (isRegistryError(error) && error.status === 403) return `the registry denied ${label} (403${error.code ? ` ${error.code}` : ""}): check what the credential may access`;
+  if (isRegistryError(error) && error.status === 403)
+    return `the registry denied ${label} (403${error.code ? ` ${error.code}` : ""}): check what the credential may access`;
   if (error instanceof AuthError && /token service/.test(error.message)) {
     const realm = ping.challenge?.params.realm ? new URL(ping.challenge.params.realm).host : "of the registry";
     const status = /refused the credentials \((\d{3})/.exec(error.message)?.[1];
@@ -113,8 +139,10 @@ function pushMessage(error: unknown, adapter: RegistryAdapter): string {
     if (error.status === 401 || error.status === 403) {
       return `the credential can read but not write '${repository}' (denied: ${answer}): give ${adapter.credentialLabel} push access`;
     }
-    if (error.status === 404) return `'${repository}' does not exist, and the registry does not create repositories on push (${answer}): create it first`;
-    if (error.status >= 500) return `the registry could not start an upload in '${repository}' (${answer}): its storage may be failing`;
+    if (error.status === 404)
+      return `'${repository}' does not exist, and the registry does not create repositories on push (${answer}): create it first`;
+    if (error.status >= 500)
+      return `the registry could not start an upload in '${repository}' (${answer}): its storage may be failing`;
     return `the registry refused an upload to '${repository}' (${answer})`;
   }
   if (error instanceof AuthError && /token service/.test(error.message)) {

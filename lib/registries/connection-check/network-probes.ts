@@ -1,7 +1,13 @@
 import "server-only";
 import type { LookupAddress } from "node:dns";
 import { connect as tcpConnect, isIP, type Socket } from "node:net";
-import { checkServerIdentity, connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from "node:tls";
+import {
+  checkServerIdentity,
+  connect as tlsConnect,
+  rootCertificates,
+  type PeerCertificate,
+  type TLSSocket,
+} from "node:tls";
 import type { Endpoint } from "../endpoint";
 import { StepFailure, type StepOutcome } from "./step";
 
@@ -16,14 +22,24 @@ const UNTRUSTED = new Set([
 ]);
 
 /** Opens a TCP connection to the first address that accepts one. */
-export async function probeTcp(endpoint: Endpoint, addresses: LookupAddress[], signal: AbortSignal): Promise<{ outcome: StepOutcome; address: string }> {
+export async function probeTcp(
+  endpoint: Endpoint,
+  addresses: LookupAddress[],
+  signal: AbortSignal,
+): Promise<{ outcome: StepOutcome; address: string }> {
   let lastError: unknown;
   for (const { address } of addresses.slice(0, 4)) {
     const started = Date.now();
     try {
       const socket = await open(() => tcpConnect({ host: address, port: endpoint.port }), "connect", signal);
       socket.destroy();
-      return { outcome: { status: "passed", message: `connected to ${hostPort(address, endpoint.port)} in ${Date.now() - started} ms` }, address };
+      return {
+        outcome: {
+          status: "passed",
+          message: `connected to ${hostPort(address, endpoint.port)} in ${Date.now() - started} ms`,
+        },
+        address,
+      };
     } catch (error) {
       if (signal.aborted && !isTimeout(signal)) throw error;
       lastError = error;
@@ -36,7 +52,12 @@ export async function probeTcp(endpoint: Endpoint, addresses: LookupAddress[], s
  * Handshakes without failing on a bad certificate, then judges the certificate itself, so
  * the message can say which authority signed it and which names it carries.
  */
-export async function probeTls(endpoint: Endpoint, address: string, caPem: string | undefined, signal: AbortSignal): Promise<StepOutcome> {
+export async function probeTls(
+  endpoint: Endpoint,
+  address: string,
+  caPem: string | undefined,
+  signal: AbortSignal,
+): Promise<StepOutcome> {
   const servername = isIP(endpoint.hostname) ? undefined : endpoint.hostname;
   let socket: TLSSocket;
   try {
@@ -59,7 +80,9 @@ export async function probeTls(endpoint: Endpoint, address: string, caPem: strin
   try {
     const certificate = socket.getPeerCertificate();
     const issuer = nameOf(certificate.issuer) ?? "an unnamed authority";
-    const code = socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : undefined;
+    const code = socket.authorizationError
+      ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError)
+      : undefined;
     if (code && UNTRUSTED.has(code)) {
       throw new StepFailure(
         caPem
@@ -72,16 +95,29 @@ export async function probeTls(endpoint: Endpoint, address: string, caPem: strin
         `the certificate is for ${namesOf(certificate).join(", ") || "no name"}, not ${endpoint.hostname}: connect with a name the certificate lists, or reissue it for ${endpoint.hostname}`,
       );
     }
-    if (code === "CERT_HAS_EXPIRED") throw new StepFailure(`the server's certificate expired on ${dateOf(certificate.valid_to)}: renew it on the registry`);
-    if (code === "CERT_NOT_YET_VALID") throw new StepFailure(`the server's certificate is valid only from ${dateOf(certificate.valid_from)}: check the clocks of both servers`);
+    if (code === "CERT_HAS_EXPIRED")
+      throw new StepFailure(
+        `the server's certificate expired on ${dateOf(certificate.valid_to)}: renew it on the registry`,
+      );
+    if (code === "CERT_NOT_YET_VALID")
+      throw new StepFailure(
+        `the server's certificate is valid only from ${dateOf(certificate.valid_from)}: check the clocks of both servers`,
+      );
     if (code) throw new StepFailure(`the server's certificate was refused (${code}), issued by ${issuer}`);
-    return { status: "passed", message: `${socket.getProtocol() ?? "TLS"} with a certificate for ${endpoint.hostname} issued by ${issuer}, valid until ${dateOf(certificate.valid_to)}` };
+    return {
+      status: "passed",
+      message: `${socket.getProtocol() ?? "TLS"} with a certificate for ${endpoint.hostname} issued by ${issuer}, valid until ${dateOf(certificate.valid_to)}`,
+    };
   } finally {
     socket.destroy();
   }
 }
 
-function open<S extends Socket>(create: () => S, readyEvent: "connect" | "secureConnect", signal: AbortSignal): Promise<S> {
+function open<S extends Socket>(
+  create: () => S,
+  readyEvent: "connect" | "secureConnect",
+  signal: AbortSignal,
+): Promise<S> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const socket = create();
@@ -102,8 +138,12 @@ function open<S extends Socket>(create: () => S, readyEvent: "connect" | "secure
 }
 
 function tcpMessage(error: unknown, endpoint: Endpoint, addresses: LookupAddress[], signal: AbortSignal): string {
-  const where = addresses.length === 1 ? hostPort(addresses[0]!.address, endpoint.port) : `${endpoint.host} (${addresses.map((a) => a.address).join(", ")})`;
-  if (isTimeout(signal)) return `no answer from ${where} in time: a firewall may be dropping the connection, or the host is down`;
+  const where =
+    addresses.length === 1
+      ? hostPort(addresses[0]!.address, endpoint.port)
+      : `${endpoint.host} (${addresses.map((a) => a.address).join(", ")})`;
+  if (isTimeout(signal))
+    return `no answer from ${where} in time: a firewall may be dropping the connection, or the host is down`;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case "ECONNREFUSED":
@@ -119,7 +159,8 @@ function tcpMessage(error: unknown, endpoint: Endpoint, addresses: LookupAddress
 }
 
 function handshakeMessage(error: unknown, endpoint: Endpoint, signal: AbortSignal): string {
-  if (isTimeout(signal)) return `the TLS handshake with ${endpoint.host} did not finish in time: is this port serving TLS?`;
+  if (isTimeout(signal))
+    return `the TLS handshake with ${endpoint.host} did not finish in time: is this port serving TLS?`;
   const code = String((error as NodeJS.ErrnoException | undefined)?.code ?? "");
   const text = String((error as Error | undefined)?.message ?? "");
   if (/WRONG_VERSION_NUMBER|wrong version number|packet length too long|ECONNRESET|EPROTO/i.test(`${code} ${text}`)) {

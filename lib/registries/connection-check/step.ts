@@ -1,5 +1,15 @@
 /** The steps of a connection check, in the order they run. */
-export const checkStepIds = ["dns", "tcp", "tls", "registry", "challenge", "credential", "list", "create", "push"] as const;
+export const checkStepIds = [
+  "dns",
+  "tcp",
+  "tls",
+  "registry",
+  "challenge",
+  "credential",
+  "list",
+  "create",
+  "push",
+] as const;
 export type CheckStepId = (typeof checkStepIds)[number];
 
 export const checkStepLabels: Record<CheckStepId, string> = {

@@ -54,7 +54,9 @@ beforeAll(async () => {
 afterAll(async () => {
   log.write();
   for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  await db().$disconnect().catch(() => undefined);
+  await db()
+    .$disconnect()
+    .catch(() => undefined);
   await sourceProxy?.stop();
   await source?.stop();
   await postgres?.stop().catch(() => undefined);
@@ -82,7 +84,8 @@ async function freshTarget() {
 }
 
 async function expectAllAtTarget(registry: RunningRegistry) {
-  for (const { repository, built } of images) expect(await skopeoInspectDigest(`${registry.host}/${repository}:2.0`)).toBe(built.manifestDigest);
+  for (const { repository, built } of images)
+    expect(await skopeoInspectDigest(`${registry.host}/${repository}:2.0`)).toBe(built.manifestDigest);
 }
 
 describe("processes dying under a running promotion", () => {
@@ -90,9 +93,17 @@ describe("processes dying under a running promotion", () => {
     const { registry, id: targetId } = await freshTarget();
     const copier = await worker();
     // About 5 s of copying, so the database goes away with bytes in flight.
-    sourceProxy.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Infinity, action: { kind: "trickle", bytesPerSecond: 1.5 * MB } });
+    sourceProxy.addRule({
+      match: { method: "GET", path: /\/blobs\/sha256:/ },
+      times: Infinity,
+      action: { kind: "trickle", bytesPerSecond: 1.5 * MB },
+    });
     const id = await promote({ releaseId, targetRegistryId: targetId });
-    const moving = await waitForPromotion(id, (v) => v.images.some((i) => i.status === "pushing" && i.bytesDone > 256 * 1024), 30_000);
+    const moving = await waitForPromotion(
+      id,
+      (v) => v.images.some((i) => i.status === "pushing" && i.bytesDone > 256 * 1024),
+      30_000,
+    );
     const down = Date.now();
     await postgres.stop();
     await sleep(2_000);
@@ -102,7 +113,11 @@ describe("processes dying under a running promotion", () => {
     sourceProxy.clearRules();
 
     // The copy may need the stall recovery: a replacement worker does it at start, as the minute cron would.
-    const settledOrStuck = await waitForPromotion(id, (v) => v.status === "succeeded" || v.status === "failed", 30_000).catch(() => undefined);
+    const settledOrStuck = await waitForPromotion(
+      id,
+      (v) => v.status === "succeeded" || v.status === "failed",
+      30_000,
+    ).catch(() => undefined);
     let recovered = false;
     if (!settledOrStuck) {
       recovered = true;
@@ -122,38 +137,64 @@ describe("processes dying under a running promotion", () => {
   }, 150_000);
 
   // Long only: lib/promotions/worker-processes.test.ts already kills a lone worker in `npm test`.
-  it.runIf(long)("finishes a promotion whose worker is killed with SIGKILL mid-push, with a second worker running", async () => {
-    await stopWorkers();
-    const { registry, id: targetId } = await freshTarget();
-    const [first, second] = [await worker(), await worker()];
-    sourceProxy.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Infinity, action: { kind: "trickle", bytesPerSecond: 1.5 * MB } });
-    const id = await promote({ releaseId, targetRegistryId: targetId });
-    await waitForPromotion(id, (v) => v.images.some((i) => i.status === "pushing" && i.bytesDone > 256 * 1024), 30_000);
-    const holders = new Set((await db().promotionImage.findMany({ where: { promotionId: id, status: "pushing" }, select: { workerId: true } })).map((r) => r.workerId));
-    expect([...holders].every((h) => h === first!.id || h === second!.id)).toBe(true);
-    const doomed = holders.has(first!.id) ? first! : second!;
-    const survivor = doomed === first ? second! : first!;
-    doomed.child.kill("SIGKILL");
-    await doomed.stop();
-    sourceProxy.clearRules();
+  it.runIf(long)(
+    "finishes a promotion whose worker is killed with SIGKILL mid-push, with a second worker running",
+    async () => {
+      await stopWorkers();
+      const { registry, id: targetId } = await freshTarget();
+      const [first, second] = [await worker(), await worker()];
+      sourceProxy.addRule({
+        match: { method: "GET", path: /\/blobs\/sha256:/ },
+        times: Infinity,
+        action: { kind: "trickle", bytesPerSecond: 1.5 * MB },
+      });
+      const id = await promote({ releaseId, targetRegistryId: targetId });
+      await waitForPromotion(
+        id,
+        (v) => v.images.some((i) => i.status === "pushing" && i.bytesDone > 256 * 1024),
+        30_000,
+      );
+      const holders = new Set(
+        (
+          await db().promotionImage.findMany({
+            where: { promotionId: id, status: "pushing" },
+            select: { workerId: true },
+          })
+        ).map((r) => r.workerId),
+      );
+      expect([...holders].every((h) => h === first!.id || h === second!.id)).toBe(true);
+      const doomed = holders.has(first!.id) ? first! : second!;
+      const survivor = doomed === first ? second! : first!;
+      doomed.child.kill("SIGKILL");
+      await doomed.stop();
+      sourceProxy.clearRules();
 
-    // Past the stall threshold, a replacement worker starting up recovers the images (the minute cron would too).
-    await sleep(3_500);
-    await worker();
-    const view = await settledPromotion(id, 60_000);
-    expect(view.status, JSON.stringify(view.images.map((i) => [i.status, i.failure]))).toBe("succeeded");
-    expect(view.images.every((i) => i.attempts <= 2)).toBe(true);
-    const requeued = await db().auditEvent.count({ where: { targetId: id, action: "promotion.image_requeued" } });
-    const actions = (await db().auditEvent.findMany({ where: { targetId: id }, orderBy: { id: "asc" }, select: { action: true, detail: true } })).map((e) => `${e.action} ${JSON.stringify(e.detail)}`);
-    expect(requeued, `${[...holders].join(",")} doomed ${doomed.id}\n${actions.join("\n")}`).toBeGreaterThan(0);
-    expect(survivor.child.exitCode).toBeNull();
-    await expectAllAtTarget(registry);
-    await expectConsoleAnswers();
-    log.add({
-      area: "worker",
-      tried: "the worker copying a promotion killed with SIGKILL mid-push (a second worker running; a replacement started after 3.5 s)",
-      cases: 1,
-      outcome: `succeeded: 3/3 pushed, digests confirmed by skopeo, ${requeued} image(s) requeued by the stall recovery, attempts ${view.images.map((i) => i.attempts).join("/")}`,
-    });
-  }, 150_000);
+      // Past the stall threshold, a replacement worker starting up recovers the images (the minute cron would too).
+      await sleep(3_500);
+      await worker();
+      const view = await settledPromotion(id, 60_000);
+      expect(view.status, JSON.stringify(view.images.map((i) => [i.status, i.failure]))).toBe("succeeded");
+      expect(view.images.every((i) => i.attempts <= 2)).toBe(true);
+      const requeued = await db().auditEvent.count({ where: { targetId: id, action: "promotion.image_requeued" } });
+      const actions = (
+        await db().auditEvent.findMany({
+          where: { targetId: id },
+          orderBy: { id: "asc" },
+          select: { action: true, detail: true },
+        })
+      ).map((e) => `${e.action} ${JSON.stringify(e.detail)}`);
+      expect(requeued, `${[...holders].join(",")} doomed ${doomed.id}\n${actions.join("\n")}`).toBeGreaterThan(0);
+      expect(survivor.child.exitCode).toBeNull();
+      await expectAllAtTarget(registry);
+      await expectConsoleAnswers();
+      log.add({
+        area: "worker",
+        tried:
+          "the worker copying a promotion killed with SIGKILL mid-push (a second worker running; a replacement started after 3.5 s)",
+        cases: 1,
+        outcome: `succeeded: 3/3 pushed, digests confirmed by skopeo, ${requeued} image(s) requeued by the stall recovery, attempts ${view.images.map((i) => i.attempts).join("/")}`,
+      });
+    },
+    150_000,
+  );
 });

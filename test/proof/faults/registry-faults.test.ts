@@ -8,7 +8,14 @@
 import crypto from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runChange } from "@/lib/actions/run-change";
-import { client, connectRegistry, createRelease, operator, promote, waitForPromotion } from "@/lib/promotions/promotion-test-kit";
+import {
+  client,
+  connectRegistry,
+  createRelease,
+  operator,
+  promote,
+  waitForPromotion,
+} from "@/lib/promotions/promotion-test-kit";
 import { retryPromotion } from "@/lib/promotions/retry-promotion";
 import { promoteImage } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
@@ -61,7 +68,11 @@ async function freshTarget(options: Parameters<typeof startRegistry>[0] = {}, pr
   cleanup.push(() => registry.stop());
   const proxy = proxied ? await startFaultProxy(registry) : undefined;
   if (proxy) cleanup.push(() => proxy.stop());
-  const id = await connectRegistry(`target-${crypto.randomBytes(3).toString("hex")}`, proxy?.host ?? registry.host, options.auth && options.auth !== "none" ? { username: "gantry", password: "gantry-pass" } : undefined);
+  const id = await connectRegistry(
+    `target-${crypto.randomBytes(3).toString("hex")}`,
+    proxy?.host ?? registry.host,
+    options.auth && options.auth !== "none" ? { username: "gantry", password: "gantry-pass" } : undefined,
+  );
   return { registry, proxy, id };
 }
 
@@ -78,9 +89,17 @@ describe("registry faults during a promotion", () => {
   it("survives the target registry restarting in the middle of a push", async () => {
     const { registry, id: targetId } = await freshTarget();
     // About 3 s of copying: long enough to restart the target with bytes in flight.
-    sourceProxy.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Infinity, action: { kind: "trickle", bytesPerSecond: 1.5 * MB } });
+    sourceProxy.addRule({
+      match: { method: "GET", path: /\/blobs\/sha256:/ },
+      times: Infinity,
+      action: { kind: "trickle", bytesPerSecond: 1.5 * MB },
+    });
     const id = await promote({ releaseId, targetRegistryId: targetId, repositoryPrefix: "" });
-    const moving = await waitForPromotion(id, (v) => v.images.some((i) => i.status === "pushing" && i.bytesDone > 256 * 1024), 30_000);
+    const moving = await waitForPromotion(
+      id,
+      (v) => v.images.some((i) => i.status === "pushing" && i.bytesDone > 256 * 1024),
+      30_000,
+    );
     const restarting = Date.now();
     await registry.restart();
     const restartMs = Date.now() - restarting;
@@ -99,7 +118,9 @@ describe("registry faults during a promotion", () => {
 
   it(`finishes every promotion when connections are cut at seeded random byte offsets (${RESET_RUNS} runs)`, async () => {
     const random = seededRandom(20_240_913);
-    const blobs = [...new Map(images.flatMap((i) => i.built.blobs).map((b) => [b.digest, b])).values()].filter((b) => b.size > 1024);
+    const blobs = [...new Map(images.flatMap((i) => i.built.blobs).map((b) => [b.digest, b])).values()].filter(
+      (b) => b.size > 1024,
+    );
     const outcomes: string[] = [];
     let injected = 0;
     for (let run = 0; run < RESET_RUNS; run++) {
@@ -107,17 +128,32 @@ describe("registry faults during a promotion", () => {
       // Source side: a blob download cut after a random number of bytes, twice.
       for (let cut = 0; cut < 2; cut++) {
         const blob = blobs[Math.floor(random() * blobs.length)]!;
-        sourceProxy.addRule({ match: { method: "GET", path: new RegExp(`/blobs/${blob.digest}$`) }, action: { kind: "drop-after-bytes", bytes: Math.floor(random() * blob.size) } });
+        sourceProxy.addRule({
+          match: { method: "GET", path: new RegExp(`/blobs/${blob.digest}$`) },
+          action: { kind: "drop-after-bytes", bytes: Math.floor(random() * blob.size) },
+        });
       }
       // Target side: one upload step answered by a reset socket.
-      const step: FaultRule["match"][] = [{ method: "POST", path: /\/blobs\/uploads\/$/ }, { method: "PATCH" }, { method: "PUT", path: /\/blobs\/uploads\// }, { method: "PUT", path: /\/manifests\// }];
+      const step: FaultRule["match"][] = [
+        { method: "POST", path: /\/blobs\/uploads\/$/ },
+        { method: "PATCH" },
+        { method: "PUT", path: /\/blobs\/uploads\// },
+        { method: "PUT", path: /\/manifests\// },
+      ];
       proxy!.addRule({ match: step[Math.floor(random() * step.length)]!, action: { kind: "reset" } });
       const id = await promote({ releaseId, targetRegistryId: targetId, repositoryPrefix: "" });
       const view = await settledPromotion(id);
-      const faults = sourceProxy.requests.filter((r) => r.fault === "drop-after-bytes").length + proxy!.requests.filter((r) => r.fault === "reset").length;
+      const faults =
+        sourceProxy.requests.filter((r) => r.fault === "drop-after-bytes").length +
+        proxy!.requests.filter((r) => r.fault === "reset").length;
       injected += faults;
-      const applied = [...sourceProxy.requests, ...proxy!.requests].filter((r) => r.fault).map((r) => `${r.fault} ${r.method} ${r.path}`);
-      expect(view.status, `run ${run}: ${JSON.stringify(view.images.map((i) => i.failure))} after ${applied.join(", ")}`).toBe("succeeded");
+      const applied = [...sourceProxy.requests, ...proxy!.requests]
+        .filter((r) => r.fault)
+        .map((r) => `${r.fault} ${r.method} ${r.path}`);
+      expect(
+        view.status,
+        `run ${run}: ${JSON.stringify(view.images.map((i) => i.failure))} after ${applied.join(", ")}`,
+      ).toBe("succeeded");
       await expectAllAtTarget(registry);
       outcomes.push(view.status);
       sourceProxy.clearRules();
@@ -134,10 +170,26 @@ describe("registry faults during a promotion", () => {
 
   it("waits out bursts of 429 and 503 with Retry-After on both sides and succeeds", async () => {
     const { registry, proxy, id: targetId } = await freshTarget({}, true);
-    sourceProxy.addRule({ match: { method: "GET", path: /\/manifests\// }, times: 2, action: { kind: "status", status: 429, retryAfter: 1 } });
-    sourceProxy.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: 3, action: { kind: "status", status: 503, retryAfter: 1 } });
-    proxy!.addRule({ match: { method: "POST", path: /\/blobs\/uploads\/$/ }, times: 3, action: { kind: "status", status: 503, retryAfter: 1 } });
-    proxy!.addRule({ match: { method: "PUT", path: /\/manifests\// }, times: 2, action: { kind: "status", status: 429, retryAfter: 1 } });
+    sourceProxy.addRule({
+      match: { method: "GET", path: /\/manifests\// },
+      times: 2,
+      action: { kind: "status", status: 429, retryAfter: 1 },
+    });
+    sourceProxy.addRule({
+      match: { method: "GET", path: /\/blobs\/sha256:/ },
+      times: 3,
+      action: { kind: "status", status: 503, retryAfter: 1 },
+    });
+    proxy!.addRule({
+      match: { method: "POST", path: /\/blobs\/uploads\/$/ },
+      times: 3,
+      action: { kind: "status", status: 503, retryAfter: 1 },
+    });
+    proxy!.addRule({
+      match: { method: "PUT", path: /\/manifests\// },
+      times: 2,
+      action: { kind: "status", status: 429, retryAfter: 1 },
+    });
     const started = Date.now();
     const id = await promote({ releaseId, targetRegistryId: targetId, repositoryPrefix: "" });
     const view = await settledPromotion(id);
@@ -151,7 +203,8 @@ describe("registry faults during a promotion", () => {
     await expectConsoleAnswers();
     log.add({
       area: "rate limits",
-      tried: "bursts of 429 / 503 with Retry-After: 1 (source manifests 2×429, source blobs 3×503, target upload starts 3×503, target manifest PUTs 2×429)",
+      tried:
+        "bursts of 429 / 503 with Retry-After: 1 (source manifests 2×429, source blobs 3×503, target upload starts 3×503, target manifest PUTs 2×429)",
       cases: statuses.length,
       outcome: `succeeded in ${seconds.toFixed(1)} s: 3/3 pushed, digests confirmed by skopeo`,
     });
@@ -162,15 +215,29 @@ describe("registry faults during a promotion", () => {
     const tokens = registry.tokenServer!;
     // Tokens live 4 s in the client's eyes (renewed after 3 s) while the copy takes about 5 s.
     tokens.setTokenLifetime(4);
-    sourceProxy.addRule({ match: { method: "GET", path: /\/blobs\/sha256:/ }, times: Infinity, action: { kind: "trickle", bytesPerSecond: MB } });
+    sourceProxy.addRule({
+      match: { method: "GET", path: /\/blobs\/sha256:/ },
+      times: Infinity,
+      action: { kind: "trickle", bytesPerSecond: MB },
+    });
     const id = await promote({ releaseId, targetRegistryId: targetId, repositoryPrefix: "" });
     await waitForPromotion(id, (v) => v.images.some((i) => i.status === "pushing" && i.bytesDone > 0), 30_000);
     const before = tokens.requests.length;
     // The registry now refuses the token in hand on the next upload steps, as it does an expired one.
-    const expired = JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required: token expired" }] });
+    const expired = JSON.stringify({
+      errors: [{ code: "UNAUTHORIZED", message: "authentication required: token expired" }],
+    });
     proxy!.addRule({ match: { method: "PATCH" }, times: 1, action: { kind: "status", status: 401, body: expired } });
-    proxy!.addRule({ match: { method: "PUT", path: /\/blobs\/uploads\// }, times: 1, action: { kind: "status", status: 401, body: expired } });
-    proxy!.addRule({ match: { method: "HEAD", path: /\/blobs\// }, times: 1, action: { kind: "status", status: 401, body: expired } });
+    proxy!.addRule({
+      match: { method: "PUT", path: /\/blobs\/uploads\// },
+      times: 1,
+      action: { kind: "status", status: 401, body: expired },
+    });
+    proxy!.addRule({
+      match: { method: "HEAD", path: /\/blobs\// },
+      times: 1,
+      action: { kind: "status", status: 401, body: expired },
+    });
     const view = await settledPromotion(id);
     expect(view.status, JSON.stringify(view.images.map((i) => i.failure))).toBe("succeeded");
     const renewed = tokens.requests.length - before;
@@ -193,7 +260,10 @@ describe("registry faults during a promotion", () => {
     expect(failed.images.every((i) => !i.failure!.message.includes("gantry-pass"))).toBe(true);
     // Fixed at the token server, a retry pushes them.
     deadRegistry.tokenServer!.setTokenLifetime(300);
-    expect(await runChange(retryPromotion, operator, { id: dead }, client)).toMatchObject({ ok: true, data: { images: 3 } });
+    expect(await runChange(retryPromotion, operator, { id: dead }, client)).toMatchObject({
+      ok: true,
+      data: { images: 3 },
+    });
     const retried = await waitForPromotion(dead, (v) => v.status === "succeeded" || v.status === "failed");
     expect(retried.status).toBe("succeeded");
     await expectConsoleAnswers();
@@ -207,7 +277,8 @@ describe("registry faults during a promotion", () => {
       area: "registry tokens",
       tried: "token server handing out tokens the registry refuses at once (expired past its 60 s leeway)",
       cases: 1,
-      outcome: "failed: 3/3 images kind auth naming the target, no secret in the message; retry after the fix: succeeded",
+      outcome:
+        "failed: 3/3 images kind auth naming the target, no secret in the message; retry after the fix: succeeded",
     });
   });
 
@@ -220,7 +291,8 @@ describe("registry faults during a promotion", () => {
     const kinds = view.images.map((i) => i.failure?.kind ?? i.status);
     expect(kinds).toContain("storage");
     expect(kinds.every((k) => k === "storage" || k === "pushed")).toBe(true);
-    for (const image of view.images.filter((i) => i.status === "failed")) expect(image.failure!.message).toMatch(/target/);
+    for (const image of view.images.filter((i) => i.status === "failed"))
+      expect(image.failure!.message).toMatch(/target/);
     for (const image of view.images.filter((i) => i.status === "pushed")) {
       expect(await skopeoInspectDigest(image.target)).toBe(image.digest);
     }

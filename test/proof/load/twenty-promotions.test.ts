@@ -36,7 +36,10 @@ describe.runIf(long)("load: twenty promotions, two worker processes", () => {
     [source, target] = await Promise.all([startRegistry(), startRegistry()]);
     images = await seedThreeImages(source, "5.0", { base: 4 * MB, own: [3 * MB, 2 * MB, MB] });
     recorder = await startFaultProxy(target);
-    workers.push(await startWorkerProcess({ DATABASE_URL: database.url() }), await startWorkerProcess({ DATABASE_URL: database.url() }));
+    workers.push(
+      await startWorkerProcess({ DATABASE_URL: database.url() }),
+      await startWorkerProcess({ DATABASE_URL: database.url() }),
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -52,18 +55,24 @@ describe.runIf(long)("load: twenty promotions, two worker processes", () => {
     const prefixes = Array.from({ length: PROMOTIONS }, (_, i) => `p${String(i + 1).padStart(2, "0")}/`);
 
     const started = Date.now();
-    const ids = await Promise.all(prefixes.map((repositoryPrefix) => promote({ releaseId, targetRegistryId: targetId, repositoryPrefix })));
+    const ids = await Promise.all(
+      prefixes.map((repositoryPrefix) => promote({ releaseId, targetRegistryId: targetId, repositoryPrefix })),
+    );
     const views = await Promise.all(ids.map((id) => settledPromotion(id, 240_000)));
     const seconds = (Date.now() - started) / 1000;
     expect(views.map((v) => v.status)).toEqual(ids.map(() => "succeeded"));
     expect(views.flatMap((v) => v.images).every((i) => i.attempts === 1)).toBe(true);
 
     const repoOf = (p: string) => /^\/v2\/(.+?)\/(?:manifests|blobs)\//.exec(p)?.[1];
-    const manifestPuts = recorder.requests.filter((r) => r.method === "PUT" && r.path.includes("/manifests/")).map((r) => repoOf(r.path)!);
+    const manifestPuts = recorder.requests
+      .filter((r) => r.method === "PUT" && r.path.includes("/manifests/"))
+      .map((r) => repoOf(r.path)!);
     const expectedRepos = prefixes.flatMap((p) => ["api", "engine", "proxy"].map((name) => `${p}${name}`)).sort();
     expect([...manifestPuts].sort()).toEqual(expectedRepos);
     // A finished upload is the PUT carrying ?digest=: never twice for one repository and digest.
-    const uploads = recorder.requests.filter((r) => r.method === "PUT" && r.path.includes("/blobs/uploads/")).map((r) => ({ repo: repoOf(r.path)!, digest: new URL(r.path, "http://x").searchParams.get("digest")! }));
+    const uploads = recorder.requests
+      .filter((r) => r.method === "PUT" && r.path.includes("/blobs/uploads/"))
+      .map((r) => ({ repo: repoOf(r.path)!, digest: new URL(r.path, "http://x").searchParams.get("digest")! }));
     const pairs = uploads.map((u) => `${u.repo} ${u.digest}`);
     expect(new Set(pairs).size).toBe(pairs.length);
     const uploadPosts = recorder.requests.filter((r) => r.method === "POST" && r.path.includes("/blobs/uploads/"));
@@ -75,15 +84,26 @@ describe.runIf(long)("load: twenty promotions, two worker processes", () => {
     for (const [index, prefix] of prefixes.entries()) {
       for (const { repository, built } of images) {
         const name = `${prefix}${repository.replace(/^vendor\//, "")}`;
-        expect(await skopeoInspectDigest(`${target.host}/${name}:5.0`), `${name} (promotion ${ids[index]})`).toBe(built.manifestDigest);
+        expect(await skopeoInspectDigest(`${target.host}/${name}:5.0`), `${name} (promotion ${ids[index]})`).toBe(
+          built.manifestDigest,
+        );
       }
     }
     await expectConsoleAnswers();
 
     const byWorker = new Map<string, number>();
-    for (const row of await database.db().promotionImage.findMany({ where: { promotionId: { in: ids } }, select: { workerId: true } })) byWorker.set(row.workerId!, (byWorker.get(row.workerId!) ?? 0) + 1);
-    const pushed = await database.db().auditEvent.findMany({ where: { targetId: { in: ids }, action: "promotion.image_pushed" }, select: { detail: true } });
-    const bytesTransferred = pushed.reduce((sum, e) => sum + Number((e.detail as { bytesTransferred?: number }).bytesTransferred ?? 0), 0);
+    for (const row of await database
+      .db()
+      .promotionImage.findMany({ where: { promotionId: { in: ids } }, select: { workerId: true } }))
+      byWorker.set(row.workerId!, (byWorker.get(row.workerId!) ?? 0) + 1);
+    const pushed = await database.db().auditEvent.findMany({
+      where: { targetId: { in: ids }, action: "promotion.image_pushed" },
+      select: { detail: true },
+    });
+    const bytesTransferred = pushed.reduce(
+      (sum, e) => sum + Number((e.detail as { bytesTransferred?: number }).bytesTransferred ?? 0),
+      0,
+    );
     const releaseBytes = images.reduce((sum, i) => sum + i.built.size, 0);
     const figures = {
       promotions: PROMOTIONS,
@@ -114,5 +134,8 @@ function writeLoadSection(key: string, value: unknown): void {
   const file = path.join(process.cwd(), "test-results", "proof", "load.json");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const current = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
-  fs.writeFileSync(file, `${JSON.stringify({ ...current, [key]: { ...(value as object), writtenAt: new Date().toISOString() } }, null, 2)}\n`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ ...current, [key]: { ...(value as object), writtenAt: new Date().toISOString() } }, null, 2)}\n`,
+  );
 }

@@ -58,12 +58,24 @@ export function routeHandlers(): RouteHandler[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "route.ts") {
-        const routePath = `/${path.relative(apiRoot, dir).split(path.sep).map((part) => part.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`;
+        const routePath = `/${path
+          .relative(apiRoot, dir)
+          .split(path.sep)
+          .map((part) => part.replace(/^\[(\w+)\]$/, "{$1}"))
+          .join("/")}`;
         const source = fs.readFileSync(full, "utf8");
         const imports = importsOf(source);
-        for (const [, method] of source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)) {
+        for (const [, method] of source.matchAll(
+          /export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g,
+        )) {
           const wrapped = new RegExp(`export const ${method} = apiChange\\((\\w+)`).exec(source)?.[1];
-          found.push({ operation: `${method} ${routePath}`, method: method!, path: routePath, file: path.relative(root, full), change: wrapped ? (imports.get(wrapped) ?? null) : null });
+          found.push({
+            operation: `${method} ${routePath}`,
+            method: method!,
+            path: routePath,
+            file: path.relative(root, full),
+            change: wrapped ? (imports.get(wrapped) ?? null) : null,
+          });
         }
       }
     }
@@ -87,7 +99,10 @@ function importsOf(source: string): Map<string, { module: string; exportName: st
   const imports = new Map<string, { module: string; exportName: string }>();
   for (const [, names, module] of source.matchAll(/import\s+(?:type\s+)?\{([^}]+)\}\s+from\s+["']([^"']+)["']/g)) {
     for (const part of names!.split(",")) {
-      const [exportName, local] = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/);
+      const [exportName, local] = part
+        .trim()
+        .replace(/^type\s+/, "")
+        .split(/\s+as\s+/);
       if (exportName) imports.set((local ?? exportName).trim(), { module: module!, exportName: exportName.trim() });
     }
   }

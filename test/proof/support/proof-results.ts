@@ -25,7 +25,10 @@ export function proofLog(name: string, section = "access") {
       if (rows.length === 0) return;
       const dir = path.join(process.cwd(), "test-results", "proof");
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify({ name, section, writtenAt: new Date().toISOString(), rows }, null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(dir, `${name}.json`),
+        `${JSON.stringify({ name, section, writtenAt: new Date().toISOString(), rows }, null, 2)}\n`,
+      );
     },
   };
 }

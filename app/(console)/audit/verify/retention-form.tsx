@@ -18,7 +18,13 @@ export function RetentionForm({ days }: { days: number | null }) {
     event.preventDefault();
     const value = String(new FormData(event.currentTarget).get("days") ?? "").trim();
     setSaved(null);
-    run({ days: value === "" ? null : value }, (result) => setSaved(result.days === null ? "Events are kept forever." : `Events older than ${result.days} days will be archived tonight.`));
+    run({ days: value === "" ? null : value }, (result) =>
+      setSaved(
+        result.days === null
+          ? "Events are kept forever."
+          : `Events older than ${result.days} days will be archived tonight.`,
+      ),
+    );
   }
 
   return (
@@ -29,7 +35,13 @@ export function RetentionForm({ days }: { days: number | null }) {
       />
       <CardBody>
         <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3" noValidate>
-          <Field label="Keep events for (days)" optional hint="Empty keeps them forever." error={fieldErrors.days} className="w-56">
+          <Field
+            label="Keep events for (days)"
+            optional
+            hint="Empty keeps them forever."
+            error={fieldErrors.days}
+            className="w-56"
+          >
             {(p) => <Input {...p} name="days" inputMode="numeric" defaultValue={days ?? ""} placeholder="forever" />}
           </Field>
           <Button type="submit" variant="primary" pending={pending} className="mb-5">

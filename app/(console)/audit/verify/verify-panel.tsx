@@ -31,8 +31,14 @@ export function VerifyPanel() {
           <p className="text-muted">{pending ? "Verifying…" : "Not checked yet on this page."}</p>
         ) : verdict.ok ? (
           <p data-testid="verify-result">
-            <Badge tone="success">intact</Badge> <span className="ml-2">{verdict.events.toLocaleString("en")} events verified</span>
-            {verdict.anchor ? <span className="text-muted"> · starting from archived event #{verdict.anchor.lastId} ({verdict.anchor.file})</span> : null}
+            <Badge tone="success">intact</Badge>{" "}
+            <span className="ml-2">{verdict.events.toLocaleString("en")} events verified</span>
+            {verdict.anchor ? (
+              <span className="text-muted">
+                {" "}
+                · starting from archived event #{verdict.anchor.lastId} ({verdict.anchor.file})
+              </span>
+            ) : null}
           </p>
         ) : (
           <div data-testid="verify-result" className="space-y-2">
@@ -49,7 +55,10 @@ export function VerifyPanel() {
               <dt className="font-sans text-muted">Found</dt>
               <dd className="break-all">{verdict.actual}</dd>
             </dl>
-            <p className="text-muted">Checked {verdict.events.toLocaleString("en")} events up to it. Compare with the last export or archive to see what changed.</p>
+            <p className="text-muted">
+              Checked {verdict.events.toLocaleString("en")} events up to it. Compare with the last export or archive to
+              see what changed.
+            </p>
           </div>
         )}
       </CardBody>

@@ -16,7 +16,10 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
   const promotion = await getPromotion((await params).id);
   if (!promotion) notFound();
   // Who approved, and whose approvals are void, for promotions under an approval policy.
-  const approval = promotion.status === "awaiting_approval" || promotion.status === "rejected" || (await hasApprovals(promotion.id)) ? await loadApprovalState(db(), promotion.id) : null;
+  const approval =
+    promotion.status === "awaiting_approval" || promotion.status === "rejected" || (await hasApprovals(promotion.id))
+      ? await loadApprovalState(db(), promotion.id)
+      : null;
   return (
     <LivePromotion
       key={promotion.id}

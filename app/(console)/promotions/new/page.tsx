@@ -37,7 +37,11 @@ export default async function NewPromotionPage({ searchParams }: { searchParams:
         <EmptyState
           title="Pick a release first"
           description="Open a channel on the Releases page and choose Promote on the release you want to copy."
-          action={<Link href="/releases" className={buttonStyles({ variant: "primary" })}>Browse releases</Link>}
+          action={
+            <Link href="/releases" className={buttonStyles({ variant: "primary" })}>
+              Browse releases
+            </Link>
+          }
         />
       </>
     );
@@ -72,7 +76,8 @@ export default async function NewPromotionPage({ searchParams }: { searchParams:
             title="Release"
             description={
               <>
-                {release.images.length} component{release.images.length === 1 ? "" : "s"}, <Bytes value={release.images.reduce((sum, image) => sum + image.size, 0)} />
+                {release.images.length} component{release.images.length === 1 ? "" : "s"},{" "}
+                <Bytes value={release.images.reduce((sum, image) => sum + image.size, 0)} />
                 {release.latest ? " · the latest release of this channel" : ""}
               </>
             }
@@ -80,7 +85,10 @@ export default async function NewPromotionPage({ searchParams }: { searchParams:
           <CardBody className="p-0">
             <ul className="divide-y divide-border" aria-label="Components">
               {release.images.map((image) => (
-                <li key={image.repository} className="flex flex-wrap items-center justify-between gap-x-6 gap-y-1 px-4 py-2.5 text-sm">
+                <li
+                  key={image.repository}
+                  className="flex flex-wrap items-center justify-between gap-x-6 gap-y-1 px-4 py-2.5 text-sm"
+                >
                   <span className="font-mono text-[13px] font-medium">
                     {image.repository}:{release.tag}
                   </span>
@@ -95,9 +103,23 @@ export default async function NewPromotionPage({ searchParams }: { searchParams:
           </CardBody>
         </Card>
         {targets.length === 0 ? (
-          <EmptyState title="No registry to promote into" description="An admin connects your private registry on the Registries page first." action={<Link href="/registries" className={buttonStyles()}>Registries</Link>} />
+          <EmptyState
+            title="No registry to promote into"
+            description="An admin connects your private registry on the Registries page first."
+            action={
+              <Link href="/registries" className={buttonStyles()}>
+                Registries
+              </Link>
+            }
+          />
         ) : (
-          <PromoteForm releaseId={release.id} tag={release.tag} components={release.images.map((image) => image.repository)} sourceRegistryId={channel.sourceRegistry.id} targets={targets} />
+          <PromoteForm
+            releaseId={release.id}
+            tag={release.tag}
+            components={release.images.map((image) => image.repository)}
+            sourceRegistryId={channel.sourceRegistry.id}
+            targets={targets}
+          />
         )}
       </div>
     </>

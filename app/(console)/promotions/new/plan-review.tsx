@@ -33,7 +33,9 @@ export function PlanReview({ plan, target }: { plan: PromotionPlan; target: Targ
         }
       />
       <CardBody className="space-y-4">
-        {plan.upToDate ? <p className="text-sm text-muted">Every image is at the target with the same digest: nothing will move.</p> : null}
+        {plan.upToDate ? (
+          <p className="text-sm text-muted">Every image is at the target with the same digest: nothing will move.</p>
+        ) : null}
         <SizeLimit plan={plan} />
         {failed.length > 0 ? (
           <FormError
@@ -42,7 +44,8 @@ export function PlanReview({ plan, target }: { plan: PromotionPlan; target: Targ
               <ul className="space-y-0.5">
                 {failed.map((image) => (
                   <li key={image.component}>
-                    <span className="font-mono">{image.component}</span>: {failureKindLabel(image.failure!.kind)} ({image.failure!.kind}) — {image.failure!.message}
+                    <span className="font-mono">{image.component}</span>: {failureKindLabel(image.failure!.kind)} (
+                    {image.failure!.kind}) — {image.failure!.message}
                   </li>
                 ))}
               </ul>
@@ -111,7 +114,12 @@ export function PlanReview({ plan, target }: { plan: PromotionPlan; target: Targ
 
 function SizeLimit({ plan }: { plan: PromotionPlan }) {
   const { limitBytes, exceeded } = plan.sizeLimit;
-  if (limitBytes === null) return <p className="text-sm text-muted" data-testid="size-limit">No size limit on this target.</p>;
+  if (limitBytes === null)
+    return (
+      <p className="text-sm text-muted" data-testid="size-limit">
+        No size limit on this target.
+      </p>
+    );
   if (exceeded.length === 0) {
     return (
       <p className="text-sm text-muted" data-testid="size-limit">
@@ -128,7 +136,8 @@ function SizeLimit({ plan }: { plan: PromotionPlan }) {
           <ul className="space-y-0.5">
             {reasons.map((image) => (
               <li key={image.component}>
-                <span className="font-mono">{image.component}</span> (<Bytes value={image.size} />){image.failure ? ` — ${image.failure.message}` : ""}
+                <span className="font-mono">{image.component}</span> (<Bytes value={image.size} />)
+                {image.failure ? ` — ${image.failure.message}` : ""}
               </li>
             ))}
           </ul>

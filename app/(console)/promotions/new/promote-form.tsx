@@ -30,7 +30,19 @@ type MappingMode = "prefix" | "names";
  * Target, repository mapping, "Review plan", then "Confirm". Any change after the review
  * drops the plan, so what is confirmed is always what was reviewed.
  */
-export function PromoteForm({ releaseId, tag, components, sourceRegistryId, targets }: { releaseId: string; tag: string; components: string[]; sourceRegistryId: string; targets: TargetOption[] }) {
+export function PromoteForm({
+  releaseId,
+  tag,
+  components,
+  sourceRegistryId,
+  targets,
+}: {
+  releaseId: string;
+  tag: string;
+  components: string[];
+  sourceRegistryId: string;
+  targets: TargetOption[];
+}) {
   const router = useRouter();
   const [targetId, setTargetId] = useState(() => (targets.find((t) => t.id !== sourceRegistryId) ?? targets[0]!).id);
   const target = targets.find((t) => t.id === targetId) ?? targets[0]!;
@@ -42,11 +54,16 @@ export function PromoteForm({ releaseId, tag, components, sourceRegistryId, targ
   const confirm = useAction(promote);
 
   const effectivePrefix = prefix ?? defaultPrefix(target);
-  const nameOf = (component: string) => names[component] ?? `${effectivePrefix.replace(/\/*$/, "/").replace(/^\/$/, "")}${lastSegment(component)}`;
+  const nameOf = (component: string) =>
+    names[component] ?? `${effectivePrefix.replace(/\/*$/, "/").replace(/^\/$/, "")}${lastSegment(component)}`;
   const input =
     mode === "prefix"
       ? { releaseId, targetRegistryId: target.id, repositoryPrefix: effectivePrefix }
-      : { releaseId, targetRegistryId: target.id, repositoryNames: Object.fromEntries(components.map((c) => [c, nameOf(c)])) };
+      : {
+          releaseId,
+          targetRegistryId: target.id,
+          repositoryNames: Object.fromEntries(components.map((c) => [c, nameOf(c)])),
+        };
 
   /** Every edit invalidates a reviewed plan. */
   function edit(apply: () => void) {
@@ -64,7 +81,8 @@ export function PromoteForm({ releaseId, tag, components, sourceRegistryId, targ
   }
 
   const fieldErrors = { ...preview.fieldErrors, ...confirm.fieldErrors };
-  const blocked = plan !== null && (plan.sizeLimit.exceeded.length > 0 || plan.images.some((image) => image.status === "failed"));
+  const blocked =
+    plan !== null && (plan.sizeLimit.exceeded.length > 0 || plan.images.some((image) => image.status === "failed"));
 
   return (
     <form onSubmit={onReview} noValidate aria-label="Promote" className="space-y-6">
@@ -84,42 +102,91 @@ export function PromoteForm({ releaseId, tag, components, sourceRegistryId, targ
             )}
           </Field>
           {target.id === sourceRegistryId ? (
-            <p role="alert" className="flex items-start gap-2 rounded-md border border-warning/30 bg-warning/10 px-3 py-2 text-sm text-fg" data-testid="source-warning">
+            <p
+              role="alert"
+              className="flex items-start gap-2 rounded-md border border-warning/30 bg-warning/10 px-3 py-2 text-sm text-fg"
+              data-testid="source-warning"
+            >
               <AlertIcon className="mt-0.5 size-4 shrink-0 text-warning" />
-              This is the release&apos;s source registry: the images would be copied within the vendor&apos;s registry, not into yours.
+              This is the release&apos;s source registry: the images would be copied within the vendor&apos;s registry,
+              not into yours.
             </p>
           ) : null}
           {target.approvalsRequired > 0 ? (
             <p className="text-sm text-muted">
-              {target.name} asks for {target.approvalsRequired} approval{target.approvalsRequired === 1 ? "" : "s"} from someone other than you before anything moves.
+              {target.name} asks for {target.approvalsRequired} approval{target.approvalsRequired === 1 ? "" : "s"} from
+              someone other than you before anything moves.
             </p>
           ) : null}
         </CardBody>
       </Card>
 
       <Card>
-        <CardHeader title="Repository names" description={`Where each component lands at ${target.name}${target.namespace ? ` (under its namespace ${target.namespace}/)` : ""}, tagged ${tag}.`} />
+        <CardHeader
+          title="Repository names"
+          description={`Where each component lands at ${target.name}${target.namespace ? ` (under its namespace ${target.namespace}/)` : ""}, tagged ${tag}.`}
+        />
         <CardBody className="space-y-4">
           <fieldset className="flex flex-wrap gap-4 text-sm">
             <legend className="sr-only">Mapping</legend>
             <label className="inline-flex items-center gap-2">
-              <input type="radio" name="mode" value="prefix" checked={mode === "prefix"} onChange={() => edit(() => setMode("prefix"))} />
+              <input
+                type="radio"
+                name="mode"
+                value="prefix"
+                checked={mode === "prefix"}
+                onChange={() => edit(() => setMode("prefix"))}
+              />
               One prefix for all
             </label>
             <label className="inline-flex items-center gap-2">
-              <input type="radio" name="mode" value="names" checked={mode === "names"} onChange={() => edit(() => setMode("names"))} />
+              <input
+                type="radio"
+                name="mode"
+                value="names"
+                checked={mode === "names"}
+                onChange={() => edit(() => setMode("names"))}
+              />
               A name per component
             </label>
           </fieldset>
           {mode === "prefix" ? (
-            <Field label="Repository prefix" hint="Replaces the vendor's namespace: vendor/api becomes <prefix>api." error={fieldErrors.repositoryPrefix}>
-              {(control) => <Input {...control} mono name="repositoryPrefix" value={effectivePrefix} onChange={(event) => edit(() => setPrefix(event.target.value))} />}
+            <Field
+              label="Repository prefix"
+              hint="Replaces the vendor's namespace: vendor/api becomes <prefix>api."
+              error={fieldErrors.repositoryPrefix}
+            >
+              {(control) => (
+                <Input
+                  {...control}
+                  mono
+                  name="repositoryPrefix"
+                  value={effectivePrefix}
+                  onChange={(event) => edit(() => setPrefix(event.target.value))}
+                />
+              )}
             </Field>
           ) : (
             <div className="space-y-3">
               {components.map((component) => (
-                <Field key={component} label={component} error={fieldErrors[`repositoryNames.${component}`] ?? (component === components[0] ? fieldErrors.repositoryNames : undefined)}>
-                  {(control) => <Input {...control} mono value={nameOf(component)} onChange={(event) => edit(() => setNames((current) => ({ ...current, [component]: event.target.value })))} />}
+                <Field
+                  key={component}
+                  label={component}
+                  error={
+                    fieldErrors[`repositoryNames.${component}`] ??
+                    (component === components[0] ? fieldErrors.repositoryNames : undefined)
+                  }
+                >
+                  {(control) => (
+                    <Input
+                      {...control}
+                      mono
+                      value={nameOf(component)}
+                      onChange={(event) =>
+                        edit(() => setNames((current) => ({ ...current, [component]: event.target.value })))
+                      }
+                    />
+                  )}
                 </Field>
               ))}
             </div>
@@ -134,7 +201,10 @@ export function PromoteForm({ releaseId, tag, components, sourceRegistryId, targ
         </CardBody>
       </Card>
 
-      <FormError message={preview.error && !Object.keys(preview.fieldErrors).length ? preview.error : null} title="The plan could not be made" />
+      <FormError
+        message={preview.error && !Object.keys(preview.fieldErrors).length ? preview.error : null}
+        title="The plan could not be made"
+      />
       {plan ? null : (
         <div className="flex justify-end">
           <Button type="submit" variant="primary" pending={preview.pending}>

@@ -14,14 +14,21 @@ export function CheckSteps({ steps }: { steps: StoredCheck["steps"] }) {
       {steps.map((step) => {
         const look = statusLook[step.status];
         return (
-          <li key={step.id} data-testid={`check-step-${step.id}`} data-status={step.status} className="flex items-start gap-3 px-3 py-2.5">
+          <li
+            key={step.id}
+            data-testid={`check-step-${step.id}`}
+            data-status={step.status}
+            className="flex items-start gap-3 px-3 py-2.5"
+          >
             <Badge tone={look.tone} className="mt-0.5 w-18 justify-center">
               {look.label}
             </Badge>
             <div className="min-w-0 flex-1">
               <div className="flex items-baseline justify-between gap-3">
                 <span className="text-sm font-medium text-fg">{step.label}</span>
-                {step.status === "skipped" ? null : <span className="shrink-0 text-xs text-subtle tabular-nums">{step.durationMs} ms</span>}
+                {step.status === "skipped" ? null : (
+                  <span className="shrink-0 text-xs text-subtle tabular-nums">{step.durationMs} ms</span>
+                )}
               </div>
               <p className="text-sm break-words text-muted">{step.message}</p>
             </div>

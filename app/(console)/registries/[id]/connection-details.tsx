@@ -19,14 +19,49 @@ export function ConnectionDetails({ connection }: { connection: ConnectionView }
   const settings = Object.entries(connection.settings);
   const rows: [string, ReactNode][] = [
     ["Provider", connection.providerLabel],
-    ["Endpoint", <code key="endpoint" className="font-mono text-[13px]">{connection.endpoint}</code>],
-    ["Namespace", connection.namespace ? <code key="namespace" className="font-mono text-[13px]">{connection.namespace}</code> : "—"],
+    [
+      "Endpoint",
+      <code key="endpoint" className="font-mono text-[13px]">
+        {connection.endpoint}
+      </code>,
+    ],
+    [
+      "Namespace",
+      connection.namespace ? (
+        <code key="namespace" className="font-mono text-[13px]">
+          {connection.namespace}
+        </code>
+      ) : (
+        "—"
+      ),
+    ],
     ["Authentication", `${authLabels[connection.authKind]}${connection.username ? ` (${connection.username})` : ""}`],
     ["Secret", connection.hasSecret ? "Stored, encrypted; never shown" : "None"],
-    ["Transport", connection.insecure ? "Plain HTTP (insecure)" : connection.caPem ? "HTTPS, trusting its own CA certificate" : "HTTPS"],
-    ["Token", connection.tokenExpiresAt ? <TokenExpiry key="token" expiresAt={connection.tokenExpiresAt} /> : shortLived.has(connection.authKind) ? "Short-lived; none fetched yet" : "Long-lived credentials"],
+    [
+      "Transport",
+      connection.insecure
+        ? "Plain HTTP (insecure)"
+        : connection.caPem
+          ? "HTTPS, trusting its own CA certificate"
+          : "HTTPS",
+    ],
+    [
+      "Token",
+      connection.tokenExpiresAt ? (
+        <TokenExpiry key="token" expiresAt={connection.tokenExpiresAt} />
+      ) : shortLived.has(connection.authKind) ? (
+        "Short-lived; none fetched yet"
+      ) : (
+        "Long-lived credentials"
+      ),
+    ],
     ["Used by", `${connection.usedBy.channels} channel(s), ${connection.usedBy.promotions} promotion(s)`],
-    ...settings.map(([key, value]): [string, ReactNode] => [key, <code key={key} className="font-mono text-[13px]">{JSON.stringify(value)}</code>]),
+    ...settings.map(([key, value]): [string, ReactNode] => [
+      key,
+      <code key={key} className="font-mono text-[13px]">
+        {JSON.stringify(value)}
+      </code>,
+    ]),
   ];
   return (
     <Card>

@@ -20,7 +20,9 @@ export function CreateRepositoryForm({ id, namespace, hint }: { id: string; name
     event.preventDefault();
     setDone(null);
     run({ id, repository }, (result) => {
-      setDone(result.created ? `Created ${result.repository}.` : `${result.repository} exists already; nothing was created.`);
+      setDone(
+        result.created ? `Created ${result.repository}.` : `${result.repository} exists already; nothing was created.`,
+      );
       setRepository("");
       router.refresh();
     });
@@ -29,8 +31,22 @@ export function CreateRepositoryForm({ id, namespace, hint }: { id: string; name
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate aria-label="Create a repository">
       <div className="flex flex-wrap items-end gap-3">
-        <Field label="New repository" hint={`${namespace ? `Created under ${namespace}/. ` : ""}${hint}`} error={fieldErrors.repository} className="min-w-64 flex-1">
-          {(control) => <Input {...control} mono name="repository" placeholder="team/app" value={repository} onChange={(e) => setRepository(e.target.value)} />}
+        <Field
+          label="New repository"
+          hint={`${namespace ? `Created under ${namespace}/. ` : ""}${hint}`}
+          error={fieldErrors.repository}
+          className="min-w-64 flex-1"
+        >
+          {(control) => (
+            <Input
+              {...control}
+              mono
+              name="repository"
+              placeholder="team/app"
+              value={repository}
+              onChange={(e) => setRepository(e.target.value)}
+            />
+          )}
         </Field>
         <Button type="submit" pending={pending} className="mb-5">
           Create repository

@@ -46,7 +46,11 @@ export default async function RegistryPage({ params }: { params: Promise<{ id: s
         }
       />
       <div className="space-y-6">
-        <TestConnectionPanel id={connection.id} lastCheck={connection.lastCheck} canTest={can(user.role, "registries.test")} />
+        <TestConnectionPanel
+          id={connection.id}
+          lastCheck={connection.lastCheck}
+          canTest={can(user.role, "registries.test")}
+        />
         <ConnectionDetails connection={connection} />
         <Card>
           <CardHeader title="Repositories" description="What this connection's credential can see." />
@@ -58,19 +62,28 @@ export default async function RegistryPage({ params }: { params: Promise<{ id: s
               <CreateRepositoryForm
                 id={connection.id}
                 namespace={connection.namespace}
-                hint={connection.provider === "artifact_registry" ? "Artifact Registry makes each image path on first push; this makes sure the Docker repository exists." : "Created with this connection's tag and scan settings."}
+                hint={
+                  connection.provider === "artifact_registry"
+                    ? "Artifact Registry makes each image path on first push; this makes sure the Docker repository exists."
+                    : "Created with this connection's tag and scan settings."
+                }
               />
             ) : null}
           </CardBody>
         </Card>
         <Card>
-          <CardHeader title="Approval policy" description="Promotions into this registry wait for this many approvers before any image moves." />
+          <CardHeader
+            title="Approval policy"
+            description="Promotions into this registry wait for this many approvers before any image moves."
+          />
           <CardBody>
             {canWrite ? (
               <ApprovalPolicyForm registryId={connection.id} approvalsRequired={policy?.approvalsRequired ?? 0} />
             ) : (
               <p className="text-sm text-fg" data-testid="approval-policy">
-                {policy?.approvalsRequired ? `${policy.approvalsRequired} approval(s) required` : "No approval required"}
+                {policy?.approvalsRequired
+                  ? `${policy.approvalsRequired} approval(s) required`
+                  : "No approval required"}
               </p>
             )}
           </CardBody>

@@ -14,7 +14,15 @@ import { ConnectionHealth } from "../connection-health";
 import { CheckSteps } from "./check-steps";
 
 /** "Test connection" with what to check for, and the step list of the last (or this) check. */
-export function TestConnectionPanel({ id, lastCheck, canTest }: { id: string; lastCheck: StoredCheck | null; canTest: boolean }) {
+export function TestConnectionPanel({
+  id,
+  lastCheck,
+  canTest,
+}: {
+  id: string;
+  lastCheck: StoredCheck | null;
+  canTest: boolean;
+}) {
   const router = useRouter();
   const [check, setCheck] = useState(lastCheck);
   const [purpose, setPurpose] = useState<CheckPurpose>(lastCheck?.purpose ?? "target");
@@ -46,7 +54,12 @@ export function TestConnectionPanel({ id, lastCheck, canTest }: { id: string; la
         actions={
           canTest ? (
             <>
-              <Select aria-label="Test for" value={purpose} disabled={pending} onChange={(e) => setPurpose(e.target.value as CheckPurpose)}>
+              <Select
+                aria-label="Test for"
+                value={purpose}
+                disabled={pending}
+                onChange={(e) => setPurpose(e.target.value as CheckPurpose)}
+              >
                 <option value="target">as a target (read and write)</option>
                 <option value="source">as a source (read only)</option>
               </Select>
@@ -59,7 +72,11 @@ export function TestConnectionPanel({ id, lastCheck, canTest }: { id: string; la
       />
       {pending || error || check ? (
         <CardBody className="space-y-3">
-          {pending ? <p className="text-sm text-muted" role="status">Testing… each step may take up to 20 seconds.</p> : null}
+          {pending ? (
+            <p className="text-sm text-muted" role="status">
+              Testing… each step may take up to 20 seconds.
+            </p>
+          ) : null}
           <FormError message={error} />
           {check ? <CheckSteps steps={check.steps} /> : null}
         </CardBody>

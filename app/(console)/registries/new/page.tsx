@@ -12,7 +12,10 @@ export default async function NewRegistryPage() {
   if (!can(user.role, "registries.write")) return <ForbiddenNotice permission="registries.write" />;
   return (
     <>
-      <PageHeader title="Connect a registry" description="Pick the provider, fill in its form, then test the connection from its page. Secrets are encrypted before they are stored." />
+      <PageHeader
+        title="Connect a registry"
+        description="Pick the provider, fill in its form, then test the connection from its page. Secrets are encrypted before they are stored."
+      />
       <ConnectionForm mode={{ kind: "create" }} />
     </>
   );

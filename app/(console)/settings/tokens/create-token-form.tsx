@@ -12,7 +12,13 @@ import { Select } from "@/components/ui/select";
 import { addApiToken } from "@/lib/actions/users";
 import { isAtLeast, roles, type Role } from "@/lib/auth/roles";
 
-export function CreateTokenForm({ owners, defaultOwner }: { owners: { email: string; role: Role }[]; defaultOwner: string }) {
+export function CreateTokenForm({
+  owners,
+  defaultOwner,
+}: {
+  owners: { email: string; role: Role }[];
+  defaultOwner: string;
+}) {
   const [owner, setOwner] = useState(defaultOwner);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const { run, pending, error, fieldErrors } = useAction(addApiToken);
@@ -27,7 +33,10 @@ export function CreateTokenForm({ owners, defaultOwner }: { owners: { email: str
 
   return (
     <Card>
-      <CardHeader title="Create a token" description="The token is shown once, right after you create it; Gantry keeps only its hash." />
+      <CardHeader
+        title="Create a token"
+        description="The token is shown once, right after you create it; Gantry keeps only its hash."
+      />
       <CardBody className="space-y-4">
         {created ? (
           <div className="space-y-2" data-testid="new-token">
@@ -38,7 +47,9 @@ export function CreateTokenForm({ owners, defaultOwner }: { owners: { email: str
           </div>
         ) : null}
         <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-3" noValidate>
-          <Field label="Name" hint="e.g. ci-release-pipeline" error={fieldErrors.name}>{(p) => <Input {...p} name="name" required />}</Field>
+          <Field label="Name" hint="e.g. ci-release-pipeline" error={fieldErrors.name}>
+            {(p) => <Input {...p} name="name" required />}
+          </Field>
           <Field label="Owner" error={fieldErrors.email}>
             {(p) => (
               <Select {...p} value={owner} onChange={(e) => setOwner(e.target.value)}>

@@ -15,7 +15,10 @@ export default async function TokensPage() {
   const [tokens, users] = await Promise.all([listApiTokens(), listUsers()]);
   return (
     <>
-      <PageHeader title="API tokens" description="For CI pipelines and scripts: send `Authorization: Bearer <token>` to /api/v1. A token acts with its role, never above its owner's." />
+      <PageHeader
+        title="API tokens"
+        description="For CI pipelines and scripts: send `Authorization: Bearer <token>` to /api/v1. A token acts with its role, never above its owner's."
+      />
       <div className="space-y-6">
         <TokensTable
           tokens={tokens.map((t) => ({
@@ -29,7 +32,10 @@ export default async function TokensPage() {
             revoked: Boolean(t.revokedAt),
           }))}
         />
-        <CreateTokenForm owners={users.filter((u) => !u.disabled).map((u) => ({ email: u.email, role: u.role }))} defaultOwner={me.email} />
+        <CreateTokenForm
+          owners={users.filter((u) => !u.disabled).map((u) => ({ email: u.email, role: u.role }))}
+          defaultOwner={me.email}
+        />
       </div>
     </>
   );

@@ -26,7 +26,12 @@ export function TokensTable({ tokens }: { tokens: TokenRow[] }) {
   const { run, pending, error } = useAction(removeApiToken);
 
   if (tokens.length === 0) {
-    return <EmptyState title="No API tokens yet" description="Create one below for each pipeline or script, so each can be revoked on its own." />;
+    return (
+      <EmptyState
+        title="No API tokens yet"
+        description="Create one below for each pipeline or script, so each can be revoked on its own."
+      />
+    );
   }
 
   return (

@@ -19,7 +19,12 @@ export function AddUserForm() {
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const input = { email: String(form.get("email")), name: String(form.get("name") || ""), role: String(form.get("role")) as Role, password: String(form.get("password")) };
+    const input = {
+      email: String(form.get("email")),
+      name: String(form.get("name") || ""),
+      role: String(form.get("role")) as Role,
+      password: String(form.get("password")),
+    };
     setCreated(null);
     run(input, () => {
       setCreated(input.email.trim().toLowerCase());
@@ -29,11 +34,18 @@ export function AddUserForm() {
 
   return (
     <Card>
-      <CardHeader title="Add a user" description="They sign in with this email and password; share the password with them safely." />
+      <CardHeader
+        title="Add a user"
+        description="They sign in with this email and password; share the password with them safely."
+      />
       <CardBody>
         <form ref={formRef} onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-2" noValidate>
-          <Field label="Email" error={fieldErrors.email}>{(p) => <Input {...p} name="email" type="email" required />}</Field>
-          <Field label="Name" optional error={fieldErrors.name}>{(p) => <Input {...p} name="name" />}</Field>
+          <Field label="Email" error={fieldErrors.email}>
+            {(p) => <Input {...p} name="email" type="email" required />}
+          </Field>
+          <Field label="Name" optional error={fieldErrors.name}>
+            {(p) => <Input {...p} name="name" />}
+          </Field>
           <Field label="Role" error={fieldErrors.role}>
             {(p) => (
               <Select {...p} name="role" defaultValue="operator">
@@ -52,7 +64,11 @@ export function AddUserForm() {
             <Button type="submit" variant="primary" pending={pending}>
               Add user
             </Button>
-            {created ? <p className="text-sm text-success" role="status">Added {created}.</p> : null}
+            {created ? (
+              <p className="text-sm text-success" role="status">
+                Added {created}.
+              </p>
+            ) : null}
           </div>
           <FormError message={error} className="sm:col-span-2" />
         </form>

@@ -15,9 +15,22 @@ export default async function UsersPage() {
   const users = await listUsers();
   return (
     <>
-      <PageHeader title="Users" description="Everyone who can sign in, and what their role lets them do: viewers read, operators promote, approvers approve, admins manage." />
+      <PageHeader
+        title="Users"
+        description="Everyone who can sign in, and what their role lets them do: viewers read, operators promote, approvers approve, admins manage."
+      />
       <div className="space-y-6">
-        <UsersTable users={users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: u.disabled, lastSignInAt: u.lastSignInAt?.toISOString() ?? null }))} currentUserId={me.id} />
+        <UsersTable
+          users={users.map((u) => ({
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            disabled: u.disabled,
+            lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+          }))}
+          currentUserId={me.id}
+        />
         <AddUserForm />
       </div>
     </>

@@ -47,7 +47,12 @@ export function UsersTable({ users, currentUserId }: { users: UserRow[]; current
                 {user.id === currentUserId ? (
                   <RoleBadge role={user.role} />
                 ) : (
-                  <Select aria-label={`Role of ${user.email}`} value={user.role} disabled={pending} onChange={(e) => update({ userId: user.id, role: e.target.value as Role })}>
+                  <Select
+                    aria-label={`Role of ${user.email}`}
+                    value={user.role}
+                    disabled={pending}
+                    onChange={(e) => update({ userId: user.id, role: e.target.value as Role })}
+                  >
                     {roles.map((role) => (
                       <option key={role} value={role}>
                         {role}
@@ -62,7 +67,12 @@ export function UsersTable({ users, currentUserId }: { users: UserRow[]; current
                 {user.id === currentUserId ? (
                   <span className="text-xs text-muted">you</span>
                 ) : (
-                  <Button size="sm" variant={user.disabled ? "secondary" : "danger"} disabled={pending} onClick={() => update({ userId: user.id, disabled: !user.disabled })}>
+                  <Button
+                    size="sm"
+                    variant={user.disabled ? "secondary" : "danger"}
+                    disabled={pending}
+                    onClick={() => update({ userId: user.id, disabled: !user.disabled })}
+                  >
                     {user.disabled ? "Enable" : "Disable"}
                   </Button>
                 )}

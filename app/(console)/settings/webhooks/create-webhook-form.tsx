@@ -26,12 +26,19 @@ export function CreateWebhookForm() {
 
   return (
     <Card>
-      <CardHeader title="Add a webhook" description="Gantry generates the signing secret and shows it once, right after you add the webhook." />
+      <CardHeader
+        title="Add a webhook"
+        description="Gantry generates the signing secret and shows it once, right after you add the webhook."
+      />
       <CardBody className="space-y-4">
         {created ? (
-          <div className="space-y-2 rounded-md border border-success/30 bg-success/8 p-3" data-testid="new-webhook-secret">
+          <div
+            className="space-y-2 rounded-md border border-success/30 bg-success/8 p-3"
+            data-testid="new-webhook-secret"
+          >
             <p className="text-sm text-fg">
-              Webhook <strong>{created.name}</strong> added. Copy its signing secret now and give it to the receiver — it won&apos;t be shown again:
+              Webhook <strong>{created.name}</strong> added. Copy its signing secret now and give it to the receiver —
+              it won&apos;t be shown again:
             </p>
             <CodeBlock code={created.secret} copyLabel="Copy signing secret" />
             <Link href={`/settings/webhooks/${created.id}`} className={buttonStyles({ size: "sm" })}>

@@ -16,7 +16,10 @@ export default async function WebhooksPage() {
   const webhooks = await listWebhooks();
   return (
     <>
-      <PageHeader title="Webhooks" description="Tell chat and CI about promotions: Gantry POSTs a signed event when one is requested, approved, rejected, started, succeeds, fails or is stopped." />
+      <PageHeader
+        title="Webhooks"
+        description="Tell chat and CI about promotions: Gantry POSTs a signed event when one is requested, approved, rejected, started, succeeds, fails or is stopped."
+      />
       <div className="space-y-6">
         <WebhooksTable webhooks={webhooks} />
         {can(me.role, "settings.write") ? <CreateWebhookForm /> : null}

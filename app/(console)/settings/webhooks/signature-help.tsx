@@ -17,19 +17,26 @@ function verifyGantryWebhook(secret, headers, rawBody) {
 export function SignatureHelp() {
   return (
     <Card>
-      <CardHeader title="Verifying deliveries" description="Every request is signed, the Slack format too. Check it before trusting the body." />
+      <CardHeader
+        title="Verifying deliveries"
+        description="Every request is signed, the Slack format too. Check it before trusting the body."
+      />
       <CardBody className="space-y-3 text-sm text-muted">
         <p>
-          Gantry POSTs <code className="font-mono text-fg">application/json</code> with <code className="font-mono text-fg">User-Agent: Gantry-Webhook/1</code> and the
-          headers <code className="font-mono text-fg">X-Gantry-Event</code>, <code className="font-mono text-fg">X-Gantry-Delivery</code> (the delivery&apos;s id),{" "}
+          Gantry POSTs <code className="font-mono text-fg">application/json</code> with{" "}
+          <code className="font-mono text-fg">User-Agent: Gantry-Webhook/1</code> and the headers{" "}
+          <code className="font-mono text-fg">X-Gantry-Event</code>,{" "}
+          <code className="font-mono text-fg">X-Gantry-Delivery</code> (the delivery&apos;s id),{" "}
           <code className="font-mono text-fg">X-Gantry-Timestamp</code> (Unix seconds) and{" "}
           <code className="font-mono text-fg">X-Gantry-Signature: sha256=&lt;hex&gt;</code>, the HMAC-SHA256 of{" "}
-          <code className="font-mono text-fg">&quot;&lt;timestamp&gt;.&lt;raw body&gt;&quot;</code> keyed with the webhook&apos;s signing secret.
+          <code className="font-mono text-fg">&quot;&lt;timestamp&gt;.&lt;raw body&gt;&quot;</code> keyed with the
+          webhook&apos;s signing secret.
         </p>
         <p>
-          Against replays: refuse timestamps more than five minutes from your clock, and remember the body&apos;s <code className="font-mono text-fg">id</code> (the event&apos;s id,
-          the same on a retry or redelivery) to drop duplicates. Answer any 2xx within 10 s; anything else is retried after about 30 s, 2 min, 10 min, 30 min and 2 h, six
-          attempts in all.
+          Against replays: refuse timestamps more than five minutes from your clock, and remember the body&apos;s{" "}
+          <code className="font-mono text-fg">id</code> (the event&apos;s id, the same on a retry or redelivery) to drop
+          duplicates. Answer any 2xx within 10 s; anything else is retried after about 30 s, 2 min, 10 min, 30 min and 2
+          h, six attempts in all.
         </p>
         <CodeBlock code={verifyExample} title="verify.js" copyLabel="Copy verification example" />
       </CardBody>

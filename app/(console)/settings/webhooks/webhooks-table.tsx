@@ -10,7 +10,13 @@ import { WebhookIcon } from "./webhook-icon";
 
 export function WebhooksTable({ webhooks }: { webhooks: WebhookView[] }) {
   if (webhooks.length === 0) {
-    return <EmptyState icon={<WebhookIcon />} title="No webhooks yet" description="Add one below to tell a Slack channel or a CI pipeline when promotions are requested, approved, finished or fail." />;
+    return (
+      <EmptyState
+        icon={<WebhookIcon />}
+        title="No webhooks yet"
+        description="Add one below to tell a Slack channel or a CI pipeline when promotions are requested, approved, finished or fail."
+      />
+    );
   }
   return (
     <Table>
@@ -35,7 +41,9 @@ export function WebhooksTable({ webhooks }: { webhooks: WebhookView[] }) {
             <Td mono className="max-w-72 truncate text-muted" title={webhook.url}>
               {webhook.url}
             </Td>
-            <Td className="text-muted">{webhook.events.length === 0 ? "all" : `${webhook.events.length} of ${webhookEvents.length}`}</Td>
+            <Td className="text-muted">
+              {webhook.events.length === 0 ? "all" : `${webhook.events.length} of ${webhookEvents.length}`}
+            </Td>
             <Td>{webhook.format === "slack" ? "Slack" : "JSON"}</Td>
             <Td className="text-muted">
               {webhook.lastDelivery ? (
@@ -47,7 +55,9 @@ export function WebhooksTable({ webhooks }: { webhooks: WebhookView[] }) {
                 "never"
               )}
             </Td>
-            <Td className="text-right">{webhook.enabled ? <Badge tone="success">enabled</Badge> : <Badge>disabled</Badge>}</Td>
+            <Td className="text-right">
+              {webhook.enabled ? <Badge tone="success">enabled</Badge> : <Badge>disabled</Badge>}
+            </Td>
           </Tr>
         ))}
       </TBody>

@@ -15,8 +15,17 @@ const MB = 1 << 20;
 
 /** Waits for a final status, then asserts nothing is stuck and every image has an outcome. */
 export async function settledPromotion(id: string, timeoutMs = 90_000): Promise<PromotionView> {
-  const view = await waitForPromotion(id, (v) => ["succeeded", "failed", "stopped"].includes(v.status) && v.images.every((i) => i.status === "pushed" || i.status === "failed" || i.status === "stopped"), timeoutMs);
-  const rows = await db().promotionImage.findMany({ where: { promotionId: id }, select: { status: true, workerId: true } });
+  const view = await waitForPromotion(
+    id,
+    (v) =>
+      ["succeeded", "failed", "stopped"].includes(v.status) &&
+      v.images.every((i) => i.status === "pushed" || i.status === "failed" || i.status === "stopped"),
+    timeoutMs,
+  );
+  const rows = await db().promotionImage.findMany({
+    where: { promotionId: id },
+    select: { status: true, workerId: true },
+  });
   expect(rows.length).toBe(view.images.length);
   expect(rows.filter((r) => r.status === "pushing" || r.status === "pending")).toEqual([]);
   for (const image of view.images) {
@@ -34,12 +43,18 @@ export async function expectConsoleAnswers(): Promise<void> {
 }
 
 /** Seeds a three-image release (a shared base layer and one layer of its own each) under `tag`. */
-export async function seedThreeImages(source: RunningRegistry, tag: string, sizes = { base: MB, own: [2 * MB, MB, MB / 2] }): Promise<{ repository: string; built: BuiltImage }[]> {
+export async function seedThreeImages(
+  source: RunningRegistry,
+  tag: string,
+  sizes = { base: MB, own: [2 * MB, MB, MB / 2] },
+): Promise<{ repository: string; built: BuiltImage }[]> {
   const base = { size: sizes.base, seed: `proof-base-${tag}` };
   const names = ["vendor/api", "vendor/engine", "vendor/proxy"];
   const images: { repository: string; built: BuiltImage }[] = [];
   for (const [index, repository] of names.entries()) {
-    const built = await seedImage(source, repository, tag, { layers: [base, { size: sizes.own[index]!, seed: `proof-${repository}-${tag}` }] });
+    const built = await seedImage(source, repository, tag, {
+      layers: [base, { size: sizes.own[index]!, seed: `proof-${repository}-${tag}` }],
+    });
     images.push({ repository, built });
   }
   return images;

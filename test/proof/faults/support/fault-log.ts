@@ -29,10 +29,31 @@ export function faultLog(name: string) {
       if (rows.length === 0) return;
       const fragments = path.join(dir(), "faults.d");
       fs.mkdirSync(fragments, { recursive: true });
-      writeAtomically(path.join(fragments, `${name}.json`), { name, section: "faults", writtenAt: new Date().toISOString(), rows });
-      const files = fs.readdirSync(fragments).filter((f) => f.endsWith(".json")).sort();
-      const all = files.map((f) => JSON.parse(fs.readFileSync(path.join(fragments, f), "utf8")) as { name: string; writtenAt: string; rows: FaultRow[] });
-      writeAtomically(path.join(dir(), "faults.json"), { name: "faults", section: "faults", writtenAt: new Date().toISOString(), files: all.map((f) => ({ name: f.name, writtenAt: f.writtenAt })), rows: all.flatMap((f) => f.rows) });
+      writeAtomically(path.join(fragments, `${name}.json`), {
+        name,
+        section: "faults",
+        writtenAt: new Date().toISOString(),
+        rows,
+      });
+      const files = fs
+        .readdirSync(fragments)
+        .filter((f) => f.endsWith(".json"))
+        .sort();
+      const all = files.map(
+        (f) =>
+          JSON.parse(fs.readFileSync(path.join(fragments, f), "utf8")) as {
+            name: string;
+            writtenAt: string;
+            rows: FaultRow[];
+          },
+      );
+      writeAtomically(path.join(dir(), "faults.json"), {
+        name: "faults",
+        section: "faults",
+        writtenAt: new Date().toISOString(),
+        files: all.map((f) => ({ name: f.name, writtenAt: f.writtenAt })),
+        rows: all.flatMap((f) => f.rows),
+      });
     },
   };
 }

@@ -17,8 +17,19 @@ export default async function EditRegistryPage({ params }: { params: Promise<{ i
   if (!connection) notFound();
   return (
     <>
-      <PageHeader title={`Edit ${connection.name}`} description="Secret fields start empty: leave them empty to keep the stored secret. Changing the endpoint needs the secret again." />
-      <ConnectionForm mode={{ kind: "edit", id: connection.id, provider: connection.provider, initial: formValuesOf(connection), hasSecret: connection.hasSecret }} />
+      <PageHeader
+        title={`Edit ${connection.name}`}
+        description="Secret fields start empty: leave them empty to keep the stored secret. Changing the endpoint needs the secret again."
+      />
+      <ConnectionForm
+        mode={{
+          kind: "edit",
+          id: connection.id,
+          provider: connection.provider,
+          initial: formValuesOf(connection),
+          hasSecret: connection.hasSecret,
+        }}
+      />
     </>
   );
 }

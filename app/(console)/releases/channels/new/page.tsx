@@ -18,7 +18,10 @@ export default async function NewChannelPage() {
   const connections = await listConnections();
   return (
     <>
-      <PageHeader title="New channel" description="Where the vendor's releases come from. Gantry syncs it on a schedule and whenever you ask." />
+      <PageHeader
+        title="New channel"
+        description="Where the vendor's releases come from. Gantry syncs it on a schedule and whenever you ask."
+      />
       {connections.length === 0 ? (
         <EmptyState
           icon={<RegistriesIcon />}
@@ -31,7 +34,10 @@ export default async function NewChannelPage() {
           }
         />
       ) : (
-        <ChannelForm mode={{ kind: "create" }} sources={connections.map(({ id, name, endpoint }) => ({ id, name, endpoint }))} />
+        <ChannelForm
+          mode={{ kind: "create" }}
+          sources={connections.map(({ id, name, endpoint }) => ({ id, name, endpoint }))}
+        />
       )}
     </>
   );

@@ -11,12 +11,26 @@ import { redeliverWebhookDelivery } from "@/lib/actions/webhooks";
 import type { WebhookDeliveryView } from "@/lib/webhooks/webhook-view";
 import { DeliveryStatusBadge } from "../delivery-status-badge";
 
-export function DeliveriesTable({ webhookId, deliveries, canRedeliver }: { webhookId: string; deliveries: WebhookDeliveryView[]; canRedeliver: boolean }) {
+export function DeliveriesTable({
+  webhookId,
+  deliveries,
+  canRedeliver,
+}: {
+  webhookId: string;
+  deliveries: WebhookDeliveryView[];
+  canRedeliver: boolean;
+}) {
   const router = useRouter();
   const { run, pending, error } = useAction(redeliverWebhookDelivery);
 
   if (deliveries.length === 0) {
-    return <EmptyState className="m-4" title="Nothing delivered yet" description="Deliveries appear here when a promotion event happens, or when you send a test." />;
+    return (
+      <EmptyState
+        className="m-4"
+        title="Nothing delivered yet"
+        description="Deliveries appear here when a promotion event happens, or when you send a test."
+      />
+    );
   }
   return (
     <div className="space-y-3">
@@ -59,7 +73,11 @@ export function DeliveriesTable({ webhookId, deliveries, canRedeliver }: { webho
               <Td className="max-w-96 text-xs break-words text-muted">{delivery.lastError ?? ""}</Td>
               {canRedeliver ? (
                 <Td className="text-right">
-                  <Button size="sm" disabled={pending} onClick={() => run({ id: webhookId, deliveryId: delivery.id }, () => router.refresh())}>
+                  <Button
+                    size="sm"
+                    disabled={pending}
+                    onClick={() => run({ id: webhookId, deliveryId: delivery.id }, () => router.refresh())}
+                  >
                     Redeliver
                   </Button>
                 </Td>
@@ -81,7 +99,8 @@ function AttemptList({ delivery }: { delivery: WebhookDeliveryView }) {
       <ol className="mt-1 space-y-0.5 text-xs whitespace-nowrap text-muted">
         {delivery.attemptLog.map((attempt) => (
           <li key={attempt.attempt}>
-            #{attempt.attempt} <span className="font-mono">{attempt.statusCode ?? "no answer"}</span> · {attempt.durationMs} ms · <TimeAgo date={attempt.at} />
+            #{attempt.attempt} <span className="font-mono">{attempt.statusCode ?? "no answer"}</span> ·{" "}
+            {attempt.durationMs} ms · <TimeAgo date={attempt.at} />
           </li>
         ))}
       </ol>

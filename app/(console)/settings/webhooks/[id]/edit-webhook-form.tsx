@@ -27,7 +27,10 @@ export function EditWebhookForm({ webhook }: { webhook: WebhookView }) {
 
   return (
     <Card>
-      <CardHeader title="Settings" description="The signing secret does not change; to replace it, delete the webhook and add it again." />
+      <CardHeader
+        title="Settings"
+        description="The signing secret does not change; to replace it, delete the webhook and add it again."
+      />
       <CardBody>
         <form onSubmit={onSubmit} className="space-y-4" noValidate>
           <WebhookFields defaults={webhook} fieldErrors={fieldErrors} />

@@ -44,7 +44,10 @@ export default async function WebhookPage({ params }: { params: Promise<{ id: st
       <div className="space-y-6">
         {canWrite ? <WebhookActions id={webhook.id} name={webhook.name} enabled={webhook.enabled} /> : null}
         <Card>
-          <CardHeader title="Delivery log" description="The newest 50 deliveries with every attempt. Pending ones are retried with backoff; redeliver sends one again as a new delivery." />
+          <CardHeader
+            title="Delivery log"
+            description="The newest 50 deliveries with every attempt. Pending ones are retried with backoff; redeliver sends one again as a new delivery."
+          />
           <CardBody className="p-0">
             <DeliveriesTable webhookId={webhook.id} deliveries={deliveries} canRedeliver={canWrite} />
           </CardBody>

@@ -33,7 +33,10 @@ export function WebhookActions({ id, name, enabled }: { id: string; name: string
           >
             Send test
           </Button>
-          <Button pending={toggle.pending} onClick={() => toggle.run({ id, enabled: !enabled }, () => router.refresh())}>
+          <Button
+            pending={toggle.pending}
+            onClick={() => toggle.run({ id, enabled: !enabled }, () => router.refresh())}
+          >
             {enabled ? "Disable" : "Enable"}
           </Button>
           <ConfirmDeleteButton
@@ -44,7 +47,11 @@ export function WebhookActions({ id, name, enabled }: { id: string; name: string
             action={removeWebhook}
             redirectTo="/settings/webhooks"
           />
-          {result ? <TestResult result={result} /> : <span className="text-sm text-muted">Sends a signed ping event now, even while disabled.</span>}
+          {result ? (
+            <TestResult result={result} />
+          ) : (
+            <span className="text-sm text-muted">Sends a signed ping event now, even while disabled.</span>
+          )}
         </div>
         <FormError message={test.error ?? toggle.error} />
       </CardBody>

@@ -6,7 +6,9 @@ import { updateChannel } from "@/lib/releases/update-channel";
 export const GET = apiRead({ permission: "releases.read", read: ({ params }) => getChannelOrThrow(String(params.id)) });
 
 /** Body: any fields of the create body (updateChannelSchema); those left out keep their value. */
-export const PATCH = apiChange(updateChannel, { input: (body, params) => ({ ...(isObject(body) ? body : {}), id: params.id }) });
+export const PATCH = apiChange(updateChannel, {
+  input: (body, params) => ({ ...(isObject(body) ? body : {}), id: params.id }),
+});
 
 export const DELETE = apiChange(deleteChannel, { input: (_body, params) => ({ id: params.id }) });
 

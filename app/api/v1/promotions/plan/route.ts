@@ -14,7 +14,12 @@ export const POST = apiRead({
       throw new UserError("body: expected a JSON object", "body");
     }
     const result = await previewPromotionFor(caller, body, { signal: request.signal });
-    if (!result.ok) throw new UserError(result.error, result.fieldErrors ? Object.keys(result.fieldErrors)[0] : undefined, result.status);
+    if (!result.ok)
+      throw new UserError(
+        result.error,
+        result.fieldErrors ? Object.keys(result.fieldErrors)[0] : undefined,
+        result.status,
+      );
     return result.data;
   },
 });

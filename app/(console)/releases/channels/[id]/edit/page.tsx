@@ -31,7 +31,10 @@ export default async function EditChannelPage({ params }: { params: Promise<{ id
         description="Releases already found stay; the next sync decides the latest one under the new settings."
         actions={<DeleteChannelButton id={channel.id} name={channel.name} />}
       />
-      <ChannelForm mode={{ kind: "edit", id: channel.id, initial }} sources={connections.map(({ id, name, endpoint }) => ({ id, name, endpoint }))} />
+      <ChannelForm
+        mode={{ kind: "edit", id: channel.id, initial }}
+        sources={connections.map(({ id, name, endpoint }) => ({ id, name, endpoint }))}
+      />
     </>
   );
 }

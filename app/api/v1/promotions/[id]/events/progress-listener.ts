@@ -77,15 +77,18 @@ class ProgressListener {
   private lose(client: pg.Client, error: Error | null): void {
     const current = this.connection;
     if (!current) return;
-    void current.then((active) => {
-      if (active !== client || this.connection !== current) return;
-      if (error) log.warn({ err: { message: error.message } }, "promotion progress listener lost its connection");
-      this.connection = null;
-      const lost = [...this.subscribers.values()].flatMap((set) => [...set]);
-      this.subscribers.clear();
-      for (const subscription of lost) subscription.onLost();
-      client.end().catch(() => {});
-    }, () => {});
+    void current.then(
+      (active) => {
+        if (active !== client || this.connection !== current) return;
+        if (error) log.warn({ err: { message: error.message } }, "promotion progress listener lost its connection");
+        this.connection = null;
+        const lost = [...this.subscribers.values()].flatMap((set) => [...set]);
+        this.subscribers.clear();
+        for (const subscription of lost) subscription.onLost();
+        client.end().catch(() => {});
+      },
+      () => {},
+    );
   }
 }
 

@@ -23,7 +23,13 @@ interface StreamOptions {
  * one more read and the browser always ends on the newest state. An unchanged view is not
  * sent twice.
  */
-export async function promotionEventStream({ promotionId, signal, listener, read, heartbeatMs = defaultHeartbeatMs }: StreamOptions): Promise<ReadableStream<Uint8Array>> {
+export async function promotionEventStream({
+  promotionId,
+  signal,
+  listener,
+  read,
+  heartbeatMs = defaultHeartbeatMs,
+}: StreamOptions): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
@@ -88,7 +94,10 @@ export async function promotionEventStream({ promotionId, signal, listener, read
         }
       } while (stale && !closed);
     } catch (error) {
-      log.warn({ promotionId, err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)) } }, "promotion event stream could not read the promotion");
+      log.warn(
+        { promotionId, err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)) } },
+        "promotion event stream could not read the promotion",
+      );
       close();
     } finally {
       reading = false;

@@ -18,7 +18,12 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   const { id } = await context.params;
   try {
     if (!(await getPromotion(id))) return json({ error: { message: `No promotion has the id "${id}".` } }, 404);
-    const stream = await promotionEventStream({ promotionId: id, signal: request.signal, listener: progressListener(), read: getPromotion });
+    const stream = await promotionEventStream({
+      promotionId: id,
+      signal: request.signal,
+      listener: progressListener(),
+      read: getPromotion,
+    });
     return new Response(stream, {
       headers: {
         "content-type": "text/event-stream; charset=utf-8",
@@ -28,7 +33,10 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
       },
     });
   } catch (error) {
-    log.error({ err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)) } }, "promotion event stream failed to open");
+    log.error(
+      { err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)) } },
+      "promotion event stream failed to open",
+    );
     return json({ error: { message: "Something went wrong on our side." } }, 500);
   }
 }
