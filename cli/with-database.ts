@@ -1,6 +1,6 @@
 import os from "node:os";
 import { applyMigrations } from "@/lib/db/migrate";
-import type { Caller } from "@/lib/actions/run-change";
+import type { Caller } from "@/lib/change/run-change";
 import { projectRoot } from "./project-root";
 import { resolveDatabase } from "./runtime-env";
 

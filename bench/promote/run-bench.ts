@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runChange, type Caller } from "../../lib/actions/run-change";
+import { runChange, type Caller } from "../../lib/change/run-change";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import { createConnection } from "../../lib/connections/create-connection";
 import { startEmbeddedPostgres } from "../../lib/db/embedded-postgres";

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { createConnection } from "@/lib/connections/create-connection";
 import { openRegistrySecret } from "@/lib/connections/registry-secret";
 import { SecretBox } from "@/lib/secrets/secret-box";

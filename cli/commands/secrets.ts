@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { runChange } from "@/lib/actions/run-change";
+import { runChange } from "@/lib/change/run-change";
 import { dataDir, ensureDataDir, readOrCreateSecretFile } from "@/lib/config/data-dir";
 import { rotateSecrets } from "@/lib/connections/rotate-secrets";
 import { SecretBox } from "@/lib/secrets/secret-box";

@@ -1,4 +1,4 @@
-import { runChange } from "@/lib/actions/run-change";
+import { runChange } from "@/lib/change/run-change";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { ExitCode, UsageError, type CliCommand } from "../command";
 import { parseArgs } from "../parse-args";

@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import type { z } from "zod";
 import { clientFromHeaders } from "@/lib/audit/request-context";
 import { getCurrentUser } from "@/lib/auth/get-current-user";
-import { runChange, type ChangeDefinition } from "./run-change";
+import { runChange, type ChangeDefinition } from "@/lib/change/run-change";
 
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };

@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { clientFromHeaders } from "@/lib/audit/request-context";
-import { isUserError, userErrorFields } from "@/lib/actions/errors";
+import { isUserError, userErrorFields } from "@/lib/change/errors";
 import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import type { ActionResult } from "./action-client";
 

@@ -4,8 +4,8 @@ import { clientFromHeaders } from "@/lib/audit/request-context";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import { getCurrentUser } from "@/lib/auth/get-current-user";
 import { can, permissions, type Permission } from "@/lib/auth/permissions";
-import { runChange, type Caller, type ChangeDefinition } from "@/lib/actions/run-change";
-import { isUserError, userErrorFields } from "@/lib/actions/errors";
+import { runChange, type Caller, type ChangeDefinition } from "@/lib/change/run-change";
+import { isUserError, userErrorFields } from "@/lib/change/errors";
 import { log, scrubUrlCredentials } from "@/lib/log";
 
 type Params = Record<string, string | string[] | undefined>;

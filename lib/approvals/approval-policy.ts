@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { UserError } from "@/lib/actions/errors";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import { UserError } from "@/lib/change/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 
 const approvalsRequired = z
   .number({ error: "approvalsRequired: expected a whole number from 0 (no approval) to 10" })

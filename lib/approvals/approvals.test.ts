@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as approveRoute } from "@/app/api/v1/promotions/[id]/approve/route";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import type { Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db/prisma";
 import { createPromotion } from "@/lib/promotions/create-promotion";
-import { client, connectRegistry, createRelease, waitForPromotion } from "@/lib/promotions/promotion-test-kit";
+import { client, connectRegistry, createRelease, waitForPromotion } from "@/test/support/promotion-test-kit";
 import { promoteImage } from "@/lib/queue/jobs/promote-image";
 import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";

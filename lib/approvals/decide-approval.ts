@@ -1,6 +1,6 @@
 import "server-only";
-import { UserError } from "@/lib/actions/errors";
-import type { Caller, ChangeDefinition } from "@/lib/actions/run-change";
+import { UserError } from "@/lib/change/errors";
+import type { Caller, ChangeDefinition } from "@/lib/change/run-change";
 import type { AuditInput } from "@/lib/audit/record-audit-event";
 import type { Tx } from "@/lib/db/prisma";
 import { startPromotion } from "@/lib/promotions/start-promotion";

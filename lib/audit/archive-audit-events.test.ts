@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { archiveAuditEventsJob } from "@/lib/queue/jobs/archive-audit-events";
 import { setupTestDatabase } from "@/test/support/database";
 import { archiveAuditEvents } from "./archive-audit-events";

@@ -3,7 +3,7 @@ import { GET as exportAudit } from "@/app/api/v1/audit/export/route";
 import { GET as retentionGet, PUT as retentionPut } from "@/app/api/v1/audit/retention/route";
 import { GET as listAudit } from "@/app/api/v1/audit/route";
 import { POST as verifyAudit } from "@/app/api/v1/audit/verify/route";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { setupTestDatabase } from "@/test/support/database";
 import { recordAuditEvent } from "./record-audit-event";

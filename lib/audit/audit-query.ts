@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/change/errors";
 
 export const auditPageSizeMax = 200;
 export const auditPageSizeDefault = 50;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/prisma";
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/change/errors";
 import { Prisma } from "@/lib/db/generated/client";
 import { setupTestDatabase } from "@/test/support/database";
 import { listAuditEvents } from "./list-audit-events";

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 import { db } from "@/lib/db/prisma";
 import { verifyAuditChain } from "./verify-audit-chain";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { setupTestDatabase } from "@/test/support/database";
 import { authenticateApiToken, createApiToken, hashToken, revokeApiToken } from "./api-tokens";
 

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { z } from "zod";
-import { UserError } from "@/lib/actions/errors";
-import type { Caller, ChangeDefinition } from "@/lib/actions/run-change";
+import { UserError } from "@/lib/change/errors";
+import type { Caller, ChangeDefinition } from "@/lib/change/run-change";
 import { db } from "@/lib/db/prisma";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { emailSchema, roleSchema } from "./user-schemas";

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { startAwsStandIn, type RunningAwsStandIn } from "@/test/fixtures/aws-stand-in";
 import { createServiceAccountKey, type TestServiceAccount } from "@/test/fixtures/gcp-service-account";
 import { startGcpStandIn, type RunningGcpStandIn } from "@/test/fixtures/gcp-stand-in";

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { UserError } from "@/lib/change/errors";
 import { redact } from "@/lib/oci/redact";
 import { messageOf } from "@/lib/registries/connection-check/access-probes";
 import { REPOSITORY_PATH } from "@/lib/registries/connection-input";

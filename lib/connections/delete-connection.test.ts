@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { setupTestDatabase } from "@/test/support/database";
 import { createConnection } from "./create-connection";
 import { deleteConnection } from "./delete-connection";

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { NotFoundError, UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { NotFoundError, UserError } from "@/lib/change/errors";
 import { isForeignKeyViolation } from "@/lib/db/errors";
 import { auditFieldsOf } from "./connection-view";
 

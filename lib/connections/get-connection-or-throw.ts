@@ -1,5 +1,5 @@
 import "server-only";
-import { NotFoundError } from "@/lib/actions/errors";
+import { NotFoundError } from "@/lib/change/errors";
 import { db } from "@/lib/db/prisma";
 import { connectionViewSelect, toConnectionView, type ConnectionView } from "./connection-view";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { NotFoundError, UserError } from "@/lib/actions/errors";
+import { NotFoundError, UserError } from "@/lib/change/errors";
 import type { Registry } from "@/lib/db/generated/client";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
 import type { RegistryConnection } from "@/lib/registries/connection";

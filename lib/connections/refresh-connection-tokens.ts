@@ -1,5 +1,5 @@
 import "server-only";
-import { isUserError } from "@/lib/actions/errors";
+import { isUserError } from "@/lib/change/errors";
 import { db } from "@/lib/db/prisma";
 import { log } from "@/lib/log";
 import { redact } from "@/lib/oci/redact";

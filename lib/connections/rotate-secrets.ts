@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { UserError } from "@/lib/change/errors";
 import type { Tx } from "@/lib/db/prisma";
 import type { SecretBox } from "@/lib/secrets/secret-box";
 import { resealWebhookSecrets } from "@/lib/webhooks/reseal-webhook-secrets";

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { UserError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { testConnection } from "@/lib/registries/test-connection";
 import type { StoredCheck } from "./check-result";

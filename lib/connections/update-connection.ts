@@ -1,8 +1,8 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { NotFoundError, UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { NotFoundError, UserError } from "@/lib/change/errors";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { Prisma } from "@/lib/db/generated/client";
 import type { RegistryProvider } from "@/lib/registries/connection";

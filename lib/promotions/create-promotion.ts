@@ -1,6 +1,6 @@
 import "server-only";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { UserError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { emitWebhookEvent } from "@/lib/webhooks/emit-webhook-event";
 import { planHash } from "./plan-hash";

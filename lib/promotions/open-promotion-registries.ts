@@ -1,5 +1,5 @@
 import "server-only";
-import { UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/change/errors";
 import { loadConnection } from "@/lib/connections/load-connection";
 import { redact } from "@/lib/oci/redact";
 import { RegistryClient, type RegistryClientOptions } from "@/lib/oci/registry-client";

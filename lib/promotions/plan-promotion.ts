@@ -1,5 +1,5 @@
 import "server-only";
-import { UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/change/errors";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
 import { listTags } from "@/lib/oci/list-tags";
 import { planCopy, type ImagePlan } from "@/lib/oci/plan-copy";

@@ -1,7 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
-import { isUserError, userErrorFields } from "@/lib/actions/errors";
-import { describeIssues, type Caller, type ChangeResult } from "@/lib/actions/run-change";
+import { isUserError, userErrorFields } from "@/lib/change/errors";
+import { describeIssues, type Caller, type ChangeResult } from "@/lib/change/run-change";
 import { can, permissions } from "@/lib/auth/permissions";
 import { log, scrubUrlCredentials } from "@/lib/log";
 import { planPromotion } from "./plan-promotion";

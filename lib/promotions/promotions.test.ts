@@ -6,7 +6,7 @@ import { GET as getPromotionRoute } from "@/app/api/v1/promotions/[id]/route";
 import { POST as planRoute } from "@/app/api/v1/promotions/plan/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/v1/promotions/route";
 import { POST as retryRoute } from "@/app/api/v1/promotions/[id]/retry/route";
-import { runChange } from "@/lib/actions/run-change";
+import { runChange } from "@/lib/change/run-change";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { promoteImage } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
@@ -26,7 +26,7 @@ import {
   promote,
   viewer,
   waitForPromotion,
-} from "./promotion-test-kit";
+} from "@/test/support/promotion-test-kit";
 import { retryPromotion } from "./retry-promotion";
 import { stopPromotion } from "./stop-promotion";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/change/errors";
 import { parseReference } from "@/lib/oci/reference";
 import { REPOSITORY_PATH } from "@/lib/registries/connection-input";
 import { hostileString } from "@/test/proof/support/hostile-values";

@@ -1,4 +1,4 @@
-import { UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/change/errors";
 import { REPOSITORY_PATH } from "@/lib/registries/connection-input";
 
 /** How component repositories are named at the target (the API's and the form's shape). */

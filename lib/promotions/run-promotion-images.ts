@@ -1,5 +1,5 @@
 import "server-only";
-import { isUserError } from "@/lib/actions/errors";
+import { isUserError } from "@/lib/change/errors";
 import { db } from "@/lib/db/prisma";
 import { copyImages, DEFAULT_BLOB_CONCURRENCY, type ImageResult } from "@/lib/oci/copy-images";
 import { isOciError } from "@/lib/oci/errors";

@@ -1,6 +1,6 @@
 import "server-only";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { NotFoundError, UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { NotFoundError, UserError } from "@/lib/change/errors";
 import type { Tx } from "@/lib/db/prisma";
 import { aggregatePromotion, lockPromotion } from "./promotion-state";
 import { promotionIdSchema } from "./promotion-schemas";

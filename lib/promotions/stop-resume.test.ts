@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChange } from "@/lib/actions/run-change";
+import { runChange } from "@/lib/change/run-change";
 import { promoteImage } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
 import { startFaultProxy, type RunningFaultProxy } from "@/test/fixtures/fault-proxy";
@@ -12,7 +12,14 @@ import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { setupTestDatabase } from "@/test/support/database";
 import { runWorker, type RunningWorker } from "@/worker/run-worker";
 import { PROMOTION_PROGRESS_CHANNEL } from "./promotion-progress-channel";
-import { client, connectRegistry, createRelease, operator, promote, waitForPromotion } from "./promotion-test-kit";
+import {
+  client,
+  connectRegistry,
+  createRelease,
+  operator,
+  promote,
+  waitForPromotion,
+} from "@/test/support/promotion-test-kit";
 import { resumePromotion } from "./resume-promotion";
 import { stopPromotion } from "./stop-promotion";
 

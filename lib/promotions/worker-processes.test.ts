@@ -7,8 +7,8 @@ import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { setupTestDatabase } from "@/test/support/database";
 import { runWorker } from "@/worker/run-worker";
-import { connectRegistry, createRelease, promote, waitForPromotion } from "./promotion-test-kit";
-import { startWorkerProcess, type WorkerProcess } from "./start-worker-process";
+import { connectRegistry, createRelease, promote, waitForPromotion } from "@/test/support/promotion-test-kit";
+import { startWorkerProcess, type WorkerProcess } from "@/test/support/start-worker-process";
 
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
 process.env.GANTRY_ALLOW_LOOPBACK_REGISTRIES = "1";

@@ -1,6 +1,6 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
-import { UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/change/errors";
 import type { AuditInput } from "@/lib/audit/record-audit-event";
 import type { Tx } from "@/lib/db/prisma";
 import { noChannel } from "./channel-view";

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it, beforeAll } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { setupTestDatabase } from "@/test/support/database";
 import { getChannel, listChannels } from "./channel-view";
 import { createChannel } from "./create-channel";

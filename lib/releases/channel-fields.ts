@@ -1,5 +1,5 @@
 import "server-only";
-import { UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/change/errors";
 import type { Tx } from "@/lib/db/prisma";
 import { parseReference } from "@/lib/oci/reference";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { NotFoundError } from "@/lib/actions/errors";
+import { NotFoundError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
 import { compareKeys, type TagOrdering } from "./tag-ordering";

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { createChannelSchema } from "./channel-schema";
 import { assertComponents, auditFieldsOf, channelNameTaken, sourceRegistryOrThrow } from "./channel-fields";

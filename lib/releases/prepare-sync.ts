@@ -1,5 +1,5 @@
 import "server-only";
-import { isUserError, UserError } from "@/lib/actions/errors";
+import { isUserError, UserError } from "@/lib/change/errors";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { loadConnection } from "@/lib/connections/load-connection";
 import { db } from "@/lib/db/prisma";

@@ -1,5 +1,5 @@
 import "server-only";
-import { isUserError } from "@/lib/actions/errors";
+import { isUserError } from "@/lib/change/errors";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/prisma";
 import { applySync, type SyncSummary } from "./apply-sync";

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { createConnection } from "@/lib/connections/create-connection";
 import { seedImage, skopeoInspectDigest, type ImageSpec } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";

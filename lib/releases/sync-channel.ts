@@ -1,5 +1,5 @@
 import "server-only";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 import { applySync, type SyncSummary } from "./apply-sync";
 import { syncChannelSchema } from "./channel-schema";
 import { listReleases, readChannelView, type ChannelView, type ReleaseView } from "./channel-view";

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { startUpload, withDigest } from "@/lib/oci/remote-blob";
 import { fetchManifest, putManifest, scopesFor } from "@/lib/oci/remote-manifest";
 import { RegistryClient } from "@/lib/oci/registry-client";

@@ -1,6 +1,6 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { updateChannelSchema } from "./channel-schema";
 import { assertComponents, auditFieldsOf, channelNameTaken, sourceRegistryOrThrow } from "./channel-fields";

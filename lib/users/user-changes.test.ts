@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { verifyPassword } from "@/lib/auth/password";
 import { setupTestDatabase } from "@/test/support/database";
 import { bootstrapAdmin } from "./bootstrap-admin";

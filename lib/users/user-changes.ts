@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { UserError } from "@/lib/change/errors";
 import { hashPassword } from "@/lib/auth/password";
 import { emailSchema, nameSchema, passwordSchema, roleSchema } from "@/lib/auth/user-schemas";
 import { isUniqueViolation } from "@/lib/db/errors";

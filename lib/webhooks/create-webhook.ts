@@ -1,6 +1,6 @@
 import "server-only";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { UserError } from "@/lib/change/errors";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { webhookHostRefusal } from "./webhook-endpoint";
 import { createWebhookSchema } from "./webhook-schemas";

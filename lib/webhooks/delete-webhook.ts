@@ -1,5 +1,5 @@
 import "server-only";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 import { webhookIdSchema } from "./webhook-schemas";
 import { auditFieldsOf, notFound } from "./webhook-view";
 

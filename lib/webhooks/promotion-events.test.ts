@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChange } from "@/lib/actions/run-change";
+import { runChange } from "@/lib/change/run-change";
 import {
   admin,
   client,
@@ -9,7 +9,7 @@ import {
   operator,
   promote,
   waitForPromotion,
-} from "@/lib/promotions/promotion-test-kit";
+} from "@/test/support/promotion-test-kit";
 import { stopPromotion } from "@/lib/promotions/stop-promotion";
 import { deliverWebhook } from "@/lib/queue/jobs/deliver-webhook";
 import { promoteImage } from "@/lib/queue/jobs/promote-image";

@@ -1,6 +1,6 @@
 import "server-only";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
-import { UserError } from "@/lib/actions/errors";
+import type { ChangeDefinition } from "@/lib/change/run-change";
+import { UserError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { enqueueDeliveriesInTransaction } from "./webhook-queue";
 import { redeliverWebhookSchema } from "./webhook-schemas";

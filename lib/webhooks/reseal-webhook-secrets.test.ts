@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { rotateSecrets } from "@/lib/connections/rotate-secrets";
 import { SecretBox } from "@/lib/secrets/secret-box";
 import { setupTestDatabase } from "@/test/support/database";

@@ -1,6 +1,6 @@
 import "server-only";
 import crypto from "node:crypto";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/prisma";
 import { sendAttempt, type AttemptRecord } from "./deliver-webhook";

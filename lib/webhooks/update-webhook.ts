@@ -1,5 +1,5 @@
 import "server-only";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { assertHostAllowed, nameTaken } from "./create-webhook";
 import { updateWebhookSchema } from "./webhook-schemas";

@@ -4,7 +4,7 @@ import { GET as getOne, PATCH as patchOne, DELETE as deleteOne } from "@/app/api
 import { GET as listDeliveries } from "@/app/api/v1/webhooks/[id]/deliveries/route";
 import { POST as testOne } from "@/app/api/v1/webhooks/[id]/test/route";
 import { GET as listAll, POST as createOne } from "@/app/api/v1/webhooks/route";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { setupTestDatabase } from "@/test/support/database";
 import { createWebhook } from "./create-webhook";

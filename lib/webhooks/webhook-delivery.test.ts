@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { deliverWebhook as deliverWebhookJob } from "@/lib/queue/jobs/deliver-webhook";
 import { deliverWebhookSweep } from "@/lib/queue/jobs/deliver-webhook-sweep";
 import { startHeaderRecorder } from "@/test/fixtures/header-recorder";

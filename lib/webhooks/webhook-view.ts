@@ -1,5 +1,5 @@
 import "server-only";
-import { NotFoundError } from "@/lib/actions/errors";
+import { NotFoundError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/prisma";
 import type { AttemptRecord } from "./deliver-webhook";

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fc from "fast-check";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { createConnection } from "@/lib/connections/create-connection";
 import { createBoss, ensureQueues } from "@/lib/queue/boss";
 import { jobs } from "@/lib/queue/jobs";

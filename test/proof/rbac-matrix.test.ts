@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { apiOperations } from "@/lib/api/openapi";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { can, permissions, type Permission } from "@/lib/auth/permissions";

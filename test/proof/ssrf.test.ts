@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import dns, { type LookupAddress } from "node:dns";
 import { syncBuiltinESMExports } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { createConnection } from "@/lib/connections/create-connection";
 import { testSavedConnection } from "@/lib/connections/test-saved-connection";
 import { updateConnection } from "@/lib/connections/update-connection";

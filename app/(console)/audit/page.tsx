@@ -9,7 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { FormError } from "@/components/ui/form-error";
 import { AuditIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
-import { isUserError } from "@/lib/actions/errors";
+import { isUserError } from "@/lib/change/errors";
 import { auditQueryFromParams, auditQueryString } from "@/lib/audit/audit-query";
 import { listAuditEvents, type AuditPage } from "@/lib/audit/list-audit-events";
 import { requireUser } from "@/lib/auth/get-current-user";

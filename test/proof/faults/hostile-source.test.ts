@@ -6,7 +6,7 @@
  */
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectRegistry, createRelease, promote } from "@/lib/promotions/promotion-test-kit";
+import { connectRegistry, createRelease, promote } from "@/test/support/promotion-test-kit";
 import { promoteImage } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
 import {

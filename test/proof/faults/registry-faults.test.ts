@@ -7,7 +7,7 @@
  */
 import crypto from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runChange } from "@/lib/actions/run-change";
+import { runChange } from "@/lib/change/run-change";
 import {
   client,
   connectRegistry,
@@ -15,7 +15,7 @@ import {
   operator,
   promote,
   waitForPromotion,
-} from "@/lib/promotions/promotion-test-kit";
+} from "@/test/support/promotion-test-kit";
 import { retryPromotion } from "@/lib/promotions/retry-promotion";
 import { promoteImage } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";

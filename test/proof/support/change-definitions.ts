@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { ChangeDefinition } from "@/lib/actions/run-change";
+import type { ChangeDefinition } from "@/lib/change/run-change";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- definitions of every input and output type
 export type AnyChange = ChangeDefinition<any, unknown, any>;

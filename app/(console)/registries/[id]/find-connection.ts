@@ -1,5 +1,5 @@
 import "server-only";
-import { isUserError } from "@/lib/actions/errors";
+import { isUserError } from "@/lib/change/errors";
 import { getConnectionOrThrow } from "@/lib/connections/get-connection-or-throw";
 import type { ConnectionView } from "@/lib/connections/connection-view";
 

@@ -1,5 +1,5 @@
-import { UserError } from "@/lib/actions/errors";
-import { describeIssues } from "@/lib/actions/run-change";
+import { UserError } from "@/lib/change/errors";
+import { describeIssues } from "@/lib/change/run-change";
 import { apiChange, apiRead } from "@/lib/api/api-route";
 import { createPromotion } from "@/lib/promotions/create-promotion";
 import { listPromotionsSchema } from "@/lib/promotions/promotion-schemas";

@@ -6,7 +6,7 @@
 import { expect } from "vitest";
 import { GET as healthRoute } from "@/app/api/health/route";
 import { db } from "@/lib/db/prisma";
-import { waitForPromotion } from "@/lib/promotions/promotion-test-kit";
+import { waitForPromotion } from "@/test/support/promotion-test-kit";
 import type { PromotionView } from "@/lib/promotions/promotion-view";
 import { seedImage, type BuiltImage } from "@/test/fixtures/oci-image";
 import type { RunningRegistry } from "@/test/fixtures/registry";

@@ -5,7 +5,7 @@ import { ForbiddenNotice } from "@/components/forbidden-notice";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { isUserError } from "@/lib/actions/errors";
+import { isUserError } from "@/lib/change/errors";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
 import { getWebhookOrThrow, listWebhookDeliveries, type WebhookView } from "@/lib/webhooks/webhook-view";

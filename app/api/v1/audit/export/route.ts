@@ -1,4 +1,4 @@
-import { isUserError, userErrorFields } from "@/lib/actions/errors";
+import { isUserError, userErrorFields } from "@/lib/change/errors";
 import { authorize, json } from "@/lib/api/api-route";
 import { auditQueryFromParams, parseAuditQuery } from "@/lib/audit/audit-query";
 import { auditExportFormats, auditExportStream, type AuditExportFormat } from "@/lib/audit/export-audit-events";

@@ -1,4 +1,4 @@
-import { NotFoundError } from "@/lib/actions/errors";
+import { NotFoundError } from "@/lib/change/errors";
 import { apiRead } from "@/lib/api/api-route";
 import { getPromotion } from "@/lib/promotions/promotion-view";
 

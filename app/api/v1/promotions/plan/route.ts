@@ -1,4 +1,4 @@
-import { UserError } from "@/lib/actions/errors";
+import { UserError } from "@/lib/change/errors";
 import { apiRead } from "@/lib/api/api-route";
 import { previewPromotionFor } from "@/lib/promotions/preview-promotion";
 

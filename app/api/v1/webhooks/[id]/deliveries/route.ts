@@ -1,5 +1,5 @@
-import { UserError } from "@/lib/actions/errors";
-import { describeIssues } from "@/lib/actions/run-change";
+import { UserError } from "@/lib/change/errors";
+import { describeIssues } from "@/lib/change/run-change";
 import { apiRead } from "@/lib/api/api-route";
 import { listWebhookDeliveriesSchema } from "@/lib/webhooks/webhook-schemas";
 import { listWebhookDeliveries } from "@/lib/webhooks/webhook-view";

@@ -3,12 +3,12 @@
  * made through the real change, releases written straight into the test database (the
  * channel sync is built elsewhere), and waiting for rows to reach a state.
  */
-import { runChange, type Caller } from "@/lib/actions/run-change";
+import { runChange, type Caller } from "@/lib/change/run-change";
 import { createConnection } from "@/lib/connections/create-connection";
 import { db } from "@/lib/db/prisma";
 import type { BuiltImage } from "@/test/fixtures/oci-image";
-import { createPromotion } from "./create-promotion";
-import { getPromotion, type PromotionView } from "./promotion-view";
+import { createPromotion } from "@/lib/promotions/create-promotion";
+import { getPromotion, type PromotionView } from "@/lib/promotions/promotion-view";
 
 export const admin: Caller = { userId: null, email: "admin@example.com", role: "admin" };
 export const operator: Caller = { userId: null, email: "op@example.com", role: "operator" };
