@@ -7,7 +7,7 @@ import type { Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db/prisma";
 import { createPromotion } from "@/lib/promotions/create-promotion";
 import { client, connectRegistry, createRelease, waitForPromotion } from "@/test/support/promotion-test-kit";
-import { promoteImage } from "@/lib/queue/jobs/promote-image";
+import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
 import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { setupTestDatabase } from "@/test/support/database";
@@ -69,7 +69,7 @@ beforeAll(async () => {
   await person("bob", "approver");
   await person("root", "admin");
   await person("olga", "operator");
-  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage] });
+  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImageJob] });
 });
 
 afterAll(async () => {

@@ -1,29 +1,15 @@
-import PgBoss from "pg-boss";
-import { z } from "zod";
 import type { Tx } from "@/lib/db/prisma";
 import { bossSchema } from "@/lib/queue/boss";
-
-/** The queue of image copies: one job per PromotionImage, a wake-up only — the row is the truth. */
-export const PROMOTE_IMAGE_JOB = "promote-image";
-
-export const promoteImagePayloadSchema = z.object({ promotionImageId: z.string().min(1) });
+import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
+import { cancelJobs, sendJob } from "@/lib/queue/send-job";
 
 /**
- * pg-boss used only to build its INSERT: every send passes the caller's transaction as
- * `db`, so no pool is opened here and a job exists only if the transaction that asked for
- * it commits.
- */
-let sender: PgBoss | undefined;
-
-/**
- * Enqueues the copy of one image inside `tx`. The singleton key makes a second wake-up for
- * an image that already has one waiting a no-op (the queue's "stately" policy: at most one
- * queued and one running per image).
+ * Enqueues the copy of one image inside `tx`: the job exists only if the transaction commits.
+ * The singleton key makes a second wake-up for an image that already has one waiting a no-op
+ * (the queue's "stately" policy: at most one queued and one running per image).
  */
 export async function enqueuePromoteImage(tx: Tx, promotionImageId: string): Promise<void> {
-  sender ??= createSender();
-  const data = promoteImagePayloadSchema.parse({ promotionImageId });
-  await sender.send(PROMOTE_IMAGE_JOB, data, { singletonKey: promotionImageId, db: txExecutor(tx) });
+  await sendJob(promoteImageJob, { promotionImageId }, { tx, singletonKey: promotionImageId });
 }
 
 /**
@@ -32,39 +18,14 @@ export async function enqueuePromoteImage(tx: Tx, promotionImageId: string): Pro
  * image; recovery calls this once the row shows the worker stopped reporting.
  */
 export async function cancelRunningImageJobs(tx: Tx, promotionImageId: string): Promise<void> {
-  sender ??= createSender();
   const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
     `SELECT id::text AS id FROM ${bossSchema}.job WHERE name = $1 AND singleton_key = $2 AND state = 'active'`,
-    PROMOTE_IMAGE_JOB,
+    promoteImageJob.name,
     promotionImageId,
   );
-  if (rows.length > 0)
-    await sender.cancel(
-      PROMOTE_IMAGE_JOB,
-      rows.map((r) => r.id),
-      { db: txExecutor(tx) },
-    );
-}
-
-function createSender(): PgBoss {
-  return new PgBoss({
-    schema: bossSchema,
-    db: { executeSql: () => Promise.reject(new Error("promote-image sender: pass a transaction")) },
-  });
-}
-
-function txExecutor(tx: Tx): {
-  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-} {
-  return {
-    async executeSql(text, values = []) {
-      // Payloads go to jsonb parameters as JSON text; arrays (of job ids) stay arrays.
-      const params = values.map((value) =>
-        value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value)
-          ? JSON.stringify(value)
-          : value,
-      );
-      return { rows: await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
-    },
-  };
+  await cancelJobs(
+    promoteImageJob,
+    rows.map((r) => r.id),
+    { tx },
+  );
 }

@@ -8,7 +8,7 @@ import { GET as listRoute, POST as createRoute } from "@/app/api/v1/promotions/r
 import { POST as retryRoute } from "@/app/api/v1/promotions/[id]/retry/route";
 import { runChange } from "@/lib/change/run-change";
 import { createApiToken } from "@/lib/auth/api-tokens";
-import { promoteImage } from "@/lib/queue/jobs/promote-image";
+import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
 import { startFaultProxy, type RunningFaultProxy } from "@/test/fixtures/fault-proxy";
 import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures/oci-image";
@@ -64,7 +64,7 @@ beforeAll(async () => {
     { repository: "vendor/engine", built: built.engine },
     { repository: "vendor/sub/proxy", built: built.proxy },
   ]);
-  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage, recoverStalledImagesJob] });
+  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImageJob, recoverStalledImagesJob] });
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runChange } from "@/lib/change/run-change";
-import { promoteImage } from "@/lib/queue/jobs/promote-image";
+import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
 import { startFaultProxy, type RunningFaultProxy } from "@/test/fixtures/fault-proxy";
 import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures/oci-image";
@@ -38,7 +38,7 @@ beforeAll(async () => {
   [source, target] = await Promise.all([startRegistry(), startRegistry()]);
   built = await seedImage(source, "vendor/big", "2.0", { layers: [{ size: 12 * MB, seed: "stop-resume-big" }] });
   slowSource = await startFaultProxy(source);
-  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage, recoverStalledImagesJob] });
+  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImageJob, recoverStalledImagesJob] });
 });
 
 afterAll(async () => {
@@ -140,7 +140,10 @@ describe("stop and resume", () => {
       ).toBe(1);
 
       slowSource.clearRules();
-      worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage, recoverStalledImagesJob] });
+      worker = await runWorker({
+        databaseUrl: database.url(),
+        definitions: [promoteImageJob, recoverStalledImagesJob],
+      });
       const done = await waitForPromotion(id, (v) => v.status === "succeeded" || v.status === "failed");
       expect(done.status).toBe("succeeded");
       expect(done.images[0]).toMatchObject({ status: "pushed", attempts: 2 });

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { promoteImage } from "@/lib/queue/jobs/promote-image";
+import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
 import { startFaultProxy, type RunningFaultProxy } from "@/test/fixtures/fault-proxy";
 import { seedImage, skopeoInspectDigest, type BuiltImage } from "@/test/fixtures/oci-image";
@@ -74,7 +74,7 @@ describe("worker processes", () => {
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     const rescuer = await runWorker({
       databaseUrl: database.url(),
-      definitions: [promoteImage, recoverStalledImagesJob],
+      definitions: [promoteImageJob, recoverStalledImagesJob],
     });
     cleanup.push(() => rescuer.stop());
     const done = await waitForPromotion(id, (v) => v.status === "succeeded" || v.status === "failed", 45_000);

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncChannelJob } from "@/lib/queue/jobs/sync-channel";
-import { syncDueChannels } from "@/lib/queue/jobs/sync-due-channels";
+import { syncDueChannelsJob } from "@/lib/queue/jobs/sync-due-channels";
 import { seedImage } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { setupTestDatabase } from "@/test/support/database";
@@ -47,7 +47,7 @@ describe("scheduled sync in a real worker", () => {
         syncIntervalMinutes: 0,
       },
     });
-    worker = await runWorker({ databaseUrl: database.url(), definitions: [syncDueChannels, syncChannelJob] });
+    worker = await runWorker({ databaseUrl: database.url(), definitions: [syncDueChannelsJob, syncChannelJob] });
     const deadline = Date.now() + 150_000;
     let synced = null;
     while (Date.now() < deadline && !synced?.lastSyncAt) {

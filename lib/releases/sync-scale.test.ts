@@ -6,7 +6,7 @@ import { fetchManifest, putManifest, scopesFor } from "@/lib/oci/remote-manifest
 import { RegistryClient } from "@/lib/oci/registry-client";
 import { createBoss, ensureQueues } from "@/lib/queue/boss";
 import { syncChannelJob } from "@/lib/queue/jobs/sync-channel";
-import { syncDueChannels } from "@/lib/queue/jobs/sync-due-channels";
+import { syncDueChannelsJob } from "@/lib/queue/jobs/sync-due-channels";
 import { seedImage } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { setupTestDatabase } from "@/test/support/database";
@@ -166,14 +166,14 @@ describe("sync at scale", () => {
     const boss = createBoss(database.url());
     await boss.start();
     try {
-      await ensureQueues(boss, [syncChannelJob, syncDueChannels]);
-      const first = (await syncDueChannels.handler(
+      await ensureQueues(boss, [syncChannelJob, syncDueChannelsJob]);
+      const first = (await syncDueChannelsJob.handler(
         {},
         { jobId: "t", signal: new AbortController().signal, workerId: "t" },
       )) as { due: number; enqueued: number };
       // Only a scheduled channel that never synced is due: bulk and timed synced above, manual has no schedule.
       expect(first).toEqual({ due: 1, enqueued: 1 });
-      const again = (await syncDueChannels.handler(
+      const again = (await syncDueChannelsJob.handler(
         {},
         { jobId: "t", signal: new AbortController().signal, workerId: "t" },
       )) as { enqueued: number };

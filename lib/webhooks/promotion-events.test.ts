@@ -11,8 +11,8 @@ import {
   waitForPromotion,
 } from "@/test/support/promotion-test-kit";
 import { stopPromotion } from "@/lib/promotions/stop-promotion";
-import { deliverWebhook } from "@/lib/queue/jobs/deliver-webhook";
-import { promoteImage } from "@/lib/queue/jobs/promote-image";
+import { deliverWebhookJob } from "@/lib/queue/jobs/deliver-webhook";
+import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
 import { seedImage, type BuiltImage } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { startWebhookReceiver, type RunningWebhookReceiver } from "@/test/fixtures/webhook-receiver";
@@ -43,7 +43,7 @@ beforeAll(async () => {
   targetId = await connectRegistry("private", target.host);
   releaseId = await createRelease(sourceId, "2.0", [{ repository: "vendor/api", built }]);
   receiver = await startWebhookReceiver();
-  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage, deliverWebhook] });
+  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImageJob, deliverWebhookJob] });
 });
 
 afterAll(async () => {
@@ -85,7 +85,7 @@ describe("promotion events", () => {
     const id = await promote({ releaseId, targetRegistryId: targetId, repositoryPrefix: "stop/" });
     const stopped = await runChange(stopPromotion, operator, { id }, client);
     expect(stopped.ok).toBe(true);
-    worker = await runWorker({ databaseUrl: database.url(), definitions: [deliverWebhook] });
+    worker = await runWorker({ databaseUrl: database.url(), definitions: [deliverWebhookJob] });
     await receiver.waitForRequests(2);
     expect(receiver.received.map((r) => (r.json as WebhookPayload).event).sort()).toEqual([
       "promotion.requested",

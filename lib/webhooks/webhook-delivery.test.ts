@@ -3,8 +3,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runChange, type Caller } from "@/lib/change/run-change";
-import { deliverWebhook as deliverWebhookJob } from "@/lib/queue/jobs/deliver-webhook";
-import { deliverWebhookSweep } from "@/lib/queue/jobs/deliver-webhook-sweep";
+import { deliverWebhookJob } from "@/lib/queue/jobs/deliver-webhook";
+import { deliverWebhookSweepJob } from "@/lib/queue/jobs/deliver-webhook-sweep";
 import { startHeaderRecorder } from "@/test/fixtures/header-recorder";
 import { startWebhookReceiver, type RunningWebhookReceiver } from "@/test/fixtures/webhook-receiver";
 import { setupTestDatabase } from "@/test/support/database";
@@ -33,7 +33,7 @@ let promotionId: string;
 const webhookIds: string[] = [];
 
 beforeAll(async () => {
-  worker = await runWorker({ databaseUrl: database.url(), definitions: [deliverWebhookJob, deliverWebhookSweep] });
+  worker = await runWorker({ databaseUrl: database.url(), definitions: [deliverWebhookJob, deliverWebhookSweepJob] });
   receiver = await startWebhookReceiver();
   promotionId = await createPromotionRows();
 });
@@ -172,7 +172,7 @@ describe("webhook deliveries", () => {
       status: "pending",
       attempts: 0,
     });
-    await deliverWebhookSweep.handler({}, { jobId: "test", signal: new AbortController().signal, workerId: "test" });
+    await deliverWebhookSweepJob.handler({}, { jobId: "test", signal: new AbortController().signal, workerId: "test" });
     await waitForDelivery(id, deliveryId!, (d) => d.status === "delivered");
   });
 
@@ -284,7 +284,10 @@ describe("webhook deliveries", () => {
       },
     });
     expect(
-      await deliverWebhookSweep.handler({}, { jobId: "test", signal: new AbortController().signal, workerId: "test" }),
+      await deliverWebhookSweepJob.handler(
+        {},
+        { jobId: "test", signal: new AbortController().signal, workerId: "test" },
+      ),
     ).toMatchObject({ due: 1, enqueued: 1, pruned: 1 });
     await waitForDelivery(id, row.id, (d) => d.status === "delivered");
     expect(await database.db().webhookDelivery.count({ where: { id: old.id } })).toBe(0);

@@ -1,19 +1,8 @@
 import "server-only";
-import PgBoss from "pg-boss";
-import { z } from "zod";
 import { db, type Tx } from "@/lib/db/prisma";
 import { log } from "@/lib/log";
-import { bossSchema } from "@/lib/queue/boss";
-
-/** The queue of webhook attempts: a wake-up per delivery; the WebhookDelivery row is the truth. */
-export const DELIVER_WEBHOOK_JOB = "deliver-webhook";
-
-export const deliverWebhookPayloadSchema = z.object({ deliveryId: z.string().min(1) });
-
-type Executor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
-
-/** pg-boss used only to build its INSERT; every send names the connection to run it on. */
-let sender: PgBoss | undefined;
+import { deliverWebhookJob } from "@/lib/queue/jobs/deliver-webhook";
+import { sendJob, type JobConnection } from "@/lib/queue/send-job";
 
 /**
  * Wakes the worker for these deliveries inside the emitting transaction: the jobs exist
@@ -24,7 +13,7 @@ export async function enqueueDeliveriesInTransaction(tx: Tx, deliveryIds: readon
   if (deliveryIds.length === 0) return;
   await tx.$executeRawUnsafe("SAVEPOINT gantry_webhook_enqueue");
   try {
-    for (const deliveryId of deliveryIds) await send(executorOf(tx), deliveryId);
+    for (const deliveryId of deliveryIds) await send(tx, deliveryId);
     await tx.$executeRawUnsafe("RELEASE SAVEPOINT gantry_webhook_enqueue");
   } catch (error) {
     await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT gantry_webhook_enqueue");
@@ -40,7 +29,7 @@ export async function enqueueDelivery(
   deliveryId: string,
   options: { delaySeconds?: number } = {},
 ): Promise<string | null> {
-  return send(executorOf(db()), deliveryId, options.delaySeconds);
+  return send(db(), deliveryId, options.delaySeconds);
 }
 
 /** Pending deliveries whose attempt is due (missed wake-ups, a worker that died mid-attempt). */
@@ -62,29 +51,7 @@ export async function pruneFinishedDeliveries(days = 30): Promise<number> {
   return count;
 }
 
-function send(executor: Executor, deliveryId: string, delaySeconds?: number): Promise<string | null> {
-  sender ??= new PgBoss({
-    schema: bossSchema,
-    db: { executeSql: () => Promise.reject(new Error("webhook sender: pass a connection")) },
-  });
-  // The singleton key with the queue's "stately" policy: at most one wake-up waiting per delivery.
-  return sender.send(DELIVER_WEBHOOK_JOB, deliverWebhookPayloadSchema.parse({ deliveryId }), {
-    singletonKey: deliveryId,
-    db: executor,
-    ...(delaySeconds ? { startAfter: delaySeconds } : {}),
-  });
-}
-
-function executorOf(client: Pick<Tx, "$queryRawUnsafe">): Executor {
-  return {
-    async executeSql(text, values = []) {
-      // Payloads go to jsonb parameters as JSON text.
-      const params = values.map((value) =>
-        value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value)
-          ? JSON.stringify(value)
-          : value,
-      );
-      return { rows: await client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
-    },
-  };
+/** The singleton key with the queue's "stately" policy: at most one wake-up waiting per delivery. */
+function send(tx: JobConnection, deliveryId: string, startAfterSeconds?: number): Promise<string | null> {
+  return sendJob(deliverWebhookJob, { deliveryId }, { tx, singletonKey: deliveryId, startAfterSeconds });
 }

@@ -8,7 +8,7 @@ import { defineJob } from "../job-definition";
  * died mid-attempt and left its lease to run out). It also forgets finished deliveries
  * older than 30 days, so the log stays a log.
  */
-export const deliverWebhookSweep = defineJob({
+export const deliverWebhookSweepJob = defineJob({
   name: "deliver-webhook-sweep",
   schema: z.object({}).loose(),
   retry: { limit: 0, delaySeconds: 60, backoff: false },

@@ -1,5 +1,4 @@
-import { deliverWebhook as deliver } from "@/lib/webhooks/deliver-webhook";
-import { DELIVER_WEBHOOK_JOB, deliverWebhookPayloadSchema } from "@/lib/webhooks/webhook-queue";
+import { z } from "zod";
 import { defineJob } from "../job-definition";
 
 /**
@@ -7,9 +6,9 @@ import { defineJob } from "../job-definition";
  * WebhookDelivery row with a lease, so duplicates and several workers send it once; a
  * failed attempt schedules the next itself (the row's backoff, not pg-boss's retries).
  */
-export const deliverWebhook = defineJob({
-  name: DELIVER_WEBHOOK_JOB,
-  schema: deliverWebhookPayloadSchema,
+export const deliverWebhookJob = defineJob({
+  name: "deliver-webhook",
+  schema: z.object({ deliveryId: z.string().min(1) }),
   retry: { limit: 1, delaySeconds: 30, backoff: false },
   // The POST times out after 10 s; the lease on the row lasts 60 s.
   expireInSeconds: 120,
@@ -17,6 +16,8 @@ export const deliverWebhook = defineJob({
   // A slow receiver holds one slot for up to 10 s; the others keep sending.
   concurrency: 4,
   async handler(data, context) {
-    return deliver(data.deliveryId, { signal: context.signal });
+    // Imported when run, so the domain can send this job without an import cycle.
+    const { deliverWebhook } = await import("@/lib/webhooks/deliver-webhook");
+    return deliverWebhook(data.deliveryId, { signal: context.signal });
   },
 });

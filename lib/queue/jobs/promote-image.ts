@@ -1,6 +1,5 @@
-import { PROMOTE_IMAGE_JOB, promoteImagePayloadSchema } from "@/lib/promotions/promote-image-queue";
+import { z } from "zod";
 import { promotionSettings } from "@/lib/promotions/promotion-settings";
-import { runPromotionImages } from "@/lib/promotions/run-promotion-images";
 import { defineJob } from "../job-definition";
 
 /**
@@ -10,9 +9,9 @@ import { defineJob } from "../job-definition";
  * copies each image. "stately" with the image id as singleton key keeps at most one job
  * queued and one running per image.
  */
-export const promoteImage = defineJob({
-  name: PROMOTE_IMAGE_JOB,
-  schema: promoteImagePayloadSchema,
+export const promoteImageJob = defineJob({
+  name: "promote-image",
+  schema: z.object({ promotionImageId: z.string().min(1) }),
   retry: { limit: 2, delaySeconds: 5, backoff: true },
   // A long copy outlives the job harmlessly: a retried job finds the row pushing and exits.
   expireInSeconds: 6 * 60 * 60,
@@ -21,6 +20,8 @@ export const promoteImage = defineJob({
   // Someone is watching the console for the copy to begin.
   pollingIntervalSeconds: 0.5,
   async handler(data, context) {
+    // Imported when run, so the domain can send this job without an import cycle.
+    const { runPromotionImages } = await import("@/lib/promotions/run-promotion-images");
     return runPromotionImages(data.promotionImageId, { workerId: context.workerId, signal: context.signal });
   },
 });

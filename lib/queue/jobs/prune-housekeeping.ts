@@ -4,7 +4,7 @@ import { signInLimits } from "@/lib/auth/sign-in-with-password";
 import { defineJob } from "../job-definition";
 
 /** Drops sign-in attempts older than the rate-limit window needs and heartbeats of workers long gone. */
-export const pruneHousekeeping = defineJob({
+export const pruneHousekeepingJob = defineJob({
   name: "housekeeping.prune",
   schema: z.object({}).loose(),
   retry: { limit: 2, delaySeconds: 60, backoff: true },

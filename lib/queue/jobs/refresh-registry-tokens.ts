@@ -7,7 +7,7 @@ import { defineJob } from "../job-definition";
  * inside its renewal margin, so this keeps the worker's cached tokens and the console's
  * expiry countdown current well before either runs out.
  */
-export const refreshRegistryTokens = defineJob({
+export const refreshRegistryTokensJob = defineJob({
   name: "registries.refresh-tokens",
   schema: z.object({}).loose(),
   retry: { limit: 1, delaySeconds: 60, backoff: false },

@@ -3,7 +3,7 @@ import { dueChannelIds, enqueueChannelSyncs } from "@/lib/releases/channel-sync-
 import { defineJob } from "../job-definition";
 
 /** Every minute: enqueues a sync for each channel whose interval has passed. */
-export const syncDueChannels = defineJob({
+export const syncDueChannelsJob = defineJob({
   name: "sync-due-channels",
   schema: z.object({}).loose(),
   retry: { limit: 0, delaySeconds: 60, backoff: false },

@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRegistry, createRelease, promote } from "@/test/support/promotion-test-kit";
-import { promoteImage } from "@/lib/queue/jobs/promote-image";
+import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
 import {
   invalidJsonManifest,
@@ -131,7 +131,7 @@ let worker: RunningWorker;
 beforeAll(async () => {
   hostile = await startHostileRegistry({ repos: Object.fromEntries(CASES.map((c) => [c.repository, c.repo])) });
   target = await startRegistry();
-  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage, recoverStalledImagesJob] });
+  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImageJob, recoverStalledImagesJob] });
 });
 
 afterAll(async () => {

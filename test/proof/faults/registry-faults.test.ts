@@ -17,7 +17,7 @@ import {
   waitForPromotion,
 } from "@/test/support/promotion-test-kit";
 import { retryPromotion } from "@/lib/promotions/retry-promotion";
-import { promoteImage } from "@/lib/queue/jobs/promote-image";
+import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
 import { recoverStalledImagesJob } from "@/lib/queue/jobs/promote-recover-stalled";
 import { startFaultProxy, type FaultRule, type RunningFaultProxy } from "@/test/fixtures/fault-proxy";
 import { skopeoInspectDigest, type BuiltImage } from "@/test/fixtures/oci-image";
@@ -49,7 +49,7 @@ beforeAll(async () => {
   sourceProxy = await startFaultProxy(source);
   sourceId = await connectRegistry("vendor", sourceProxy.host);
   releaseId = await createRelease(sourceId, "1.0", images);
-  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImage, recoverStalledImagesJob] });
+  worker = await runWorker({ databaseUrl: database.url(), definitions: [promoteImageJob, recoverStalledImagesJob] });
 });
 
 afterEach(() => sourceProxy.clearRules());
