@@ -1,4 +1,4 @@
-import type { Tx } from "@/lib/db/prisma";
+import { db, type Tx } from "@/lib/db/prisma";
 import { planHash } from "@/lib/promotions/plan-hash";
 import { approvalExpiresAt } from "./approval-expiry";
 
@@ -149,4 +149,14 @@ export async function replanForCurrentDigests(
 
 function short(digest: string): string {
   return digest.replace(/^sha256:/, "").slice(0, 12);
+}
+
+/**
+ * Who approved, and whose approvals are void, for a promotion page: only for promotions that
+ * wait(ed) on an approval policy or carry approvals; null for the rest.
+ */
+export async function loadPromotionApproval(promotion: { id: string; status: string }): Promise<ApprovalState | null> {
+  const underPolicy = promotion.status === "awaiting_approval" || promotion.status === "rejected";
+  if (!underPolicy && (await db().approval.count({ where: { promotionId: promotion.id } })) === 0) return null;
+  return loadApprovalState(db(), promotion.id);
 }

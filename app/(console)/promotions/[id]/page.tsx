@@ -2,10 +2,9 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ApprovalPanel } from "@/components/approvals/approval-panel";
 import { LivePromotion } from "@/components/promotions/live-promotion";
-import { loadApprovalState } from "@/lib/approvals/approval-state";
+import { loadPromotionApproval } from "@/lib/approvals/approval-state";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
-import { db } from "@/lib/db/prisma";
 import { getPromotion } from "@/lib/promotions/promotion-view";
 
 export const metadata: Metadata = { title: "Promotion" };
@@ -15,11 +14,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
   const user = await requireUser();
   const promotion = await getPromotion((await params).id);
   if (!promotion) notFound();
-  // Who approved, and whose approvals are void, for promotions under an approval policy.
-  const approval =
-    promotion.status === "awaiting_approval" || promotion.status === "rejected" || (await hasApprovals(promotion.id))
-      ? await loadApprovalState(db(), promotion.id)
-      : null;
+  const approval = await loadPromotionApproval(promotion);
   return (
     <LivePromotion
       key={promotion.id}
@@ -28,8 +23,4 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
       approval={approval ? <ApprovalPanel state={approval} viewer={{ id: user.id, role: user.role }} /> : null}
     />
   );
-}
-
-async function hasApprovals(promotionId: string): Promise<boolean> {
-  return (await db().approval.count({ where: { promotionId } })) > 0;
 }

@@ -10,7 +10,6 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
-import { db } from "@/lib/db/prisma";
 import { providerInfo } from "@/lib/registries/providers";
 import { ConnectionDetails } from "./connection-details";
 import { CreateRepositoryForm } from "./create-repository-form";
@@ -27,7 +26,6 @@ export default async function RegistryPage({ params }: { params: Promise<{ id: s
   if (!connection) notFound();
   const canWrite = can(user.role, "registries.write");
   const info = providerInfo(connection.provider);
-  const policy = await db().registry.findUnique({ where: { id: connection.id }, select: { approvalsRequired: true } });
 
   return (
     <>
@@ -78,11 +76,11 @@ export default async function RegistryPage({ params }: { params: Promise<{ id: s
           />
           <CardBody>
             {canWrite ? (
-              <ApprovalPolicyForm registryId={connection.id} approvalsRequired={policy?.approvalsRequired ?? 0} />
+              <ApprovalPolicyForm registryId={connection.id} approvalsRequired={connection.approvalsRequired} />
             ) : (
               <p className="text-sm text-fg" data-testid="approval-policy">
-                {policy?.approvalsRequired
-                  ? `${policy.approvalsRequired} approval(s) required`
+                {connection.approvalsRequired
+                  ? `${connection.approvalsRequired} approval(s) required`
                   : "No approval required"}
               </p>
             )}
