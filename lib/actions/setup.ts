@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { clientFromHeaders } from "@/lib/audit/request-context";
-import { isUserError, userErrorFields } from "@/lib/change/errors";
+import { changeFailure } from "@/lib/change/run-change";
 import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import type { ActionResult } from "./action-client";
 
@@ -21,10 +21,8 @@ export async function createFirstAdmin(input: {
     if (!created) return { ok: false, error: "Setup is already done: sign in instead." };
     return { ok: true, data: { email: input.email.trim().toLowerCase() } };
   } catch (error) {
-    if (isUserError(error)) {
-      const fieldErrors = userErrorFields(error);
-      return { ok: false, error: error.message, ...(fieldErrors ? { fieldErrors } : {}) };
-    }
-    throw error;
+    // A UserError (a bad e-mail or password) as written; anything else as a generic message.
+    const { error: message, fieldErrors } = changeFailure(error, { action: "setup" });
+    return { ok: false, error: message, ...(fieldErrors ? { fieldErrors } : {}) };
   }
 }

@@ -18,8 +18,9 @@ export interface Caller {
   tokenName?: string;
 }
 
-export type ChangeResult<T> =
-  { ok: true; data: T } | { ok: false; error: string; status: number; fieldErrors?: Record<string, string> };
+export type ChangeFailure = { ok: false; error: string; status: number; fieldErrors?: Record<string, string> };
+
+export type ChangeResult<T> = { ok: true; data: T } | ChangeFailure;
 
 export interface ChangeDefinition<S extends z.ZodType, T, P = undefined> {
   /** The permission the caller needs, from the one permission table. */
@@ -55,9 +56,94 @@ export async function runChange<S extends z.ZodType, T, P = undefined>(
   rawInput: unknown,
   client: { ip: string | null; userAgent: string | null },
 ): Promise<ChangeResult<T>> {
+  const admitted = admit(definition, caller, rawInput);
+  if (!admitted.ok) return admitted;
+  const { input, caller: who } = admitted;
+
+  const context: RequestContext = {
+    actorId: who.userId,
+    actorLabel: who.tokenName ? `token:${who.tokenName} (${who.email})` : who.email,
+    ...client,
+  };
+  try {
+    const data = await runWithRequestContext(context, async () => {
+      // Without `prepare`, P is undefined (its default), so `undefined` is the right value.
+      const prepared = definition.prepare ? await definition.prepare({ input, caller: who }) : (undefined as P);
+      return db().$transaction(async (tx) => {
+        let audited = 0;
+        const audit = async (event: AuditInput) => {
+          audited += 1;
+          await recordAuditEvent(tx, event);
+        };
+        const result = await definition.run({ input, caller: who, tx, audit, prepared });
+        if (audited === 0) throw new Error(`a change under "${definition.permission}" wrote no audit event`);
+        return result;
+      }, transactionLimits);
+    });
+    return { ok: true, data };
+  } catch (error) {
+    return changeFailure(error, { permission: definition.permission });
+  }
+}
+
+/** A read on the same rails as a change (permission, validation, safe errors), writing nothing. */
+export interface QueryDefinition<S extends z.ZodType, T> {
+  permission: Permission;
+  schema: S;
+  run(args: { input: z.output<S>; caller: Caller; signal?: AbortSignal }): Promise<T>;
+}
+
+/** runChange for a read: no transaction, no audit event, the same gate and error mapping. */
+export async function runQuery<S extends z.ZodType, T>(
+  definition: QueryDefinition<S, T>,
+  caller: Caller | null,
+  rawInput: unknown,
+  options: { signal?: AbortSignal } = {},
+): Promise<ChangeResult<T>> {
+  const admitted = admit(definition, caller, rawInput);
+  if (!admitted.ok) return admitted;
+  try {
+    return { ok: true, data: await definition.run({ input: admitted.input, caller: admitted.caller, ...options }) };
+  } catch (error) {
+    return changeFailure(error, { permission: definition.permission });
+  }
+}
+
+/**
+ * An error as the caller may see it: a UserError as written (with its field), anything else
+ * as a generic message with a reference, its details only in the server's log.
+ */
+export function changeFailure(error: unknown, context: Record<string, unknown> = {}): ChangeFailure {
+  if (isUserError(error)) {
+    const fieldErrors = userErrorFields(error);
+    return { ok: false, error: error.message, status: error.status, ...(fieldErrors ? { fieldErrors } : {}) };
+  }
+  const reference = crypto.randomUUID().slice(0, 8);
+  log.error(
+    {
+      err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)), stack: (error as Error)?.stack },
+      reference,
+      ...context,
+    },
+    "change failed",
+  );
+  return {
+    ok: false,
+    status: 500,
+    error: `Something went wrong on our side (reference ${reference}). Nothing was changed.`,
+  };
+}
+
+/** The caller may do this, and the input is valid: its parsed form; else why not. */
+function admit<S extends z.ZodType>(
+  definition: { permission: Permission; schema: S },
+  caller: Caller | null,
+  rawInput: unknown,
+):
+  | { ok: true; input: z.output<S>; caller: Caller }
+  | { ok: false; error: string; status: number; fieldErrors?: Record<string, string> } {
   if (!caller) return { ok: false, error: "Sign in to continue.", status: 401 };
   if (!can(caller.role, definition.permission)) return { ok: false, ...denied(caller.role, definition.permission) };
-
   const parsed = definition.schema.safeParse(rawInput);
   if (!parsed.success) return { ok: false, status: 400, ...describeIssues(parsed.error) };
   // Postgres text cannot hold NUL: it would fail inside the transaction as a 500.
@@ -69,51 +155,7 @@ export async function runChange<S extends z.ZodType, T, P = undefined>(
       error: `Invalid input — ${nul}: must not contain a NUL character`,
       fieldErrors: { [nul]: "must not contain a NUL character" },
     };
-
-  const context: RequestContext = {
-    actorId: caller.userId,
-    actorLabel: caller.tokenName ? `token:${caller.tokenName} (${caller.email})` : caller.email,
-    ...client,
-  };
-  try {
-    const data = await runWithRequestContext(context, async () => {
-      // Without `prepare`, P is undefined (its default), so `undefined` is the right value.
-      const prepared = definition.prepare ? await definition.prepare({ input: parsed.data, caller }) : (undefined as P);
-      return db().$transaction(async (tx) => {
-        let audited = 0;
-        const audit = async (event: AuditInput) => {
-          audited += 1;
-          await recordAuditEvent(tx, event);
-        };
-        const result = await definition.run({ input: parsed.data, caller, tx, audit, prepared });
-        if (audited === 0) throw new Error(`a change under "${definition.permission}" wrote no audit event`);
-        return result;
-      }, transactionLimits);
-    });
-    return { ok: true, data };
-  } catch (error) {
-    if (isUserError(error)) {
-      const fieldErrors = userErrorFields(error);
-      return { ok: false, error: error.message, status: error.status, ...(fieldErrors ? { fieldErrors } : {}) };
-    }
-    const reference = crypto.randomUUID().slice(0, 8);
-    log.error(
-      {
-        err: {
-          message: scrubUrlCredentials(String((error as Error)?.message ?? error)),
-          stack: (error as Error)?.stack,
-        },
-        reference,
-        permission: definition.permission,
-      },
-      "change failed",
-    );
-    return {
-      ok: false,
-      status: 500,
-      error: `Something went wrong on our side (reference ${reference}). Nothing was changed.`,
-    };
-  }
+  return { ok: true, input: parsed.data, caller };
 }
 
 /**
