@@ -31,7 +31,7 @@ describe("progress renderers", () => {
     now = 1000;
     renderer.onProgress(event(20_000_000));
     expect(text()).toContain("\x1b[1F");
-    expect(text()).toMatch(/r\.io\/team\/api:1 +█{5}░{19}  20%  20\.0 MB \/ 100 MB  20\.0 MB\/s  ETA 4s/);
+    expect(text()).toMatch(/r\.io\/team\/api:1 +█{5}░{19}  20%  20 MB \/ 100 MB  20 MB\/s  ETA 4s/);
   });
 
   it("writes JSON lines for events and results", () => {

@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
-import { Bytes, formatBytes } from "@/components/ui/bytes";
+import { Bytes } from "@/components/ui/bytes";
+import { formatBytes } from "@/lib/oci/format-bytes";
 import { Digest } from "@/components/ui/digest";
 import { AlertIcon, CheckIcon, ChevronRightIcon } from "@/components/ui/icons";
 import { ProgressBar } from "@/components/ui/progress-bar";

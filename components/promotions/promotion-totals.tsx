@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { Bytes, formatBytes } from "@/components/ui/bytes";
+import { Bytes } from "@/components/ui/bytes";
+import { formatBytes } from "@/lib/oci/format-bytes";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { PromotionView } from "@/lib/promotions/promotion-view";

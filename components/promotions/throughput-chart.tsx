@@ -1,4 +1,4 @@
-import { formatBytes } from "@/components/ui/bytes";
+import { formatBytes } from "@/lib/oci/format-bytes";
 import { throughputSeries, type ProgressSample } from "./transfer-rate";
 
 const width = 600;

@@ -137,15 +137,6 @@ export function AlertIcon(props: IconProps) {
   );
 }
 
-export function InfoIcon(props: IconProps) {
-  return (
-    <Icon {...props}>
-      <circle cx="12" cy="12" r="8.5" />
-      <path d="M12 11v5.5M12 7.7h.01" />
-    </Icon>
-  );
-}
-
 export function ChevronDownIcon(props: IconProps) {
   return (
     <Icon {...props}>
@@ -175,24 +166,6 @@ export function SignOutIcon(props: IconProps) {
     <Icon {...props}>
       <path d="M14 4.5H6.5a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2H14" />
       <path d="M10 12h10M16.5 8.5 20 12l-3.5 3.5" />
-    </Icon>
-  );
-}
-
-export function InboxIcon(props: IconProps) {
-  return (
-    <Icon {...props}>
-      <path d="M3.5 13.5 6 5h12l2.5 8.5V19a1.5 1.5 0 0 1-1.5 1.5H5A1.5 1.5 0 0 1 3.5 19v-5.5Z" />
-      <path d="M3.5 13.5H8l1.5 2.5h5l1.5-2.5h4.5" />
-    </Icon>
-  );
-}
-
-export function SearchIcon(props: IconProps) {
-  return (
-    <Icon {...props}>
-      <circle cx="11" cy="11" r="6.5" />
-      <path d="m20 20-4.3-4.3" />
     </Icon>
   );
 }

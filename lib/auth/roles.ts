@@ -10,7 +10,3 @@ export function roleRank(role: Role): number {
 export function isAtLeast(role: Role, least: Role): boolean {
   return roleRank(role) >= roleRank(least);
 }
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && (roles as readonly string[]).includes(value);
-}

@@ -115,10 +115,6 @@ export function blobsOf(manifest: ImageManifest): Descriptor[] {
   return [...new Map(all.map((d) => [d.digest, d])).values()];
 }
 
-export function isIndexType(mediaType: string): boolean {
-  return INDEX_TYPES.includes(mediaType);
-}
-
 export function isManifestType(mediaType: string): boolean {
   return INDEX_TYPES.includes(mediaType) || IMAGE_MANIFEST_TYPES.includes(mediaType);
 }

@@ -59,11 +59,3 @@ export class ConnectionSettingsError extends RegistryConnectionError {
     super(message, { kind: "invalid", code: "CONNECTION_INVALID" });
   }
 }
-
-export function isRegistryConnectionError(error: unknown): error is RegistryConnectionError {
-  return error instanceof RegistryConnectionError;
-}
-
-export function isProviderApiError(error: unknown): error is ProviderApiError {
-  return error instanceof ProviderApiError;
-}

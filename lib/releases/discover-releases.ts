@@ -1,6 +1,7 @@
 import "server-only";
 import { isOciError } from "@/lib/oci/errors";
 import { inspectImage, type ImageInspection } from "@/lib/oci/inspect-image";
+import { createLimiter } from "@/lib/oci/limiter";
 import { listTags } from "@/lib/oci/list-tags";
 import { headManifest } from "@/lib/oci/remote-manifest";
 import { redact, oneLine } from "@/lib/oci/redact";
@@ -116,8 +117,13 @@ export async function discoverReleases(options: {
 
     const known = new Map(options.known.map((release) => [release.tag, release]));
     const { candidates, excluded, skipped } = chooseCandidates(channel.ordering, presentTags, known);
-    const resolved = await mapLimit(candidates, CONCURRENCY, async (tag) =>
-      resolveRelease({ client: source, adapter: adapter!, channel, tag, known: known.get(tag), fail, signal }),
+    const limiter = createLimiter(CONCURRENCY);
+    const resolved = await Promise.all(
+      candidates.map((tag) =>
+        limiter.run(() =>
+          resolveRelease({ client: source, adapter: adapter!, channel, tag, known: known.get(tag), fail, signal }),
+        ),
+      ),
     );
     const releases = resolved.filter((release): release is DiscoveredRelease => release !== null);
     const unplaced = resolved.flatMap((release, index) =>
@@ -249,17 +255,4 @@ function describeFailure(where: string, error: unknown, registryName: string, se
             ? `network problem: ${message}; check that ${registryName} is reachable, then sync again`
             : message;
   return oneLine(redact(`${where}: ${advice}`, secrets), 500);
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

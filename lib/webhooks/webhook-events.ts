@@ -26,7 +26,3 @@ export const webhookEventLabels: Record<WebhookEvent, string> = {
   "promotion.failed": "failed",
   "promotion.stopped": "stopped",
 };
-
-export function isWebhookEvent(value: string): value is WebhookEvent {
-  return (webhookEvents as readonly string[]).includes(value);
-}

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonStyles } from "@/components/ui/button";
-import { formatBytes } from "@/components/ui/bytes";
+import { formatBytes } from "@/lib/oci/format-bytes";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PromotionsIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";

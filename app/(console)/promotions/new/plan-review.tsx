@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
-import { Bytes, formatBytes } from "@/components/ui/bytes";
+import { Bytes } from "@/components/ui/bytes";
+import { formatBytes } from "@/lib/oci/format-bytes";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FormError } from "@/components/ui/form-error";
 import { CheckIcon } from "@/components/ui/icons";
