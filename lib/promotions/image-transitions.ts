@@ -1,7 +1,7 @@
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import type { FailureKind } from "@/lib/db/generated/client";
+import type { FailureKind, Prisma } from "@/lib/db/generated/client";
 import { db, type Tx } from "@/lib/db/prisma";
-import { enqueuePromoteImage } from "./promote-image-queue";
+import { cancelRunningImageJobs, enqueuePromoteImage } from "./promote-image-queue";
 import { aggregatePromotion, lockPromotion } from "./promotion-state";
 
 /**
@@ -133,20 +133,42 @@ export async function finishImage(image: ClaimedImage, workerId: string, outcome
 export async function handBackImage(image: ClaimedImage, workerId: string): Promise<void> {
   await db().$transaction(async (tx) => {
     await lockPromotion(tx, image.promotionId);
-    const { count } = await tx.promotionImage.updateMany({
-      where: { id: image.id, status: "pushing", workerId },
-      data: { status: "pending", workerId: null },
-    });
-    if (count === 0) return;
-    await enqueuePromoteImage(tx, image.id);
-    await aggregatePromotion(tx, image.promotionId);
-    await recordAuditEvent(tx, {
-      action: "promotion.image_requeued",
-      targetType: "promotion",
-      targetId: image.promotionId,
-      detail: { component: image.component, reason: "the worker copying it shut down" },
+    await requeueImage(tx, image, {
+      where: { status: "pushing", workerId },
+      detail: { reason: "the worker copying it shut down" },
     });
   });
+}
+
+/**
+ * Puts an image that is still as `where` says back to pending (with the promotion locked),
+ * wakes a worker for it, and records why. False when the image had moved on meanwhile.
+ */
+export async function requeueImage(
+  tx: Tx,
+  image: Pick<ClaimedImage, "id" | "promotionId" | "component">,
+  options: {
+    where: Prisma.PromotionImageWhereInput;
+    detail: Record<string, unknown>;
+    /** A dead worker's job still holds the image's "stately" slot: cancel it before the new wake-up. */
+    cancelRunningJob?: boolean;
+  },
+): Promise<boolean> {
+  const { count } = await tx.promotionImage.updateMany({
+    where: { ...options.where, id: image.id },
+    data: { status: "pending", workerId: null },
+  });
+  if (count === 0) return false;
+  if (options.cancelRunningJob) await cancelRunningImageJobs(tx, image.id);
+  await enqueuePromoteImage(tx, image.id);
+  await aggregatePromotion(tx, image.promotionId);
+  await recordAuditEvent(tx, {
+    action: "promotion.image_requeued",
+    targetType: "promotion",
+    targetId: image.promotionId,
+    detail: { component: image.component, ...options.detail },
+  });
+  return true;
 }
 
 /**

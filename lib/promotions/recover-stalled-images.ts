@@ -1,8 +1,7 @@
-import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db/prisma";
-import { auditImageOutcome } from "./image-transitions";
+import { auditImageOutcome, requeueImage } from "./image-transitions";
 import { cancelRunningImageJobs, enqueuePromoteImage } from "./promote-image-queue";
-import { aggregatePromotion, lockPromotion } from "./promotion-state";
+import { lockPromotion } from "./promotion-state";
 import { promotionSettings } from "./promotion-settings";
 
 export interface RecoveryReport {
@@ -70,21 +69,8 @@ export async function recoverStalledImages(
         await auditImageOutcome(tx, image, { outcome: "failed", kind: "network", message });
         return;
       }
-      const { count } = await tx.promotionImage.updateMany({
-        where: still,
-        data: { status: "pending", workerId: null },
-      });
-      if (count === 0) return;
-      report.requeued += 1;
-      await cancelRunningImageJobs(tx, image.id);
-      await enqueuePromoteImage(tx, image.id);
-      await aggregatePromotion(tx, image.promotionId);
-      await recordAuditEvent(tx, {
-        action: "promotion.image_requeued",
-        targetType: "promotion",
-        targetId: image.promotionId,
-        detail: { component: image.component, reason: why, attempts: image.attempts },
-      });
+      const detail = { reason: why, attempts: image.attempts };
+      if (await requeueImage(tx, image, { where: still, detail, cancelRunningJob: true })) report.requeued += 1;
     });
   }
 

@@ -2,7 +2,7 @@ import "server-only";
 import type { ChangeDefinition } from "@/lib/change/run-change";
 import { UserError } from "@/lib/change/errors";
 import { promotionIdSchema } from "./promotion-schemas";
-import { startPromotion } from "./start-promotion";
+import { restartImages } from "./start-promotion";
 import { lockedStatusOrThrow, type ControlResult } from "./stop-promotion";
 
 /** Resumes a stopped promotion: its stopped images go back to pending and are enqueued; the copy skips what already arrived. */
@@ -13,19 +13,7 @@ export const resumePromotion: ChangeDefinition<typeof promotionIdSchema, Control
     const before = await lockedStatusOrThrow(tx, input.id);
     if (before !== "stopped")
       throw new UserError(`id: the promotion is ${before}; only a stopped promotion can be resumed`, "id", 409);
-    const { count } = await tx.promotionImage.updateMany({
-      where: { promotionId: input.id, status: "stopped" },
-      data: {
-        status: "pending",
-        workerId: null,
-        heartbeatAt: null,
-        finishedAt: null,
-        failureKind: null,
-        failureMessage: null,
-      },
-    });
-    await startPromotion(tx, input.id);
-    const { status } = await tx.promotion.findUniqueOrThrow({ where: { id: input.id }, select: { status: true } });
+    const { count, status } = await restartImages(tx, input.id, "stopped");
     await audit({
       action: "promotion.resumed",
       targetType: "promotion",

@@ -2,7 +2,7 @@ import "server-only";
 import type { ChangeDefinition } from "@/lib/change/run-change";
 import { UserError } from "@/lib/change/errors";
 import { promotionIdSchema } from "./promotion-schemas";
-import { startPromotion } from "./start-promotion";
+import { restartImages } from "./start-promotion";
 import { lockedStatusOrThrow, type ControlResult } from "./stop-promotion";
 
 /** Retries the failed images of a promotion, and only those: pushed images stay as they are. */
@@ -18,20 +18,7 @@ export const retryPromotion: ChangeDefinition<typeof promotionIdSchema, ControlR
       select: { component: true, failureKind: true },
     });
     if (failed.length === 0) throw new UserError("id: the promotion has no failed image to retry", "id", 409);
-    await tx.promotionImage.updateMany({
-      where: { promotionId: input.id, status: "failed" },
-      data: {
-        status: "pending",
-        workerId: null,
-        heartbeatAt: null,
-        finishedAt: null,
-        failureKind: null,
-        failureMessage: null,
-        targetDigest: null,
-      },
-    });
-    await startPromotion(tx, input.id);
-    const { status } = await tx.promotion.findUniqueOrThrow({ where: { id: input.id }, select: { status: true } });
+    const { status } = await restartImages(tx, input.id, "failed");
     await audit({
       action: "promotion.retried",
       targetType: "promotion",

@@ -1,3 +1,4 @@
+import type { PromotionStatus } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/db/prisma";
 import { enqueuePromoteImage } from "./promote-image-queue";
 import { notifyPromotionProgress } from "./promotion-progress-channel";
@@ -21,4 +22,31 @@ export async function startPromotion(tx: Tx, promotionId: string): Promise<void>
   });
   for (const image of pending) await enqueuePromoteImage(tx, image.id);
   await notifyPromotionProgress(tx, promotionId);
+}
+
+/**
+ * Resume and retry: the promotion's images in `status` go back to pending, as if never tried,
+ * and the promotion starts again. Answers how many went back and the promotion's new status.
+ */
+export async function restartImages(
+  tx: Tx,
+  promotionId: string,
+  status: "stopped" | "failed",
+): Promise<{ count: number; status: PromotionStatus }> {
+  const { count } = await tx.promotionImage.updateMany({
+    where: { promotionId, status },
+    data: {
+      status: "pending",
+      workerId: null,
+      heartbeatAt: null,
+      finishedAt: null,
+      failureKind: null,
+      failureMessage: null,
+      // A failed image may have left a digest from an earlier try; a stopped one keeps what it verified.
+      ...(status === "failed" ? { targetDigest: null } : {}),
+    },
+  });
+  await startPromotion(tx, promotionId);
+  const promotion = await tx.promotion.findUniqueOrThrow({ where: { id: promotionId }, select: { status: true } });
+  return { count, status: promotion.status };
 }
