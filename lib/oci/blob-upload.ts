@@ -33,9 +33,6 @@ export interface TransferBlobOptions {
 
 export type TransferOutcome = { kind: "mounted"; from: string } | { kind: "uploaded"; bytes: number };
 
-// Targets that answered 413 to a monolithic PUT: they get chunks from then on.
-const wantsChunks = new WeakSet<RegistryClient>();
-
 /**
  * Moves one blob: mount when possible, else stream GET → upload with the digest checked as
  * bytes pass. Never holds the blob in memory or on disk. A failed attempt cancels its upload
@@ -58,9 +55,9 @@ export async function transferBlob(options: TransferBlobOptions): Promise<Transf
           return await upload(options, to, session.location, session.minChunk);
         } catch (error) {
           await cancelUpload(to, session.location);
-          const askedForChunks = isRegistryError(error) && error.status === 413 && !wantsChunks.has(target);
+          const askedForChunks = isRegistryError(error) && error.status === 413 && !target.uploads.wantsChunks;
           if (!askedForChunks || pass > 0) throw error;
-          wantsChunks.add(target);
+          target.uploads.wantsChunks = true;
         }
       }
     },
@@ -110,7 +107,7 @@ async function upload(
   });
   pipeline(body, verifier, () => undefined);
   const stopWatch = cutWhenTooSlow(body, () => done, options);
-  const chunked = descriptor.size > policy.chunkedAboveBytes || wantsChunks.has(to.client);
+  const chunked = descriptor.size > policy.chunkedAboveBytes || to.client.uploads.wantsChunks;
   try {
     if (chunked) await putChunks(to, location, verifier, options, Math.max(policy.chunkBytes, minChunk ?? 0));
     else await putWhole(to, withDigest(location, descriptor.digest), verifier, descriptor.size);

@@ -82,6 +82,8 @@ export class RegistryClient {
   private readonly agent: Promise<Agent>;
   private challenge?: Promise<Challenge | undefined>;
   private anonymousCredentials = false;
+  /** What this registry's answers taught about uploads (a 413 to a whole blob: chunks from then on). */
+  readonly uploads = { wantsChunks: false };
 
   constructor(options: RegistryClientOptions) {
     this.registry = options.registry;
