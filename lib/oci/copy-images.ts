@@ -1,4 +1,3 @@
-import { DEFAULT_UPLOAD_POLICY } from "./blob-upload";
 import { copyImage } from "./copy-image";
 import type { CopyContext, CopyImagesOptions, CopyImagesResult, CopyItem } from "./copy-types";
 import { BlobLedger } from "./ensure-blob";
@@ -7,6 +6,7 @@ import { createLimiter } from "./limiter";
 import { parsePlatform } from "./platform";
 import { ProgressThrottle } from "./progress";
 import { formatReference, parseReference } from "./reference";
+import { DEFAULT_UPLOAD_POLICY } from "./upload-strategy";
 
 /** Blob transfers at once across a whole call; chosen with bench/copy.sh (see its README). */
 export const DEFAULT_BLOB_CONCURRENCY = 4;

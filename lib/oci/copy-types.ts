@@ -1,6 +1,5 @@
 // The shapes copyImages takes and returns, apart from the code, so copy-image.ts and
 // copy-images.ts (and plan-copy.ts) share them without importing each other.
-import type { UploadPolicy } from "./blob-upload";
 import type { Digest } from "./digest";
 import type { BlobContext } from "./ensure-blob";
 import type { Failure } from "./failure";
@@ -8,6 +7,7 @@ import type { Platform } from "./manifest";
 import type { BlobOutcome, CopyProgressEvent, ProgressThrottle } from "./progress";
 import type { Reference } from "./reference";
 import type { RegistryClient } from "./registry-client";
+import type { UploadPolicy } from "./upload-strategy";
 
 export interface CopyItem {
   source: Reference | string;

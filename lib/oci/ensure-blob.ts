@@ -1,10 +1,11 @@
-import { transferBlob, type UploadPolicy } from "./blob-upload";
+import { transferBlob } from "./blob-upload";
 import type { Digest } from "./digest";
 import type { Limiter } from "./limiter";
 import type { Descriptor } from "./manifest";
 import type { BlobOutcome, BlobState } from "./progress";
 import type { RegistryClient } from "./registry-client";
 import { headBlob } from "./remote-blob";
+import type { UploadPolicy } from "./upload-strategy";
 
 /**
  * What one copy call knows about blobs on the target: which repositories hold which digest,

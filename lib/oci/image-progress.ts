@@ -33,13 +33,14 @@ export class ImageTracker {
     const entry = this.blobs.get(digest);
     if (!entry) return;
     entry.state = state;
-    entry.bytesDone = bytesDone;
+    // Never backwards: a blob that starts over shows its best count until the new try passes it.
+    entry.bytesDone = SETTLED.has(state) ? bytesDone : Math.max(entry.bytesDone, bytesDone);
     this.progress.push({
       type: "blob",
       imageIndex: this.base.imageIndex,
       digest,
       state,
-      bytesDone,
+      bytesDone: entry.bytesDone,
       bytesTotal: entry.size,
       ...(mountedFrom ? { mountedFrom } : {}),
     });
