@@ -69,10 +69,10 @@ describe("gantry copy", () => {
     ]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
     expect(run.stdout).toMatch(
-      new RegExp(`^pushed  ${target.host}/team/api:1.2@${api.manifestDigest}: \\d blobs moved`, "m"),
+      new RegExp(`^pushed  ${target.host}/team/api:1.2@${api.manifestDigest}: \\d blobs uploaded`, "m"),
     );
     expect(run.stdout).toMatch(
-      new RegExp(`^pushed  ${target.host}/team/engine:1.2@${engine.manifestDigest}: \\d blobs moved`, "m"),
+      new RegExp(`^pushed  ${target.host}/team/engine:1.2@${engine.manifestDigest}: \\d blobs uploaded`, "m"),
     );
     // The shared base layer moves once; whichever image comes second mounts it.
     expect(run.stdout.match(/, 1 mounted/g)).toHaveLength(1);
@@ -129,7 +129,7 @@ describe("gantry copy", () => {
       {
         onLine: (line, kill) => {
           const event = JSON.parse(line);
-          if (event.type === "blob" && ["done", "exists"].includes(event.state)) settled.add(event.digest);
+          if (event.type === "blob" && ["uploaded", "present"].includes(event.state)) settled.add(event.digest);
           if (event.type === "blob" && event.digest === layer && event.bytesDone > 0 && settled.size >= 2) kill();
         },
       },
@@ -146,8 +146,8 @@ describe("gantry copy", () => {
     expect(resumed.code).toBe(0);
     const [result] = results(resumed.stdout);
     expect(result).toMatchObject({ status: "pushed", digest: big.manifestDigest });
-    expect(result.blobs.existed).toBeGreaterThanOrEqual(2);
-    expect(result.blobs.existed + result.blobs.transferred).toBe(4);
+    expect(result.blobs.present).toBeGreaterThanOrEqual(2);
+    expect(result.blobs.present + result.blobs.uploaded).toBe(4);
     expect(result.bytesTransferred).toBeGreaterThan(1_500_000);
     expect(await skopeoInspectDigest(`${target.host}/team/big:1`)).toBe(big.manifestDigest);
   });

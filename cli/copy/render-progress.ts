@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { ImageResult } from "@/lib/oci/copy-images";
+import type { ImageResult } from "@/lib/oci/copy-types";
 import { formatBytes } from "@/lib/oci/format-bytes";
 import type { CopyProgressEvent, ImageProgressEvent } from "@/lib/oci/progress";
 
@@ -86,7 +86,7 @@ export function resultLine(result: ImageResult): string {
     case "pushed": {
       const how = result.upToDate
         ? "already up to date"
-        : `${result.blobs.transferred} blobs moved (${formatBytes(result.bytesTransferred)}), ${result.blobs.mounted} mounted, ${result.blobs.existed} present`;
+        : `${result.blobs.uploaded} blobs uploaded (${formatBytes(result.bytesTransferred)}), ${result.blobs.mounted} mounted, ${result.blobs.present} present`;
       const filtered = result.platformFiltered ? ` (platform filter: source index was ${result.sourceDigest})` : "";
       return `pushed  ${result.target}@${result.digest}: ${how}${filtered}`;
     }

@@ -125,14 +125,14 @@ function LayerDetails({ layers }: { layers: readonly PromotionLayerView[] }) {
   );
 }
 
-const settled = new Set(["exists", "mounted", "done"]);
+const settled = new Set(["present", "mounted", "uploaded"]);
 
 const layerStateLabel: Record<string, string> = {
   pending: "Waiting",
   checking: "Checking the target",
-  exists: "Already there",
+  present: "Already there",
   mounted: "Mounted",
   transferring: "Moving",
-  done: "Uploaded",
+  uploaded: "Uploaded",
   failed: "Failed",
 };

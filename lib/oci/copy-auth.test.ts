@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeBuiltImages, seedImage, skopeoInspectDigest } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { basicAuth } from "./auth/authenticator";
-import { copyImages, type FailedImage } from "./copy-images";
+import { copyImages } from "./copy-images";
+import type { FailedImage } from "./copy-types";
 import { listTags } from "./list-tags";
 import { RegistryClient, type RegistryClientOptions } from "./registry-client";
 
@@ -96,10 +97,10 @@ describe("auth", () => {
       target: client(tokenSource, { side: "target" }),
       items: item("same"),
     });
-    expect(mounted.images[0]).toMatchObject({ status: "pushed", blobs: { mounted: 3, transferred: 0 } });
+    expect(mounted.images[0]).toMatchObject({ status: "pushed", blobs: { mounted: 3, uploaded: 0 } });
     const pusher = client(tokenSource, { side: "target", auth: basicAuth("pusher", PASSWORD) });
     const uploaded = await copyImages({ source: same, target: pusher, items: item("pushed") });
-    expect(uploaded.images[0]).toMatchObject({ status: "pushed", blobs: { mounted: 0, transferred: 3 } });
+    expect(uploaded.images[0]).toMatchObject({ status: "pushed", blobs: { mounted: 0, uploaded: 3 } });
   });
 
   it("renews a token before it expires", async () => {

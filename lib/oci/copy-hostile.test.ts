@@ -16,7 +16,8 @@ import {
 } from "@/test/fixtures/hostile-registry";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { basicAuth } from "./auth/authenticator";
-import { copyImages, type FailedImage } from "./copy-images";
+import { copyImages } from "./copy-images";
+import type { FailedImage } from "./copy-types";
 import { MediaType } from "./media-types";
 import { RegistryClient } from "./registry-client";
 import { headBlob } from "./remote-blob";

@@ -1,4 +1,4 @@
-import type { CopyContext, ImageResult, PushedImage } from "./copy-images";
+import type { CopyContext, ImageResult, PushedImage } from "./copy-types";
 import { copyReferrers } from "./copy-referrers";
 import { DigestMismatchError, isAbortError, TooLargeError } from "./errors";
 import { failureOf } from "./failure";
@@ -86,7 +86,7 @@ async function run(context: CopyContext, job: ImageJob, tracker: ImageTracker): 
     return {
       ...common,
       upToDate: true,
-      blobs: { existed: 0, mounted: 0, transferred: 0 },
+      blobs: { present: 0, mounted: 0, uploaded: 0 },
       bytesTransferred: 0,
       referrersCopied,
     };
@@ -104,7 +104,7 @@ async function run(context: CopyContext, job: ImageJob, tracker: ImageTracker): 
   // Referrers point at source digests: after a platform filter the top one is not on the target.
   const subjects = [...(top.filtered ? [] : [digest]), ...image.children.map((c) => c.digest)];
   const referrersCopied = await referrers(context, job, subjects);
-  const { bytesTransferred, ...blobs } = tracker.outcomes();
+  const { bytesTransferred, blobs } = tracker.outcomes();
   return { ...common, upToDate: false, blobs, bytesTransferred, referrersCopied };
 }
 

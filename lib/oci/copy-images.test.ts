@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultProxy, type RunningFaultProxy } from "@/test/fixtures/fault-proxy";
 import { removeBuiltImages, seedImage, skopeoInspectDigest } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
-import { copyImages, type PushedImage } from "./copy-images";
+import { copyImages } from "./copy-images";
+import type { PushedImage } from "./copy-types";
 import type { CopyProgressEvent } from "./progress";
 import { RegistryClient } from "./registry-client";
 
@@ -142,7 +143,7 @@ describe("copyImages", () => {
     expect(pushed).toMatchObject({ status: "pushed", platformFiltered: true, sourceDigest: built.manifestDigest });
     expect(pushed.digest).not.toBe(built.manifestDigest);
     expect(await skopeoInspectDigest(`${target.host}/team/filter:1`)).toBe(pushed.digest);
-    expect(pushed.blobs.transferred).toBe(2);
+    expect(pushed.blobs.uploaded).toBe(2);
 
     const none = await copyImages({
       source: src,
@@ -170,7 +171,7 @@ describe("copyImages", () => {
       items: [item("vendor/chunky:b", "team/chunky:b")],
       upload: { chunkedAboveBytes: 100_000, chunkBytes: 64 * 1024 },
     });
-    expect(result.images[0]).toMatchObject({ status: "pushed", blobs: { existed: 1, transferred: 2 } });
+    expect(result.images[0]).toMatchObject({ status: "pushed", blobs: { present: 1, uploaded: 2 } });
     expect(since(start).filter((r) => r.method === "PATCH").length).toBe(4); // 250 kB in 64 KiB chunks
     expect(await skopeoInspectDigest(`${target.host}/team/chunky:b`)).toBe(built.manifestDigest);
 

@@ -34,8 +34,14 @@ export interface VerifyOptions {
   digest: Digest;
   size: number;
   side?: Side;
-  /** Called with each chunk's length as it passes. */
+  /** Called with each passing (emitted) chunk's length. */
   onBytes?: (bytes: number) => void;
+  /** The stream starts at this offset of the blob, with `hash` holding the state of the bytes before it. */
+  start?: { offset: number; hash: Hash };
+  /** Bytes before this offset are hashed but not passed on (the target has them already). */
+  emitFrom?: number;
+  /** Records the hash state at `base + k × every` (k ≥ 1): the points an upload can resume from. */
+  checkpoints?: { base: number; every: number; onCheckpoint: (offset: number, hash: Hash) => void };
 }
 
 /**
@@ -49,25 +55,46 @@ export function createDigestVerifier(options: VerifyOptions): Transform {
 
 class DigestVerifier extends Transform {
   private readonly hash: Hash;
-  private seen = 0;
+  private seen: number;
   private held: Buffer | undefined;
+  private nextCheckpoint: number;
 
   constructor(private readonly options: VerifyOptions) {
     super();
-    this.hash = createHash(algorithmOf(options.digest));
+    this.hash = options.start?.hash ?? createHash(algorithmOf(options.digest));
+    this.seen = options.start?.offset ?? 0;
+    const every = options.checkpoints?.every ?? 0;
+    this.nextCheckpoint = every > 0 ? options.checkpoints!.base + every : Infinity;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const at = this.seen;
     this.seen += chunk.length;
     if (this.seen > this.options.size) {
       callback(this.mismatch(`more than the ${this.options.size} bytes its descriptor declares`));
       return;
     }
-    this.hash.update(chunk);
-    this.options.onBytes?.(chunk.length);
+    this.update(chunk, at);
+    const skip = Math.max(0, Math.min(chunk.length, (this.options.emitFrom ?? 0) - at));
+    const out = skip > 0 ? chunk.subarray(skip) : chunk;
+    if (out.length === 0) return callback();
+    this.options.onBytes?.(out.length);
     const previous = this.held;
-    this.held = chunk;
+    this.held = out;
     callback(null, previous);
+  }
+
+  /** Hashes `chunk` (starting at blob offset `at`), copying the state at each checkpoint it crosses. */
+  private update(chunk: Buffer, at: number): void {
+    let from = 0;
+    while (this.nextCheckpoint <= at + chunk.length) {
+      const cut = this.nextCheckpoint - at;
+      this.hash.update(chunk.subarray(from, cut));
+      this.options.checkpoints!.onCheckpoint(this.nextCheckpoint, this.hash.copy());
+      from = cut;
+      this.nextCheckpoint += this.options.checkpoints!.every;
+    }
+    this.hash.update(from > 0 ? chunk.subarray(from) : chunk);
   }
 
   override _flush(callback: TransformCallback): void {

@@ -1,10 +1,11 @@
-import { transferBlob, type UploadPolicy } from "./blob-upload";
+import { transferBlob } from "./blob-upload";
 import type { Digest } from "./digest";
 import type { Limiter } from "./limiter";
 import type { Descriptor } from "./manifest";
-import type { BlobState } from "./progress";
+import type { BlobOutcome, BlobState } from "./progress";
 import type { RegistryClient } from "./registry-client";
 import { headBlob } from "./remote-blob";
+import type { UploadPolicy } from "./upload-strategy";
 
 /**
  * What one copy call knows about blobs on the target: which repositories hold which digest,
@@ -25,9 +26,16 @@ export class BlobLedger {
     this.holders.set(digest, set);
   }
 
-  /** A repository other than `repository` known to hold the digest: a mount source. */
-  holderOtherThan(digest: Digest, repository: string): string | undefined {
-    return [...(this.holders.get(digest) ?? [])].find((r) => r !== repository);
+  /**
+   * Where the target can mount the blob from instead of receiving it: another target
+   * repository known to hold it, else, when source and target are one registry, the source
+   * repository itself. The one place copies and plans decide it.
+   */
+  mountSource(digest: Digest, at: MountCandidates): string | undefined {
+    const holder = [...(this.holders.get(digest) ?? [])].find((r) => r !== at.targetRepository);
+    if (holder) return holder;
+    const sameRegistry = at.source.registry === at.target.registry && at.sourceRepository !== at.targetRepository;
+    return sameRegistry ? at.sourceRepository : undefined;
   }
 
   pending(digest: Digest): Promise<unknown> | undefined {
@@ -43,6 +51,13 @@ export class BlobLedger {
       if (this.inflight.get(digest) === promise) this.inflight.delete(digest);
     }
   }
+}
+
+export interface MountCandidates {
+  source: Pick<RegistryClient, "registry">;
+  target: Pick<RegistryClient, "registry">;
+  sourceRepository: string;
+  targetRepository: string;
 }
 
 export interface BlobContext {
@@ -64,8 +79,6 @@ export interface EnsureBlobJob {
   onState: (state: BlobState, bytesDone: number, mountedFrom?: string) => void;
 }
 
-export type BlobOutcome = "exists" | "mounted" | "done";
-
 // Waiting for another image's transfer, then re-checking, ends after a few rounds even if
 // transfers keep failing: the last round transfers itself.
 const MAX_ROUNDS = 4;
@@ -76,8 +89,8 @@ export async function ensureBlob(context: BlobContext, job: EnsureBlobJob): Prom
   const { digest } = job.descriptor;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (ledger.holds(digest, job.targetRepository)) {
-      job.onState("exists", job.descriptor.size);
-      return "exists";
+      job.onState("present", job.descriptor.size);
+      return "present";
     }
     const pending = ledger.pending(digest);
     if (!pending) return ledger.claim(digest, () => settle(context, job));
@@ -93,13 +106,10 @@ async function settle(context: BlobContext, job: EnsureBlobJob): Promise<BlobOut
   const present = await context.checks.run(() => headBlob(at, descriptor.digest), signal);
   if (present !== undefined) {
     context.ledger.record(descriptor.digest, targetRepository);
-    job.onState("exists", descriptor.size);
-    return "exists";
+    job.onState("present", descriptor.size);
+    return "present";
   }
-  const sameRegistry = context.source.registry === context.target.registry && job.sourceRepository !== targetRepository;
-  const mountFrom =
-    context.ledger.holderOtherThan(descriptor.digest, targetRepository) ??
-    (sameRegistry ? job.sourceRepository : undefined);
+  const mountFrom = context.ledger.mountSource(descriptor.digest, { ...context, ...job });
   const outcome = await context.transfers.run(
     () =>
       transferBlob({
@@ -120,6 +130,6 @@ async function settle(context: BlobContext, job: EnsureBlobJob): Promise<BlobOut
     job.onState("mounted", descriptor.size, outcome.from);
     return "mounted";
   }
-  job.onState("done", descriptor.size);
-  return "done";
+  job.onState("uploaded", descriptor.size);
+  return "uploaded";
 }

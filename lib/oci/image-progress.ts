@@ -1,6 +1,6 @@
 import type { Digest } from "./digest";
 import type { Descriptor } from "./manifest";
-import type { BlobState, ImageProgressEvent, ImageState, ProgressThrottle } from "./progress";
+import type { BlobOutcome, BlobState, ImageProgressEvent, ImageState, ProgressThrottle } from "./progress";
 
 interface BlobEntry {
   size: number;
@@ -8,7 +8,7 @@ interface BlobEntry {
   bytesDone: number;
 }
 
-const SETTLED: ReadonlySet<BlobState> = new Set(["exists", "mounted", "done"]);
+const SETTLED: ReadonlySet<BlobState> = new Set<BlobOutcome>(["present", "mounted", "uploaded"]);
 
 /** One image's blob states, summed into image events (bytes and blobs done of total). */
 export class ImageTracker {
@@ -33,13 +33,14 @@ export class ImageTracker {
     const entry = this.blobs.get(digest);
     if (!entry) return;
     entry.state = state;
-    entry.bytesDone = bytesDone;
+    // Never backwards: a blob that starts over shows its best count until the new try passes it.
+    entry.bytesDone = SETTLED.has(state) ? bytesDone : Math.max(entry.bytesDone, bytesDone);
     this.progress.push({
       type: "blob",
       imageIndex: this.base.imageIndex,
       digest,
       state,
-      bytesDone,
+      bytesDone: entry.bytesDone,
       bytesTotal: entry.size,
       ...(mountedFrom ? { mountedFrom } : {}),
     });
@@ -66,17 +67,15 @@ export class ImageTracker {
   }
 
   /** Blob counts by how they settled, for the result. */
-  outcomes(): { existed: number; mounted: number; transferred: number; bytesTransferred: number } {
-    const out = { existed: 0, mounted: 0, transferred: 0, bytesTransferred: 0 };
+  outcomes(): { blobs: Record<BlobOutcome, number>; bytesTransferred: number } {
+    const blobs: Record<BlobOutcome, number> = { present: 0, mounted: 0, uploaded: 0 };
+    let bytesTransferred = 0;
     for (const entry of this.blobs.values()) {
-      if (entry.state === "exists") out.existed++;
-      if (entry.state === "mounted") out.mounted++;
-      if (entry.state === "done") {
-        out.transferred++;
-        out.bytesTransferred += entry.size;
-      }
+      if (!SETTLED.has(entry.state)) continue;
+      blobs[entry.state as BlobOutcome]++;
+      if (entry.state === "uploaded") bytesTransferred += entry.size;
     }
-    return out;
+    return { blobs, bytesTransferred };
   }
 
   private emit(failure?: ImageProgressEvent["failure"]): void {

@@ -40,9 +40,9 @@ describe("planCopy", () => {
     expect(plan.ok).toBe(true);
     const [first, second] = plan.images;
     expect(first).toMatchObject({ status: "copy", digest: api.manifestDigest, size: api.size });
-    expect(first!.blobs.every((b) => b.action === "transfer")).toBe(true);
+    expect(first!.blobs.every((b) => b.outcome === "uploaded")).toBe(true);
     const shared = second!.blobs.find((b) => b.size > 50_000)!;
-    expect(shared).toMatchObject({ action: "mount", mountFrom: "team/api" });
+    expect(shared).toMatchObject({ outcome: "mounted", mountFrom: "team/api" });
     expect(plan.bytesToMove).toBe(
       api.blobs.reduce((s, b) => s + b.size, 0) + engine.blobs.reduce((s, b) => s + b.size, 0) - shared.size,
     );
@@ -54,7 +54,7 @@ describe("planCopy", () => {
     expect(plan.images[0]).toMatchObject({ status: "up_to_date", bytesToMove: 0 });
     expect(plan.images[1]).toMatchObject({ status: "failed", failure: { kind: "too_large", side: "target" } });
     expect(plan.images[1]!.blobs.find((b) => b.size > 50_000)).toMatchObject({
-      action: "mount",
+      outcome: "mounted",
       mountFrom: "team/api",
     });
     expect(plan.ok).toBe(false);

@@ -1,4 +1,4 @@
-import type { CopyItem } from "./copy-images";
+import type { CopyItem } from "./copy-types";
 import type { Digest } from "./digest";
 import { BlobLedger } from "./ensure-blob";
 import { isAbortError } from "./errors";
@@ -6,6 +6,7 @@ import { failureOf, type Failure } from "./failure";
 import { formatBytes } from "./format-bytes";
 import { createLimiter } from "./limiter";
 import type { Platform } from "./manifest";
+import type { BlobOutcome } from "./progress";
 import { parsePlatform } from "./platform";
 import { DEFAULT_TAG, formatReference, identifierOf, parseReference } from "./reference";
 import type { RegistryClient } from "./registry-client";
@@ -25,8 +26,9 @@ export interface PlanCopyOptions {
 export interface BlobPlan {
   digest: Digest;
   size: number;
-  action: "exists" | "mount" | "transfer";
-  /** For `mount`: the target repository it will come from. */
+  /** What the copy would do with it. */
+  outcome: BlobOutcome;
+  /** For `mounted`: the target repository it will come from. */
   mountFrom?: string;
 }
 
@@ -70,7 +72,7 @@ export async function planCopy(options: PlanCopyOptions): Promise<CopyPlan> {
     images.push(await planImage({ ...options, platforms, ledger, checks }, item, imageIndex));
   }
   const bytesToMove = images.reduce((sum, i) => sum + i.bytesToMove, 0);
-  const blobsToMove = images.reduce((sum, i) => sum + i.blobs.filter((b) => b.action === "transfer").length, 0);
+  const blobsToMove = images.reduce((sum, i) => sum + i.blobs.filter((b) => b.outcome === "uploaded").length, 0);
   return { images, bytesToMove, blobsToMove, ok: images.every((i) => i.status !== "failed") };
 }
 
@@ -115,28 +117,28 @@ async function planImage(context: PlanContext, item: CopyItem, imageIndex: numbe
     if (current?.digest === top.node.digest) {
       plan.status = "up_to_date";
       image.blobs.forEach((b) => context.ledger.record(b.digest, targetRef.repository));
-      plan.blobs = image.blobs.map((b) => ({ digest: b.digest, size: b.size, action: "exists" }));
+      plan.blobs = image.blobs.map((b) => ({ digest: b.digest, size: b.size, outcome: "present" }));
       return plan;
     }
     plan.blobs = await Promise.all(
       image.blobs.map(async (blob): Promise<BlobPlan> => {
         const base = { digest: blob.digest, size: blob.size };
-        if (context.ledger.holds(blob.digest, targetRef.repository)) return { ...base, action: "exists" };
+        if (context.ledger.holds(blob.digest, targetRef.repository)) return { ...base, outcome: "present" };
         const present = await context.checks.run(() => headBlob(target, blob.digest), signal);
         if (present !== undefined) {
           context.ledger.record(blob.digest, targetRef.repository);
-          return { ...base, action: "exists" };
+          return { ...base, outcome: "present" };
         }
-        const sameRegistry =
-          context.source.registry === context.target.registry && sourceRef.repository !== targetRef.repository;
-        const mountFrom =
-          context.ledger.holderOtherThan(blob.digest, targetRef.repository) ??
-          (sameRegistry ? sourceRef.repository : undefined);
+        const mountFrom = context.ledger.mountSource(blob.digest, {
+          ...context,
+          sourceRepository: sourceRef.repository,
+          targetRepository: targetRef.repository,
+        });
         context.ledger.record(blob.digest, targetRef.repository);
-        return mountFrom ? { ...base, action: "mount", mountFrom } : { ...base, action: "transfer" };
+        return mountFrom ? { ...base, outcome: "mounted", mountFrom } : { ...base, outcome: "uploaded" };
       }),
     );
-    plan.bytesToMove = plan.blobs.filter((b) => b.action === "transfer").reduce((sum, b) => sum + b.size, 0);
+    plan.bytesToMove = plan.blobs.filter((b) => b.outcome === "uploaded").reduce((sum, b) => sum + b.size, 0);
     if (context.sizeLimitBytes !== undefined && image.size > context.sizeLimitBytes) {
       plan.status = "failed";
       plan.failure = {

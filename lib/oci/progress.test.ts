@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ProgressThrottle, type CopyProgressEvent } from "./progress";
 
-const blob = (bytesDone: number, state: "transferring" | "done" = "transferring"): CopyProgressEvent => ({
+const blob = (bytesDone: number, state: "transferring" | "uploaded" = "transferring"): CopyProgressEvent => ({
   type: "blob",
   imageIndex: 0,
   digest: "sha256:x",
@@ -50,8 +50,8 @@ describe("ProgressThrottle", () => {
       seen.push(e);
       throw new Error("listener bug");
     });
-    throttle.push(blob(100, "done"));
+    throttle.push(blob(100, "uploaded"));
     throttle.push(image("pushed", 100));
-    expect(seen.map((e) => e.state)).toEqual(["done", "pushed"]);
+    expect(seen.map((e) => e.state)).toEqual(["uploaded", "pushed"]);
   });
 });

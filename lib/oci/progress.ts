@@ -2,7 +2,9 @@ import type { Digest } from "./digest";
 import type { FailureKind, Side } from "./errors";
 
 export type ImageState = "checking" | "transferring" | "pushed" | "failed" | "stopped";
-export type BlobState = "checking" | "exists" | "mounted" | "transferring" | "done" | "failed";
+/** How a blob ended up at the target: already there, mounted from another repository, or uploaded. */
+export type BlobOutcome = "present" | "mounted" | "uploaded";
+export type BlobState = "checking" | "transferring" | "failed" | BlobOutcome;
 
 /** Enough for the worker to persist a PromotionImage row as it changes. */
 export interface ImageProgressEvent {

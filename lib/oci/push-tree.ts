@@ -37,7 +37,7 @@ export async function pushTree(job: PushTreeJob): Promise<PushedManifest> {
   for (const m of manifests) if (!present.has(m.digest)) m.blobs.forEach((b) => needed.set(b.digest, b));
   job.tracker?.setBlobs(image.blobs);
   for (const blob of image.blobs) {
-    if (!needed.has(blob.digest)) job.tracker?.blob(blob.digest, "exists", blob.size);
+    if (!needed.has(blob.digest)) job.tracker?.blob(blob.digest, "present", blob.size);
   }
   await ensureAll(job, [...needed.values()]);
 

@@ -18,6 +18,7 @@ import {
   type Timeouts,
 } from "./transport/http-agent";
 import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from "./transport/retry";
+import { UploadStrategy, type UploadProfile } from "./upload-strategy";
 
 export interface RegistryClientOptions {
   /** `host[:port]` as written in references (`docker.io` reaches registry-1.docker.io). */
@@ -34,6 +35,8 @@ export interface RegistryClientOptions {
   timeouts?: Partial<Timeouts>;
   retry?: Partial<RetryPolicy>;
   userAgent?: string;
+  /** What the provider is known to accept for uploads (default: learned from the registry's answers). */
+  upload?: UploadProfile;
 }
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -82,6 +85,8 @@ export class RegistryClient {
   private readonly agent: Promise<Agent>;
   private challenge?: Promise<Challenge | undefined>;
   private anonymousCredentials = false;
+  /** How this registry takes uploads: its provider's profile, refined by its answers (a 413, a refused chunk). */
+  readonly uploads: UploadStrategy;
 
   constructor(options: RegistryClientOptions) {
     this.registry = options.registry;
@@ -92,6 +97,7 @@ export class RegistryClient {
     this.retryPolicy = { ...DEFAULT_RETRY, ...options.retry };
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.userAgent = options.userAgent ?? "gantry";
+    this.uploads = new UploadStrategy(options.upload);
     this.agent = createAgent({ caPem: options.caPem, connections: options.connections ?? 16, timeouts: this.timeouts });
     this.agent.catch(() => undefined);
   }

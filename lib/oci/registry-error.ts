@@ -2,9 +2,31 @@ import { STATUS_CODES } from "node:http";
 import { OciError, type FailureKind, type Side } from "./errors";
 import { oneLine } from "./redact";
 
+/** The error codes of the distribution spec (spec.md, "Error Codes"), plus Docker Hub's 429 code. */
+export const DISTRIBUTION_ERROR_CODES = [
+  "BLOB_UNKNOWN",
+  "BLOB_UPLOAD_INVALID",
+  "BLOB_UPLOAD_UNKNOWN",
+  "DIGEST_INVALID",
+  "MANIFEST_BLOB_UNKNOWN",
+  "MANIFEST_INVALID",
+  "MANIFEST_UNKNOWN",
+  "NAME_INVALID",
+  "NAME_UNKNOWN",
+  "SIZE_INVALID",
+  "UNAUTHORIZED",
+  "DENIED",
+  "UNSUPPORTED",
+  "TOOMANYREQUESTS",
+  "UNKNOWN",
+  "UNAVAILABLE",
+] as const;
+export type DistributionErrorCode = (typeof DISTRIBUTION_ERROR_CODES)[number];
+
 /** One entry of the distribution spec's error body: `{"errors":[{code,message,detail}]}`. */
 export interface Diagnostic {
-  code: string;
+  /** Upper-cased; a registry's own code (outside the spec's list) is kept as sent. */
+  code: DistributionErrorCode | (string & {});
   message: string;
   detail?: unknown;
 }
@@ -29,7 +51,12 @@ export interface RegistryErrorInit {
 
 // go-containerregistry's pkg/v1/remote/transport/error.go: a retry helps only when every
 // code is one of these, or, without codes, when the status is.
-const TEMPORARY_CODES = new Set(["BLOB_UPLOAD_INVALID", "TOOMANYREQUESTS", "UNKNOWN", "UNAVAILABLE"]);
+const TEMPORARY_CODES: ReadonlySet<string> = new Set<DistributionErrorCode>([
+  "BLOB_UPLOAD_INVALID",
+  "TOOMANYREQUESTS",
+  "UNKNOWN",
+  "UNAVAILABLE",
+]);
 const TEMPORARY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 // A full disk surfaces as a 500 UNKNOWN; retrying it only moves the bytes again.
 const STORAGE_FULL = /quota|no space left|insufficient storage|disk full|storage limit/i;
@@ -53,6 +80,11 @@ export class RegistryError extends OciError {
     this.status = init.status;
     this.diagnostics = diagnostics;
     this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /** Whether the registry named this code in its error body. */
+  has(code: DistributionErrorCode): boolean {
+    return this.diagnostics.some((d) => d.code === code);
   }
 }
 
@@ -86,13 +118,14 @@ function retryableOf(status: number, diagnostics: Diagnostic[], body: string | u
 }
 
 function kindOf(init: RegistryErrorInit, diagnostics: Diagnostic[]): FailureKind {
-  const codes = new Set(diagnostics.map((d) => d.code));
+  const codes: ReadonlySet<string> = new Set(diagnostics.map((d) => d.code));
+  const has = (code: DistributionErrorCode) => codes.has(code);
   const { status } = init;
   if (status === 401) return "auth";
   if (status === 404) return "not_found";
   if (status === 413) return "too_large";
   if (status === 429) return "network";
-  if (codes.has("DIGEST_INVALID") || codes.has("SIZE_INVALID")) return "digest_mismatch";
+  if (has("DIGEST_INVALID") || has("SIZE_INVALID")) return "digest_mismatch";
   if (status === 507 || STORAGE_FULL.test(init.body ?? "")) return "storage";
   if (status >= 500) return init.write && init.side === "target" ? "storage" : "network";
   if (status === 408) return "network";

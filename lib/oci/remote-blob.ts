@@ -56,6 +56,37 @@ export async function openBlob(at: BlobLocation, descriptor: Descriptor): Promis
   return response.body;
 }
 
+/**
+ * GETs a blob from byte `from` on (`Range: bytes=from-`). `start` says where the stream
+ * begins: `from` when the registry honoured the range (206), 0 when it sent the whole blob.
+ */
+export async function openBlobFrom(
+  at: BlobLocation,
+  descriptor: Descriptor,
+  from: number,
+): Promise<{ body: Readable; start: number }> {
+  if (from <= 0) return { body: await openBlob(at, descriptor), start: 0 };
+  const response = await at.client.request({
+    method: "GET",
+    url: `/v2/${at.repository}/blobs/${descriptor.digest}`,
+    scopes: scopesFor(at.repository, at.push),
+    ok: [200, 206],
+    headers: { range: `bytes=${from}-` },
+    signal: at.signal,
+  });
+  const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(headerOf(response, "content-range") ?? "");
+  if (response.status === 206 && range && Number(range[1]) === from && Number(range[2]) === descriptor.size - 1) {
+    return { body: response.body, start: from };
+  }
+  const length = headerOf(response, "content-length");
+  if (response.status !== 200 || (length !== undefined && Number(length) !== descriptor.size)) {
+    // A range answered some other way than asked: read it whole instead.
+    response.body.destroy();
+    return { body: await openBlob(at, descriptor), start: 0 };
+  }
+  return { body: response.body, start: 0 };
+}
+
 export type UploadStart = { mounted: true } | { mounted: false; location: string; minChunk?: number };
 
 /**
@@ -90,6 +121,35 @@ export async function startUpload(at: BlobLocation, digest: Digest, mountFrom?: 
     location: new URL(location, response.url).toString(),
     ...(minChunk > 0 ? { minChunk } : {}),
   };
+}
+
+/**
+ * Asks an upload session how far it got (GET of its URL): the end of its `Range` answer and
+ * the Location to continue with. Undefined when the session is gone or refuses to say.
+ */
+export async function uploadStatus(
+  at: BlobLocation,
+  location: string,
+): Promise<{ stored: number; location: string } | undefined> {
+  try {
+    const response = await at.client.request({
+      method: "GET",
+      url: location,
+      scopes: scopesFor(at.repository, true),
+      ok: [200, 204],
+      signal: at.signal,
+    });
+    await response.body.dump().catch(() => undefined);
+    const range = /^(?:bytes=)?0-(\d+)$/.exec(headerOf(response, Header.range) ?? "");
+    const next = headerOf(response, Header.location);
+    return {
+      stored: range ? Number(range[1]) + 1 : 0,
+      location: next ? new URL(next, response.url).toString() : location,
+    };
+  } catch (error) {
+    if (isRegistryError(error) && error.status < 500 && error.status !== 429) return undefined;
+    throw error;
+  }
 }
 
 /** Abandons an upload session (best effort: the registry purges stale ones anyway). */

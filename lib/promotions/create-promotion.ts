@@ -67,7 +67,7 @@ export const createPromotion: ChangeDefinition<typeof promotionInputSchema, Crea
             targetRef: image.target,
             digest: image.digest,
             bytesTotal: BigInt(image.size),
-            blobsTotal: image.blobs.present + image.blobs.mount + image.blobs.transfer,
+            blobsTotal: image.blobs.present + image.blobs.mounted + image.blobs.uploaded,
           })),
         },
       },

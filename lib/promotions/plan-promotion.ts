@@ -3,6 +3,7 @@ import { UserError } from "@/lib/change/errors";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
 import { listTags } from "@/lib/oci/list-tags";
 import { planCopy, type ImagePlan } from "@/lib/oci/plan-copy";
+import type { BlobOutcome } from "@/lib/oci/progress";
 import { redact } from "@/lib/oci/redact";
 import { providerInfo } from "@/lib/registries/providers";
 import { openPromotionRegistries, type OpenedRegistry } from "./open-promotion-registries";
@@ -124,8 +125,8 @@ export async function loadRelease(id: string, client: Db | Tx = db()) {
 }
 
 function countBlobs(planned: ImagePlan): PromotionPlanImage["blobs"] {
-  const count = (action: string) => planned.blobs.filter((b) => b.action === action).length;
-  return { present: count("exists"), mount: count("mount"), transfer: count("transfer") };
+  const count = (outcome: BlobOutcome) => planned.blobs.filter((b) => b.outcome === outcome).length;
+  return { present: count("present"), mounted: count("mounted"), uploaded: count("uploaded") };
 }
 
 /**

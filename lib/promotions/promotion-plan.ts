@@ -1,3 +1,5 @@
+import type { BlobOutcome } from "@/lib/oci/progress";
+
 /** What a promotion will do, computed before it starts; stored on the Promotion row. */
 export interface PromotionPlanImage {
   /** The component repository at the source, e.g. `vendor/api`. */
@@ -12,7 +14,7 @@ export interface PromotionPlanImage {
   size: number;
   repositoryExists: boolean;
   /** Blob counts: already at the target, mounted from another target repository, uploaded. */
-  blobs: { present: number; mount: number; transfer: number };
+  blobs: Record<BlobOutcome, number>;
   bytesToMove: number;
   /** `up_to_date`: the target tag already has the digest; `failed`: see failure. */
   status: "up_to_date" | "copy" | "failed";

@@ -12,7 +12,7 @@ export type PromotionImageStatus = "pending" | "pushing" | "pushed" | "stopped" 
 export interface PromotionLayerView {
   digest: string;
   size: number;
-  /** checking | exists | mounted | transferring | done | failed (lib/oci BlobState) */
+  /** checking | present | mounted | transferring | uploaded | failed (lib/oci BlobState) */
   state: string;
   bytesDone: number;
 }
@@ -159,7 +159,7 @@ function toImageView(image: PromotionRow["images"][number]): PromotionImageView 
     bytesTotal: Number(image.bytesTotal),
     blobsDone: image.blobsDone,
     blobsTotal: image.blobsTotal,
-    layers: Array.isArray(image.layers) ? (image.layers as unknown as PromotionLayerView[]) : [],
+    layers: Array.isArray(image.layers) ? (image.layers as unknown as PromotionLayerView[]).map(withCurrentState) : [],
     failure: image.failureKind ? { kind: image.failureKind, message: image.failureMessage ?? "" } : null,
     attempts: image.attempts,
     startedAt: iso(image.startedAt),
@@ -170,4 +170,12 @@ function toImageView(image: PromotionRow["images"][number]): PromotionImageView 
 
 function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null;
+}
+
+// Rows written before the blob outcomes were named present/mounted/uploaded keep their old words.
+const LEGACY_LAYER_STATES: Record<string, string> = { exists: "present", done: "uploaded" };
+
+function withCurrentState(layer: PromotionLayerView): PromotionLayerView {
+  const state = LEGACY_LAYER_STATES[layer.state];
+  return state ? { ...layer, state } : layer;
 }

@@ -91,9 +91,9 @@ describe("promotions", () => {
     expect(plan.upToDate).toBe(false);
     // The shared base layer moves once; the later images would mount it.
     expect(plan.images.map((i) => i.blobs)).toEqual([
-      { present: 0, mount: 0, transfer: 3 },
-      { present: 0, mount: 1, transfer: 2 },
-      { present: 0, mount: 1, transfer: 2 },
+      { present: 0, mounted: 0, uploaded: 3 },
+      { present: 0, mounted: 1, uploaded: 2 },
+      { present: 0, mounted: 1, uploaded: 2 },
     ]);
     expect(plan.bytesToMove).toBe(plan.images.reduce((sum, i) => sum + i.bytesToMove, 0));
     expect(plan.bytesToMove).toBeGreaterThan(5 * MB);
@@ -112,9 +112,9 @@ describe("promotions", () => {
       expect(image.bytesDone).toBe(image.bytesTotal);
       expect(image.blobsDone).toBe(image.blobsTotal);
       expect(image.layers.length).toBeGreaterThan(0);
-      expect(image.layers.every((l) => ["done", "exists", "mounted"].includes(l.state) && l.bytesDone === l.size)).toBe(
-        true,
-      );
+      expect(
+        image.layers.every((l) => ["uploaded", "present", "mounted"].includes(l.state) && l.bytesDone === l.size),
+      ).toBe(true);
     }
     expect(view.totals).toMatchObject({ images: 3, pushed: 3, failed: 0 });
     expect(view.startedAt).not.toBeNull();

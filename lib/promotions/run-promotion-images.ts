@@ -1,7 +1,8 @@
 import "server-only";
 import { isUserError } from "@/lib/change/errors";
 import { db } from "@/lib/db/prisma";
-import { copyImages, DEFAULT_BLOB_CONCURRENCY, type ImageResult } from "@/lib/oci/copy-images";
+import { copyImages, DEFAULT_BLOB_CONCURRENCY } from "@/lib/oci/copy-images";
+import type { ImageResult } from "@/lib/oci/copy-types";
 import { isOciError } from "@/lib/oci/errors";
 import { failureOf } from "@/lib/oci/failure";
 import { redact } from "@/lib/oci/redact";

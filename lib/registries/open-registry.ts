@@ -10,6 +10,7 @@ import { ConnectionSettingsError } from "./errors";
 import { resolveAllowedAddresses, type GuardOptions } from "./endpoint-guard";
 import { sharedTokenCache, type TokenCache } from "./expiring-token";
 import type { AdapterContext, ControlPlaneEndpoints, RegistryAdapter } from "./registry-adapter";
+import { UPLOAD_PROFILES } from "./upload-profiles";
 
 export interface OpenRegistryOptions {
   /** Control-plane endpoints; by default read from the environment (see endpointsFromEnv). */
@@ -86,13 +87,14 @@ export function endpointsFromEnv(env: Record<string, string | undefined> = proce
 /** RegistryClient options for an adapter, so copies and connection checks build clients alike. */
 export function registryClientOptions(
   adapter: RegistryAdapter,
-  options: Omit<RegistryClientOptions, "registry" | "auth" | "insecure" | "caPem"> = {},
+  options: Omit<RegistryClientOptions, "registry" | "auth" | "insecure" | "caPem" | "upload"> = {},
 ): RegistryClientOptions {
   return {
     ...options,
     registry: adapter.registry,
     auth: adapter.authenticator,
     insecure: adapter.insecure,
+    upload: UPLOAD_PROFILES[adapter.provider],
     ...(adapter.caPem ? { caPem: adapter.caPem } : {}),
   };
 }

@@ -47,12 +47,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-// Errors a lower layer already retried to the end: an outer loop must not multiply the tries.
-const exhausted = new WeakSet<object>();
+// Marks an error a lower layer already retried to the end, on the error itself, so an outer
+// loop (another client's, even) does not multiply the tries.
+const EXHAUSTED = Symbol("gantry.retriesExhausted");
 
 export function markExhausted<E>(error: E): E {
-  if (typeof error === "object" && error !== null) exhausted.add(error);
+  if (typeof error === "object" && error !== null) Object.defineProperty(error, EXHAUSTED, { value: true });
   return error;
+}
+
+function isExhausted(error: unknown): boolean {
+  return typeof error === "object" && error !== null && EXHAUSTED in error;
 }
 
 export interface WithRetryOptions {
@@ -70,7 +75,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     } catch (error) {
       if (isAbortError(error, options.signal)) throw error;
       const last = attempt + 1 >= options.policy.attempts;
-      if (last || !isRetryable(error) || exhausted.has(error as object)) throw last ? markExhausted(error) : error;
+      if (last || !isRetryable(error) || isExhausted(error)) throw last ? markExhausted(error) : error;
       const delayMs = retryDelay(error as OciError, attempt, options.policy);
       options.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs, options.signal);

@@ -88,8 +88,8 @@ export function PlanReview({ plan, target }: { plan: PromotionPlan; target: Targ
                   <Bytes value={image.size} />
                 </Td>
                 <Td numeric>{image.blobs.present}</Td>
-                <Td numeric>{image.blobs.mount}</Td>
-                <Td numeric>{image.blobs.transfer}</Td>
+                <Td numeric>{image.blobs.mounted}</Td>
+                <Td numeric>{image.blobs.uploaded}</Td>
                 <Td numeric>
                   <Bytes value={image.bytesToMove} />
                 </Td>
