@@ -1,5 +1,6 @@
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from "./blob-upload";
 import { copyImage } from "./copy-image";
+import type { CosignArtifact } from "./cosign-tags";
 import type { Digest } from "./digest";
 import { BlobLedger, type BlobContext } from "./ensure-blob";
 import { OciError } from "./errors";
@@ -31,7 +32,7 @@ export interface CopyImagesOptions {
   concurrency?: number;
   /** Keep only these platforms of an index (`linux/amd64`); the pushed digest then differs. */
   platforms?: (Platform | string)[];
-  /** Copy signatures, SBOMs and other referrers with each image. */
+  /** Copy signatures, SBOMs and other referrers with each image: OCI referrers and cosign's sha256-<hex>.sig/.att/.sbom tags. */
   referrers?: boolean;
   /** The target's size limit per image: a larger image fails as too_large before any byte moves. */
   sizeLimitBytes?: number;
@@ -60,6 +61,8 @@ export interface PushedImage extends ImageIdentity {
   blobs: { existed: number; mounted: number; transferred: number };
   bytesTransferred: number;
   referrersCopied: number;
+  /** cosign tags copied with the image (exact digests). */
+  cosignTags: CosignArtifact[];
 }
 
 export interface FailedImage extends ImageIdentity, Failure {
