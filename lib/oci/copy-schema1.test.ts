@@ -21,14 +21,14 @@ beforeAll(async () => {
   const session = await fetch(`${registry.url}/v2/legacy/busybox/blobs/uploads/`, { method: "POST" });
   const location = new URL(session.headers.get("location")!, registry.url);
   location.searchParams.set("digest", layerDigest);
-  const upload = await fetch(location, { method: "PUT", body: layer });
+  const upload = await fetch(location, { method: "PUT", body: new Uint8Array(layer) });
   expect(upload.status).toBe(201);
   const manifest = signedSchema1Manifest({ name: "legacy/busybox", tag: "1.23", layers: [layerDigest] });
   signed = manifest;
   const put = await fetch(`${registry.url}/v2/legacy/busybox/manifests/1.23`, {
     method: "PUT",
     headers: { "content-type": MediaType.dockerSchema1Signed },
-    body: manifest.body,
+    body: new Uint8Array(manifest.body),
   });
   expect(put.status, await put.text()).toBe(201);
   pushedDigest = put.headers.get("docker-content-digest")!;

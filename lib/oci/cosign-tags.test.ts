@@ -9,7 +9,8 @@ import {
 } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
 import { copyImages, type PushedImage } from "./copy-images";
-import { describeCosignArtifacts, findCosignArtifacts } from "./cosign-tags";
+import { describeCosignArtifacts } from "./cosign-summary";
+import { findCosignArtifacts } from "./cosign-tags";
 import { RegistryClient } from "./registry-client";
 
 let source: RunningRegistry;

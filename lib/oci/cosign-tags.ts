@@ -1,3 +1,4 @@
+import type { CosignKind } from "./cosign-summary";
 import type { Digest } from "./digest";
 import type { BlobContext } from "./ensure-blob";
 import type { RegistryClient } from "./registry-client";
@@ -12,7 +13,6 @@ import { resolveImage } from "./resolve-image";
  * repository, one layer per signature or attestation. Registries without the referrers API
  * are where most signatures live this way.
  */
-export type CosignKind = "signature" | "attestation" | "sbom";
 
 const SUFFIXES: Record<CosignKind, string> = { signature: "sig", attestation: "att", sbom: "sbom" };
 
@@ -80,18 +80,4 @@ export async function copyCosignTags(job: {
     await pushTree({ ...job, image, reference: artifact.tag });
   }
   return found;
-}
-
-/** "2 signatures, 1 attestation": what comes along, for plans and pages. */
-export function describeCosignArtifacts(artifacts: readonly Pick<CosignArtifact, "kind" | "count">[]): string {
-  const total = (kind: CosignKind) => artifacts.filter((a) => a.kind === kind).reduce((sum, a) => sum + a.count, 0);
-  const parts = [
-    [total("signature"), "signature", "signatures"],
-    [total("attestation"), "attestation", "attestations"],
-    [total("sbom"), "SBOM", "SBOMs"],
-  ] as const;
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, one, many]) => `${n} ${n === 1 ? one : many}`)
-    .join(", ");
 }
