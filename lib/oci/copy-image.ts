@@ -29,6 +29,7 @@ export async function copyImage(context: CopyContext, job: ImageJob): Promise<Im
   };
   const tracker = new ImageTracker(context.progress, identity);
   tracker.image("checking");
+  context.transfers.imageStarted(job.imageIndex);
   try {
     const pushed = await run(context, job, tracker);
     const result: PushedImage = { ...identity, status: "pushed", ...pushed };
@@ -42,6 +43,8 @@ export async function copyImage(context: CopyContext, job: ImageJob): Promise<Im
     const failure = failureOf(error);
     tracker.image("failed", { failure });
     return { ...identity, status: "failed", ...failure };
+  } finally {
+    context.transfers.imageDone(job.imageIndex);
   }
 }
 
@@ -100,7 +103,16 @@ async function run(context: CopyContext, job: ImageJob, tracker: ImageTracker): 
     );
   }
   tracker.image("transferring", { digest });
-  await pushTree({ context, sourceRepository, targetRepository, image, reference, tracker, signal });
+  await pushTree({
+    context,
+    sourceRepository,
+    targetRepository,
+    image,
+    reference,
+    tracker,
+    imageIndex: job.imageIndex,
+    signal,
+  });
   // Referrers point at source digests: after a platform filter the top one is not on the target.
   const subjects = [...(top.filtered ? [] : [digest]), ...image.children.map((c) => c.digest)];
   const copied = await referrers(context, job, subjects);

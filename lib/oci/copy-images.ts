@@ -11,6 +11,7 @@ import { parsePlatform } from "./platform";
 import { ProgressThrottle, type CopyProgressEvent } from "./progress";
 import { formatReference, parseReference, type Reference } from "./reference";
 import type { RegistryClient } from "./registry-client";
+import { TransferSchedule } from "./transfer-schedule";
 
 /** Blob transfers at once across a whole call; chosen with bench/copy.sh (see its README). */
 export const DEFAULT_BLOB_CONCURRENCY = 4;
@@ -83,6 +84,7 @@ export interface CopyImagesResult {
 
 /** The options after validation, as each image's copy sees them. */
 export interface CopyContext extends BlobContext {
+  transfers: TransferSchedule;
   platforms?: Platform[];
   referrers: boolean;
   sizeLimitBytes?: number;
@@ -103,7 +105,7 @@ export async function copyImages(options: CopyImagesOptions): Promise<CopyImages
     source: options.source,
     target: options.target,
     ledger: new BlobLedger(),
-    transfers: createLimiter(concurrency),
+    transfers: new TransferSchedule(concurrency),
     checks: createLimiter(CHECK_CONCURRENCY),
     upload: { ...DEFAULT_UPLOAD_POLICY, ...options.upload },
     platforms: options.platforms?.map((p) => (typeof p === "string" ? parsePlatform(p) : p)),
