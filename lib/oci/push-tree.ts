@@ -69,7 +69,7 @@ async function ensureAll(job: PushTreeJob, blobs: Descriptor[]): Promise<void> {
   const schedule = job.context.transfers instanceof TransferSchedule ? job.context.transfers : undefined;
   const tickets = schedule?.register(
     job.imageIndex,
-    blobs.map((b) => b.size),
+    blobs.map((b) => ({ digest: b.digest, size: b.size })),
   );
   const tasks = blobs.map((descriptor, i) =>
     ensureBlob(tickets ? { ...job.context, transfers: tickets[i]!.limiter } : job.context, {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TransferSchedule } from "./transfer-schedule";
 
+const blobs = (...sizes: number[]) => sizes.map((size) => ({ digest: `sha256:${size}`, size }));
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe("TransferSchedule", () => {
@@ -14,11 +15,11 @@ describe("TransferSchedule", () => {
       });
     schedule.imageStarted(0);
     schedule.imageStarted(1);
-    const small = schedule.register(0, [10, 20]);
+    const small = schedule.register(0, blobs(10, 20));
     const runs = [run(small[0]!, 10), run(small[1]!, 20)];
     await tick();
     expect(started).toEqual([]); // image 1 has not said yet
-    const large = schedule.register(1, [500, 30]);
+    const large = schedule.register(1, blobs(500, 30));
     await tick();
     expect(started).toEqual([]); // 500 is still being checked: it may need the slot
     runs.push(run(large[1]!, 30), run(large[0]!, 500));
@@ -30,7 +31,7 @@ describe("TransferSchedule", () => {
     const schedule = new TransferSchedule(1, 50);
     const order: string[] = [];
     schedule.imageStarted(0);
-    const [big, small] = schedule.register(0, [500, 10]);
+    const [big, small] = schedule.register(0, blobs(500, 10));
     const first = small!.limiter.run(async () => void order.push("small"));
     big!.settle(); // it was at the target already
     await first;
@@ -52,5 +53,16 @@ describe("TransferSchedule", () => {
     release();
     await busy;
     expect(await schedule.run(async () => "next")).toBe("next");
+  });
+
+  it("holds no slot for a blob another image registered first", async () => {
+    const schedule = new TransferSchedule(1, 10_000);
+    schedule.imageStarted(0);
+    schedule.imageStarted(1);
+    const [first] = schedule.register(0, blobs(500));
+    const [again, config] = schedule.register(1, [...blobs(500), { digest: "sha256:config", size: 2 }]);
+    first!.settle(); // at the target already; image 1's copy of it waits on the ledger, not on a slot
+    expect(await config!.limiter.run(async () => "config")).toBe("config");
+    again!.settle();
   });
 });

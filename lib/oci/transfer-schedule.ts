@@ -13,6 +13,7 @@ export class TransferSchedule implements Limiter {
   private readonly waiting: { size: number; since: number; start: () => void }[] = [];
   private readonly unregistered = new Set<number>();
   private readonly expected = new Map<object, number>();
+  private readonly seen = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -31,10 +32,15 @@ export class TransferSchedule implements Limiter {
    * The image's blobs that may need a transfer (or none: it finished or failed before). Each
    * gets a limiter to hand to ensureBlob and a `settle` for when its ensureBlob is over.
    */
-  register(imageIndex: number | undefined, sizes: number[]): { limiter: Limiter; settle: () => void }[] {
-    const tickets = sizes.map((size) => {
+  register(
+    imageIndex: number | undefined,
+    blobs: { digest: string; size: number }[],
+  ): { limiter: Limiter; settle: () => void }[] {
+    const tickets = blobs.map(({ digest, size }) => {
       const ticket = {};
-      this.expected.set(ticket, size);
+      // A blob another image registered first moves once (the ledger): only its first ticket holds slots.
+      if (!this.seen.has(digest)) this.expected.set(ticket, size);
+      this.seen.add(digest);
       return {
         limiter: {
           run: <T>(task: () => Promise<T>, signal?: AbortSignal) => this.runSized(task, size, signal, ticket),
