@@ -5,6 +5,8 @@ import { Digest } from "@/components/ui/digest";
 import { AlertIcon, CheckIcon, ChevronRightIcon } from "@/components/ui/icons";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { describeCosignArtifacts } from "@/lib/oci/cosign-summary";
+import type { PlannedSignature } from "@/lib/promotions/promotion-plan";
 import type { PromotionImageView, PromotionLayerView } from "@/lib/promotions/promotion-view";
 import { failureKindLabel } from "./failure-kinds";
 
@@ -85,8 +87,31 @@ function ImageProgress({ image }: { image: PromotionImageView }) {
           </p>
         </div>
       ) : null}
+      {image.status === "pushed" && image.signatures.length > 0 ? (
+        <Signatures target={image.target} signatures={image.signatures} component={image.component} />
+      ) : null}
       {image.layers.length > 0 ? <LayerDetails layers={image.layers} /> : null}
     </li>
+  );
+}
+
+/** The cosign tags copied with the image, as the target now serves them. */
+function Signatures(props: { target: string; component: string; signatures: readonly PlannedSignature[] }) {
+  const repository = props.target.replace(/[:@][^/]*$/, "");
+  return (
+    <div className="space-y-1 text-xs" data-testid={`signatures-${props.component}`}>
+      <p className="text-muted">At the target too: {describeCosignArtifacts(props.signatures)}</p>
+      <ul className="space-y-0.5">
+        {props.signatures.map((signature) => (
+          <li key={signature.tag} className="flex flex-wrap items-center gap-2" data-tag={signature.tag}>
+            <span className="truncate font-mono text-muted">
+              {repository}:{signature.tag}
+            </span>
+            <Digest value={signature.digest} copyable={false} />
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -129,7 +129,7 @@ describe("a hostile source", () => {
   it.each([
     ["huge/manifest", "too_large", /manifests over 4194304 bytes \(4 MiB\) are refused/],
     ["invalid/json", "denied", /is not a valid manifest: it is not JSON/],
-    ["legacy/app", "denied", /Docker schema 1 manifest, which Gantry does not copy; push it again/],
+    ["legacy/app", "denied", /Docker schema 1 manifest: schema 1 is not supported; re-push it as schema 2/],
     ["self/ref", "digest_mismatch", /has bytes hashing to sha256:\w+, not sha256:/],
   ])("serving %s: %s", async (from, kind, message) => {
     const failed = (await copy(from)) as FailedImage;

@@ -1,4 +1,5 @@
 import type { CopyContext, ImageResult, PushedImage } from "./copy-types";
+import { copyCosignTags } from "./cosign-tags";
 import { copyReferrers } from "./copy-referrers";
 import { DigestMismatchError, isAbortError, TooLargeError } from "./errors";
 import { failureOf } from "./failure";
@@ -28,6 +29,7 @@ export async function copyImage(context: CopyContext, job: ImageJob): Promise<Im
   };
   const tracker = new ImageTracker(context.progress, identity);
   tracker.image("checking");
+  context.transfers.imageStarted(job.imageIndex);
   try {
     const pushed = await run(context, job, tracker);
     const result: PushedImage = { ...identity, status: "pushed", ...pushed };
@@ -41,6 +43,8 @@ export async function copyImage(context: CopyContext, job: ImageJob): Promise<Im
     const failure = failureOf(error);
     tracker.image("failed", { failure });
     return { ...identity, status: "failed", ...failure };
+  } finally {
+    context.transfers.imageDone(job.imageIndex);
   }
 }
 
@@ -82,13 +86,12 @@ async function run(context: CopyContext, job: ImageJob, tracker: ImageTracker): 
     signal,
   });
   if (current?.digest === digest) {
-    const referrersCopied = await referrers(context, job, [digest]);
     return {
       ...common,
       upToDate: true,
       blobs: { present: 0, mounted: 0, uploaded: 0 },
       bytesTransferred: 0,
-      referrersCopied,
+      ...(await referrers(context, job, [digest])),
     };
   }
 
@@ -100,23 +103,37 @@ async function run(context: CopyContext, job: ImageJob, tracker: ImageTracker): 
     );
   }
   tracker.image("transferring", { digest });
-  await pushTree({ context, sourceRepository, targetRepository, image, reference, tracker, signal });
+  await pushTree({
+    context,
+    sourceRepository,
+    targetRepository,
+    image,
+    reference,
+    tracker,
+    imageIndex: job.imageIndex,
+    signal,
+  });
   // Referrers point at source digests: after a platform filter the top one is not on the target.
   const subjects = [...(top.filtered ? [] : [digest]), ...image.children.map((c) => c.digest)];
-  const referrersCopied = await referrers(context, job, subjects);
+  const copied = await referrers(context, job, subjects);
   const { bytesTransferred, blobs } = tracker.outcomes();
-  return { ...common, upToDate: false, blobs, bytesTransferred, referrersCopied };
+  return { ...common, upToDate: false, blobs, bytesTransferred, ...copied };
 }
 
-function referrers(context: CopyContext, job: ImageJob, subjects: string[]): Promise<number> {
-  if (!context.referrers) return Promise.resolve(0);
-  return copyReferrers({
+async function referrers(
+  context: CopyContext,
+  job: ImageJob,
+  subjects: string[],
+): Promise<Pick<PushedImage, "referrersCopied" | "cosignTags">> {
+  if (!context.referrers) return { referrersCopied: 0, cosignTags: [] };
+  const along = {
     context,
     sourceRepository: job.source.repository,
     targetRepository: job.target.repository,
     subjects,
     signal: context.signal,
-  });
+  };
+  return { referrersCopied: await copyReferrers(along), cosignTags: await copyCosignTags(along) };
 }
 
 function identityOf(job: ImageJob): string {

@@ -6,6 +6,7 @@ import { createLimiter } from "./limiter";
 import { parsePlatform } from "./platform";
 import { ProgressThrottle } from "./progress";
 import { formatReference, parseReference } from "./reference";
+import { TransferSchedule } from "./transfer-schedule";
 import { DEFAULT_UPLOAD_POLICY } from "./upload-strategy";
 
 /** Blob transfers at once across a whole call; chosen with bench/copy.sh (see its README). */
@@ -26,7 +27,7 @@ export async function copyImages(options: CopyImagesOptions): Promise<CopyImages
     source: options.source,
     target: options.target,
     ledger: new BlobLedger(),
-    transfers: createLimiter(concurrency),
+    transfers: new TransferSchedule(concurrency),
     checks: createLimiter(CHECK_CONCURRENCY),
     upload: { ...DEFAULT_UPLOAD_POLICY, ...options.upload },
     platforms: options.platforms?.map((p) => (typeof p === "string" ? parsePlatform(p) : p)),

@@ -1,5 +1,6 @@
 // The shapes copyImages takes and returns, apart from the code, so copy-image.ts and
 // copy-images.ts (and plan-copy.ts) share them without importing each other.
+import type { CosignArtifact } from "./cosign-tags";
 import type { Digest } from "./digest";
 import type { BlobContext } from "./ensure-blob";
 import type { Failure } from "./failure";
@@ -7,6 +8,7 @@ import type { Platform } from "./manifest";
 import type { BlobOutcome, CopyProgressEvent, ProgressThrottle } from "./progress";
 import type { Reference } from "./reference";
 import type { RegistryClient } from "./registry-client";
+import type { TransferSchedule } from "./transfer-schedule";
 import type { UploadPolicy } from "./upload-strategy";
 
 export interface CopyItem {
@@ -24,7 +26,7 @@ export interface CopyImagesOptions {
   concurrency?: number;
   /** Keep only these platforms of an index (`linux/amd64`); the pushed digest then differs. */
   platforms?: (Platform | string)[];
-  /** Copy signatures, SBOMs and other referrers with each image. */
+  /** Copy signatures, SBOMs and other referrers with each image: OCI referrers and cosign's sha256-<hex>.sig/.att/.sbom tags. */
   referrers?: boolean;
   /** The target's size limit per image: a larger image fails as too_large before any byte moves. */
   sizeLimitBytes?: number;
@@ -54,6 +56,8 @@ export interface PushedImage extends ImageIdentity {
   blobs: Record<BlobOutcome, number>;
   bytesTransferred: number;
   referrersCopied: number;
+  /** cosign tags copied with the image (exact digests). */
+  cosignTags: CosignArtifact[];
 }
 
 export interface FailedImage extends ImageIdentity, Failure {
@@ -74,6 +78,7 @@ export interface CopyImagesResult {
 
 /** The options after validation, as each image's copy sees them. */
 export interface CopyContext extends BlobContext {
+  transfers: TransferSchedule;
   platforms?: Platform[];
   referrers: boolean;
   sizeLimitBytes?: number;

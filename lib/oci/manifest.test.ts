@@ -68,7 +68,7 @@ describe("parseManifest", () => {
       "schema 1",
       json({ schemaVersion: 1, fsLayers: [] }),
       "MANIFEST_UNSUPPORTED",
-      /schema 1 manifest, which Gantry does not copy/,
+      /schema 1 manifest: schema 1 is not supported; re-push it as schema 2/,
     ],
     [
       "an unknown type",

@@ -45,6 +45,23 @@ export type Manifest = ImageManifest | IndexManifest;
  * index; refuses schema 1 and anything else with a message saying so. The bytes are never
  * re-serialised by callers: copies push exactly what was read, so digests hold.
  */
+/**
+ * Refuses a manifest served as schema 1. Checked before its digest: a registry names a signed
+ * schema 1 manifest by its payload without the signatures, so the served bytes never hash to
+ * that name, and a digest check first would blame tampering for an old format.
+ */
+export function refuseSchema1(contentType: string | undefined, context: { side?: Side; what: string }): void {
+  const headerType = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (SCHEMA1_TYPES.includes(headerType ?? "")) throw schema1Error(context);
+}
+
+function schema1Error(context: { side?: Side; what: string }): ManifestError {
+  return new ManifestError(
+    `${context.what} is a Docker schema 1 manifest: schema 1 is not supported; re-push it as schema 2 (a current docker or skopeo converts it)`,
+    { code: "MANIFEST_UNSUPPORTED", side: context.side },
+  );
+}
+
 export function parseManifest(
   bytes: Buffer,
   contentType: string | undefined,
@@ -64,12 +81,8 @@ export function parseManifest(
   if (!isObject(value)) throw invalid("it is not a JSON object");
   const declared = typeof value.mediaType === "string" ? value.mediaType : undefined;
   const headerType = contentType?.split(";")[0]?.trim().toLowerCase();
-  if (value.schemaVersion === 1 || SCHEMA1_TYPES.includes(declared ?? "") || SCHEMA1_TYPES.includes(headerType ?? "")) {
-    throw new ManifestError(
-      `${context.what} is a Docker schema 1 manifest, which Gantry does not copy; push it again with a current docker or skopeo to convert it to schema 2`,
-      { code: "MANIFEST_UNSUPPORTED", side: context.side },
-    );
-  }
+  if (value.schemaVersion === 1 || SCHEMA1_TYPES.includes(declared ?? "")) throw schema1Error(context);
+  refuseSchema1(contentType, context);
   if (value.schemaVersion !== 2) throw invalid(`schemaVersion is ${JSON.stringify(value.schemaVersion)}, expected 2`);
   const mediaType = declared ?? inferType(value, headerType);
   if (

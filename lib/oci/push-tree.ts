@@ -4,6 +4,7 @@ import type { ImageTracker } from "./image-progress";
 import type { Descriptor } from "./manifest";
 import { headManifest, putManifest, type PushedManifest } from "./remote-manifest";
 import type { ManifestNode, ResolvedImage } from "./resolve-image";
+import { TransferSchedule } from "./transfer-schedule";
 
 export interface PushTreeJob {
   context: BlobContext;
@@ -13,6 +14,8 @@ export interface PushTreeJob {
   /** Tag (or digest) the top manifest goes under. */
   reference: string;
   tracker?: ImageTracker;
+  /** The image of the copy call this is the tree of (referrers have none). */
+  imageIndex?: number;
   signal?: AbortSignal;
 }
 
@@ -63,14 +66,19 @@ function push(job: PushTreeJob, node: ManifestNode, reference: string): Promise<
 async function ensureAll(job: PushTreeJob, blobs: Descriptor[]): Promise<void> {
   const controller = new AbortController();
   const signal = job.signal ? AbortSignal.any([job.signal, controller.signal]) : controller.signal;
-  const tasks = blobs.map((descriptor) =>
-    ensureBlob(job.context, {
+  const schedule = job.context.transfers instanceof TransferSchedule ? job.context.transfers : undefined;
+  const tickets = schedule?.register(
+    job.imageIndex,
+    blobs.map((b) => ({ digest: b.digest, size: b.size })),
+  );
+  const tasks = blobs.map((descriptor, i) =>
+    ensureBlob(tickets ? { ...job.context, transfers: tickets[i]!.limiter } : job.context, {
       sourceRepository: job.sourceRepository,
       targetRepository: job.targetRepository,
       descriptor,
       signal,
       onState: (state, bytesDone, mountedFrom) => job.tracker?.blob(descriptor.digest, state, bytesDone, mountedFrom),
-    }),
+    }).finally(() => tickets?.[i]!.settle()),
   );
   try {
     await Promise.all(tasks);

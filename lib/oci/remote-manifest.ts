@@ -2,7 +2,7 @@ import { repositoryScope } from "./auth/challenge";
 import { algorithmOf, digestOf, isDigest, type Digest } from "./digest";
 import { DigestMismatchError, TooLargeError } from "./errors";
 import { fetchBytes } from "./fetch-bytes";
-import { parseManifest, type Manifest } from "./manifest";
+import { parseManifest, refuseSchema1, type Manifest } from "./manifest";
 import { Header, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from "./media-types";
 import { headerOf, type RegistryClient } from "./registry-client";
 import { isRegistryError } from "./registry-error";
@@ -60,11 +60,12 @@ export async function fetchManifest(target: ManifestTarget): Promise<FetchedMani
   );
   const announced = headerOf(response, Header.contentDigest);
   const expected = isDigest(reference) ? reference : announced && isDigest(announced) ? announced : undefined;
+  const mediaType = headerOf(response, "content-type");
+  refuseSchema1(mediaType, { side: client.side, what });
   const digest = digestOf(bytes, expected ? algorithmOf(expected) : "sha256");
   if (expected && expected !== digest) {
     throw new DigestMismatchError(`${what} has bytes hashing to ${digest}, not ${expected}`, { side: client.side });
   }
-  const mediaType = headerOf(response, "content-type");
   const manifest = parseManifest(bytes, mediaType, { side: client.side, what });
   return { bytes, mediaType: manifest.mediaType, digest, manifest };
 }

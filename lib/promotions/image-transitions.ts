@@ -2,6 +2,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import type { FailureKind, Prisma } from "@/lib/db/generated/client";
 import { db, type Tx } from "@/lib/db/prisma";
 import { cancelRunningImageJobs, enqueuePromoteImage } from "./promote-image-queue";
+import type { PlannedSignature } from "./promotion-plan";
 import { aggregatePromotion, lockPromotion } from "./promotion-state";
 
 /**
@@ -82,6 +83,8 @@ export type ImageOutcome =
       bytesTransferred: number;
       bytesTotal: number;
       blobsTotal: number;
+      /** cosign tags copied with it. */
+      signatures?: PlannedSignature[];
     }
   | { status: "failed"; kind: FailureKind; message: string };
 
@@ -106,6 +109,7 @@ export async function finishImage(image: ClaimedImage, workerId: string, outcome
             bytesTotal,
             blobsDone: blobsTotal,
             blobsTotal,
+            ...(outcome.signatures ? { signatures: outcome.signatures as unknown as Prisma.InputJsonValue } : {}),
           }
         : { status: "failed" as const, failureKind: outcome.kind, failureMessage: outcome.message };
     const { count } = await tx.promotionImage.updateMany({

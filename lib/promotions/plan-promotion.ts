@@ -1,13 +1,15 @@
 import "server-only";
 import { UserError } from "@/lib/change/errors";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
+import { findCosignArtifacts } from "@/lib/oci/cosign-tags";
+import type { Digest } from "@/lib/oci/digest";
 import { listTags } from "@/lib/oci/list-tags";
 import { planCopy, type ImagePlan } from "@/lib/oci/plan-copy";
 import type { BlobOutcome } from "@/lib/oci/progress";
 import { redact } from "@/lib/oci/redact";
 import { providerInfo } from "@/lib/registries/providers";
 import { openPromotionRegistries, type OpenedRegistry } from "./open-promotion-registries";
-import type { PromotionPlan, PromotionPlanImage } from "./promotion-plan";
+import type { PlannedSignature, PromotionPlan, PromotionPlanImage } from "./promotion-plan";
 import type { PromotionInput } from "./promotion-schemas";
 import { mapRepository, mappingFromInput } from "./repository-mapping";
 
@@ -72,6 +74,9 @@ export async function planPromotion(
       items.map((i) => i.repository),
       options.signal,
     );
+    const signatures = release.channel.copySignatures
+      ? await Promise.all(items.map((item) => signaturesOf(src, item.component, item.digest, options.signal)))
+      : items.map(() => []);
 
     const images = items.map((item, index): PromotionPlanImage => {
       const planned = copyPlan.images[index]!;
@@ -91,6 +96,7 @@ export async function planPromotion(
               message: redact(planned.failure.message, [...src.secrets(), ...tgt.secrets()]),
             }
           : null,
+        signatures: signatures[index]!,
       };
     });
     const plan: PromotionPlan = {
@@ -116,12 +122,32 @@ export async function loadRelease(id: string, client: Db | Tx = db()) {
     select: {
       id: true,
       tag: true,
-      channel: { select: { sourceRegistryId: true } },
+      channel: { select: { sourceRegistryId: true, copySignatures: true } },
       images: { select: { repository: true, digest: true }, orderBy: { repository: "asc" } },
     },
   });
   if (!release) throw new UserError(`releaseId: no release ${JSON.stringify(id.slice(0, 40))}`, "releaseId", 404);
   return release;
+}
+
+/** The image's cosign tags at the source; a source that cannot say shows none (the copy looks again). */
+async function signaturesOf(
+  source: OpenedRegistry,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<PlannedSignature[]> {
+  try {
+    const found = await findCosignArtifacts({
+      client: source.client,
+      repository,
+      subjects: [digest as Digest],
+      signal,
+    });
+    return found.map(({ kind, tag, digest: at, count }) => ({ kind, tag, digest: at, count }));
+  } catch {
+    return [];
+  }
 }
 
 function countBlobs(planned: ImagePlan): PromotionPlanImage["blobs"] {

@@ -1,4 +1,5 @@
 import type { BlobOutcome } from "@/lib/oci/progress";
+import type { CosignKind } from "@/lib/oci/cosign-summary";
 
 /** What a promotion will do, computed before it starts; stored on the Promotion row. */
 export interface PromotionPlanImage {
@@ -19,6 +20,16 @@ export interface PromotionPlanImage {
   /** `up_to_date`: the target tag already has the digest; `failed`: see failure. */
   status: "up_to_date" | "copy" | "failed";
   failure: null | { kind: string; message: string };
+  /** cosign tags at the source that come along (the channel copies signatures); absent in older plans. */
+  signatures?: PlannedSignature[];
+}
+
+/** One cosign tag of an image: `sha256-<hex>.sig` holding `count` signatures, and so on. */
+export interface PlannedSignature {
+  kind: CosignKind;
+  tag: string;
+  digest: string;
+  count: number;
 }
 
 export interface PromotionPlan {

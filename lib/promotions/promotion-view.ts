@@ -1,7 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/prisma";
-import type { PromotionPlan } from "./promotion-plan";
+import type { PlannedSignature, PromotionPlan } from "./promotion-plan";
 import { mappingOf, type RepositoryMapping } from "./repository-mapping";
 import { listPromotionsSchema, type ListPromotionsInput } from "./promotion-schemas";
 
@@ -30,6 +30,8 @@ export interface PromotionImageView {
   blobsDone: number;
   blobsTotal: number;
   layers: PromotionLayerView[];
+  /** cosign tags copied with the image, now at the target with these digests. */
+  signatures: PlannedSignature[];
   failure: null | { kind: string; message: string };
   attempts: number;
   startedAt: string | null;
@@ -160,6 +162,7 @@ function toImageView(image: PromotionRow["images"][number]): PromotionImageView 
     blobsDone: image.blobsDone,
     blobsTotal: image.blobsTotal,
     layers: Array.isArray(image.layers) ? (image.layers as unknown as PromotionLayerView[]).map(withCurrentState) : [],
+    signatures: Array.isArray(image.signatures) ? (image.signatures as unknown as PlannedSignature[]) : [],
     failure: image.failureKind ? { kind: image.failureKind, message: image.failureMessage ?? "" } : null,
     attempts: image.attempts,
     startedAt: iso(image.startedAt),

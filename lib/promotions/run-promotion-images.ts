@@ -91,7 +91,7 @@ async function copyAll(
     select: {
       targetRegistryId: true,
       targetRegistry: { select: { sizeLimitBytes: true } },
-      release: { select: { channel: { select: { sourceRegistryId: true } } } },
+      release: { select: { channel: { select: { sourceRegistryId: true, copySignatures: true } } } },
     },
   });
   let registries: PromotionRegistries;
@@ -132,6 +132,7 @@ async function copyAll(
       target: registries.target.client,
       items: items.map(({ source, target }) => ({ source, target })),
       concurrency: DEFAULT_BLOB_CONCURRENCY,
+      referrers: promotion.release.channel.copySignatures,
       ...(sizeLimit === null ? {} : { sizeLimitBytes: Number(sizeLimit) }),
       signal,
       onProgress: (event) => writers[items[event.imageIndex]!.index]!.push(event),
@@ -218,5 +219,6 @@ async function outcomeOf(
     bytesTransferred: result.bytesTransferred,
     bytesTotal,
     blobsTotal,
+    signatures: result.cosignTags.map(({ kind, tag, digest, count }) => ({ kind, tag, digest, count })),
   };
 }

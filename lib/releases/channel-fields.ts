@@ -11,6 +11,7 @@ export interface ChannelAuditFields {
   tagPattern: string;
   ordering: string;
   syncIntervalMinutes: number;
+  copySignatures: boolean;
 }
 
 export function auditFieldsOf(row: ChannelAuditFields): ChannelAuditFields {
@@ -21,6 +22,7 @@ export function auditFieldsOf(row: ChannelAuditFields): ChannelAuditFields {
     tagPattern: row.tagPattern,
     ordering: row.ordering,
     syncIntervalMinutes: row.syncIntervalMinutes,
+    copySignatures: row.copySignatures,
   };
 }
 

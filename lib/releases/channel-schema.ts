@@ -96,6 +96,10 @@ const syncIntervalMinutes = z
     message: `expected 0 (manual syncs only) or ${MIN_SYNC_INTERVAL_MINUTES} to ${MAX_SYNC_INTERVAL_MINUTES} minutes`,
   });
 
+const copySignatures = z.boolean({
+  error: "expected true (promotions copy the cosign signature, attestation and SBOM tags and OCI referrers) or false",
+});
+
 const channelId = z.string({ error: "expected the channel's id" }).min(1, "expected the channel's id");
 
 /** `POST /api/v1/channels` and the console's create form. */
@@ -106,6 +110,7 @@ export const createChannelSchema = z.object({
   tagPattern,
   ordering,
   syncIntervalMinutes: syncIntervalMinutes.default(60),
+  copySignatures: copySignatures.default(true),
 });
 
 /** `PATCH /api/v1/channels/{id}`: any of the create fields; those left out keep their value. */
@@ -117,6 +122,7 @@ export const updateChannelSchema = z.object({
   tagPattern: tagPattern.optional(),
   ordering: ordering.optional(),
   syncIntervalMinutes: syncIntervalMinutes.optional(),
+  copySignatures: copySignatures.optional(),
 });
 
 export const deleteChannelSchema = z.object({ id: channelId });

@@ -14,6 +14,8 @@ export interface ChannelView {
   ordering: TagOrdering;
   /** 0: synced only on demand. */
   syncIntervalMinutes: number;
+  /** Promotions copy cosign signature/attestation/SBOM tags and OCI referrers with each image. */
+  copySignatures: boolean;
   syncState: "idle" | "syncing" | "failed";
   lastSyncAt: string | null;
   /** One line saying which component or tag failed and why; null after a good sync. */
@@ -44,6 +46,7 @@ const channelSelect = {
   tagPattern: true,
   ordering: true,
   syncIntervalMinutes: true,
+  copySignatures: true,
   syncState: true,
   lastSyncAt: true,
   lastSyncError: true,
@@ -145,6 +148,7 @@ function toChannelView(row: ChannelRow): ChannelView {
     tagPattern: row.tagPattern,
     ordering: row.ordering,
     syncIntervalMinutes: row.syncIntervalMinutes,
+    copySignatures: row.copySignatures,
     syncState: stale ? "failed" : row.syncState,
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
     lastSyncError: stale

@@ -23,6 +23,7 @@ export const createChannel: ChangeDefinition<typeof createChannelSchema, Channel
           tagPattern: input.tagPattern,
           ordering: input.ordering,
           syncIntervalMinutes: input.syncIntervalMinutes,
+          copySignatures: input.copySignatures,
         },
       })
       .catch((error: unknown) => {

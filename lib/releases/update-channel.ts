@@ -30,6 +30,7 @@ export const updateChannel: ChangeDefinition<typeof updateChannelSchema, Channel
           tagPattern: input.tagPattern ?? before.tagPattern,
           ordering: input.ordering ?? before.ordering,
           syncIntervalMinutes: input.syncIntervalMinutes ?? before.syncIntervalMinutes,
+          copySignatures: input.copySignatures ?? before.copySignatures,
         },
       })
       .catch((error: unknown) => {

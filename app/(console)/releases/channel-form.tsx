@@ -26,6 +26,7 @@ export interface ChannelFormValues {
   tagPattern: string;
   ordering: TagOrdering;
   syncIntervalMinutes: string;
+  copySignatures: boolean;
 }
 
 export type ChannelFormMode = { kind: "create" } | { kind: "edit"; id: string; initial: ChannelFormValues };
@@ -56,6 +57,7 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
           tagPattern: "",
           ordering: "semver",
           syncIntervalMinutes: "60",
+          copySignatures: true,
         },
   );
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
@@ -230,6 +232,23 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
               />
             )}
           </Field>
+          <div className="space-y-1 sm:col-span-2">
+            <label htmlFor="channel-copy-signatures" className="flex items-center gap-2 text-sm font-medium text-fg">
+              <input
+                id="channel-copy-signatures"
+                type="checkbox"
+                name="copySignatures"
+                className="size-4 accent-accent"
+                checked={values.copySignatures}
+                onChange={(e) => setValues((current) => ({ ...current, copySignatures: e.target.checked }))}
+              />
+              Copy signatures and attestations
+            </label>
+            <p className="pl-6 text-xs text-muted">
+              Promotions bring each image&apos;s cosign tags (sha256-&lt;hex&gt;.sig, .att, .sbom) and OCI referrers
+              along, with their exact digests.
+            </p>
+          </div>
           <TagTester pattern={values.tagPattern} ordering={values.ordering} />
           <div className="flex items-center gap-3 sm:col-span-2">
             <Button type="submit" variant="primary" pending={pending}>
@@ -258,6 +277,7 @@ function bodyOf(values: ChannelFormValues): z.input<typeof createChannelSchema> 
       .filter(Boolean),
     tagPattern: values.tagPattern,
     ordering: values.ordering,
+    copySignatures: values.copySignatures,
     syncIntervalMinutes:
       interval === "" || !/^-?\d+(\.\d+)?$/.test(interval) ? (Number.NaN as number) : Number(interval),
   };

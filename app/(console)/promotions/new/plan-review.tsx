@@ -6,6 +6,7 @@ import { FormError } from "@/components/ui/form-error";
 import { CheckIcon } from "@/components/ui/icons";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { failureKindLabel } from "@/components/promotions/failure-kinds";
+import { describeCosignArtifacts } from "@/lib/oci/cosign-summary";
 import type { PromotionPlan } from "@/lib/promotions/promotion-plan";
 import type { TargetOption } from "./promote-form";
 
@@ -83,6 +84,11 @@ export function PlanReview({ plan, target }: { plan: PromotionPlan; target: Targ
                 <Td>
                   <div className="font-mono text-[13px]">{image.component}</div>
                   <div className="font-mono text-xs text-muted">→ {image.target}</div>
+                  {image.signatures?.length ? (
+                    <div className="text-xs text-muted" data-testid={`plan-signatures-${image.component}`}>
+                      with {describeCosignArtifacts(image.signatures)}
+                    </div>
+                  ) : null}
                 </Td>
                 <Td numeric>
                   <Bytes value={image.size} />

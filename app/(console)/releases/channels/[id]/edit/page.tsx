@@ -23,6 +23,7 @@ export default async function EditChannelPage({ params }: { params: Promise<{ id
     tagPattern: channel.tagPattern,
     ordering: channel.ordering,
     syncIntervalMinutes: String(channel.syncIntervalMinutes),
+    copySignatures: channel.copySignatures,
   };
   return (
     <>
