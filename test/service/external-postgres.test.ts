@@ -37,11 +37,11 @@ describe.skipIf(!available)("an external Postgres through DATABASE_URL, as a lea
   });
 
   it("runs as a role that is neither superuser nor allowed to create databases or roles", async () => {
-    const [{ rows }] = await admin(
+    const [roles] = await admin(
       server.adminUrl,
       `SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = '${database.role}'`,
     );
-    expect(rows).toEqual([{ rolsuper: false, rolcreatedb: false, rolcreaterole: false }]);
+    expect(roles!.rows).toEqual([{ rolsuper: false, rolcreatedb: false, rolcreaterole: false }]);
   });
 
   it("`gantry migrate deploy` applies every migration; `migrate status` then says up to date", async () => {

@@ -14,12 +14,12 @@ export interface CliResult {
 
 /** The environment of a service install: keys set explicitly, nothing from the caller's own Gantry. */
 export function serviceEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  const env: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(GANTRY_|NEXTAUTH_|DATABASE_URL$|PORT$|VITEST|PW_|PLAYWRIGHT_)/.test(key)) env[key] = value;
   }
   return {
-    ...env,
+    ...(env as NodeJS.ProcessEnv),
     DATABASE_URL: databaseUrl,
     GANTRY_SECRET_KEY: crypto.randomBytes(32).toString("base64"),
     GANTRY_AUTH_SECRET: crypto.randomBytes(32).toString("base64"),
