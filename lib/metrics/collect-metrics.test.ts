@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/metrics/route";
 import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
@@ -89,6 +91,11 @@ describe("GET /metrics", () => {
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
     for (const line of series) expect(text).toContain(line);
+    // The Grafana dashboard in docs/ queries only series that exist.
+    const dashboard = fs.readFileSync(path.join(process.cwd(), "docs", "grafana-dashboard.json"), "utf8");
+    const queried = new Set(dashboard.match(/gantry_[a-z_]+/g));
+    expect(queried.size).toBeGreaterThan(10);
+    for (const name of queried) expect(text, name).toMatch(new RegExp(`^${name}[{ ]`, "m"));
     // Two images share a base layer: it moved once and was mounted once; with the two configs, five blobs were uploaded.
     const bytes = Number(/gantry_bytes_moved_total\{target="prod"\} (\d+)/.exec(text)?.[1]);
     expect(bytes).toBeGreaterThan(3 * MB);
