@@ -2,8 +2,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import path from "node:path";
+import { projectRoot } from "../../cli/project-root";
 
-const root = path.resolve(__dirname, "../..");
+const root = projectRoot();
 export const gantryBin = path.join(root, "bin", "gantry");
 
 export interface CliResult {
