@@ -2,9 +2,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import path from "node:path";
-import { projectRoot } from "../../cli/project-root";
 
-const root = projectRoot();
+// Vitest and Playwright load this as CommonJS (__dirname); bench/topology.mjs bundles it to ESM and runs from the root.
+const root = typeof __dirname === "string" ? path.resolve(__dirname, "../..") : process.cwd();
 export const gantryBin = path.join(root, "bin", "gantry");
 
 export interface CliResult {
