@@ -12,6 +12,7 @@ const inputs = [
   "postcss.config.mjs",
   "package-lock.json",
   "tsconfig.json",
+  "instrumentation.ts",
 ];
 const stampFile = path.join(".next", "gantry-build-stamp");
 

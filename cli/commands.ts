@@ -48,6 +48,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./commands/audit")).auditCommand,
   },
   {
+    name: "backup",
+    summary: "Back up the database to a file, or restore one into an empty database",
+    load: async () => (await import("./commands/backup")).backupCommand,
+  },
+  {
     name: "copy",
     summary: "Copy images registry to registry, digests kept (no Docker daemon)",
     load: async () => (await import("./commands/copy")).copyCommand,

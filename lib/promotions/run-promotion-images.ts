@@ -10,6 +10,7 @@ import { formatReference, parseReference } from "@/lib/oci/reference";
 import { headManifest } from "@/lib/oci/remote-manifest";
 import { providerInfo } from "@/lib/registries/providers";
 import { log } from "@/lib/log";
+import { BlobTransferMeter } from "@/lib/metrics/blob-transfer-meter";
 import { ImageProgressWriter } from "./image-progress-writer";
 import { claimImages, finishImage, handBackImage, type ClaimedImage, type ImageOutcome } from "./image-transitions";
 import { openPromotionRegistries, type PromotionRegistries } from "./open-promotion-registries";
@@ -106,6 +107,7 @@ async function copyAll(
     return images.map(() => ({ status: "failed", kind: "denied", message }));
   }
   const secrets = () => [...registries.source.secrets(), ...registries.target.secrets()];
+  const meter = new BlobTransferMeter(promotion.targetRegistryId);
   try {
     const outcomes: (CopyOutcome | undefined)[] = [];
     const items: { index: number; source: string; target: ReturnType<typeof parseReference> }[] = [];
@@ -135,7 +137,10 @@ async function copyAll(
       referrers: promotion.release.channel.copySignatures,
       ...(sizeLimit === null ? {} : { sizeLimitBytes: Number(sizeLimit) }),
       signal,
-      onProgress: (event) => writers[items[event.imageIndex]!.index]!.push(event),
+      onProgress: (event) => {
+        meter.observe(event);
+        writers[items[event.imageIndex]!.index]!.push(event);
+      },
     });
     for (const [position, item] of items.entries()) {
       outcomes[item.index] = await outcomeOf(
@@ -154,7 +159,7 @@ async function copyAll(
     log.warn({ promotionId: images[0]!.promotionId, kind: failure.kind }, "promotion images failed outside the copy");
     return images.map(() => ({ status: "failed", kind: failure.kind, message: redact(failure.message, secrets()) }));
   } finally {
-    await registries.close();
+    await Promise.all([registries.close(), meter.flush()]);
   }
 }
 
