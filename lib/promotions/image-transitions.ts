@@ -106,6 +106,9 @@ export async function finishImage(image: ClaimedImage, workerId: string, outcome
             bytesTotal,
             blobsDone: blobsTotal,
             blobsTotal,
+            // The target had the manifest already (found so again after a stop): the whole image
+            // was there, and the view says so (no layer moved in this attempt).
+            ...(outcome.upToDate ? { layers: [] } : {}),
           }
         : { status: "failed" as const, failureKind: outcome.kind, failureMessage: outcome.message };
     const { count } = await tx.promotionImage.updateMany({

@@ -27,6 +27,8 @@ export interface PromotionImageView {
   status: PromotionImageStatus;
   bytesDone: number;
   bytesTotal: number;
+  /** Of bytesDone, what the target had before this promotion moved anything of it (see alreadyThere). */
+  bytesAlreadyThere: number;
   blobsDone: number;
   blobsTotal: number;
   layers: PromotionLayerView[];
@@ -54,6 +56,7 @@ export interface PromotionView {
   totals: {
     bytesDone: number;
     bytesTotal: number;
+    bytesAlreadyThere: number;
     blobsDone: number;
     blobsTotal: number;
     images: number;
@@ -137,6 +140,7 @@ function toPromotionView(row: PromotionRow): PromotionView {
     totals: {
       bytesDone: sum((i) => i.bytesDone),
       bytesTotal: sum((i) => i.bytesTotal),
+      bytesAlreadyThere: sum((i) => i.bytesAlreadyThere),
       blobsDone: sum((i) => i.blobsDone),
       blobsTotal: sum((i) => i.blobsTotal),
       images: images.length,
@@ -147,6 +151,7 @@ function toPromotionView(row: PromotionRow): PromotionView {
 }
 
 function toImageView(image: PromotionRow["images"][number]): PromotionImageView {
+  const layers = Array.isArray(image.layers) ? (image.layers as unknown as PromotionLayerView[]) : [];
   return {
     id: image.id,
     component: image.component,
@@ -157,15 +162,26 @@ function toImageView(image: PromotionRow["images"][number]): PromotionImageView 
     status: image.status,
     bytesDone: Number(image.bytesDone),
     bytesTotal: Number(image.bytesTotal),
+    bytesAlreadyThere: alreadyThere(image.status, Number(image.bytesTotal), layers),
     blobsDone: image.blobsDone,
     blobsTotal: image.blobsTotal,
-    layers: Array.isArray(image.layers) ? (image.layers as unknown as PromotionLayerView[]) : [],
+    layers,
     failure: image.failureKind ? { kind: image.failureKind, message: image.failureMessage ?? "" } : null,
     attempts: image.attempts,
     startedAt: iso(image.startedAt),
     finishedAt: iso(image.finishedAt),
     updatedAt: image.updatedAt.toISOString(),
   };
+}
+
+/**
+ * Bytes the copy found at the target instead of moving: its layers in state `exists` (after a
+ * stop and resume, that includes what the first attempt moved). An image pushed without any
+ * layer listed was at the target whole (the manifest was there), so all of it was.
+ */
+function alreadyThere(status: PromotionImageStatus, bytesTotal: number, layers: PromotionLayerView[]): number {
+  if (layers.length === 0) return status === "pushed" ? bytesTotal : 0;
+  return layers.filter((layer) => layer.state === "exists").reduce((total, layer) => total + layer.size, 0);
 }
 
 function iso(date: Date | null): string | null {
