@@ -237,8 +237,24 @@ test("stop mid-push, then resume, on a page whose event stream is blocked (it po
   await expect(page.getByTestId("transport")).toHaveAttribute("data-transport", "polling");
   await waitForBytesMoving(page, { live: false });
 
+  // Some blob (a config, at least) has arrived: after the resume the target has it already.
+  await expect
+    .poll(async () => Number((await page.getByTestId("blobs-done").textContent())?.split(" ")[0]), { timeout: 60_000 })
+    .toBeGreaterThan(0);
   await page.getByRole("button", { name: "Stop" }).click();
+  // It asks first; keeping it going changes nothing.
+  const confirm = page.getByRole("dialog", { name: `Stop promoting ${latestTag} to staging-registry?` });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole("button", { name: "Keep going" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(page.getByTestId("promotion-totals")).toHaveAttribute("data-status", "running");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await confirm.getByRole("button", { name: "Stop promotion" }).click();
   await expect(page.getByTestId("promotion-totals")).toHaveAttribute("data-status", "stopped");
+  // A stopped promotion is not "Finished", and nothing on it is live.
+  await expect(page.getByTestId("promotion-totals").getByText("Stopped", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("promotion-totals").getByText("Finished", { exact: true })).toHaveCount(0);
+  await expect(page.getByTestId("transport")).toHaveCount(0);
   await expect(page.locator('[data-testid^="image-"][data-status="pushing"]')).toHaveCount(0);
   await expect(page.locator('[data-testid^="image-"][data-status="stopped"]').first()).toBeVisible();
   const stoppedAt = Number(await page.getByTestId("promotion-totals").getAttribute("data-bytes-done"));
@@ -252,6 +268,22 @@ test("stop mid-push, then resume, on a page whose event stream is blocked (it po
   await page.getByRole("button", { name: "Resume" }).click();
   await expectEveryImagePushed(page);
   await expect(page.getByTestId("digests-verified")).toBeVisible();
+  // Totals are the release's (each image 1 MiB base + 2-4 MiB), all done; what the target had
+  // by the resume is said as such, on the page and in the Promotions list.
+  const totals = page.getByTestId("promotion-totals");
+  const bytesTotal = Number(await totals.getAttribute("data-bytes-total"));
+  expect(bytesTotal).toBeGreaterThan(12 * 1024 * 1024);
+  await expect(totals).toHaveAttribute("data-bytes-done", String(bytesTotal));
+  await expect(totals.getByTestId("already-there")).toHaveText(/^[\d.]+ (B|kB|MB) already there$/);
+  for (const repository of components) {
+    await expect(page.getByTestId(`image-${repository}`)).not.toContainText("0 B of 0 B");
+  }
+  await expect(page.getByTestId("transport")).toHaveCount(0);
+  await page.goto("/promotions");
+  await expect(page.getByTestId(`promotion-row-${promotionId}`).getByRole("progressbar")).toHaveAttribute(
+    "aria-valuetext",
+    /^[\d.]+ MB of [\d.]+ MB · [\d.]+ (B|kB|MB) already there · 3\/3 pushed$/,
+  );
   for (const repository of components) {
     expect(
       await skopeoInspectDigest(`${targets.stopper.host}/team/${repository.split("/")[1]}:${latestTag}`, {

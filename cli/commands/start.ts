@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { applyMigrations } from "@/lib/db/migrate";
 import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import { ExitCode, UsageError, type CliCommand, type CliIo } from "../command";
@@ -16,7 +17,10 @@ export const startCommand: CliCommand = {
 Starts Gantry: the embedded Postgres in GANTRY_DATA_DIR (default ./.gantry) unless
 DATABASE_URL is set, applies migrations, builds the web app if its build is missing or stale,
 then serves it with one worker beside it, and prints the URL once /api/health is green.
-SIGINT/SIGTERM stop everything cleanly; starting again reuses the data.
+SIGINT/SIGTERM stop everything cleanly; starting again reuses the data. Standard output
+carries only JSON log lines; Gantry's own lines go to standard error. As root, Postgres
+runs as the "postgres" user; when it cannot enter the data folder, the cluster lives in
+/var/lib/gantry/<hash of the folder> (the start-up line says where).
 
 Options:
   --port N      port to serve on (default: $PORT or 3000)
@@ -43,7 +47,7 @@ GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
     const database = await resolveDatabase(io.env);
     say(
       database.embedded
-        ? `database: embedded Postgres on 127.0.0.1:${database.embedded.port}${database.embedded.startedHere ? "" : " (already running)"}`
+        ? `database: embedded Postgres on 127.0.0.1:${database.embedded.port}, data in ${database.embedded.pgDir}${database.embedded.startedHere ? "" : " (already running)"}`
         : "database: DATABASE_URL",
     );
     process.env.DATABASE_URL = database.url;
@@ -80,8 +84,9 @@ GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
     const web = spawn(process.execPath, [nextBin(root), "start", "-p", String(port), "-H", host], {
       cwd: root,
       env: { ...childEnv, GANTRY_PROCESS: "web", NEXT_TELEMETRY_DISABLED: "1" },
-      stdio: "inherit",
+      stdio: ["inherit", "pipe", "inherit"],
     });
+    keepJsonOnStdout(web, io);
     children.push(web);
     if (!values["no-worker"]) {
       const cli = path.join(root, "dist", "gantry.mjs");
@@ -106,8 +111,7 @@ GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
     ]);
     if (ready) {
       const url = childEnv.NEXTAUTH_URL;
-      say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${url}`);
-      io.stdout.write(`Gantry is running at ${url}\n`);
+      say(`Gantry is running at ${url} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
     }
     const reason = await stopped;
     if (reason === "child-exit") say("a process exited unexpectedly; stopping");
@@ -129,13 +133,27 @@ async function bootstrapFromEnvironment(io: CliIo, say: (line: string) => void):
   if (created) say(`created the first admin ${email} from GANTRY_ADMIN_EMAIL`);
 }
 
+/**
+ * Standard output carries only the processes' JSON log lines. Next's banner (its own "Ready",
+ * "Local" and "Network" lines repeat the one ready line above) is dropped; any other plain
+ * line Next prints goes to standard error with Gantry's own lines.
+ */
+function keepJsonOnStdout(web: ChildProcess, io: CliIo): void {
+  const banner = /^\s*(▲ Next\.js|- Local:|- Network:|- Environments?:|✓ Starting|✓ Ready in|$)/;
+  createInterface({ input: web.stdout! }).on("line", (line) => {
+    if (line.startsWith("{")) io.stdout.write(`${line}\n`);
+    else if (!banner.test(line)) io.stderr.write(`${line}\n`);
+  });
+}
+
 function nextBin(root: string): string {
   return path.join(root, "node_modules", "next", "dist", "bin", "next");
 }
 
 function runToEnd(script: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { ...options, stdio: "inherit" });
+    // The build's report is for people: standard error, so standard output stays JSON lines.
+    const child = spawn(process.execPath, [script, ...args], { ...options, stdio: ["inherit", 2, "inherit"] });
     child.on("exit", (code) => resolve(code ?? 1));
   });
 }

@@ -9,6 +9,7 @@ import { describeCosignArtifacts } from "@/lib/oci/cosign-summary";
 import type { PlannedSignature } from "@/lib/promotions/promotion-plan";
 import type { PromotionImageView, PromotionLayerView } from "@/lib/promotions/promotion-view";
 import { failureKindLabel } from "./failure-kinds";
+import { alreadyThereText } from "./already-there";
 
 /** One row per image: status, bytes and blobs, the failure's kind and reason, and its layers on demand. */
 export function ImageProgressList({ images }: { images: readonly PromotionImageView[] }) {
@@ -50,7 +51,7 @@ function ImageProgress({ image }: { image: PromotionImageView }) {
           image.bytesTotal > 0 ? image.bytesDone : image.status === "pushed" ? 1 : image.status === "pushing" ? null : 0
         }
         max={image.bytesTotal > 0 ? image.bytesTotal : 1}
-        valueText={`${formatBytes(image.bytesDone)} of ${formatBytes(image.bytesTotal)}`}
+        valueText={`${formatBytes(image.bytesDone)} of ${formatBytes(image.bytesTotal)}${alreadyThereText(image.bytesAlreadyThere)}`}
         tone={
           image.status === "failed"
             ? "danger"
@@ -65,6 +66,11 @@ function ImageProgress({ image }: { image: PromotionImageView }) {
         <span>
           <Bytes value={image.bytesDone} /> of <Bytes value={image.bytesTotal} />
         </span>
+        {image.bytesAlreadyThere > 0 ? (
+          <span data-testid={`already-there-${image.component}`}>
+            <Bytes value={image.bytesAlreadyThere} /> already there
+          </span>
+        ) : null}
         <span>
           {image.blobsDone} of {image.blobsTotal} blobs
         </span>

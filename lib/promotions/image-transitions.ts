@@ -110,6 +110,9 @@ export async function finishImage(image: ClaimedImage, workerId: string, outcome
             blobsDone: blobsTotal,
             blobsTotal,
             ...(outcome.signatures ? { signatures: outcome.signatures as unknown as Prisma.InputJsonValue } : {}),
+            // The target had the manifest already (found so again after a stop): the whole image
+            // was there, and the view says so (no layer moved in this attempt).
+            ...(outcome.upToDate ? { layers: [] } : {}),
           }
         : { status: "failed" as const, failureKind: outcome.kind, failureMessage: outcome.message };
     const { count } = await tx.promotionImage.updateMany({

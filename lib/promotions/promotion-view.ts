@@ -27,6 +27,8 @@ export interface PromotionImageView {
   status: PromotionImageStatus;
   bytesDone: number;
   bytesTotal: number;
+  /** Of bytesDone, what the target had before this promotion moved anything of it (see alreadyThere). */
+  bytesAlreadyThere: number;
   blobsDone: number;
   blobsTotal: number;
   layers: PromotionLayerView[];
@@ -56,6 +58,7 @@ export interface PromotionView {
   totals: {
     bytesDone: number;
     bytesTotal: number;
+    bytesAlreadyThere: number;
     blobsDone: number;
     blobsTotal: number;
     images: number;
@@ -139,6 +142,7 @@ function toPromotionView(row: PromotionRow): PromotionView {
     totals: {
       bytesDone: sum((i) => i.bytesDone),
       bytesTotal: sum((i) => i.bytesTotal),
+      bytesAlreadyThere: sum((i) => i.bytesAlreadyThere),
       blobsDone: sum((i) => i.blobsDone),
       blobsTotal: sum((i) => i.blobsTotal),
       images: images.length,
@@ -149,6 +153,9 @@ function toPromotionView(row: PromotionRow): PromotionView {
 }
 
 function toImageView(image: PromotionRow["images"][number]): PromotionImageView {
+  const layers = Array.isArray(image.layers)
+    ? (image.layers as unknown as PromotionLayerView[]).map(withCurrentState)
+    : [];
   return {
     id: image.id,
     component: image.component,
@@ -159,9 +166,10 @@ function toImageView(image: PromotionRow["images"][number]): PromotionImageView 
     status: image.status,
     bytesDone: Number(image.bytesDone),
     bytesTotal: Number(image.bytesTotal),
+    bytesAlreadyThere: alreadyThere(image.status, Number(image.bytesTotal), layers),
     blobsDone: image.blobsDone,
     blobsTotal: image.blobsTotal,
-    layers: Array.isArray(image.layers) ? (image.layers as unknown as PromotionLayerView[]).map(withCurrentState) : [],
+    layers,
     signatures: Array.isArray(image.signatures) ? (image.signatures as unknown as PlannedSignature[]) : [],
     failure: image.failureKind ? { kind: image.failureKind, message: image.failureMessage ?? "" } : null,
     attempts: image.attempts,
@@ -169,6 +177,16 @@ function toImageView(image: PromotionRow["images"][number]): PromotionImageView 
     finishedAt: iso(image.finishedAt),
     updatedAt: image.updatedAt.toISOString(),
   };
+}
+
+/**
+ * Bytes the copy found at the target instead of moving: its layers in state `exists` (after a
+ * stop and resume, that includes what the first attempt moved). An image pushed without any
+ * layer listed was at the target whole (the manifest was there), so all of it was.
+ */
+function alreadyThere(status: PromotionImageStatus, bytesTotal: number, layers: PromotionLayerView[]): number {
+  if (layers.length === 0) return status === "pushed" ? bytesTotal : 0;
+  return layers.filter((layer) => layer.state === "present").reduce((total, layer) => total + layer.size, 0);
 }
 
 function iso(date: Date | null): string | null {

@@ -151,7 +151,76 @@ describe("stop and resume", () => {
       await fresh.stop();
     }
   });
+
+  it("after a stop and resume, totals are the release's and what the target had counts as already there", async () => {
+    slowSource.addRule({
+      match: { method: "GET", path: /\/blobs\/sha256:/ },
+      times: Infinity,
+      action: { kind: "trickle", bytesPerSecond: MB },
+    });
+    const small = await seedImage(source, "vendor/small", "2.0", { layers: [{ size: MB, seed: "stop-resume-small" }] });
+    const sourceId = await connectRegistry("slow-vendor-3", slowSource.host);
+    const fresh = await startRegistry();
+    const targetId = await connectRegistry("target-3", fresh.host);
+    const releaseId = await createRelease(sourceId, "2.0", [
+      { repository: "vendor/big", built },
+      { repository: "vendor/small", built: small },
+    ]);
+    try {
+      const id = await promote({ releaseId, targetRegistryId: targetId });
+      // Both images are copied in one call: the small one's manifest lands while the big one moves.
+      const moving = await waitForPromotion(id, (v) => v.images.every((i) => i.blobsTotal > 0 && i.bytesTotal > 0));
+      const planned = Object.fromEntries(moving.images.map((i) => [i.component, i.bytesTotal]));
+      const smallTarget = moving.images.find((i) => i.component === "vendor/small")!.target;
+      await waitFor(() => hasManifest(smallTarget), 30_000);
+      expect(await runChange(stopPromotion, operator, { id }, client)).toMatchObject({ ok: true });
+      const stopped = await waitForPromotion(id);
+      expect(stopped.images.map((i) => i.status)).toEqual(["stopped", "stopped"]);
+
+      slowSource.clearRules();
+      expect(await runChange(resumePromotion, operator, { id }, client)).toMatchObject({ ok: true });
+      const done = await waitForPromotion(id, (v) => v.status === "succeeded" || v.status === "failed");
+      expect(done.status).toBe("succeeded");
+      const [bigView, smallView] = done.images;
+      // The small image was at the target whole: its size stays, all of it already there.
+      expect(smallView).toMatchObject({ status: "pushed", attempts: 2 });
+      // The plan counts the manifest too; the copy counts blobs.
+      expect(Math.abs(smallView!.bytesTotal - planned["vendor/small"]!)).toBeLessThan(4096);
+      expect(smallView!.bytesTotal).toBeGreaterThan(MB);
+      expect(smallView!.bytesDone).toBe(smallView!.bytesTotal);
+      expect(smallView!.bytesAlreadyThere).toBe(smallView!.bytesTotal);
+      expect(bigView).toMatchObject({ status: "pushed", attempts: 2 });
+      expect(bigView!.bytesTotal).toBeGreaterThan(12 * MB);
+      expect(bigView!.bytesAlreadyThere).toBeLessThan(bigView!.bytesTotal);
+      expect(done.totals).toMatchObject({
+        bytesTotal: bigView!.bytesTotal + smallView!.bytesTotal,
+        bytesDone: bigView!.bytesTotal + smallView!.bytesTotal,
+        bytesAlreadyThere: bigView!.bytesAlreadyThere + smallView!.bytesTotal,
+        blobsDone: bigView!.blobsTotal + smallView!.blobsTotal,
+      });
+    } finally {
+      await fresh.stop();
+    }
+  });
 });
+
+async function hasManifest(reference: string): Promise<boolean> {
+  const [host, rest] = [reference.slice(0, reference.indexOf("/")), reference.slice(reference.indexOf("/") + 1)];
+  const [repository, tag] = rest.split(":");
+  const response = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
+    method: "HEAD",
+    headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
+  });
+  return response.ok;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not there within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

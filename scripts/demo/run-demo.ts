@@ -23,7 +23,8 @@ const releases = [
   { tag: "release-251120", megabytes: [24, 40, 12] },
 ];
 
-const say = (line: string) => process.stdout.write(`demo: ${line}\n`);
+// Standard output is the console's JSON log stream; the demo's own lines go to standard error.
+const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
 const registries: RunningRegistry[] = [];
 let gantry: ChildProcess | undefined;
 let stopping = false;
@@ -63,12 +64,12 @@ async function main(): Promise<void> {
   gantry = spawn(process.execPath, [path.join(root, "bin", "gantry"), "start"], {
     cwd: root,
     env,
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "inherit", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {
     let output = "";
-    gantry!.stdout!.on("data", (chunk: Buffer) => {
-      process.stdout.write(chunk);
+    gantry!.stderr!.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
       output += chunk.toString();
       const match = /Gantry is running at (\S+)/.exec(output);
       if (match) resolve(match[1]!);
@@ -111,12 +112,15 @@ async function main(): Promise<void> {
   });
   await api("POST", `/api/v1/channels/${channel.id}/sync`);
 
+  const latest = releases.at(-1)!.tag;
+  const sources = components.map((c) => `${vendor.host}/${c}:${latest}`).join(" ");
   say("");
   say(`ready: open ${url} and sign in as ${admin.email} / ${admin.password}`);
-  say(
-    "Releases shows acme-platform release-251120 as the latest: Promote it into my-private-registry and watch it move.",
-  );
-  say(`check the result yourself: skopeo inspect --tls-verify=false docker://${mine.host}/team/api:release-251120`);
+  say(`Releases shows acme-platform ${latest} as the latest: Promote it into my-private-registry and watch it move.`);
+  say(`the vendor registry is ${vendor.host}, user vendor-robot, password ${vendorPassword}`);
+  say("the same copy from the command line, into another folder of your registry:");
+  say(`  bin/gantry copy --insecure --src-creds vendor-robot:${vendorPassword} ${sources} ${mine.host}/cli/`);
+  say(`check the result yourself: skopeo inspect --tls-verify=false docker://${mine.host}/team/api:${latest}`);
   say("Ctrl-C stops Gantry and both registries.");
   await new Promise((resolve) => gantry!.once("exit", resolve));
 }

@@ -11,6 +11,7 @@ import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
+import { alreadyThereText } from "@/components/promotions/already-there";
 import { listPromotionsSchema } from "@/lib/promotions/promotion-schemas";
 import { listPromotions, type PromotionSummary } from "@/lib/promotions/promotion-view";
 import { StatusFilter, statusFilterHref } from "./status-filter";
@@ -125,7 +126,7 @@ function PromotionRow({ promotion }: { promotion: PromotionSummary }) {
           label={`Progress of ${promotion.release.tag} to ${promotion.target.name}`}
           value={totals.bytesTotal > 0 ? totals.bytesDone : promotion.status === "succeeded" ? 1 : 0}
           max={totals.bytesTotal > 0 ? totals.bytesTotal : 1}
-          valueText={`${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)} · ${totals.pushed}/${totals.images} pushed`}
+          valueText={`${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}${alreadyThereText(totals.bytesAlreadyThere)} · ${totals.pushed}/${totals.images} pushed`}
           tone={
             promotion.status === "failed"
               ? "danger"
