@@ -5,6 +5,14 @@ import { listTags } from "@/lib/oci/list-tags";
 import { planCopy, type ImagePlan } from "@/lib/oci/plan-copy";
 import { redact } from "@/lib/oci/redact";
 import { providerInfo } from "@/lib/registries/providers";
+import {
+  denialMessage,
+  describePolicy,
+  loadSignatureSetup,
+  type SignatureSetup,
+} from "@/lib/releases/signature-policy";
+import { checkImageSignature } from "@/lib/signatures/check-image-signature";
+import type { SignatureCheck } from "@/lib/signatures/verify-signatures";
 import { openPromotionRegistries, type OpenedRegistry } from "./open-promotion-registries";
 import type { PromotionPlan, PromotionPlanImage } from "./promotion-plan";
 import type { PromotionInput } from "./promotion-schemas";
@@ -66,6 +74,8 @@ export async function planPromotion(
       ...(limitBytes === null ? {} : { sizeLimitBytes: limitBytes }),
       signal: options.signal,
     });
+    const setup = await loadSignatureSetup(release.channel.id);
+    const signatures = await checkSignatures(src, setup, items, options.signal);
     const existing = await existingRepositories(
       tgt,
       items.map((i) => i.repository),
@@ -74,6 +84,27 @@ export async function planPromotion(
 
     const images = items.map((item, index): PromotionPlanImage => {
       const planned = copyPlan.images[index]!;
+      const signature = signatures[index] ?? null;
+      if (signature && signature.status !== "verified")
+        return {
+          ...planImage(item, planned),
+          status: "failed",
+          bytesToMove: 0,
+          signature,
+          failure: { kind: "denied", message: denialMessage(item.component, signature, setup) },
+        };
+      return {
+        ...planImage(item, planned),
+        signature,
+        failure: planned.failure
+          ? {
+              kind: planned.failure.kind,
+              message: redact(planned.failure.message, [...src.secrets(), ...tgt.secrets()]),
+            }
+          : null,
+      };
+    });
+    function planImage(item: (typeof items)[number], planned: ImagePlan) {
       return {
         component: item.component,
         source: `${src.adapter.registry}/${item.component}:${release.tag}`,
@@ -84,14 +115,8 @@ export async function planPromotion(
         blobs: countBlobs(planned),
         bytesToMove: planned.bytesToMove,
         status: planned.status,
-        failure: planned.failure
-          ? {
-              kind: planned.failure.kind,
-              message: redact(planned.failure.message, [...src.secrets(), ...tgt.secrets()]),
-            }
-          : null,
       };
-    });
+    }
     const plan: PromotionPlan = {
       images,
       repositoriesToCreate: [...new Set(items.filter((i) => !existing.has(i.repository)).map((i) => i.repository))],
@@ -101,6 +126,8 @@ export async function planPromotion(
         exceeded: images.filter((i) => i.failure?.kind === "too_large").map((i) => i.component),
       },
       upToDate: images.every((i) => i.status === "up_to_date"),
+      signaturePolicy: setup.policy.mode === "off" ? null : describePolicy(setup.policy),
+      denied: images.filter((i) => i.failure?.kind === "denied").map((i) => i.component),
     };
     return { plan, release: { id: release.id, tag: release.tag, images: release.images }, targetRegistryId: target.id };
   } finally {
@@ -115,12 +142,35 @@ export async function loadRelease(id: string, client: Db | Tx = db()) {
     select: {
       id: true,
       tag: true,
-      channel: { select: { sourceRegistryId: true } },
+      channel: { select: { id: true, sourceRegistryId: true } },
       images: { select: { repository: true, digest: true }, orderBy: { repository: "asc" } },
     },
   });
   if (!release) throw new UserError(`releaseId: no release ${JSON.stringify(id.slice(0, 40))}`, "releaseId", 404);
   return release;
+}
+
+/** Each component's signatures, re-read at the source now; nulls when the channel's policy is off. */
+async function checkSignatures(
+  source: OpenedRegistry,
+  setup: SignatureSetup,
+  items: { component: string; digest: string }[],
+  signal?: AbortSignal,
+): Promise<(SignatureCheck | null)[]> {
+  const policy = setup.policy;
+  if (policy.mode === "off") return items.map(() => null);
+  return Promise.all(
+    items.map((item) =>
+      checkImageSignature({
+        client: source.client,
+        policy,
+        trustedRoot: setup.trustedRoot,
+        repository: item.component,
+        digest: item.digest,
+        signal,
+      }),
+    ),
+  );
 }
 
 function countBlobs(planned: ImagePlan): PromotionPlanImage["blobs"] {

@@ -17,6 +17,8 @@ export interface PromotionPlanImage {
   /** `up_to_date`: the target tag already has the digest; `failed`: see failure. */
   status: "up_to_date" | "copy" | "failed";
   failure: null | { kind: string; message: string };
+  /** The component's signatures under the channel's policy, checked as the plan was made; null when the policy is off. */
+  signature?: null | { status: "verified" | "unsigned" | "invalid"; signers: string[]; reason: string | null };
 }
 
 export interface PromotionPlan {
@@ -27,4 +29,8 @@ export interface PromotionPlan {
   sizeLimit: { limitBytes: number | null; exceeded: string[] };
   /** Every image is at the target already: nothing will move. */
   upToDate: boolean;
+  /** The channel's signature policy in a few words; null when off. */
+  signaturePolicy?: string | null;
+  /** Components the signature policy refuses: a promotion of this plan is refused. */
+  denied?: string[];
 }
