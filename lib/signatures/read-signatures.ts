@@ -46,8 +46,8 @@ export async function readSignatures(options: {
   digest: string;
   signal?: AbortSignal;
 }): Promise<FoundSignature[]> {
-  const found = [...(await readCosignTag(options)), ...(await readReferrerBundles(options))];
-  return found.slice(0, MAX_SIGNATURES);
+  const [cosign, bundles] = await Promise.all([readCosignTag(options), readReferrerBundles(options)]);
+  return [...cosign, ...bundles].slice(0, MAX_SIGNATURES);
 }
 
 async function readCosignTag(options: {
@@ -67,19 +67,22 @@ async function readCosignTag(options: {
   const layers = manifest.layers
     .filter((layer) => layer.annotations?.[CosignAnnotation.signature] !== undefined)
     .slice(0, MAX_SIGNATURES);
-  const signatures: FoundSignature[] = [];
-  for (const layer of layers) {
-    const annotations = layer.annotations!;
-    signatures.push({
-      kind: "cosign",
-      payload: await readBlob(options, layer),
-      signature: annotations[CosignAnnotation.signature]!,
-      ...optional("certificate", annotations[CosignAnnotation.certificate]),
-      ...optional("chain", annotations[CosignAnnotation.chain]),
-      ...optional("bundle", annotations[CosignAnnotation.bundle]),
-    });
-  }
-  return signatures;
+  // cosign writes one payload for every signature of a digest: each distinct blob is read once.
+  const payloads = new Map<string, Promise<Buffer>>();
+  for (const layer of layers) if (!payloads.has(layer.digest)) payloads.set(layer.digest, readBlob(options, layer));
+  return Promise.all(
+    layers.map(async (layer): Promise<FoundSignature> => {
+      const annotations = layer.annotations!;
+      return {
+        kind: "cosign",
+        payload: await payloads.get(layer.digest)!,
+        signature: annotations[CosignAnnotation.signature]!,
+        ...optional("certificate", annotations[CosignAnnotation.certificate]),
+        ...optional("chain", annotations[CosignAnnotation.chain]),
+        ...optional("bundle", annotations[CosignAnnotation.bundle]),
+      };
+    }),
+  );
 }
 
 async function readReferrerBundles(options: {
