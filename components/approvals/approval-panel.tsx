@@ -42,6 +42,23 @@ export function ApprovalPanel({
             Earlier approvals no longer count; deciding now approves the new digests.
           </p>
         ) : null}
+        {state.signatures ? (
+          <div data-testid="approval-signers" className="space-y-1 text-sm">
+            <p className="font-medium text-fg">Signed by</p>
+            <ul className="space-y-0.5">
+              {state.signatures.map((s) => (
+                <li key={s.component}>
+                  <span className="font-mono text-xs text-muted">{s.component}</span>{" "}
+                  {s.status === "verified" ? (
+                    <span className="text-fg">{s.signers.join(", ")}</span>
+                  ) : (
+                    <Badge tone="danger">{s.status === "invalid" ? `signature invalid: ${s.reason}` : s.status}</Badge>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         <ul className="space-y-1.5 text-sm">
           {state.approvals.map((a) => (
             <li key={a.userId}>

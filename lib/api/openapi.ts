@@ -9,6 +9,8 @@ import { createConnectionRepositorySchema } from "@/lib/connections/create-conne
 import { listPromotionsSchema, promotionInputSchema } from "@/lib/promotions/promotion-schemas";
 import { connectionEditSchema, connectionInputSchema } from "@/lib/registries/connection-input";
 import { createChannelSchema, updateChannelSchema } from "@/lib/releases/channel-schema";
+import { trustedRootSchema } from "@/lib/releases/trusted-root.schema";
+import { signaturePolicySchema } from "@/lib/signatures/signature-policy.schema";
 import { createUserSchema } from "@/lib/users/user-changes";
 import { createWebhookSchema, updateWebhookSchema } from "@/lib/webhooks/webhook-schemas";
 
@@ -200,6 +202,30 @@ export const apiOperations: ApiOperation[] = [
     tag: "approvals",
     permission: "settings.write",
     body: bodyWithout(channelApprovalPolicySchema, "channelId"),
+  },
+  {
+    method: "PUT",
+    path: "/channels/{id}/signature-policy",
+    summary:
+      'Signatures every component must carry before promotion: {"mode":"off"}, {"mode":"keys","publicKeys":[PEM…]} or {"mode":"keyless","issuer","subject"|"subjectPattern"}; releases then show each image\'s signature {status, signers, reason} and plans deny failing components',
+    tag: "releases",
+    permission: "settings.write",
+    body: signaturePolicySchema,
+  },
+  {
+    method: "GET",
+    path: "/settings/trusted-root",
+    summary: "Whether a sigstore trusted root is uploaded for keyless signatures, and when its keys end",
+    tag: "releases",
+    permission: "releases.read",
+  },
+  {
+    method: "PUT",
+    path: "/settings/trusted-root",
+    summary: "Upload sigstore's trusted_root.json; keyless signatures are verified against it offline",
+    tag: "releases",
+    permission: "settings.write",
+    body: trustedRootSchema,
   },
 
   {

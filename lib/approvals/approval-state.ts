@@ -1,5 +1,6 @@
 import { db, type Tx } from "@/lib/db/prisma";
 import { planHash } from "@/lib/promotions/plan-hash";
+import type { PromotionPlan } from "@/lib/promotions/promotion-plan";
 import { approvalExpiresAt } from "./approval-expiry";
 
 export interface ApprovalVote {
@@ -39,6 +40,19 @@ export interface ApprovalState {
   expiresAt: string;
   expired: boolean;
   satisfied: boolean;
+  /**
+   * Evidence for approvers under a signature policy: who signed each component, as checked when
+   * the plan was made (for its digest; a component whose digest moved since shows "unchecked").
+   * Null when the channel's policy was off.
+   */
+  signatures: ComponentSignature[] | null;
+}
+
+export interface ComponentSignature {
+  component: string;
+  status: "verified" | "unsigned" | "invalid" | "unchecked";
+  signers: string[];
+  reason: string | null;
 }
 
 const promotionSelect = {
@@ -48,6 +62,7 @@ const promotionSelect = {
   requestedById: true,
   requestedBy: { select: { email: true } },
   planHash: true,
+  plan: true,
   targetRegistryId: true,
   repositoryMapping: true,
   createdAt: true,
@@ -107,7 +122,19 @@ export async function loadApprovalState(tx: Tx, promotionId: string, now = new D
     expiresAt: expiresAt.toISOString(),
     expired: promotion.status === "awaiting_approval" && expiresAt.getTime() <= now.getTime(),
     satisfied: approvals.some((a) => a.override) || approvals.length >= promotion.approvalsRequired,
+    signatures: signaturesOf(promotion),
   };
+}
+
+function signaturesOf(promotion: LoadedPromotion): ComponentSignature[] | null {
+  const plan = promotion.plan as unknown as PromotionPlan | null;
+  if (!plan?.signaturePolicy) return null;
+  const digests = new Map(promotion.images.map((i) => [i.component, i.digest]));
+  return plan.images.map((image) =>
+    image.signature && digests.get(image.component) === image.digest
+      ? { component: image.component, ...image.signature }
+      : { component: image.component, status: "unchecked", signers: [], reason: "the digest changed since the plan" },
+  );
 }
 
 type LoadedPromotion = NonNullable<Awaited<ReturnType<typeof loadPromotion>>>;

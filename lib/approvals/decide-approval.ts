@@ -98,6 +98,13 @@ async function decide(tx: Tx, audit: Audit, caller: Caller, decision: Decision):
     });
   }
   const state = (await loadApprovalState(tx, promotionId))!;
+  const unverified = state.signatures?.filter((s) => s.status !== "verified") ?? [];
+  if (decision.decision === "approve" && unverified.length > 0)
+    throw new UserError(
+      `promotionId: ${unverified.map((s) => `${s.component} is ${s.status}`).join(", ")} under the channel's signature policy; promote the release again`,
+      "promotionId",
+      422,
+    );
   await tx.approval.upsert({
     where: { promotionId_userId: { promotionId, userId: caller.userId } },
     create: {
@@ -125,7 +132,12 @@ async function decide(tx: Tx, audit: Audit, caller: Caller, decision: Decision):
     action,
     targetType: "promotion",
     targetId: promotionId,
-    detail: { comment: decision.comment, planHash: state.planHash, required: state.required },
+    detail: {
+      comment: decision.comment,
+      planHash: state.planHash,
+      required: state.required,
+      ...(state.signatures ? { signers: signersOf(state) } : {}),
+    },
   });
 
   const after = (await loadApprovalState(tx, promotionId))!;
@@ -165,4 +177,9 @@ async function decide(tx: Tx, audit: Audit, caller: Caller, decision: Decision):
     return { ...after, status: "queued" };
   }
   return after;
+}
+
+/** Every signer the approver saw, once however many components or signatures it signed. */
+function signersOf(state: ApprovalState): string[] {
+  return [...new Set(state.signatures?.flatMap((s) => s.signers) ?? [])];
 }

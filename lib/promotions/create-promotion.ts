@@ -28,6 +28,10 @@ export const createPromotion: ChangeDefinition<typeof promotionInputSchema, Crea
   prepare: ({ input }) => planPromotion(input),
   async run({ input, caller, tx, audit, prepared }) {
     const { plan, release } = prepared;
+    // Refused before anything is written: no promotion row, no byte moved, no tag.
+    const denied = plan.images.filter((i) => i.failure?.kind === "denied");
+    if (denied.length > 0)
+      throw new UserError(`releaseId: ${denied.map((i) => i.failure!.message).join("; ")}`, "releaseId", 422);
     // The release could have changed between planning and now: the plan must describe it.
     const current = await tx.release.findUnique({
       where: { id: release.id },
@@ -88,7 +92,12 @@ export const createPromotion: ChangeDefinition<typeof promotionInputSchema, Crea
         },
         planHash: hash,
         bytesToMove: plan.bytesToMove,
-        images: plan.images.map((i) => ({ component: i.component, target: i.target, digest: i.digest })),
+        images: plan.images.map((i) => ({
+          component: i.component,
+          target: i.target,
+          digest: i.digest,
+          ...(i.signature ? { signers: i.signature.signers } : {}),
+        })),
       },
     });
     if (promotion.status === "queued") await startPromotion(tx, promotion.id);

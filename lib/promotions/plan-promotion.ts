@@ -8,6 +8,14 @@ import { planCopy, type ImagePlan } from "@/lib/oci/plan-copy";
 import type { BlobOutcome } from "@/lib/oci/progress";
 import { redact } from "@/lib/oci/redact";
 import { providerInfo } from "@/lib/registries/providers";
+import {
+  denialMessage,
+  describePolicy,
+  loadSignatureSetup,
+  type SignatureSetup,
+} from "@/lib/releases/signature-policy";
+import { checkImageSignature } from "@/lib/signatures/check-image-signature";
+import type { SignatureCheck } from "@/lib/signatures/verify-signatures";
 import { openPromotionRegistries, type OpenedRegistry } from "./open-promotion-registries";
 import type { PlannedSignature, PromotionPlan, PromotionPlanImage } from "./promotion-plan";
 import type { PromotionInput } from "./promotion-schemas";
@@ -69,17 +77,40 @@ export async function planPromotion(
       ...(limitBytes === null ? {} : { sizeLimitBytes: limitBytes }),
       signal: options.signal,
     });
+    const setup = await loadSignatureSetup(release.channel.id);
+    const checks = await checkSignatures(src, setup, items, options.signal);
     const existing = await existingRepositories(
       tgt,
       items.map((i) => i.repository),
       options.signal,
     );
-    const signatures = release.channel.copySignatures
+    const cosignTags = release.channel.copySignatures
       ? await Promise.all(items.map((item) => signaturesOf(src, item.component, item.digest, options.signal)))
       : items.map(() => []);
 
     const images = items.map((item, index): PromotionPlanImage => {
       const planned = copyPlan.images[index]!;
+      const signature = checks[index] ?? null;
+      if (signature && signature.status !== "verified")
+        return {
+          ...planImage(item, planned, index),
+          status: "failed",
+          bytesToMove: 0,
+          signature,
+          failure: { kind: "denied", message: denialMessage(item.component, signature, setup) },
+        };
+      return {
+        ...planImage(item, planned, index),
+        signature,
+        failure: planned.failure
+          ? {
+              kind: planned.failure.kind,
+              message: redact(planned.failure.message, [...src.secrets(), ...tgt.secrets()]),
+            }
+          : null,
+      };
+    });
+    function planImage(item: (typeof items)[number], planned: ImagePlan, index: number) {
       return {
         component: item.component,
         source: `${src.adapter.registry}/${item.component}:${release.tag}`,
@@ -90,15 +121,9 @@ export async function planPromotion(
         blobs: countBlobs(planned),
         bytesToMove: planned.bytesToMove,
         status: planned.status,
-        failure: planned.failure
-          ? {
-              kind: planned.failure.kind,
-              message: redact(planned.failure.message, [...src.secrets(), ...tgt.secrets()]),
-            }
-          : null,
-        signatures: signatures[index]!,
+        signatures: cosignTags[index]!,
       };
-    });
+    }
     const plan: PromotionPlan = {
       images,
       repositoriesToCreate: [...new Set(items.filter((i) => !existing.has(i.repository)).map((i) => i.repository))],
@@ -108,6 +133,8 @@ export async function planPromotion(
         exceeded: images.filter((i) => i.failure?.kind === "too_large").map((i) => i.component),
       },
       upToDate: images.every((i) => i.status === "up_to_date"),
+      signaturePolicy: setup.policy.mode === "off" ? null : describePolicy(setup.policy),
+      denied: images.filter((i) => i.failure?.kind === "denied").map((i) => i.component),
     };
     return { plan, release: { id: release.id, tag: release.tag, images: release.images }, targetRegistryId: target.id };
   } finally {
@@ -122,7 +149,7 @@ export async function loadRelease(id: string, client: Db | Tx = db()) {
     select: {
       id: true,
       tag: true,
-      channel: { select: { sourceRegistryId: true, copySignatures: true } },
+      channel: { select: { id: true, sourceRegistryId: true, copySignatures: true } },
       images: { select: { repository: true, digest: true }, orderBy: { repository: "asc" } },
     },
   });
@@ -148,6 +175,29 @@ async function signaturesOf(
   } catch {
     return [];
   }
+}
+
+/** Each component's signatures, re-read at the source now; nulls when the channel's policy is off. */
+async function checkSignatures(
+  source: OpenedRegistry,
+  setup: SignatureSetup,
+  items: { component: string; digest: string }[],
+  signal?: AbortSignal,
+): Promise<(SignatureCheck | null)[]> {
+  const policy = setup.policy;
+  if (policy.mode === "off") return items.map(() => null);
+  return Promise.all(
+    items.map((item) =>
+      checkImageSignature({
+        client: source.client,
+        policy,
+        trustedRoot: setup.trustedRoot,
+        repository: item.component,
+        digest: item.digest,
+        signal,
+      }),
+    ),
+  );
 }
 
 function countBlobs(planned: ImagePlan): PromotionPlanImage["blobs"] {

@@ -22,6 +22,8 @@ export interface PromotionPlanImage {
   failure: null | { kind: string; message: string };
   /** cosign tags at the source that come along (the channel copies signatures); absent in older plans. */
   signatures?: PlannedSignature[];
+  /** The component's signatures under the channel's policy, checked as the plan was made; null when the policy is off. */
+  signature?: null | { status: "verified" | "unsigned" | "invalid"; signers: string[]; reason: string | null };
 }
 
 /** One cosign tag of an image: `sha256-<hex>.sig` holding `count` signatures, and so on. */
@@ -40,4 +42,8 @@ export interface PromotionPlan {
   sizeLimit: { limitBytes: number | null; exceeded: string[] };
   /** Every image is at the target already: nothing will move. */
   upToDate: boolean;
+  /** The channel's signature policy in a few words; null when off. */
+  signaturePolicy?: string | null;
+  /** Components the signature policy refuses: a promotion of this plan is refused. */
+  denied?: string[];
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { isDeepStrictEqual } from "node:util";
 import { UserError } from "@/lib/change/errors";
 import type { AuditInput } from "@/lib/audit/record-audit-event";
+import type { Prisma } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/db/prisma";
 import { noChannel } from "./channel-view";
 import type { DiscoveredImage } from "./discover-releases";
@@ -22,6 +23,8 @@ export interface SyncSummary {
   skipped: number;
   incomplete: { tag: string; missingIn: string[] }[];
   excluded: { tag: string; reason: string }[];
+  /** Release images this sync found unsigned or with no valid signature under the channel's policy. */
+  signatureProblems: { tag: string; repository: string; status: string; reason: string | null }[];
 }
 
 /**
@@ -110,6 +113,24 @@ export async function applySync(
     byTag.set(found.tag, { ...existing, sortKey: found.sortKey });
   }
 
+  for (const checked of prepared.signatures) {
+    const release = byTag.get(checked.tag);
+    if (!release) continue;
+    await tx.releaseImage.updateMany({
+      where: { releaseId: release.id, repository: checked.repository, digest: checked.digest },
+      data: { signature: checked.check as unknown as Prisma.InputJsonObject },
+    });
+  }
+  const signatureProblems = prepared.signatures
+    .filter((checked) => checked.check.status !== "verified")
+    .map((checked) => ({
+      tag: checked.tag,
+      repository: checked.repository,
+      status: checked.check.status,
+      reason: checked.check.reason,
+    }))
+    .slice(0, 20);
+
   const present = new Set(discovery.presentTags);
   const newest = [...byTag.values()]
     .filter((release) => present.has(release.tag))
@@ -134,12 +155,14 @@ export async function applySync(
     skipped: discovery.skipped,
     incomplete: discovery.incomplete.slice(0, 20),
     excluded: discovery.excluded.slice(0, 20),
+    signatureProblems,
   };
   const detail = {
     newReleases,
     latest: { before: previousLatest, after: summary.latest },
     resolved: summary.resolved,
     skipped: summary.skipped,
+    ...(signatureProblems.length > 0 ? { signatureProblems } : {}),
   };
   if (newReleases.length > 0 || previousLatest !== summary.latest)
     await audit({ action: "channel.synced", targetType: "channel", targetId: channel.id, detail });

@@ -2,6 +2,8 @@ import "server-only";
 import { NotFoundError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
+import { readSignaturePolicy, type SignaturePolicy } from "@/lib/signatures/signature-policy.schema";
+import { currentCheck, describePolicy, loadSignatureSetup, type SignatureSetup } from "./signature-policy";
 import { compareKeys, type TagOrdering } from "./tag-ordering";
 
 /** A channel as pages and /api/v1 show it. */
@@ -22,11 +24,21 @@ export interface ChannelView {
   lastSyncError: string | null;
   releaseCount: number;
   latest: { id: string; tag: string } | null;
+  signaturePolicy: SignaturePolicy;
+  /** The policy in a few words ("off", "keys SHA256:…", "keyless <issuer> <subject>"). */
+  signaturePolicySummary: string;
   createdAt: string;
   updatedAt: string;
 }
 
 export type TargetState = "pushed" | "partial" | "absent";
+
+export interface ImageSignature {
+  status: "verified" | "unsigned" | "invalid";
+  signers: string[];
+  reason: string | null;
+  checkedAt: string;
+}
 
 export interface ReleaseView {
   id: string;
@@ -34,7 +46,15 @@ export interface ReleaseView {
   tag: string;
   latest: boolean;
   discoveredAt: string;
-  images: { repository: string; digest: string; size: number; mediaType: string; platforms: string[] }[];
+  images: {
+    repository: string;
+    digest: string;
+    size: number;
+    mediaType: string;
+    platforms: string[];
+    /** Under the channel's current policy; null when the policy is off or the image was not checked under it yet. */
+    signature: ImageSignature | null;
+  }[];
   /** Per target connection with any promotion of this release: are its images there at these digests? */
   targets: { registryId: string; registryName: string; state: TargetState }[];
 }
@@ -52,6 +72,7 @@ const channelSelect = {
   lastSyncError: true,
   createdAt: true,
   updatedAt: true,
+  signaturePolicy: true,
   sourceRegistry: { select: { id: true, name: true, endpoint: true } },
   releases: { where: { latest: true }, select: { id: true, tag: true }, take: 1 },
   _count: { select: { releases: true } },
@@ -119,17 +140,18 @@ export async function listReleases(
     .slice(0, options.limit ?? keys.length)
     .map((row) => row.id);
   const rows = await client.release.findMany({ where: { id: { in: ids } }, include: releaseInclude });
+  const setup = await loadSignatureSetup(channelId, client);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
-    return row ? [toReleaseView(row)] : [];
+    return row ? [toReleaseView(row, setup)] : [];
   });
 }
 
 /** One release as the releases page shows it, or null. */
 export async function getRelease(id: string): Promise<ReleaseView | null> {
   const row = await db().release.findUnique({ where: { id }, include: releaseInclude });
-  return row ? toReleaseView(row) : null;
+  return row ? toReleaseView(row, await loadSignatureSetup(row.channelId)) : null;
 }
 
 /** A sync talks to the registry for at most 5 minutes; one "syncing" for longer than this never finished. */
@@ -156,12 +178,14 @@ function toChannelView(row: ChannelRow): ChannelView {
       : row.lastSyncError,
     releaseCount: row._count.releases,
     latest: latest ? { id: latest.id, tag: latest.tag } : null,
+    signaturePolicy: readSignaturePolicy(row.signaturePolicy),
+    signaturePolicySummary: describePolicy(readSignaturePolicy(row.signaturePolicy)),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-function toReleaseView(row: ReleaseRow): ReleaseView {
+function toReleaseView(row: ReleaseRow, setup: SignatureSetup): ReleaseView {
   return {
     id: row.id,
     channelId: row.channelId,
@@ -174,9 +198,17 @@ function toReleaseView(row: ReleaseRow): ReleaseView {
       size: Number(image.size),
       mediaType: image.mediaType,
       platforms: image.platforms,
+      signature: signatureOf(image.signature, setup),
     })),
     targets: targetsOf(row),
   };
+}
+
+function signatureOf(stored: unknown, setup: SignatureSetup): ImageSignature | null {
+  const check = currentCheck(stored, setup);
+  return check
+    ? { status: check.status, signers: check.signers, reason: check.reason, checkedAt: check.checkedAt }
+    : null;
 }
 
 /**

@@ -4,12 +4,16 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { loadConnection } from "@/lib/connections/load-connection";
 import { db } from "@/lib/db/prisma";
 import { noChannel } from "./channel-view";
+import { checkReleaseSignatures, type CheckedImage, type ImageToCheck } from "./check-release-signatures";
 import { discoverReleases, SyncFailure, type Discovery, type DiscoveryChannel } from "./discover-releases";
+import { currentCheck, loadSignatureSetup } from "./signature-policy";
 
 /** What the transaction of a sync starts from: the channel as it was read, and what the registry said. */
 export interface PreparedSync {
   channel: DiscoveryChannel & { id: string; sourceRegistryId: string };
   discovery: Discovery;
+  /** Signature checks of release images made by this sync (policy on, and no current check stored). */
+  signatures: CheckedImage[];
 }
 
 /** How long one sync may talk to the registry. */
@@ -24,7 +28,7 @@ export async function prepareSync(channelId: string, options: { signal?: AbortSi
   const row = await db().releaseChannel.findUnique({
     where: { id: channelId },
     include: {
-      releases: { include: { images: { select: { repository: true, digest: true } } } },
+      releases: { include: { images: { select: { repository: true, digest: true, signature: true } } } },
       sourceRegistry: { select: { name: true } },
     },
   });
@@ -57,7 +61,29 @@ export async function prepareSync(channelId: string, options: { signal?: AbortSi
       known,
       signal,
     });
-    return { channel, discovery };
+    const setup = await loadSignatureSetup(row.id);
+    const stored = new Map(
+      row.releases.flatMap((release) =>
+        release.images.map((image) => [`${release.tag}\n${image.repository}\n${image.digest}`, image.signature]),
+      ),
+    );
+    const toCheck: ImageToCheck[] = discovery.releases.flatMap((release) => {
+      const images =
+        release.images ??
+        Object.entries(known.find((k) => k.tag === release.tag)?.digests ?? {}).map(([repository, digest]) => ({
+          repository,
+          digest,
+        }));
+      return images
+        .map((image) => ({ tag: release.tag, repository: image.repository, digest: image.digest }))
+        .filter(
+          (image) =>
+            currentCheck(stored.get(`${image.tag}\n${image.repository}\n${image.digest}`), setup)?.status !==
+            "verified",
+        );
+    });
+    const signatures = await checkReleaseSignatures({ connection, setup, images: toCheck, signal });
+    return { channel, discovery, signatures };
   } catch (error) {
     const reason =
       error instanceof SyncFailure || isUserError(error)

@@ -39,6 +39,8 @@ const actionExpectations: Record<string, Permission | "first-run"> = {
   "lib/actions/channels.ts#editChannel": "channels.write",
   "lib/actions/channels.ts#removeChannel": "channels.write",
   "lib/actions/channels.ts#syncChannelNow": "channels.sync",
+  "lib/actions/channels.ts#saveSignaturePolicy": "settings.write",
+  "lib/actions/channels.ts#uploadTrustedRoot": "settings.write",
   "lib/actions/promotions.ts#promote": "promotions.create",
   "lib/actions/promotions.ts#stopPromotion": "promotions.control",
   "lib/actions/promotions.ts#resumePromotion": "promotions.control",

@@ -24,6 +24,7 @@ export interface ChannelCardProps {
 export function ChannelCard({ channel, releases, total, can }: ChannelCardProps) {
   const latest = releases.find((release) => release.latest) ?? null;
   const older = releases.filter((release) => release !== latest);
+  const signed = channel.signaturePolicy.mode !== "off";
   return (
     <Card data-testid={`channel-${channel.name}`} aria-label={`Channel ${channel.name}`}>
       <CardHeader
@@ -44,6 +45,11 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
               {channel.components.join(" · ")} <span className="text-subtle">matching</span> {channel.tagPattern}{" "}
               <span className="text-subtle">by {channel.ordering}</span>
             </span>
+            {signed ? (
+              <span className="block text-xs text-muted" data-testid="signature-policy">
+                Signatures required: {channel.signaturePolicySummary}
+              </span>
+            ) : null}
             <SyncStatus channel={channel} />
           </span>
         }
@@ -63,11 +69,11 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
           <FormError title="The last sync failed" message={channel.lastSyncError} />
         ) : null}
         {latest ? (
-          <LatestRelease release={latest} canPromote={can.promote} />
+          <LatestRelease release={latest} canPromote={can.promote} signed={signed} />
         ) : (
           <NoReleases channel={channel} canSync={can.sync} />
         )}
-        {older.length > 0 ? <OlderReleases releases={older} canPromote={can.promote} /> : null}
+        {older.length > 0 ? <OlderReleases releases={older} canPromote={can.promote} signed={signed} /> : null}
         <p className="text-xs text-subtle">
           {total > releases.length ? `Showing the newest ${releases.length} of ${total} releases. ` : ""}
           Each sync resolves the newest {MAX_TAGS_RESOLVED_PER_SYNC} matching tags by the channel&apos;s ordering, so a
@@ -78,7 +84,15 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
   );
 }
 
-function LatestRelease({ release, canPromote }: { release: ReleaseView; canPromote: boolean }) {
+function LatestRelease({
+  release,
+  canPromote,
+  signed,
+}: {
+  release: ReleaseView;
+  canPromote: boolean;
+  signed: boolean;
+}) {
   return (
     <section
       aria-label={`Latest release ${release.tag}`}
@@ -103,12 +117,20 @@ function LatestRelease({ release, canPromote }: { release: ReleaseView; canPromo
         ) : null}
       </div>
       <TargetBadges release={release} />
-      <ReleaseImages release={release} />
+      <ReleaseImages release={release} signed={signed} />
     </section>
   );
 }
 
-function OlderReleases({ releases, canPromote }: { releases: ReleaseView[]; canPromote: boolean }) {
+function OlderReleases({
+  releases,
+  canPromote,
+  signed,
+}: {
+  releases: ReleaseView[];
+  canPromote: boolean;
+  signed: boolean;
+}) {
   return (
     <section aria-label="Earlier releases" className="space-y-2">
       <h3 className="text-sm font-medium text-muted">Earlier releases</h3>
@@ -134,7 +156,7 @@ function OlderReleases({ releases, canPromote }: { releases: ReleaseView[]; canP
                 ) : null}
               </summary>
               <div className="px-4 pb-3">
-                <ReleaseImages release={release} />
+                <ReleaseImages release={release} signed={signed} />
               </div>
             </details>
           </li>

@@ -8,6 +8,7 @@ import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
 import { listConnections } from "@/lib/connections/list-connections";
 import { listChannels, listReleases } from "@/lib/releases/channel-view";
+import { getTrustedRootStatus } from "@/lib/releases/trusted-root-setting";
 import { ChannelCard } from "./channel-card";
 
 export const metadata: Metadata = { title: "Releases" };
@@ -22,7 +23,11 @@ export default async function ReleasesPage() {
     edit: can(user.role, "channels.write"),
     promote: can(user.role, "promotions.create"),
   };
-  const [connections, channels] = await Promise.all([listConnections(), listChannels()]);
+  const [connections, channels, trustedRoot] = await Promise.all([
+    listConnections(),
+    listChannels(),
+    getTrustedRootStatus(),
+  ]);
   const releases = await Promise.all(channels.map((channel) => listReleases(channel.id, { limit: RELEASES_SHOWN })));
   const newChannel = allowed.edit ? (
     <Link href="/releases/channels/new" className={buttonStyles({ variant: "primary" })}>
@@ -38,6 +43,13 @@ export default async function ReleasesPage() {
         description="Releases discovered in the vendor's registry, one channel per product, newest first."
         actions={channels.length > 0 ? newChannel : null}
       />
+      {trustedRoot.expiresSoon ? (
+        <p role="alert" className="mb-4 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-fg">
+          The trusted root for keyless signatures expires on {trustedRoot.expiresAt?.slice(0, 10)}: after that, keyless
+          signatures can no longer be verified and signed releases will be refused. Upload a newer trusted_root.json
+          under Settings.
+        </p>
+      ) : null}
       {connections.length === 0 && channels.length === 0 ? (
         <EmptyState
           icon={<RegistriesIcon />}

@@ -5,7 +5,9 @@ import { KeyIcon, UsersIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
+import { getTrustedRootStatus } from "@/lib/releases/trusted-root-setting";
 import { SettingsLinkCard } from "./settings-link-card";
+import { TrustedRootForm } from "./trusted-root-form";
 import { WebhookIcon } from "./webhooks/webhook-icon";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -15,6 +17,8 @@ export default async function SettingsPage() {
   const canManageUsers = can(user.role, "users.read");
   const canManageTokens = can(user.role, "tokens.read");
   const canManageWebhooks = can(user.role, "webhooks.read");
+  const canWriteSettings = can(user.role, "settings.write");
+  const trustedRoot = canWriteSettings ? await getTrustedRootStatus() : null;
 
   return (
     <>
@@ -50,6 +54,21 @@ export default async function SettingsPage() {
               />
             ) : null}
           </div>
+        ) : null}
+        {trustedRoot ? (
+          <Card data-testid="trusted-root">
+            <CardHeader
+              title="Trusted root for keyless signatures"
+              description={
+                trustedRoot.uploaded
+                  ? `Uploaded (sha256 ${trustedRoot.sha256?.slice(0, 12)}…): ${trustedRoot.summary?.certificateAuthorities} certificate authorities, ${trustedRoot.summary?.tlogs} transparency logs${trustedRoot.expiresAt ? `; keys end ${trustedRoot.expiresAt.slice(0, 10)}${trustedRoot.expiresSoon ? " — replace it soon" : ""}` : ""}.`
+                  : "None uploaded: channels with a keyless signature policy refuse every release until an admin uploads sigstore's trusted_root.json (verification is offline)."
+              }
+            />
+            <CardBody>
+              <TrustedRootForm />
+            </CardBody>
+          </Card>
         ) : null}
         <Card>
           <CardHeader

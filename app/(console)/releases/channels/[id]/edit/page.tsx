@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ForbiddenNotice } from "@/components/forbidden-notice";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
@@ -8,6 +9,7 @@ import { listConnections } from "@/lib/connections/list-connections";
 import { getChannel } from "@/lib/releases/channel-view";
 import { ChannelForm } from "../../../channel-form";
 import { DeleteChannelButton } from "./delete-channel-button";
+import { SignaturePolicyForm } from "./signature-policy-form";
 
 export const metadata: Metadata = { title: "Edit channel" };
 
@@ -36,6 +38,21 @@ export default async function EditChannelPage({ params }: { params: Promise<{ id
         mode={{ kind: "edit", id: channel.id, initial }}
         sources={connections.map(({ id, name, endpoint }) => ({ id, name, endpoint }))}
       />
+      <Card className="mt-6">
+        <CardHeader
+          title="Signature policy"
+          description={
+            can(user.role, "settings.write")
+              ? "Require a valid vendor signature on every component before a release may be promoted."
+              : `Signatures required: ${channel.signaturePolicySummary}. Admins change this.`
+          }
+        />
+        {can(user.role, "settings.write") ? (
+          <CardBody>
+            <SignaturePolicyForm channelId={channel.id} policy={channel.signaturePolicy} />
+          </CardBody>
+        ) : null}
+      </Card>
     </>
   );
 }
