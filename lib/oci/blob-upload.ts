@@ -25,6 +25,8 @@ export interface TransferBlobOptions {
   descriptor: Descriptor;
   /** A repository of the target registry known to hold the blob: mount it from there. */
   mountFrom?: string;
+  /** Reads the blob from elsewhere than the source registry (a bundle file). */
+  open?: () => Promise<Readable>;
   policy?: UploadPolicy;
   signal?: AbortSignal;
   /** Bytes of this blob read and verified so far in the current attempt (restarts at 0 on a retry). */
@@ -87,10 +89,9 @@ async function upload(
 ): Promise<TransferOutcome> {
   const { descriptor, source } = options;
   const policy = options.policy ?? DEFAULT_UPLOAD_POLICY;
-  const body = await openBlob(
-    { client: source, repository: options.sourceRepository, signal: options.signal },
-    descriptor,
-  );
+  const body = options.open
+    ? await options.open()
+    : await openBlob({ client: source, repository: options.sourceRepository, signal: options.signal }, descriptor);
   let done = 0;
   const verifier = createDigestVerifier({
     digest: descriptor.digest,

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { transferBlob, type UploadPolicy } from "./blob-upload";
 import type { Digest } from "./digest";
 import type { Limiter } from "./limiter";
@@ -54,6 +55,8 @@ export interface BlobContext {
   /** Bounds HEAD checks, kept apart so checks never queue behind long transfers. */
   checks: Limiter;
   upload?: UploadPolicy;
+  /** Blob bytes come from here instead of the source registry (a bundle file): nothing is mounted from the source. */
+  openSource?: (descriptor: Descriptor, signal?: AbortSignal) => Promise<Readable>;
 }
 
 export interface EnsureBlobJob {
@@ -96,7 +99,10 @@ async function settle(context: BlobContext, job: EnsureBlobJob): Promise<BlobOut
     job.onState("exists", descriptor.size);
     return "exists";
   }
-  const sameRegistry = context.source.registry === context.target.registry && job.sourceRepository !== targetRepository;
+  const sameRegistry =
+    !context.openSource &&
+    context.source.registry === context.target.registry &&
+    job.sourceRepository !== targetRepository;
   const mountFrom =
     context.ledger.holderOtherThan(descriptor.digest, targetRepository) ??
     (sameRegistry ? job.sourceRepository : undefined);
@@ -109,6 +115,7 @@ async function settle(context: BlobContext, job: EnsureBlobJob): Promise<BlobOut
         targetRepository,
         descriptor,
         mountFrom,
+        open: context.openSource && (() => context.openSource!(descriptor, signal)),
         policy: context.upload,
         signal,
         onBytes: (bytesDone) => job.onState("transferring", bytesDone),
