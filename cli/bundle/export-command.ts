@@ -4,6 +4,7 @@ import { exportBundle } from "@/lib/oci/layout/export-bundle";
 import { openBundle } from "@/lib/oci/layout/read-bundle";
 import { manifestSigner } from "@/lib/oci/layout/sign-bundle";
 import { parseReference, type Reference } from "@/lib/oci/reference";
+import type { RegistryClient } from "@/lib/oci/registry-client";
 import { ExitCode, UsageError, type CliIo } from "../command";
 import { limitWasmTiering } from "../copy/limit-wasm-tiering";
 import { registryClientFor } from "../copy/registry-client-for";
@@ -14,9 +15,12 @@ import { packageVersion } from "./package-version";
 import { parsePartSize } from "./parse-size";
 
 export const EXPORT_HELP = `  gantry bundle export [options] -o FILE SRC...
-    Writes SRC images (host[:port]/repo:tag, all on one registry) into FILE: an OCI image
-    layout in a tar, each image named by its repository and tag (vendor/api:1.2), plus
-    gantry-bundle.json and checksums.sha256. Blobs shared by images are stored once.
+  gantry bundle export [options] --channel NAME --release TAG -o FILE
+    Writes SRC images (host[:port]/repo:tag, all on one registry), or the images of a stored
+    release (pinned by the digests its channel discovered, read with the channel's source
+    connection) into FILE: an OCI image layout in a tar, each image named by its repository
+    and tag (vendor/api:1.2), plus gantry-bundle.json and checksums.sha256. Blobs shared by
+    images are stored once.
     Interrupted, run the same command again: it keeps what was written and verified.
     --src-creds USER:PASS   source registry credentials (default: docker's config.json)
     --src-ca FILE           PEM CA certificate to trust for the source
@@ -40,19 +44,31 @@ export async function runExport(argv: string[], io: CliIo): Promise<number> {
     "part-size": { type: "string" },
     "sign-key": { type: "string" },
     product: { type: "string" },
+    channel: { type: "string" },
+    release: { type: "string" },
     json: { type: "boolean" },
   });
   if (!values.output) throw new UsageError("expected -o FILE");
-  if (positionals.length === 0) throw new UsageError("expected at least one SRC");
+  if (values.channel !== undefined || values.release !== undefined) {
+    if (!values.channel || !values.release) throw new UsageError("--channel and --release go together");
+    if (positionals.length > 0 || values["src-creds"] || values.insecure)
+      throw new UsageError("--channel reads the release's images and credentials from the database: give no SRC");
+    const { channel, release } = values as { channel: string; release: string };
+    const { withDatabase } = await import("../with-database");
+    const { openReleaseExport } = await import("@/lib/releases/open-release-export");
+    limitWasmTiering();
+    return withDatabase(io.env, async () => {
+      const opened = await openReleaseExport({ channel, release });
+      try {
+        return await writeBundle(values, opened.items, opened.source, io, { channel, release });
+      } finally {
+        await opened.close();
+      }
+    });
+  }
+  if (positionals.length === 0) throw new UsageError("expected at least one SRC (or --channel and --release)");
   const items = positionals.map(parseSource);
   if (new Set(items.map((i) => i.registry)).size > 1) throw new UsageError("all sources must be on one registry");
-  const names = items.map((i) => `${i.repository}:${i.tag ?? i.digest ?? "latest"}`);
-  if (new Set(names).size !== names.length) throw new UsageError("two sources have the same repository and tag");
-  const partSize = values["part-size"] === undefined ? undefined : parsePartSize(values["part-size"]);
-  const sign = values["sign-key"] ? manifestSigner(await readKey(values["sign-key"])) : undefined;
-  const since = values.since ? await openBundle(values.since) : undefined;
-  const epoch = io.env.SOURCE_DATE_EPOCH;
-  const createdAt = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : undefined;
   limitWasmTiering();
   const source = await registryClientFor({
     registry: items[0]!.registry,
@@ -62,6 +78,37 @@ export async function runExport(argv: string[], io: CliIo): Promise<number> {
     insecure: values.insecure,
     env: io.env,
   });
+  try {
+    return await writeBundle(values, items, source, io, {});
+  } finally {
+    await source.close();
+  }
+}
+
+interface ExportFlags {
+  output?: string;
+  referrers?: boolean;
+  since?: string;
+  "part-size"?: string;
+  "sign-key"?: string;
+  product?: string;
+  json?: boolean;
+}
+
+async function writeBundle(
+  values: ExportFlags,
+  items: Reference[],
+  source: RegistryClient,
+  io: CliIo,
+  info: { channel?: string; release?: string },
+): Promise<number> {
+  const names = items.map((i) => `${i.repository}:${i.tag ?? i.digest ?? "latest"}`);
+  if (new Set(names).size !== names.length) throw new UsageError("two sources have the same repository and tag");
+  const partSize = values["part-size"] === undefined ? undefined : parsePartSize(values["part-size"]);
+  const sign = values["sign-key"] ? manifestSigner(await readKey(values["sign-key"])) : undefined;
+  const since = values.since ? await openBundle(values.since) : undefined;
+  const epoch = io.env.SOURCE_DATE_EPOCH;
+  const createdAt = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : undefined;
   const bar = io.isTTY && !values.json ? terminalRenderer(io.stdout) : undefined;
   const controller = new AbortController();
   void onShutdown().then(() => controller.abort(new Error("interrupted")));
@@ -70,13 +117,13 @@ export async function runExport(argv: string[], io: CliIo): Promise<number> {
     const result = await exportBundle({
       source,
       items,
-      output: values.output,
+      output: values.output!,
       referrers: values.referrers,
       since,
       partSize,
       sign,
       createdAt,
-      info: { gantryVersion: packageVersion(), product: values.product ?? null },
+      info: { gantryVersion: packageVersion(), product: values.product ?? null, ...info },
       signal: controller.signal,
       onProgress: (p) => {
         const event = {
@@ -123,8 +170,6 @@ export async function runExport(argv: string[], io: CliIo): Promise<number> {
       return ExitCode.failed;
     }
     throw error;
-  } finally {
-    await source.close();
   }
 }
 
