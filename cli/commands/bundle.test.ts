@@ -4,6 +4,7 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, open, readdir, rm, stat, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BundleFiles } from "@/lib/oci/layout/bundle-files";
 import { listTarEntries } from "@/lib/oci/layout/read-bundle";
@@ -121,7 +122,7 @@ describe("gantry bundle", () => {
     proxy.addRule({
       match: { method: "GET", path: /\/blobs\/sha256:/ },
       times: Infinity,
-      action: { kind: "trickle", bytesPerSecond: 400_000 },
+      action: { kind: "trickle", bytesPerSecond: 1_000_000 },
     });
     const partial = `${file("resumed.tar")}.partial`;
     const killed = await gantry(exportArgs(file("resumed.tar"), "1.2", proxy.host), {
@@ -156,6 +157,43 @@ describe("gantry bundle", () => {
     expect(run.stdout.split("\n")[1]).toMatch(
       new RegExp(`^  blob ${big.name.replace("blobs/sha256/", "sha256:")} is damaged`),
     );
+  });
+
+  it("an import killed mid-blob and run again skips what the target already has", async () => {
+    const big = images.engine!.blobs.find((b) => b.size > bigLayer.size)!.digest;
+    const front = await startFaultProxy(target);
+    try {
+      front.addRule({
+        match: { method: "PUT", url: new RegExp(big.slice("sha256:".length)) },
+        action: { kind: "stall", ms: 30_000 },
+      });
+      const settled = new Set<string>();
+      const args = ["bundle", "import", "--json", "--insecure", file("r12.tar"), `${front.host}/resume/`];
+      const killed = await gantry(args, {
+        onLine: (line, kill) => {
+          const event = JSON.parse(line);
+          if (event.type === "blob" && event.state === "done") settled.add(event.digest);
+          if (settled.size >= 4 && front.requests.some((r) => r.method === "PUT" && r.path.includes(big.slice(7))))
+            kill();
+        },
+      });
+      expect(killed.signal).toBe("SIGKILL");
+      front.clearRules();
+      const resumed = await gantry(args);
+      expect(resumed.code).toBe(0);
+      const engine = resumed.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .find((e) => e.type === "result" && e.source === "vendor/engine:1.2");
+      expect(engine).toMatchObject({ status: "pushed", digest: images.engine!.manifestDigest });
+      expect(engine.blobs.transferred).toBe(1);
+      expect(engine.bytesTransferred).toBeGreaterThan(bigLayer.size);
+      expect(await skopeoInspectDigest(`${target.host}/resume/engine:1.2`)).toBe(images.engine!.manifestDigest);
+      expect(await skopeoInspectDigest(`${target.host}/resume/api:1.2`)).toBe(images.api!.manifestDigest);
+    } finally {
+      await front.stop();
+    }
   });
 
   it("splits into parts that import joined", async () => {
@@ -194,7 +232,11 @@ describe("gantry bundle", () => {
 /** Runs bin/gantry without blocking this process (the registries' helpers live in it). */
 function gantry(
   args: string[],
-  options: { env?: Record<string, string>; poll?: (kill: () => void) => Promise<unknown> } = {},
+  options: {
+    env?: Record<string, string>;
+    poll?: (kill: () => void) => Promise<unknown>;
+    onLine?: (line: string, kill: () => void) => void;
+  } = {},
 ) {
   return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
@@ -203,9 +245,12 @@ function gantry(
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const kill = () => child.kill("SIGKILL");
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      stdout += `${line}\n`;
+      options.onLine?.(line, kill);
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const poller = options.poll && setInterval(() => void options.poll!(kill), 10);
     const timer = setTimeout(kill, 60_000);
     child.on("close", (code, signal) => {
