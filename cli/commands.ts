@@ -58,6 +58,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./commands/copy")).copyCommand,
   },
   {
+    name: "bundle",
+    summary: "Export images as one verifiable, resumable bundle file; verify it; import it",
+    load: async () => (await import("./commands/bundle")).bundleCommand,
+  },
+  {
     name: "tags",
     summary: "List the tags of a repository",
     load: async () => (await import("./commands/tags")).tagsCommand,

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { isAbortError, isRetryable } from "./errors";
 import type { Descriptor } from "./manifest";
 import type { RegistryClient } from "./registry-client";
@@ -15,6 +16,8 @@ export interface TransferBlobOptions {
   descriptor: Descriptor;
   /** A repository of the target registry known to hold the blob: mount it from there. */
   mountFrom?: string;
+  /** Reads the blob from elsewhere than the source registry (a bundle file). */
+  open?: () => Promise<Readable>;
   policy?: UploadPolicy;
   signal?: AbortSignal;
   /** Bytes of this blob at the target so far (a resumed upload continues from its offset). */

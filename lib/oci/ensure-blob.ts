@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { transferBlob } from "./blob-upload";
 import type { Digest } from "./digest";
 import type { Limiter } from "./limiter";
@@ -34,7 +35,9 @@ export class BlobLedger {
   mountSource(digest: Digest, at: MountCandidates): string | undefined {
     const holder = [...(this.holders.get(digest) ?? [])].find((r) => r !== at.targetRepository);
     if (holder) return holder;
-    const sameRegistry = at.source.registry === at.target.registry && at.sourceRepository !== at.targetRepository;
+    // Bytes read from elsewhere (a bundle file) have no source repository on the target registry.
+    const sameRegistry =
+      !at.openSource && at.source.registry === at.target.registry && at.sourceRepository !== at.targetRepository;
     return sameRegistry ? at.sourceRepository : undefined;
   }
 
@@ -58,6 +61,7 @@ export interface MountCandidates {
   target: Pick<RegistryClient, "registry">;
   sourceRepository: string;
   targetRepository: string;
+  openSource?: unknown;
 }
 
 export interface BlobContext {
@@ -69,6 +73,8 @@ export interface BlobContext {
   /** Bounds HEAD checks, kept apart so checks never queue behind long transfers. */
   checks: Limiter;
   upload?: UploadPolicy;
+  /** Blob bytes come from here instead of the source registry (a bundle file): nothing is mounted from the source. */
+  openSource?: (descriptor: Descriptor, signal?: AbortSignal) => Promise<Readable>;
 }
 
 export interface EnsureBlobJob {
@@ -119,6 +125,7 @@ async function settle(context: BlobContext, job: EnsureBlobJob): Promise<BlobOut
         targetRepository,
         descriptor,
         mountFrom,
+        open: context.openSource && (() => context.openSource!(descriptor, signal)),
         policy: context.upload,
         signal,
         onBytes: (bytesDone) => job.onState("transferring", bytesDone),

@@ -31,6 +31,8 @@ export interface SendBlobJob {
   plan: UploadPlan;
   /** Offset the target continues from (0 unless resuming). */
   resumeAt: number;
+  /** Reads the whole blob from elsewhere than the source registry (a bundle file). */
+  open?: () => Promise<Readable>;
   signal?: AbortSignal;
   onBytes?: (bytesDone: number) => void;
 }
@@ -44,11 +46,14 @@ export async function sendBlob(job: SendBlobJob): Promise<void> {
   const { descriptor, session, source } = job;
   if (job.plan.mode === "chunks" && session.acknowledged >= descriptor.size) return commit(job, session.location);
   const hashFrom = session.acknowledged > 0 ? session.acknowledged : 0;
-  const { body, start } = await openBlobFrom(
-    { client: source, repository: job.sourceRepository, signal: job.signal },
-    descriptor,
-    hashFrom,
-  );
+  // A whole stream (start 0) is hashed from its first byte and sent from `resumeAt` on.
+  const { body, start } = job.open
+    ? { body: await job.open(), start: 0 }
+    : await openBlobFrom(
+        { client: source, repository: job.sourceRepository, signal: job.signal },
+        descriptor,
+        hashFrom,
+      );
   const pending = new Map<number, Hash>();
   let done = job.resumeAt;
   const verifier = createDigestVerifier({
