@@ -8,6 +8,7 @@ import { pushTree } from "./push-tree";
 import { DEFAULT_TAG, formatReference, identifierOf, type Reference } from "./reference";
 import { headManifest } from "./remote-manifest";
 import { resolveTop, resolveTree } from "./resolve-image";
+import { reportingRateLimits } from "./transport/rate-limit";
 
 export interface ImageJob {
   imageIndex: number;
@@ -29,7 +30,10 @@ export async function copyImage(context: CopyContext, job: ImageJob): Promise<Im
   const tracker = new ImageTracker(context.progress, identity);
   tracker.image("checking");
   try {
-    const pushed = await run(context, job, tracker);
+    const pushed = await reportingRateLimits(
+      (notice) => tracker.rateLimited(notice),
+      () => run(context, job, tracker),
+    );
     const result: PushedImage = { ...identity, status: "pushed", ...pushed };
     tracker.image("pushed", { digest: result.digest });
     return result;

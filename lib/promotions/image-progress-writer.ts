@@ -17,6 +17,7 @@ interface Layer {
  */
 export class ImageProgressWriter {
   private totals = { bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0 };
+  private notice: string | null = null;
   private readonly layers = new Map<string, Layer>();
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
@@ -38,6 +39,7 @@ export class ImageProgressWriter {
         blobsDone: event.blobsDone,
         blobsTotal: event.blobsTotal,
       };
+      this.notice = event.rateLimited ? rateLimitNotice(event.rateLimited) : null;
     } else {
       this.layers.set(event.digest, {
         digest: event.digest,
@@ -80,6 +82,7 @@ export class ImageProgressWriter {
     this.lastWrite = Date.now();
     this.writes += 1;
     const { layers, ...totals } = this.snapshot;
+    const notice = this.notice;
     const { id, workerId } = this.image;
     try {
       // One statement, one round trip: the write and its notification commit together.
@@ -89,7 +92,7 @@ export class ImageProgressWriter {
           UPDATE "PromotionImage"
           SET "bytesDone" = ${BigInt(totals.bytesDone)}, "bytesTotal" = ${BigInt(totals.bytesTotal)},
               "blobsDone" = ${totals.blobsDone}, "blobsTotal" = ${totals.blobsTotal},
-              "layers" = ${JSON.stringify(layers)}::jsonb, "heartbeatAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
+              "layers" = ${JSON.stringify(layers)}::jsonb, "notice" = ${notice}, "heartbeatAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
           WHERE id = ${id} AND status = 'pushing' AND "workerId" = ${workerId}
           RETURNING "promotionId"
         )
@@ -101,4 +104,9 @@ export class ImageProgressWriter {
       this.dirty = true;
     }
   }
+}
+
+/** "rate limited by docker.io until 14:05 UTC": what the image's status line says while it waits. */
+export function rateLimitNotice(limit: { registry: string; until: string }): string {
+  return `rate limited by ${limit.registry} until ${limit.until.slice(11, 16)} UTC`;
 }

@@ -31,6 +31,8 @@ export interface PromotionImageView {
   blobsTotal: number;
   layers: PromotionLayerView[];
   failure: null | { kind: string; message: string };
+  /** While pushing: why it waits ("rate limited by docker.io until 14:05 UTC"). */
+  notice: string | null;
   attempts: number;
   startedAt: string | null;
   finishedAt: string | null;
@@ -161,6 +163,7 @@ function toImageView(image: PromotionRow["images"][number]): PromotionImageView 
     blobsTotal: image.blobsTotal,
     layers: Array.isArray(image.layers) ? (image.layers as unknown as PromotionLayerView[]).map(withCurrentState) : [],
     failure: image.failureKind ? { kind: image.failureKind, message: image.failureMessage ?? "" } : null,
+    notice: image.status === "pushing" ? image.notice : null,
     attempts: image.attempts,
     startedAt: iso(image.startedAt),
     finishedAt: iso(image.finishedAt),
