@@ -78,6 +78,11 @@ function ImageProgress({ image }: { image: PromotionImageView }) {
           digest <Digest value={image.digest} copyable={false} />
         </span>
       </div>
+      {image.notice ? (
+        <p className="text-xs text-warning" role="status" data-testid={`notice-${image.component}`}>
+          {image.notice}
+        </p>
+      ) : null}
       {image.failure ? (
         <div
           role="alert"

@@ -9,6 +9,7 @@ import { pushTree } from "./push-tree";
 import { DEFAULT_TAG, formatReference, identifierOf, type Reference } from "./reference";
 import { headManifest } from "./remote-manifest";
 import { resolveTop, resolveTree } from "./resolve-image";
+import { reportingRateLimits } from "./transport/rate-limit";
 
 export interface ImageJob {
   imageIndex: number;
@@ -31,7 +32,10 @@ export async function copyImage(context: CopyContext, job: ImageJob): Promise<Im
   tracker.image("checking");
   context.transfers.imageStarted(job.imageIndex);
   try {
-    const pushed = await run(context, job, tracker);
+    const pushed = await reportingRateLimits(
+      (notice) => tracker.rateLimited(notice),
+      () => run(context, job, tracker),
+    );
     const result: PushedImage = { ...identity, status: "pushed", ...pushed };
     tracker.image("pushed", { digest: result.digest });
     return result;

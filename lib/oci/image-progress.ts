@@ -1,5 +1,6 @@
 import type { Digest } from "./digest";
 import type { Descriptor } from "./manifest";
+import type { RateLimitNotice } from "./transport/rate-limit";
 import type { BlobOutcome, BlobState, ImageProgressEvent, ImageState, ProgressThrottle } from "./progress";
 
 interface BlobEntry {
@@ -15,6 +16,7 @@ export class ImageTracker {
   private readonly blobs = new Map<Digest, BlobEntry>();
   private state: ImageState = "checking";
   private digest?: Digest;
+  private rateLimit?: RateLimitNotice;
 
   constructor(
     private readonly progress: ProgressThrottle,
@@ -54,6 +56,12 @@ export class ImageTracker {
     this.emit(extra.failure);
   }
 
+  /** A rate-limit wait began (or ended, with undefined); the image says so until it ends. */
+  rateLimited(notice: RateLimitNotice | undefined): void {
+    this.rateLimit = notice;
+    this.emit();
+  }
+
   totals(): { bytesDone: number; bytesTotal: number; blobsDone: number; blobsTotal: number } {
     let bytesDone = 0;
     let bytesTotal = 0;
@@ -86,6 +94,9 @@ export class ImageTracker {
       ...this.totals(),
       ...(this.digest ? { digest: this.digest } : {}),
       ...(failure ? { failure } : {}),
+      ...(this.rateLimit
+        ? { rateLimited: { registry: this.rateLimit.registry, until: this.rateLimit.until.toISOString() } }
+        : {}),
     });
   }
 }

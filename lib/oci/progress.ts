@@ -22,6 +22,8 @@ export interface ImageProgressEvent {
   /** The digest pushed (set once known). */
   digest?: Digest;
   failure?: { kind: FailureKind; side?: Side; message: string; retryable: boolean };
+  /** Set while the image waits out a registry's rate limit (429 with a time to come back). */
+  rateLimited?: { registry: string; until: string };
 }
 
 /** Enough to persist one entry of PromotionImage.layers. */

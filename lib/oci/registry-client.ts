@@ -17,7 +17,7 @@ import {
   type HttpResponse,
   type Timeouts,
 } from "./transport/http-agent";
-import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from "./transport/retry";
+import { DEFAULT_RETRY, parseRateLimitReset, parseRetryAfter, withRetry, type RetryPolicy } from "./transport/retry";
 import { UploadStrategy, type UploadProfile } from "./upload-strategy";
 
 export interface RegistryClientOptions {
@@ -293,7 +293,9 @@ export class RegistryClient {
       registry: this.registry,
       body,
       write: request.write,
-      retryAfterMs: parseRetryAfter(headerOf(response, Header.retryAfter)),
+      retryAfterMs:
+        parseRetryAfter(headerOf(response, Header.retryAfter)) ??
+        parseRateLimitReset(headerOf(response, "ratelimit-reset")),
       ...extra,
     });
   }

@@ -67,6 +67,7 @@ export class RegistryError extends OciError {
   readonly status: number;
   readonly diagnostics: Diagnostic[];
   readonly retryAfterMs?: number;
+  readonly registry: string;
 
   constructor(init: RegistryErrorInit) {
     const diagnostics = parseDiagnostics(init.body);
@@ -80,6 +81,7 @@ export class RegistryError extends OciError {
     this.status = init.status;
     this.diagnostics = diagnostics;
     this.retryAfterMs = init.retryAfterMs;
+    this.registry = init.registry;
   }
 
   /** Whether the registry named this code in its error body. */

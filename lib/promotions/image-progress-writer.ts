@@ -17,6 +17,7 @@ interface Layer {
  */
 export class ImageProgressWriter {
   private totals = { bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0 };
+  private notice: string | null = null;
   private readonly layers = new Map<string, Layer>();
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
@@ -38,6 +39,7 @@ export class ImageProgressWriter {
         blobsDone: event.blobsDone,
         blobsTotal: event.blobsTotal,
       };
+      this.notice = event.rateLimited ? rateLimitNotice(event.rateLimited) : null;
     } else {
       this.layers.set(event.digest, {
         digest: event.digest,
@@ -80,6 +82,7 @@ export class ImageProgressWriter {
     this.lastWrite = Date.now();
     this.writes += 1;
     const { layers, ...totals } = this.snapshot;
+    const notice = this.notice;
     const { id, workerId } = this.image;
     // Until the copy has listed the image's blobs (and never, when the target already has the
     // manifest) it reports 0 of 0: keep the totals and layers the row has (planned, or from the
@@ -95,7 +98,7 @@ export class ImageProgressWriter {
               "bytesTotal" = CASE WHEN ${known} THEN ${BigInt(totals.bytesTotal)} ELSE "bytesTotal" END,
               "blobsDone" = CASE WHEN ${known} THEN ${totals.blobsDone} ELSE "blobsDone" END,
               "blobsTotal" = CASE WHEN ${known} THEN ${totals.blobsTotal} ELSE "blobsTotal" END,
-              "layers" = CASE WHEN ${known} THEN ${JSON.stringify(layers)}::jsonb ELSE "layers" END, "heartbeatAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
+              "layers" = CASE WHEN ${known} THEN ${JSON.stringify(layers)}::jsonb ELSE "layers" END, "notice" = ${notice}, "heartbeatAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
           WHERE id = ${id} AND status = 'pushing' AND "workerId" = ${workerId}
           RETURNING "promotionId"
         )
@@ -107,4 +110,9 @@ export class ImageProgressWriter {
       this.dirty = true;
     }
   }
+}
+
+/** "rate limited by docker.io until 14:05 UTC": what the image's status line says while it waits. */
+export function rateLimitNotice(limit: { registry: string; until: string }): string {
+  return `rate limited by ${limit.registry} until ${limit.until.slice(11, 16)} UTC`;
 }

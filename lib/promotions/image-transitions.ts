@@ -53,6 +53,7 @@ export async function claimImages(imageId: string, workerId: string, limit: numb
         attempts: { increment: 1 },
         failureKind: null,
         failureMessage: null,
+        notice: null,
         finishedAt: null,
       },
     });
@@ -117,7 +118,7 @@ export async function finishImage(image: ClaimedImage, workerId: string, outcome
         : { status: "failed" as const, failureKind: outcome.kind, failureMessage: outcome.message };
     const { count } = await tx.promotionImage.updateMany({
       where: { id: image.id, status: "pushing", workerId },
-      data: { ...data, finishedAt: new Date(), heartbeatAt: new Date() },
+      data: { ...data, notice: null, finishedAt: new Date(), heartbeatAt: new Date() },
     });
     if (count === 0) return false;
     await auditImageOutcome(

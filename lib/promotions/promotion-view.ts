@@ -35,6 +35,8 @@ export interface PromotionImageView {
   /** cosign tags copied with the image, now at the target with these digests. */
   signatures: PlannedSignature[];
   failure: null | { kind: string; message: string };
+  /** While pushing: why it waits ("rate limited by docker.io until 14:05 UTC"). */
+  notice: string | null;
   attempts: number;
   startedAt: string | null;
   finishedAt: string | null;
@@ -172,6 +174,7 @@ function toImageView(image: PromotionRow["images"][number]): PromotionImageView 
     layers,
     signatures: Array.isArray(image.signatures) ? (image.signatures as unknown as PlannedSignature[]) : [],
     failure: image.failureKind ? { kind: image.failureKind, message: image.failureMessage ?? "" } : null,
+    notice: image.status === "pushing" ? image.notice : null,
     attempts: image.attempts,
     startedAt: iso(image.startedAt),
     finishedAt: iso(image.finishedAt),

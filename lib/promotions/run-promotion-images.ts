@@ -199,9 +199,15 @@ async function outcomeOf(
   secrets: () => string[],
 ): Promise<CopyOutcome> {
   if (result.status === "stopped") return "stopped";
-  if (result.status === "failed")
-    return { status: "failed", kind: result.kind, message: redact(result.message, secrets()) };
   const target = parseReference(image.targetRef);
+  if (result.status === "failed") {
+    const refused = result.side === "target" && (result.kind === "auth" || result.kind === "denied");
+    const hint = refused
+      ? providerInfo(registries.target.adapter.provider).refusedPushHint?.(target.repository)
+      : undefined;
+    const message = redact(result.message, secrets()) + (hint ? `; ${hint}` : "");
+    return { status: "failed", kind: result.kind, message };
+  }
   const head = await headManifest({
     client: registries.target.client,
     repository: target.repository,

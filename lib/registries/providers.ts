@@ -14,6 +14,8 @@ export interface ProviderInfo {
   lists: "api" | "catalog" | "none";
   /** Plain HTTP and a private CA make sense only for self-hosted registries. */
   selfHostable: boolean;
+  /** What to say when the target refuses a push (auth or denied): a cause known for this provider. */
+  refusedPushHint?: (repository: string) => string;
 }
 
 export const providerCatalogue: Record<RegistryProvider, ProviderInfo> = {
@@ -74,6 +76,8 @@ export const providerCatalogue: Record<RegistryProvider, ProviderInfo> = {
     createsRepositories: false,
     lists: "catalog",
     selfHostable: true,
+    refusedPushHint: (repository) =>
+      `a Quay robot account cannot create repositories: if ${repository} does not exist yet, create it in Quay and give the robot write access to it`,
   },
   ghcr: {
     id: "ghcr",

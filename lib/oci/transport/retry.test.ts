@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NetworkError, OciError } from "../errors";
-import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, sleep, withRetry } from "./retry";
+import { backoffDelay, DEFAULT_RETRY, parseRateLimitReset, parseRetryAfter, sleep, withRetry } from "./retry";
 
 const fast = { ...DEFAULT_RETRY, baseDelayMs: 1, maxDelayMs: 5 };
 
@@ -85,5 +85,14 @@ describe("withRetry", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("stop")), 20);
     await expect(sleep(10_000, controller.signal)).rejects.toThrow("stop");
+  });
+});
+
+describe("rate limits", () => {
+  it("reads ratelimit-reset as seconds, with or without a window", () => {
+    expect(parseRateLimitReset("3")).toBe(3000);
+    expect(parseRateLimitReset("42;w=3600")).toBe(42_000);
+    expect(parseRateLimitReset("soon")).toBeUndefined();
+    expect(parseRateLimitReset(undefined)).toBeUndefined();
   });
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PromotionImage" ADD COLUMN     "notice" TEXT;
