@@ -1,0 +1,167 @@
+// The WAN benchmark's driver (bench/wan.sh bundles and runs it): a ~1.1 GB release (one
+// 524 MB layer, smaller ones) on a source registry, copied cold by `gantry copy` and by
+// `skopeo copy` (three at once) into a fresh target, both registries behind wan-proxy.ts:
+// RTT 50 and 100 ms, 400 Mbit/s per connection, 1 Gbit/s in total. Prints each round, the
+// medians, the ratios gantry/skopeo and gantry/link bound, and requests per blob. gantry is
+// the CLI as built by bench/wan.sh (dist/gantry.mjs), so edits during a run do not change it.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { removeBuiltImages, seedImage, type BuiltImage, type ImageSpec } from "../../test/fixtures/oci-image";
+import { startRegistry } from "../../test/fixtures/registry";
+import { requestClass, startWan, type RunningWan } from "./wan-proxy";
+
+const MB = 1_000_000;
+const root = path.resolve(process.argv[2] ?? ".");
+const rounds = Number(process.env.ROUNDS ?? 3);
+const rtts = (process.env.RTTS ?? "50 100").split(/\s+/).filter(Boolean).map(Number);
+const PER_CONNECTION_MBPS = 400;
+const TOTAL_MBPS = 1000;
+const base = { size: 30 * MB, seed: "wan-base" };
+const RELEASE: { name: string; spec: ImageSpec }[] = [
+  {
+    name: "engine",
+    spec: { layers: [base, { size: 524 * MB, seed: "wan-engine" }, { size: 150 * MB, seed: "wan-e2" }] },
+  },
+  { name: "api", spec: { layers: [base, { size: 250 * MB, seed: "wan-api" }] } },
+  { name: "proxy", spec: { layers: [base, { size: 60 * MB, seed: "wan-p1" }, { size: 40 * MB, seed: "wan-p2" }] } },
+];
+type Tool = "gantry" | "skopeo";
+interface Run {
+  seconds: number;
+  classes: Map<string, number>;
+  connections: number;
+}
+
+const source = await startRegistry();
+try {
+  process.stdout.write("seeding the release…\n");
+  const built: BuiltImage[] = [];
+  for (const { name, spec } of RELEASE) built.push(await seedImage(source, `vendor/${name}`, "1.0", spec));
+  const blobs = new Map(built.flatMap((b) => b.blobs).map((b) => [b.digest, b.size]));
+  const total = [...blobs.values()].reduce((a, b) => a + b, 0);
+  const largest = Math.max(...blobs.values());
+  const bound = Math.max(total / ((TOTAL_MBPS * 1e6) / 8), largest / ((PER_CONNECTION_MBPS * 1e6) / 8));
+  process.stdout.write(
+    `release: ${(total / MB).toFixed(0)} MB in ${blobs.size} distinct blobs, largest ${(largest / MB).toFixed(0)} MB; ` +
+      `link bound ${bound.toFixed(2)} s (max of total/${TOTAL_MBPS} Mbit/s, largest/${PER_CONNECTION_MBPS} Mbit/s)\n\n`,
+  );
+  const [sourceHost, sourcePort] = source.host.split(":");
+  for (const rtt of rtts) {
+    const srcWan = await startWan({
+      upstream: { host: sourceHost!, port: Number(sourcePort) },
+      rttMs: rtt,
+      perConnectionMbps: PER_CONNECTION_MBPS,
+      totalMbps: TOTAL_MBPS,
+    });
+    const runs: Record<Tool, Run[]> = { gantry: [], skopeo: [] };
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        const order: Tool[] = round % 2 ? ["gantry", "skopeo"] : ["skopeo", "gantry"];
+        for (const tool of order) {
+          const run = await withTarget(rtt, srcWan, (target) =>
+            tool === "gantry" ? gantry(srcWan.host, target) : skopeo(srcWan.host, target),
+          );
+          runs[tool].push(run);
+          process.stdout.write(`RTT ${rtt} ms round ${round}: ${tool.padEnd(6)} ${run.seconds.toFixed(2)} s\n`);
+        }
+      }
+    } finally {
+      await srcWan.stop();
+    }
+    const g = median(runs.gantry.map((r) => r.seconds));
+    const s = median(runs.skopeo.map((r) => r.seconds));
+    process.stdout.write(
+      `RTT ${rtt} ms medians: gantry ${g.toFixed(2)} s, skopeo ${s.toFixed(2)} s, link bound ${bound.toFixed(2)} s; ` +
+        `gantry/skopeo ${(g / s).toFixed(2)}× (goal ≤ 0.85 at 50 ms), gantry/bound ${(g / bound).toFixed(2)}× (goal ≤ 1.25)\n`,
+    );
+    for (const tool of ["gantry", "skopeo"] as Tool[]) {
+      const last = runs[tool].at(-1)!;
+      const perBlob = (name: string) => ((last.classes.get(name) ?? 0) / blobs.size).toFixed(1);
+      const listed = [...last.classes.entries()].sort().map(([k, v]) => `${k} ${v}`);
+      process.stdout.write(
+        `  ${tool} requests (source + target, one cold copy): ${listed.join(", ")}; connections ${last.connections}\n` +
+          `  ${tool} per blob (${blobs.size} blobs): HEAD ${perBlob("HEAD blob")}, GET ${perBlob("GET blob")}, ` +
+          `POST ${perBlob("POST upload (start)")}, PATCH ${perBlob("PATCH upload (session)")}, PUT ${perBlob("PUT upload (session)")}\n`,
+      );
+    }
+    process.stdout.write("\n");
+  }
+} finally {
+  await source.stop();
+  await removeBuiltImages();
+}
+
+async function withTarget(rtt: number, srcWan: RunningWan, run: (host: string) => Promise<number>): Promise<Run> {
+  const target = await startRegistry();
+  const [host, port] = target.host.split(":");
+  const wan = await startWan({
+    upstream: { host: host!, port: Number(port) },
+    rttMs: rtt,
+    perConnectionMbps: PER_CONNECTION_MBPS,
+    totalMbps: TOTAL_MBPS,
+  });
+  srcWan.reset();
+  try {
+    await settleDisk();
+    const seconds = await run(wan.host);
+    const classes = new Map<string, number>();
+    for (const request of [...srcWan.requests, ...wan.requests]) {
+      const name = requestClass(request);
+      classes.set(name, (classes.get(name) ?? 0) + 1);
+    }
+    return { seconds, classes, connections: srcWan.connections + wan.connections };
+  } finally {
+    await wan.stop();
+    await target.stop();
+  }
+}
+
+function gantry(sourceHost: string, targetHost: string): Promise<number> {
+  const sources = RELEASE.map((r) => `${sourceHost}/vendor/${r.name}:1.0`);
+  return timed(process.execPath, [
+    path.join(root, "dist", "gantry.mjs"),
+    "copy",
+    "--insecure",
+    ...sources,
+    `${targetHost}/team/`,
+  ]);
+}
+
+async function skopeo(sourceHost: string, targetHost: string): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    RELEASE.map((r) =>
+      timed("skopeo", [
+        "--insecure-policy",
+        "copy",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        "--preserve-digests",
+        `docker://${sourceHost}/vendor/${r.name}:1.0`,
+        `docker://${targetHost}/team/${r.name}:1.0`,
+      ]),
+    ),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+function timed(command: string, args: string[]): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) =>
+    execFile(command, args, { maxBuffer: 64 * MB }, (error, stdout, stderr) =>
+      error
+        ? reject(new Error(`${command} failed: ${stderr || stdout}`))
+        : resolve((performance.now() - started) / 1000),
+    ),
+  );
+}
+
+function settleDisk(): Promise<unknown> {
+  return new Promise((resolve) => execFile("sync", resolve));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
