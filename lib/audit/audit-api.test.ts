@@ -17,6 +17,7 @@ const noParams = { params: Promise.resolve({}) };
 function request(path: string, role: "viewer" | "admin" | null, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
   if (role) headers.set("authorization", `Bearer ${tokens[role]}`);
+  if (init.body) headers.set("content-type", "application/json");
   return new Request(`http://localhost${path}`, { ...init, headers });
 }
 
