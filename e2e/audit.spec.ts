@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { expect, signIn, test, uniqueEmail } from "./support/fixtures";
 
 // Issue #7 (audit history): the /audit page with filters in the URL, cursor pages, detail and
@@ -95,8 +96,8 @@ test("a viewer reads the history but the server refuses verification and retenti
   await page.goto("/audit/verify");
   await expect(page.getByText("You don't have access to this page")).toBeVisible();
 
-  expect((await page.request.post("/api/v1/audit/verify")).status()).toBe(403);
-  const retention = await page.request.put("/api/v1/audit/retention", { data: { days: 1 } });
+  expect((await page.request.post("/api/v1/audit/verify", { headers: sameOrigin(page) })).status()).toBe(403);
+  const retention = await page.request.put("/api/v1/audit/retention", { headers: sameOrigin(page), data: { days: 1 } });
   expect(retention.status()).toBe(403);
   expect((await page.request.get("/api/v1/audit?limit=1")).status()).toBe(200);
 });
@@ -104,6 +105,7 @@ test("a viewer reads the history but the server refuses verification and retenti
 test("a registry connection shows its history", async ({ page, admin }) => {
   await signIn(page, admin);
   const created = await page.request.post("/api/v1/registries", {
+    headers: sameOrigin(page),
     data: {
       name: "history-lab",
       provider: "generic",
@@ -115,6 +117,7 @@ test("a registry connection shows its history", async ({ page, admin }) => {
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
   const updated = await page.request.patch(`/api/v1/registries/${id}`, {
+    headers: sameOrigin(page),
     data: {
       name: "history-lab-2",
       provider: "generic",
@@ -134,3 +137,8 @@ test("a registry connection shows its history", async ({ page, admin }) => {
   await expect(page).toHaveURL(new RegExp(`targetType=registry&targetId=${id}`));
   await expect(page.locator("tbody tr")).toHaveCount(2);
 });
+
+/** The Origin a console page's own request carries: cookie-signed changes need it. */
+function sameOrigin(page: Page): Record<string, string> {
+  return { origin: new URL(page.url()).origin };
+}

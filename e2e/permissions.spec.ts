@@ -23,6 +23,8 @@ test("a viewer sees no admin pages, and the API refuses their admin calls", asyn
   // The server checks the role itself: the viewer's own session, straight at the API.
   const email = uniqueEmail("by-viewer");
   const created = await page.request.post("/api/v1/users", {
+    // A page of the console itself, as the browser would name it.
+    headers: { origin: new URL(page.url()).origin },
     data: { email, role: "admin", password: "viewer-made-this-one" },
   });
   expect(created.status()).toBe(403);

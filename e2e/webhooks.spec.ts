@@ -95,6 +95,9 @@ test("operators see no webhooks and the server refuses them", async ({ page, cre
   await expect(page.getByText(receiver.url)).toHaveCount(0);
   const list = await page.request.get("/api/v1/webhooks");
   expect(list.status()).toBe(403);
-  const create = await page.request.post("/api/v1/webhooks", { data: { name: "sneaky", url: receiver.url } });
+  const create = await page.request.post("/api/v1/webhooks", {
+    headers: { origin: new URL(page.url()).origin },
+    data: { name: "sneaky", url: receiver.url },
+  });
   expect(create.status()).toBe(403);
 });

@@ -13,7 +13,7 @@ export const resultsDir = path.join(root, "test-results", "proof");
 export const reportFile = path.join(root, "docs", "reliability.md");
 
 /** Section headings, for sections this script knows; others are titled by their name. */
-const titles = { access: "Bad input and access" };
+const titles = { access: "Bad input and access", hardening: "Security hardening" };
 
 /** The results on disk, grouped by section: { [section]: [{ name, writtenAt, rows }] }. */
 export function readResults(dir = resultsDir) {

@@ -7,11 +7,12 @@ import { can, permissions, type Permission } from "@/lib/auth/permissions";
 import { runChange, type Caller, type ChangeDefinition } from "@/lib/change/run-change";
 import { isUserError, userErrorFields } from "@/lib/change/errors";
 import { log, scrubUrlCredentials } from "@/lib/log";
+import { BodyRefusal, crossOriginRefusal, readJsonBody } from "./request-guards";
 
 type Params = Record<string, string | string[] | undefined>;
 type RouteContext = { params: Promise<Params> };
 
-/** A read-only /api/v1 endpoint: resolves the caller, checks the permission, answers JSON. */
+/** A read-only /api/v1 endpoint: resolves the caller, checks the permission, answers JSON (or the Response `read` gives). */
 export function apiRead(definition: {
   permission: Permission;
   read(args: { caller: Caller; request: Request; params: Params }): Promise<unknown>;
@@ -20,7 +21,8 @@ export function apiRead(definition: {
     const caller = await authorize(request, definition.permission);
     if (caller instanceof Response) return caller;
     try {
-      return json(await definition.read({ caller, request, params: await context.params }), 200);
+      const result = await definition.read({ caller, request, params: await context.params });
+      return result instanceof Response ? result : json(result, 200);
     } catch (error) {
       return errorResponse(error);
     }
@@ -37,15 +39,12 @@ export function apiChange<S extends z.ZodType, T, P>(
   options: { status?: number; input?: (body: unknown, params: Params) => unknown } = {},
 ) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
+    // Who is asking comes first: an unknown caller's body is never read.
     const caller = await resolveCaller(request);
-    if (caller === "invalid-token")
-      return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
+    if (caller instanceof Response) return caller;
+    if (!caller) return unauthenticated();
     const body = await readJsonBody(request);
-    if (body === invalidJson)
-      return json(
-        { error: { message: "The request body must be JSON.", fields: { body: "expected a JSON object" } } },
-        400,
-      );
+    if (body instanceof BodyRefusal) return bodyRefused(body);
     const params = await context.params;
     const input = options.input ? options.input(body, params) : { ...(body as object), ...params };
     const result = await runChange(definition, caller, input, clientFromHeaders(request.headers));
@@ -63,10 +62,8 @@ export function apiChange<S extends z.ZodType, T, P>(
  */
 export async function authorize(request: Request, permission: Permission): Promise<Caller | Response> {
   const caller = await resolveCaller(request);
-  if (caller === "invalid-token")
-    return json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
-  if (!caller)
-    return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
+  if (caller instanceof Response) return caller;
+  if (!caller) return unauthenticated();
   if (!can(caller.role, permission)) {
     return json(
       {
@@ -78,28 +75,41 @@ export async function authorize(request: Request, permission: Permission): Promi
   return caller;
 }
 
-/** The caller of an /api/v1 request: a Bearer token's user, the session's user, or why neither. */
-export async function resolveCaller(request: Request): Promise<Caller | null | "invalid-token"> {
+/**
+ * The caller of an /api/v1 request: a Bearer token's user, the session's user, null when
+ * neither, or the answer to send instead (an unknown token, a cross-site change with the cookie).
+ */
+export async function resolveCaller(request: Request): Promise<Caller | null | Response> {
   const authorization = request.headers.get("authorization");
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     const caller = match ? await authenticateApiToken(match[1]!) : null;
-    return caller ?? "invalid-token";
+    return caller ?? json({ error: { message: "The API token is unknown, expired or revoked." } }, 401);
   }
+  // No cookie, no session: nothing to look up.
+  if (!request.headers.has("cookie")) return null;
+  const crossOrigin = crossOriginRefusal(request);
+  if (crossOrigin)
+    return json({ error: { message: crossOrigin, fields: { origin: "expected the console's own origin" } } }, 403);
   const user = await getCurrentUser();
   return user && { userId: user.id, email: user.email, role: user.role };
 }
 
-const invalidJson = Symbol("invalid-json");
+/** The JSON body of a request, or the 400/413/415 answer to send instead. */
+export async function jsonBodyOrResponse(request: Request): Promise<unknown> {
+  const body = await readJsonBody(request);
+  return body instanceof BodyRefusal ? bodyRefused(body) : body;
+}
 
-async function readJsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    return invalidJson;
-  }
+function bodyRefused(refusal: BodyRefusal): Response {
+  return json(
+    { error: { message: refusal.message, fields: { body: `expected ${refusal.expected}` } } },
+    refusal.status,
+  );
+}
+
+function unauthenticated(): Response {
+  return json({ error: { message: "Authenticate with `Authorization: Bearer <token>` or a session." } }, 401);
 }
 
 function errorResponse(error: unknown): Response {

@@ -116,7 +116,7 @@ describe("approvals", () => {
     const response = await approveRoute(
       new Request(`http://gantry.test/api/v1/promotions/${id}/approve`, {
         method: "POST",
-        headers: { authorization: `Bearer ${token.token}` },
+        headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
         body: JSON.stringify({ comment: "ok" }),
       }),
       { params: Promise.resolve({ id }) },

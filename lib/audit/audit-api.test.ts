@@ -1,15 +1,18 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as exportAudit } from "@/app/api/v1/audit/export/route";
 import { GET as retentionGet, PUT as retentionPut } from "@/app/api/v1/audit/retention/route";
 import { GET as listAudit } from "@/app/api/v1/audit/route";
 import { POST as verifyAudit } from "@/app/api/v1/audit/verify/route";
 import { runChange, type Caller } from "@/lib/change/run-change";
 import { createApiToken } from "@/lib/auth/api-tokens";
+import { proofLog } from "@/test/proof/support/proof-results";
 import { setupTestDatabase } from "@/test/support/database";
 import { recordAuditEvent } from "./record-audit-event";
 import { runWithRequestContext } from "./request-context";
 
 const database = setupTestDatabase();
+const hardening = proofLog("audit-dates", "hardening");
+afterAll(() => hardening.write());
 const root: Caller = { userId: null, email: "root@example.com", role: "admin" };
 const tokens: Record<"viewer" | "admin", string> = { viewer: "", admin: "" };
 const noParams = { params: Promise.resolve({}) };
@@ -17,6 +20,7 @@ const noParams = { params: Promise.resolve({}) };
 function request(path: string, role: "viewer" | "admin" | null, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
   if (role) headers.set("authorization", `Bearer ${tokens[role]}`);
+  if (init.body) headers.set("content-type", "application/json");
   return new Request(`http://localhost${path}`, { ...init, headers });
 }
 
@@ -140,5 +144,21 @@ describe("/api/v1/audit", () => {
       noParams,
     );
     expect(await bad.json()).toMatchObject({ error: { fields: { days: "days must be at least 1" } } });
+  });
+
+  it("names the field of a date Postgres cannot hold instead of dropping the export", async () => {
+    for (const from of ["0000-01-01", "0000-12-31T23:00", "+010000-01-01T00:00:00Z"]) {
+      const response = await exportAudit(request(`/api/v1/audit/export?from=${encodeURIComponent(from)}`, "viewer"));
+      expect(response.status, from).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { fields: { from: expect.stringMatching(/^from must be a date/) } },
+      });
+    }
+    hardening.add({
+      area: "audit",
+      tried: "GET /api/v1/audit/export?from=0000-01-01 (and year 0 date-time, year 10000)",
+      cases: 3,
+      outcome: "400 naming `from`, instead of a Postgres 22008 and a dropped connection",
+    });
   });
 });

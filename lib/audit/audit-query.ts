@@ -141,7 +141,15 @@ export function decodeCursor(value: string): AuditCursor {
   return { direction: direction === "p" ? "prev" : "next", at: new Date(Number(ms)), id: BigInt(id!) };
 }
 
+/** Postgres has no year 0 (a 22008 error, the connection dropped): only years 1 to 9999 are dates here. */
 function parseInstant(value: string, endOfDay: boolean): Date | null {
+  const date = parseAnyInstant(value, endOfDay);
+  if (!date) return null;
+  const year = date.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? date : null;
+}
+
+function parseAnyInstant(value: string, endOfDay: boolean): Date | null {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const day = new Date(`${value}T00:00:00.000Z`);
     if (Number.isNaN(day.getTime())) return null;

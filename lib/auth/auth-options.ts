@@ -1,9 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
-import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { runWithRequestContext } from "@/lib/audit/request-context";
-import { db } from "@/lib/db/prisma";
+import { linkOidcUser } from "./link-oidc-user";
 import { signInWithPassword } from "./sign-in-with-password";
 
 const sessionHours = 12;
@@ -39,6 +37,7 @@ export const authOptions: NextAuthOptions = {
         email: profile?.email ?? user.email ?? "",
         name: profile?.name ?? user.name ?? null,
         providerAccountId: account.providerAccountId,
+        emailVerified: (profile as { email_verified?: unknown } | undefined)?.email_verified === true,
       });
       if (!linked) return "/sign-in?error=This+account+is+disabled+or+has+no+verified+email.";
       // From here on the session carries Gantry's user id, not the provider's subject.
@@ -75,45 +74,4 @@ function oidcProvider(): OAuthConfig<{ sub: string; email?: string; name?: strin
       profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? null }),
     },
   ];
-}
-
-/**
- * Finds or creates the Gantry user for an OIDC identity (new people start as viewers) and
- * links the identity; returns the user id, or null when the user is disabled.
- */
-async function linkOidcUser(identity: {
-  email: string;
-  name: string | null;
-  providerAccountId: string;
-}): Promise<string | null> {
-  const email = identity.email.trim().toLowerCase();
-  if (!email.includes("@")) return null;
-  return runWithRequestContext({ actorId: null, actorLabel: email, ip: null, userAgent: null }, () =>
-    db().$transaction(async (tx) => {
-      let user = await tx.user.findUnique({ where: { email } });
-      if (user?.disabledAt) return null;
-      if (!user) {
-        user = await tx.user.create({ data: { email, name: identity.name, role: "viewer" } });
-        await recordAuditEvent(tx, {
-          action: "user.created",
-          targetType: "user",
-          targetId: user.id,
-          detail: { after: { email, role: "viewer" }, via: "oidc" },
-        });
-      }
-      await tx.account.upsert({
-        where: { provider_providerAccountId: { provider: "oidc", providerAccountId: identity.providerAccountId } },
-        create: { userId: user.id, type: "oauth", provider: "oidc", providerAccountId: identity.providerAccountId },
-        update: {},
-      });
-      await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-      await recordAuditEvent(tx, {
-        action: "auth.sign_in",
-        targetType: "user",
-        targetId: user.id,
-        detail: { method: "oidc" },
-      });
-      return user.id;
-    }),
-  );
 }

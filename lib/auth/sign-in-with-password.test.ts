@@ -46,16 +46,17 @@ describe("signInWithPassword", () => {
     expect(await attempt("gone@example.com", password)).toMatchObject({ ok: false, message: /disabled/ });
   });
 
-  it(`locks an account after ${signInLimits.perAccount} failures, even for the right password`, async () => {
-    for (let i = 0; i < signInLimits.perAccount; i += 1)
-      await attempt("locked@example.com", `wrong-${i}-password`, `203.0.113.${i}`);
-    const outcome = await attempt("locked@example.com", password, "203.0.113.99");
+  it(`locks the (account, address) pair after ${signInLimits.perAccountAndIp} failures, and only that pair`, async () => {
+    for (let i = 0; i < signInLimits.perAccountAndIp; i += 1)
+      await attempt("locked@example.com", `wrong-${i}-password`, "203.0.113.7");
+    const outcome = await attempt("locked@example.com", password, "203.0.113.7");
     expect(outcome).toMatchObject({ ok: false, reason: "locked", message: /Too many failed sign-ins/ });
     const failures = await database.db().auditEvent.findMany({
       where: { action: "auth.sign_in_failed", actorLabel: "locked@example.com" },
       orderBy: { id: "desc" },
     });
     expect(failures[0]!.detail).toMatchObject({ reason: "rate_limited" });
+    expect(await attempt("locked@example.com", password, "198.51.100.77")).toMatchObject({ ok: true });
   });
 
   it(`slows one address after ${signInLimits.perIp} failures across accounts`, async () => {

@@ -4,21 +4,39 @@ import { db } from "@/lib/db/prisma";
 import { decoyHash, verifyPassword } from "./password";
 import type { Role } from "./roles";
 
+/**
+ * Brute force is slowed without letting anyone lock the rightful user out: failures lock the
+ * (account, address) pair that made them, and an address that fails across accounts; the
+ * account itself only answers more slowly as failures from everywhere pile up.
+ */
 export const signInLimits = {
   windowMinutes: 15,
-  /** Failed attempts on one account within the window before it is locked. */
-  perAccount: 5,
+  /** Failed attempts on one account from one address within the window before that pair is locked. */
+  perAccountAndIp: 5,
   /** Failed attempts from one address within the window, whatever the account. */
   perIp: 20,
+  /** Account failures (from any address) before its answers slow down, doubling with each failure. */
+  delayAfter: 5,
+  delayBaseMs: 250,
+  maxDelayMs: 8_000,
+  /** Account failures within the window that the console reports as an attack. */
+  attackThreshold: 10,
 };
+
+/** How long an attempt on an account that failed `failures` times in the window waits before its answer. */
+export function signInDelayMs(failures: number): number {
+  if (failures < signInLimits.delayAfter) return 0;
+  return Math.min(signInLimits.maxDelayMs, signInLimits.delayBaseMs * 2 ** (failures - signInLimits.delayAfter));
+}
 
 export type SignInOutcome =
   | { ok: true; user: { id: string; email: string; name: string | null; role: Role } }
   | { ok: false; reason: "invalid" | "locked"; message: string };
 
 /**
- * Checks an email and password, slowing brute force per account and per address. Every
- * attempt is recorded; failures and successes are audited in the same transaction.
+ * Checks an email and password, throttling brute force per (account, address), per address and,
+ * with a growing delay, per account. Every attempt is recorded; failures and successes are
+ * audited in the same transaction.
  */
 export async function signInWithPassword(input: {
   email: string;
@@ -29,11 +47,14 @@ export async function signInWithPassword(input: {
   const email = input.email.trim().toLowerCase();
   const ip = input.ip ?? "unknown";
   const since = new Date(Date.now() - signInLimits.windowMinutes * 60_000);
-  const [accountFailures, ipFailures] = await Promise.all([
+  const [accountFailures, pairFailures, ipFailures] = await Promise.all([
     db().signInAttempt.count({ where: { email, ok: false, createdAt: { gte: since } } }),
+    db().signInAttempt.count({ where: { email, ip, ok: false, createdAt: { gte: since } } }),
     db().signInAttempt.count({ where: { ip, ok: false, createdAt: { gte: since } } }),
   ]);
-  const locked = accountFailures >= signInLimits.perAccount || ipFailures >= signInLimits.perIp;
+  const locked = pairFailures >= signInLimits.perAccountAndIp || ipFailures >= signInLimits.perIp;
+  const delay = signInDelayMs(accountFailures);
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
   const user = await db().user.findUnique({ where: { email } });
   // Verify even when locked or unknown, so response time says nothing about the account.

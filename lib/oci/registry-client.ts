@@ -8,7 +8,7 @@ import { Header } from "./media-types";
 import { redact } from "./redact";
 import { apiHostOf } from "./reference";
 import { RegistryError } from "./registry-error";
-import { isForbiddenAddress } from "./transport/address-policy";
+import { hostRefusal, type AddressPolicy } from "./transport/address-policy";
 import {
   createAgent,
   DEFAULT_TIMEOUTS,
@@ -37,6 +37,12 @@ export interface RegistryClientOptions {
   userAgent?: string;
   /** What the provider is known to accept for uploads (default: learned from the registry's answers). */
   upload?: UploadProfile;
+  /**
+   * Which addresses the client may connect to — the registry, every redirect and the token
+   * realm alike — judged at connect time. The default (loopback allowed) suits a command run
+   * on an operator's machine; a server passes its own.
+   */
+  addressPolicy?: AddressPolicy;
 }
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -83,6 +89,7 @@ export class RegistryClient {
   private readonly tokens = new TokenCache();
   private readonly secrets = new Set<string>();
   private readonly agent: Promise<Agent>;
+  private readonly addressPolicy: AddressPolicy;
   private challenge?: Promise<Challenge | undefined>;
   private anonymousCredentials = false;
   /** How this registry takes uploads: its provider's profile, refined by its answers (a 413, a refused chunk). */
@@ -98,7 +105,13 @@ export class RegistryClient {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.userAgent = options.userAgent ?? "gantry";
     this.uploads = new UploadStrategy(options.upload);
-    this.agent = createAgent({ caPem: options.caPem, connections: options.connections ?? 16, timeouts: this.timeouts });
+    this.addressPolicy = options.addressPolicy ?? { allowLoopback: true };
+    this.agent = createAgent({
+      caPem: options.caPem,
+      connections: options.connections ?? 16,
+      timeouts: this.timeouts,
+      addressPolicy: this.addressPolicy,
+    });
     this.agent.catch(() => undefined);
   }
 
@@ -144,7 +157,7 @@ export class RegistryClient {
         if (!replayable) throw this.errorOf(request, response, "", { retryable: true, anonymous: anon });
       }
       if (request.ok.includes(response.status)) return response;
-      throw this.errorOf(request, response, await readLimited(response), { anonymous: anon });
+      throw this.errorOf(request, response, await this.errorBodyOf(response), { anonymous: anon });
     }
   }
 
@@ -179,14 +192,21 @@ export class RegistryClient {
     }
   }
 
+  /** Only the registry's own answers are quoted: a redirect target's body could be an internal service's. */
+  private async errorBodyOf(response: HttpResponse): Promise<string> {
+    if (response.url.origin === this.origin) return readLimited(response);
+    await response.body.dump().catch(() => undefined);
+    return "";
+  }
+
   private resolve(target: string): URL {
     return this.checkUrl(new URL(target, this.origin));
   }
 
   private checkUrl(url: URL): URL {
-    // Names are checked when they resolve (guardedLookup); literals never go through DNS.
-    if (isForbiddenAddress(url.hostname))
-      throw this.networkError(`refusing ${url.host}: a link-local or cloud metadata address`);
+    // Names are checked when they resolve (the agent's lookup), literals here and again at connect.
+    const refused = hostRefusal(url.hostname, this.addressPolicy);
+    if (refused) throw this.networkError(`refusing ${url.host}: ${refused}`);
     if (url.protocol === "https:" || (url.protocol === "http:" && this.insecure)) return url;
     throw this.networkError(
       `refusing ${url.protocol}//${url.host}: plain HTTP is only spoken to a registry marked insecure`,
@@ -226,6 +246,11 @@ export class RegistryClient {
         credentials,
         send: (exchangeRequest) => exchange(agent, exchangeRequest, this.side),
         allowHttpRealm: this.insecure,
+        // Credentials go to a realm only if the address policy lets it be reached.
+        admitRealm: (realm) => {
+          const refused = hostRefusal(realm.hostname, this.addressPolicy);
+          if (refused) throw this.networkError(`refusing the token service ${realm.host}: ${refused}`);
+        },
         registry: this.registry,
         side: this.side,
         signal,

@@ -21,7 +21,9 @@ describe("endpoint guard", () => {
     expect(refusalOf("169.254.169.254")).toBe("a cloud metadata service address");
     expect(refusalOf("169.254.170.2")).toBe("a cloud metadata service address");
     expect(refusalOf("fd00:ec2::254")).toBe("a cloud metadata service address");
-    expect(refusalOf("::ffff:169.254.169.254")).toBe("a cloud metadata service address");
+    expect(refusalOf("::ffff:169.254.169.254")).toBe(
+      "a cloud metadata service address (169.254.169.254, written as IPv6)",
+    );
     expect(refusalOf("169.254.10.20")).toBe("a link-local address");
     expect(refusalOf("fe80::1")).toBe("a link-local address");
     expect(refusalOf("fe80::1%eth0")).toBe("a link-local address");

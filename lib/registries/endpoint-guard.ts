@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { BlockList, isIP, type LookupFunction } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
+import { addressRefusal, LOOPBACK_REASON, type AddressPolicy } from "@/lib/oci/transport/address-policy";
 import { EndpointRefusedError, EndpointUnresolvedError } from "./errors";
 
 /** Resolves a host name to every address it has, like `dns.lookup(name, { all: true })`. */
@@ -21,51 +22,23 @@ const METADATA_NAMES = new Set([
   "instance-data.ec2.internal",
 ]);
 
-const METADATA = blockList([
-  ["169.254.169.254", 32, "ipv4"], // AWS, GCP, Azure, OpenStack instance metadata
-  ["169.254.170.2", 32, "ipv4"], // AWS ECS task metadata and credentials
-  ["fd00:ec2::254", 128, "ipv6"], // AWS instance metadata over IPv6
-  ["100.100.100.200", 32, "ipv4"], // Alibaba Cloud metadata
-  ["168.63.129.16", 32, "ipv4"], // Azure WireServer
-]);
-const LINK_LOCAL = blockList([
-  ["169.254.0.0", 16, "ipv4"],
-  ["fe80::", 10, "ipv6"],
-]);
-const UNSPECIFIED = blockList([
-  ["0.0.0.0", 8, "ipv4"],
-  ["::", 128, "ipv6"],
-]);
-const MULTICAST = blockList([
-  ["224.0.0.0", 3, "ipv4"], // multicast, reserved and broadcast
-  ["ff00::", 8, "ipv6"],
-]);
-const LOOPBACK = blockList([
-  ["127.0.0.0", 8, "ipv4"],
-  ["::1", 128, "ipv6"],
-]);
-
 export function loopbackAllowed(env: Record<string, string | undefined> = process.env): boolean {
   return env.GANTRY_ALLOW_LOOPBACK_REGISTRIES === "1";
 }
 
 /**
- * Why Gantry refuses to connect to `address`, or undefined when it may. Private ranges
- * are allowed on purpose: self-hosted registries live there.
+ * Why Gantry refuses to connect to `address`, or undefined when it may: lib/oci's address
+ * policy, with loopback following GANTRY_ALLOW_LOOPBACK_REGISTRIES unless told otherwise.
  */
 export function refusalOf(address: string, options: Pick<GuardOptions, "allowLoopback"> = {}): string | undefined {
-  const family = isIP(address.replace(/%.*$/, ""));
-  if (family === 0) return "not an IP address";
-  const type = family === 4 ? "ipv4" : "ipv6";
-  const plain = address.replace(/%.*$/, "");
-  if (METADATA.check(plain, type)) return "a cloud metadata service address";
-  if (LINK_LOCAL.check(plain, type)) return "a link-local address";
-  if (UNSPECIFIED.check(plain, type)) return "the unspecified address";
-  if (MULTICAST.check(plain, type)) return "a multicast or reserved address";
-  if (LOOPBACK.check(plain, type) && !(options.allowLoopback ?? loopbackAllowed())) {
-    return "a loopback address (allowed only with GANTRY_ALLOW_LOOPBACK_REGISTRIES=1)";
-  }
-  return undefined;
+  if (isIP(address.replace(/%.*$/, "")) === 0) return "not an IP address";
+  const why = addressRefusal(address, { allowLoopback: options.allowLoopback ?? loopbackAllowed() });
+  return why === LOOPBACK_REASON ? `${why} (allowed only with GANTRY_ALLOW_LOOPBACK_REGISTRIES=1)` : why;
+}
+
+/** The lib/oci address policy of registry connections: one policy for the host, its redirects and token realms. */
+export function registryAddressPolicy(options: Pick<GuardOptions, "allowLoopback"> = {}): AddressPolicy {
+  return { allowLoopback: options.allowLoopback ?? loopbackAllowed() };
 }
 
 /**
@@ -151,10 +124,4 @@ function systemResolve(hostname: string): Promise<LookupAddress[]> {
   return new Promise((done, fail) =>
     dnsLookup(hostname, { all: true }, (error, addresses) => (error ? fail(error) : done(addresses))),
   );
-}
-
-function blockList(entries: [string, number, "ipv4" | "ipv6"][]): BlockList {
-  const list = new BlockList();
-  for (const [network, prefix, type] of entries) list.addSubnet(network, prefix, type);
-  return list;
 }

@@ -7,7 +7,7 @@ import { openStaticCredentials } from "./adapters/static-credentials";
 import type { RegistryConnection } from "./connection";
 import { parseEndpoint } from "./endpoint";
 import { ConnectionSettingsError } from "./errors";
-import { resolveAllowedAddresses, type GuardOptions } from "./endpoint-guard";
+import { registryAddressPolicy, resolveAllowedAddresses, type GuardOptions } from "./endpoint-guard";
 import { sharedTokenCache, type TokenCache } from "./expiring-token";
 import type { AdapterContext, ControlPlaneEndpoints, RegistryAdapter } from "./registry-adapter";
 import { UPLOAD_PROFILES } from "./upload-profiles";
@@ -90,6 +90,7 @@ export function registryClientOptions(
   options: Omit<RegistryClientOptions, "registry" | "auth" | "insecure" | "caPem" | "upload"> = {},
 ): RegistryClientOptions {
   return {
+    addressPolicy: registryAddressPolicy(),
     ...options,
     registry: adapter.registry,
     auth: adapter.authenticator,

@@ -24,7 +24,7 @@ import {
 } from "./connection-check/step";
 import type { RegistryConnection } from "./connection";
 import { parseEndpoint, type Endpoint } from "./endpoint";
-import { guardedLookup, resolveAllowedAddresses } from "./endpoint-guard";
+import { guardedLookup, registryAddressPolicy, resolveAllowedAddresses } from "./endpoint-guard";
 import { createRegistryAdapter, registryClientOptions, type OpenRegistryOptions } from "./open-registry";
 import type { RegistryAdapter } from "./registry-adapter";
 
@@ -110,6 +110,7 @@ export async function testConnection(
       client = new RegistryClient(
         registryClientOptions(adapter!, {
           side: options.purpose,
+          addressPolicy: registryAddressPolicy(guard),
           timeouts: { connectMs: 10_000, headersMs: 20_000, bodyIdleMs: 20_000 },
           retry: { attempts: 2, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 },
         }),

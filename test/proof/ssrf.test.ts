@@ -237,7 +237,7 @@ describe("SSRF: DNS rebinding to the metadata service", () => {
       expect(error).toMatchObject({
         kind: "network",
         message: expect.stringMatching(
-          /refusing flip\.proof\.test:\d+: flip\.proof\.test resolves only to link-local or metadata addresses/,
+          /refusing flip\.proof\.test:\d+: flip\.proof\.test resolves to 169\.254\.169\.254, a cloud metadata service address/,
         ),
       });
       expect(lookups - before).toBeGreaterThanOrEqual(2);
@@ -249,7 +249,7 @@ describe("SSRF: DNS rebinding to the metadata service", () => {
       tried: "DNS answer flipping from 127.0.0.1 (at the check) to 169.254.169.254 (at connect) during a copy",
       cases: 1,
       outcome:
-        'the copy engine\'s connection refused: "flip.proof.test resolves only to link-local or metadata addresses"',
+        'the copy engine\'s connection refused: "flip.proof.test resolves to 169.254.169.254, a cloud metadata service address"',
     });
   });
 });

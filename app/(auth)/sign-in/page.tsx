@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { safeCallback } from "@/lib/auth/safe-callback";
 import { redirect } from "next/navigation";
 import { getCurrentUser, needsFirstRunSetup } from "@/lib/auth/get-current-user";
 import { SignInForm } from "./sign-in-form";
@@ -27,9 +28,4 @@ function describeError(error: string): string {
   if (error === "CredentialsSignin") return "Wrong email or password.";
   if (/^[A-Z][A-Za-z]+$/.test(error)) return "Sign-in failed. Try again, or ask an admin.";
   return error.slice(0, 200);
-}
-
-/** Only same-site paths: never bounce a user to another origin after sign-in. */
-function safeCallback(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/releases";
 }

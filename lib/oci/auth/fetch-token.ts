@@ -1,5 +1,6 @@
 import { AuthError, type Side } from "../errors";
 import { oneLine, redact } from "../redact";
+import { apiHostOf } from "../reference";
 import type { HttpExchange, HttpResponse } from "../transport/http-agent";
 import type { Credentials } from "./authenticator";
 import { secretsOf } from "./authenticator";
@@ -12,6 +13,8 @@ export interface FetchTokenOptions {
   send: (request: HttpExchange) => Promise<HttpResponse>;
   /** Plain-HTTP realms are allowed only for insecure registries and loopback token servers. */
   allowHttpRealm: boolean;
+  /** Throws when the realm may not be reached; called before any credential is sent. */
+  admitRealm?: (realm: URL) => void;
   registry: string;
   side?: Side;
   signal?: AbortSignal;
@@ -34,6 +37,7 @@ export async function fetchToken(options: FetchTokenOptions): Promise<IssuedToke
   const { challenge, credentials } = options;
   const who = `${options.side ?? "registry"} ${options.registry}`;
   const realm = parseRealm(challenge.params.realm, who, options);
+  options.admitRealm?.(realm);
   const service = challenge.params.service;
   const headers: Record<string, string> = { accept: "application/json", "user-agent": "gantry" };
   let request: HttpExchange;
@@ -62,21 +66,20 @@ export async function fetchToken(options: FetchTokenOptions): Promise<IssuedToke
   const response = await options.send(request);
   const text = await response.body.text();
   const secrets = secretsOf(credentials);
+  // Error messages are shown to viewers: quote a token service's answer only when it is the registry itself.
+  const quoted = realm.host === apiHostOf(options.registry) ? ` ${oneLine(redact(text, secrets), 160)}` : "";
   if (response.status === 401 || response.status === 403) {
     throw new AuthError(
-      `${who}: the token service ${realm.host} refused the credentials (${response.status} ${oneLine(redact(text, secrets), 160)}); check the ${options.side ?? "registry"} credentials`,
+      `${who}: the token service ${realm.host} refused the credentials (${response.status}${quoted}); check the ${options.side ?? "registry"} credentials`,
       { side: options.side },
     );
   }
   if (response.status !== 200) {
-    throw new AuthError(
-      `${who}: the token service ${realm.host} answered ${response.status} ${oneLine(redact(text, secrets), 160)}`,
-      {
-        side: options.side,
-        retryable: response.status >= 500 || response.status === 429,
-        code: "TOKEN_SERVICE",
-      },
-    );
+    throw new AuthError(`${who}: the token service ${realm.host} answered ${response.status}${quoted}`, {
+      side: options.side,
+      retryable: response.status >= 500 || response.status === 429,
+      code: "TOKEN_SERVICE",
+    });
   }
   let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {

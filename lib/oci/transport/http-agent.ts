@@ -4,7 +4,13 @@ import type { Readable } from "node:stream";
 import type * as Undici from "undici";
 import { NetworkError, type Side } from "../errors";
 import { describeUrl } from "../redact";
-import { FORBIDDEN_CODE, guardedLookup } from "./address-policy";
+import {
+  FORBIDDEN_CODE,
+  forbiddenAddressError,
+  guardedLookup,
+  hostRefusal,
+  type AddressPolicy,
+} from "./address-policy";
 
 export interface Timeouts {
   /** TCP + TLS handshake. */
@@ -36,6 +42,8 @@ export interface AgentOptions {
   /** Keep-alive connections per host. */
   connections: number;
   timeouts: Timeouts;
+  /** Which addresses this agent may connect to (the redirects and token realms it follows too). */
+  addressPolicy?: AddressPolicy;
 }
 
 export interface HttpExchange {
@@ -56,21 +64,32 @@ export interface HttpResponse {
 
 export type Agent = Undici.Dispatcher;
 
-let undiciAgent: Promise<typeof Undici.Agent> | undefined;
+interface Undici {
+  Agent: typeof Undici.Agent;
+  buildConnector: typeof Undici.buildConnector;
+}
+let undici: Promise<Undici> | undefined;
 
 /** One undici Agent per registry client: it keeps a keep-alive pool per origin it talks to. */
 export async function createAgent(options: AgentOptions): Promise<Agent> {
-  const Agent = await (undiciAgent ??= loadAgent());
+  const { Agent, buildConnector } = await (undici ??= loadUndici());
+  const policy = options.addressPolicy ?? {};
+  const connector = buildConnector({
+    timeout: options.timeouts.connectMs,
+    lookup: guardedLookup(policy),
+    // `ca` replaces Node's roots, so keep them: redirects may go to public blob storage.
+    ...(options.caPem ? { ca: [...rootCertificates, options.caPem] } : {}),
+  });
   return new Agent({
     connections: options.connections,
     keepAliveTimeout: 30_000,
     headersTimeout: options.timeouts.headersMs,
     bodyTimeout: options.timeouts.bodyIdleMs,
-    connect: {
-      timeout: options.timeouts.connectMs,
-      lookup: guardedLookup,
-      // `ca` replaces Node's roots, so keep them: redirects may go to public blob storage.
-      ...(options.caPem ? { ca: [...rootCertificates, options.caPem] } : {}),
+    // Sockets skip the lookup for IP literals: those are judged here, before any byte is sent.
+    connect: (connectOptions, callback) => {
+      const refused = hostRefusal(connectOptions.hostname, policy);
+      if (refused) return callback(forbiddenAddressError(`${refused}: refusing to connect`), null);
+      return connector(connectOptions, callback);
     },
   });
 }
@@ -81,18 +100,24 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
  * commands that never reach a registry do not pay at all; the full import is the fallback
  * should a future undici move these files (transport tests cover the narrow path).
  */
-async function loadAgent(): Promise<typeof Undici.Agent> {
+async function loadUndici(): Promise<Undici> {
   try {
     const require = createRequire(import.meta.url);
     const Agent = require("undici/lib/dispatcher/agent") as typeof Undici.Agent;
+    const buildConnector = require("undici/lib/core/connect") as typeof Undici.buildConnector;
     const Dispatcher = require("undici/lib/dispatcher/dispatcher") as { prototype: object };
     // What undici's index does to give every dispatcher `.request()`.
     Object.assign(Dispatcher.prototype, require("undici/lib/api") as object);
-    if (typeof (Agent.prototype as { request?: unknown }).request === "function") return Agent;
+    if (
+      typeof (Agent.prototype as { request?: unknown }).request === "function" &&
+      typeof buildConnector === "function"
+    )
+      return { Agent, buildConnector };
   } catch {
     // fall through to the public entry point
   }
-  return (await import("undici")).Agent;
+  const { Agent, buildConnector } = await import("undici");
+  return { Agent, buildConnector };
 }
 
 /** One request and its response head; connection failures become NetworkError. */

@@ -1,18 +1,13 @@
 import { UserError } from "@/lib/change/errors";
-import { apiRead } from "@/lib/api/api-route";
+import { apiRead, jsonBodyOrResponse } from "@/lib/api/api-route";
 import { previewPromotionFor } from "@/lib/promotions/preview-promotion";
 
 /** The plan for the body `POST /api/v1/promotions` takes, with nothing created. */
 export const POST = apiRead({
   permission: "promotions.create",
   read: async ({ caller, request }) => {
-    let body: unknown;
-    try {
-      const text = await request.text();
-      body = text.trim() ? JSON.parse(text) : {};
-    } catch {
-      throw new UserError("body: expected a JSON object", "body");
-    }
+    const body = await jsonBodyOrResponse(request);
+    if (body instanceof Response) return body;
     const result = await previewPromotionFor(caller, body, { signal: request.signal });
     if (!result.ok)
       throw new UserError(
