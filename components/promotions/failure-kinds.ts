@@ -1,4 +1,4 @@
-/** The failure kinds of DESIGN.md as people read them. */
+/** The failure kinds (docs/architecture.md, Statuses) as people read them. */
 const labels: Record<string, string> = {
   auth: "Credentials refused",
   not_found: "Not found",

@@ -26,7 +26,7 @@ type StatusBadgeProps = {
   className?: string;
 };
 
-/** Image and promotion states from DESIGN.md, each with a colour, a dot shape and a word. */
+/** Image and promotion states from docs/architecture.md (Statuses), each with a colour, a dot shape and a word. */
 export function StatusBadge({ status, className }: StatusBadgeProps) {
   const { label, tone, dot } = statuses[status];
   return (

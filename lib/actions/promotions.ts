@@ -3,7 +3,7 @@
 import { createPromotion } from "@/lib/promotions/create-promotion";
 import { previewPromotionFor } from "@/lib/promotions/preview-promotion";
 import type { PromotionPlan } from "@/lib/promotions/promotion-plan";
-import type { PromotionInput } from "@/lib/promotions/promotion-schemas";
+import type { PromotionInput } from "@/lib/promotions/promotion.schema";
 import { resumePromotion as resumePromotionChange } from "@/lib/promotions/resume-promotion";
 import { retryPromotion as retryPromotionChange } from "@/lib/promotions/retry-promotion";
 import { stopPromotion as stopPromotionChange } from "@/lib/promotions/stop-promotion";

@@ -1,18 +1,18 @@
 import { z } from "zod";
-import { approvalCommentBodySchema, approvalOverrideSchema } from "@/lib/approvals/approval-schemas";
+import { approvalCommentBodySchema, approvalOverrideSchema } from "@/lib/approvals/approval.schema";
 import { channelApprovalPolicySchema, registryApprovalPolicySchema } from "@/lib/approvals/approval-policy";
 import { auditQuerySchema } from "@/lib/audit/audit-query";
 import { auditRetentionSchema } from "@/lib/audit/audit-retention";
 import { createApiTokenSchema } from "@/lib/auth/api-tokens";
 import { permissions, type Permission } from "@/lib/auth/permissions";
 import { createConnectionRepositorySchema } from "@/lib/connections/create-connection-repository";
-import { listPromotionsSchema, promotionInputSchema } from "@/lib/promotions/promotion-schemas";
+import { listPromotionsSchema, promotionInputSchema } from "@/lib/promotions/promotion.schema";
 import { connectionEditSchema, connectionInputSchema } from "@/lib/registries/connection-input";
-import { createChannelSchema, updateChannelSchema } from "@/lib/releases/channel-schema";
+import { createChannelSchema, updateChannelSchema } from "@/lib/releases/channel.schema";
 import { trustedRootSchema } from "@/lib/releases/trusted-root.schema";
 import { signaturePolicySchema } from "@/lib/signatures/signature-policy.schema";
 import { createUserSchema } from "@/lib/users/user-changes";
-import { createWebhookSchema, updateWebhookSchema } from "@/lib/webhooks/webhook-schemas";
+import { createWebhookSchema, updateWebhookSchema } from "@/lib/webhooks/webhook.schema";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 

@@ -5,7 +5,7 @@ import type { AuditInput } from "@/lib/audit/record-audit-event";
 import type { Tx } from "@/lib/db/prisma";
 import { startPromotion } from "@/lib/promotions/start-promotion";
 import { emitWebhookEvent } from "@/lib/webhooks/emit-webhook-event";
-import { approvalDecisionSchema, approvalOverrideSchema } from "./approval-schemas";
+import { approvalDecisionSchema, approvalOverrideSchema } from "./approval.schema";
 import { loadApprovalState, replanForCurrentDigests, type ApprovalState } from "./approval-state";
 
 type Audit = (event: AuditInput) => Promise<void>;

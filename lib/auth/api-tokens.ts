@@ -4,7 +4,7 @@ import { UserError } from "@/lib/change/errors";
 import type { Caller, ChangeDefinition } from "@/lib/change/run-change";
 import { db } from "@/lib/db/prisma";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { emailSchema, roleSchema } from "./user-schemas";
+import { emailSchema, roleSchema } from "./user.schema";
 import { isAtLeast, roleRank, roles } from "./roles";
 
 const tokenPrefix = "gty_";

@@ -18,7 +18,7 @@ export interface ImageJob {
 }
 
 /**
- * One image, the DESIGN.md copy flow: read the source manifest, HEAD the target (same digest
+ * One image, the copy flow of docs/architecture.md: read the source manifest, HEAD the target (same digest
  * → done), read the rest of the tree, check the size limit, then blobs, child manifests,
  * and the tag last. Never throws: the outcome is the result.
  */

@@ -5,7 +5,7 @@
  * carry credentials (see redact.ts): they may reach a browser.
  */
 
-/** The failure kinds of DESIGN.md (PromotionImage.failureKind). */
+/** The failure kinds of docs/architecture.md (PromotionImage.failureKind). */
 export type FailureKind = "auth" | "not_found" | "too_large" | "storage" | "network" | "denied" | "digest_mismatch";
 /** `invalid`: the caller's input is wrong (a bad reference, an option out of range); never an image result. */
 export type OciErrorKind = FailureKind | "invalid";

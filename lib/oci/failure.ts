@@ -10,7 +10,7 @@ export interface Failure {
   code?: string;
 }
 
-/** What an image result says about an error: its kind from DESIGN.md, side, message, retry flag. */
+/** What an image result says about an error: its kind (docs/architecture.md, Statuses), side, message, retry flag. */
 export function failureOf(error: unknown): Failure {
   if (isOciError(error)) {
     return {

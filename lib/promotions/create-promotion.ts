@@ -5,7 +5,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { emitWebhookEvent } from "@/lib/webhooks/emit-webhook-event";
 import { planHash } from "./plan-hash";
 import { planPromotion, type PlannedPromotion } from "./plan-promotion";
-import { promotionInputSchema } from "./promotion-schemas";
+import { promotionInputSchema } from "./promotion.schema";
 import { mappingFromInput, storedMapping } from "./repository-mapping";
 import { startPromotion } from "./start-promotion";
 

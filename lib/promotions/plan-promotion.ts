@@ -18,7 +18,7 @@ import { checkImageSignature } from "@/lib/signatures/check-image-signature";
 import type { SignatureCheck } from "@/lib/signatures/verify-signatures";
 import { openPromotionRegistries, type OpenedRegistry } from "./open-promotion-registries";
 import type { PlannedSignature, PromotionPlan, PromotionPlanImage } from "./promotion-plan";
-import type { PromotionInput } from "./promotion-schemas";
+import type { PromotionInput } from "./promotion.schema";
 import { mapRepository, mappingFromInput } from "./repository-mapping";
 
 /** A plan with what creating the promotion needs besides it. */

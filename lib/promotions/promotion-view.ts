@@ -3,7 +3,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/prisma";
 import type { PlannedSignature, PromotionPlan } from "./promotion-plan";
 import { mappingOf, type RepositoryMapping } from "./repository-mapping";
-import { listPromotionsSchema, type ListPromotionsInput } from "./promotion-schemas";
+import { listPromotionsSchema, type ListPromotionsInput } from "./promotion.schema";
 
 export type PromotionStatus =
   "awaiting_approval" | "rejected" | "queued" | "running" | "succeeded" | "failed" | "stopped";

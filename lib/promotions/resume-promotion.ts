@@ -1,7 +1,7 @@
 import "server-only";
 import type { ChangeDefinition } from "@/lib/change/run-change";
 import { UserError } from "@/lib/change/errors";
-import { promotionIdSchema } from "./promotion-schemas";
+import { promotionIdSchema } from "./promotion.schema";
 import { restartImages } from "./start-promotion";
 import { lockedStatusOrThrow, type ControlResult } from "./stop-promotion";
 

@@ -3,7 +3,7 @@ import type { ChangeDefinition } from "@/lib/change/run-change";
 import { NotFoundError, UserError } from "@/lib/change/errors";
 import type { Tx } from "@/lib/db/prisma";
 import { aggregatePromotion, lockPromotion } from "./promotion-state";
-import { promotionIdSchema } from "./promotion-schemas";
+import { promotionIdSchema } from "./promotion.schema";
 
 export interface ControlResult {
   id: string;

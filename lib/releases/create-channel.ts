@@ -1,7 +1,7 @@
 import "server-only";
 import type { ChangeDefinition } from "@/lib/change/run-change";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { createChannelSchema } from "./channel-schema";
+import { createChannelSchema } from "./channel.schema";
 import { assertComponents, auditFieldsOf, channelNameTaken, sourceRegistryOrThrow } from "./channel-fields";
 import { readChannelView, type ChannelView } from "./channel-view";
 

@@ -2,7 +2,7 @@ import "server-only";
 import type { ChangeDefinition } from "@/lib/change/run-change";
 import { UserError } from "@/lib/change/errors";
 import { isForeignKeyViolation } from "@/lib/db/errors";
-import { deleteChannelSchema } from "./channel-schema";
+import { deleteChannelSchema } from "./channel.schema";
 import { auditFieldsOf } from "./channel-fields";
 import { noChannel } from "./channel-view";
 

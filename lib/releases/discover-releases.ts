@@ -9,7 +9,7 @@ import { RegistryClient } from "@/lib/oci/registry-client";
 import { openRegistry, registryClientOptions } from "@/lib/registries/open-registry";
 import type { RegistryConnection } from "@/lib/registries/connection";
 import type { RegistryAdapter } from "@/lib/registries/registry-adapter";
-import { compileTagPattern } from "./channel-schema";
+import { compileTagPattern } from "./channel.schema";
 import { readImageCreated } from "./read-image-created";
 import { MAX_TAGS_RESOLVED_PER_SYNC } from "./sync-limits";
 import { compareKeys, naturalKey, orderTags, sortKey, type TagOrdering } from "./tag-ordering";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ChangeDefinition } from "@/lib/change/run-change";
 import { applySync, type SyncSummary } from "./apply-sync";
-import { syncChannelSchema } from "./channel-schema";
+import { syncChannelSchema } from "./channel.schema";
 import { listReleases, readChannelView, type ChannelView, type ReleaseView } from "./channel-view";
 import { prepareSync, type PreparedSync } from "./prepare-sync";
 

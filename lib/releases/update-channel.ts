@@ -2,7 +2,7 @@ import "server-only";
 import { isDeepStrictEqual } from "node:util";
 import type { ChangeDefinition } from "@/lib/change/run-change";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { updateChannelSchema } from "./channel-schema";
+import { updateChannelSchema } from "./channel.schema";
 import { assertComponents, auditFieldsOf, channelNameTaken, sourceRegistryOrThrow } from "./channel-fields";
 import { noChannel, readChannelView, type ChannelView } from "./channel-view";
 

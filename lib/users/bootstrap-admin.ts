@@ -1,7 +1,7 @@
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { runWithRequestContext, type RequestContext } from "@/lib/audit/request-context";
 import { hashPassword } from "@/lib/auth/password";
-import { emailSchema, passwordSchema } from "@/lib/auth/user-schemas";
+import { emailSchema, passwordSchema } from "@/lib/auth/user.schema";
 import { UserError } from "@/lib/change/errors";
 import { db } from "@/lib/db/prisma";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ChangeDefinition } from "@/lib/change/run-change";
 import { UserError } from "@/lib/change/errors";
 import { hashPassword } from "@/lib/auth/password";
-import { emailSchema, nameSchema, passwordSchema, roleSchema } from "@/lib/auth/user-schemas";
+import { emailSchema, nameSchema, passwordSchema, roleSchema } from "@/lib/auth/user.schema";
 import { isUniqueViolation } from "@/lib/db/errors";
 
 export const createUserSchema = z.object({

@@ -3,7 +3,7 @@ import type { ChangeDefinition } from "@/lib/change/run-change";
 import { UserError } from "@/lib/change/errors";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { webhookHostRefusal } from "./webhook-endpoint";
-import { createWebhookSchema } from "./webhook-schemas";
+import { createWebhookSchema } from "./webhook.schema";
 import { generateWebhookSecret, sealWebhookSecret } from "./webhook-secret";
 import { auditFieldsOf, toWebhookView, webhookViewSelect, type WebhookView } from "./webhook-view";
 

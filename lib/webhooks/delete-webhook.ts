@@ -1,6 +1,6 @@
 import "server-only";
 import type { ChangeDefinition } from "@/lib/change/run-change";
-import { webhookIdSchema } from "./webhook-schemas";
+import { webhookIdSchema } from "./webhook.schema";
 import { auditFieldsOf, notFound } from "./webhook-view";
 
 /** Removes a webhook and its delivery log; deliveries still pending are dropped with it. */

@@ -3,7 +3,7 @@ import type { ChangeDefinition } from "@/lib/change/run-change";
 import { UserError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { enqueueDeliveriesInTransaction } from "./webhook-queue";
-import { redeliverWebhookSchema } from "./webhook-schemas";
+import { redeliverWebhookSchema } from "./webhook.schema";
 
 /**
  * Sends a past delivery again as a new delivery (a fresh id and attempt count, the same

@@ -6,7 +6,7 @@ import { db } from "@/lib/db/prisma";
 import { sendAttempt, type AttemptRecord } from "./deliver-webhook";
 import type { PostOutcome } from "./post-webhook";
 import type { WebhookPayload } from "./webhook-payload";
-import { webhookIdSchema } from "./webhook-schemas";
+import { webhookIdSchema } from "./webhook.schema";
 import { notFound } from "./webhook-view";
 
 export interface TestDeliveryResult {

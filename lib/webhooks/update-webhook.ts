@@ -2,7 +2,7 @@ import "server-only";
 import type { ChangeDefinition } from "@/lib/change/run-change";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { assertHostAllowed, nameTaken } from "./create-webhook";
-import { updateWebhookSchema } from "./webhook-schemas";
+import { updateWebhookSchema } from "./webhook.schema";
 import { auditFieldsOf, notFound, toWebhookView, webhookViewSelect, type WebhookView } from "./webhook-view";
 
 /**

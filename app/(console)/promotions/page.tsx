@@ -12,7 +12,7 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
 import { alreadyThereText } from "@/components/promotions/already-there";
-import { listPromotionsSchema } from "@/lib/promotions/promotion-schemas";
+import { listPromotionsSchema } from "@/lib/promotions/promotion.schema";
 import { listPromotions, type PromotionSummary } from "@/lib/promotions/promotion-view";
 import { StatusFilter, statusFilterHref } from "./status-filter";
 

@@ -13,7 +13,7 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { addChannel, editChannel } from "@/lib/actions/channels";
-import { createChannelSchema, MAX_COMPONENTS } from "@/lib/releases/channel-schema";
+import { createChannelSchema, MAX_COMPONENTS } from "@/lib/releases/channel.schema";
 import { orderingLabels, tagOrderings, type TagOrdering } from "@/lib/releases/tag-ordering";
 import { threeComponentVendorLayout } from "./channel-templates";
 import { TagTester } from "./tag-tester";

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { tagPatternProblem } from "@/lib/releases/channel-schema";
+import { tagPatternProblem } from "@/lib/releases/channel.schema";
 import { sortKey, type TagOrdering } from "@/lib/releases/tag-ordering";
 
 /** Try a tag against the pattern and the ordering before saving: does it count as a release? */

@@ -2,7 +2,7 @@ import { UserError } from "@/lib/change/errors";
 import { describeIssues } from "@/lib/change/run-change";
 import { apiChange, apiRead } from "@/lib/api/api-route";
 import { createPromotion } from "@/lib/promotions/create-promotion";
-import { listPromotionsSchema } from "@/lib/promotions/promotion-schemas";
+import { listPromotionsSchema } from "@/lib/promotions/promotion.schema";
 import { listPromotions } from "@/lib/promotions/promotion-view";
 
 /** `?status=running&limit=50&cursor=<id>` → `{ promotions, nextCursor }`, newest first. */

@@ -1,7 +1,7 @@
 import { UserError } from "@/lib/change/errors";
 import { describeIssues } from "@/lib/change/run-change";
 import { apiRead } from "@/lib/api/api-route";
-import { listWebhookDeliveriesSchema } from "@/lib/webhooks/webhook-schemas";
+import { listWebhookDeliveriesSchema } from "@/lib/webhooks/webhook.schema";
 import { listWebhookDeliveries } from "@/lib/webhooks/webhook-view";
 
 /** `?limit=50` (1–200): the newest deliveries, each with every attempt. */
