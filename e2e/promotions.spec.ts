@@ -284,6 +284,12 @@ test("stop mid-push, then resume, on a page whose event stream is blocked (it po
     "aria-valuetext",
     /^[\d.]+ MB of [\d.]+ MB · [\d.]+ (B|kB|MB) already there · 3\/3 pushed$/,
   );
+  // The audit history reads like a log: the component, the release and the registry, a link to the promotion.
+  await page.goto(`/audit?targetType=promotion&targetId=${promotionId}`);
+  const label = `vendor-product ${latestTag} → staging-registry`;
+  await expect(page.locator("tbody")).toContainText(`Image pushed: vendor/api (promotion ${label})`);
+  await expect(page.getByTestId("audit-target-link").first()).toHaveAttribute("href", `/promotions/${promotionId}`);
+  await expect(page.getByTestId("audit-target-link").first()).toHaveText(label);
   for (const repository of components) {
     expect(
       await skopeoInspectDigest(`${targets.stopper.host}/team/${repository.split("/")[1]}:${latestTag}`, {
