@@ -227,6 +227,8 @@ test("stop mid-push, then resume, on a page whose event stream is blocked (it po
   page,
   request,
 }) => {
+  // Stop, resume, then the totals, the Promotions list and the audit rows: more than the default minute on a busy machine.
+  test.setTimeout(150_000);
   setVendorRate(crawl);
   const promotionId = await promoteThroughApi(request, ids.stopper);
   await signIn(page, operator);
