@@ -1,4 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "@/test/support/database";
@@ -61,5 +63,32 @@ describe("bin/gantry", () => {
       code: 1,
       stderr: expect.stringContaining("no active user"),
     });
+  });
+
+  it("runs a worker at a lower CPU priority than the console (niceness 10 by default)", async () => {
+    const worker = spawn(process.execPath, [bin, "worker"], {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url(),
+        GANTRY_SECRET_KEY: crypto.randomBytes(32).toString("base64"),
+        GANTRY_LOG_LEVEL: "silent",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let output = "";
+        worker.stderr.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          if (/worker \S+ started/.test(output)) resolve();
+        });
+        worker.once("exit", (code) => reject(new Error(`worker exited (${code}): ${output}`)));
+      });
+      expect(os.getPriority(worker.pid)).toBe(Math.max(10, os.getPriority()));
+    } finally {
+      const exited = new Promise((resolve) => worker.once("exit", resolve));
+      worker.kill("SIGTERM");
+      await exited;
+    }
   });
 });

@@ -12,10 +12,17 @@ test("a fresh install sends visitors to setup, which names a too-short password"
   await expect(page.getByRole("heading", { name: "Create the first admin" })).toBeVisible();
 
   await page.getByLabel("Email").fill(firstAdmin.email);
+  // Short and mistyped: both are said, not only that the two differ.
   await page.getByLabel("Password", { exact: true }).fill("short");
+  await page.getByLabel("Confirm password").fill("shrot");
+  await page.getByRole("button", { name: "Create admin and sign in" }).click();
+  await expect(page.getByLabel("Password", { exact: true })).toHaveAccessibleDescription(
+    /Password must be at least 12 characters/,
+  );
+  await expect(page.getByLabel("Confirm password")).toHaveAccessibleDescription(/The two passwords differ/);
+
   await page.getByLabel("Confirm password").fill("short");
   await page.getByRole("button", { name: "Create admin and sign in" }).click();
-
   const password = page.getByLabel("Password", { exact: true });
   await expect(password).toHaveAttribute("aria-invalid", "true");
   await expect(password).toHaveAccessibleDescription(/Password must be at least 12 characters/);

@@ -142,11 +142,9 @@ test("an operator promotes the latest release in the console: plan, live progres
   for (const repository of components)
     await expect(page.getByRole("list", { name: "Components" })).toContainText(`${repository}:${latestTag}`);
 
-  // The source itself is offered (it is a connection) but called out.
-  await page.getByLabel("Target registry").selectOption(ids.source);
-  await expect(page.getByTestId("source-warning")).toContainText("source registry");
+  // The release's source is no target: not offered.
+  await expect(page.getByLabel("Target registry").locator(`option[value="${ids.source}"]`)).toHaveCount(0);
   await page.getByLabel("Target registry").selectOption(ids.main);
-  await expect(page.getByTestId("source-warning")).toHaveCount(0);
   await expect(page.getByLabel("Repository prefix")).toHaveValue("team/");
   await expect(page.getByRole("list", { name: "Target repositories" })).toContainText(
     `vendor/license-proxy → ${targets.main.host}/team/license-proxy:${latestTag}`,
@@ -229,6 +227,8 @@ test("stop mid-push, then resume, on a page whose event stream is blocked (it po
   page,
   request,
 }) => {
+  // Stop, resume, then the totals, the Promotions list and the audit rows: more than the default minute on a busy machine.
+  test.setTimeout(150_000);
   setVendorRate(crawl);
   const promotionId = await promoteThroughApi(request, ids.stopper);
   await signIn(page, operator);
@@ -284,6 +284,12 @@ test("stop mid-push, then resume, on a page whose event stream is blocked (it po
     "aria-valuetext",
     /^[\d.]+ MB of [\d.]+ MB · [\d.]+ (B|kB|MB) already there · 3\/3 pushed$/,
   );
+  // The audit history reads like a log: the component, the release and the registry, a link to the promotion.
+  await page.goto(`/audit?targetType=promotion&targetId=${promotionId}`);
+  const label = `vendor-product ${latestTag} → staging-registry`;
+  await expect(page.locator("tbody")).toContainText(`Image pushed: vendor/api (promotion ${label})`);
+  await expect(page.getByTestId("audit-target-link").first()).toHaveAttribute("href", `/promotions/${promotionId}`);
+  await expect(page.getByTestId("audit-target-link").first()).toHaveText(label);
   for (const repository of components) {
     expect(
       await skopeoInspectDigest(`${targets.stopper.host}/team/${repository.split("/")[1]}:${latestTag}`, {

@@ -68,7 +68,11 @@ test("an operator creates a channel from the template, syncs it, and sees the la
   await page.getByLabel("Tag pattern").fill("^release-(\\d{6}$");
   await page.getByLabel("Tag pattern").blur();
   await expect(page.getByText(/not a valid regular expression/)).toBeVisible();
+  // An unanchored pattern is allowed, with a warning that it matches parts of tags.
+  await page.getByLabel("Tag pattern").fill("release-\\d{6}");
+  await expect(page.getByTestId("pattern-unanchored")).toContainText("Not anchored");
   await page.getByLabel("Tag pattern").fill("^release-\\d{6}$");
+  await expect(page.getByTestId("pattern-unanchored")).toHaveCount(0);
   await page.getByLabel("Component repositories").fill("vendor/api\nVendor/Engine\nvendor/web");
   await page.getByLabel("Component repositories").blur();
   await expect(page.getByText("line 2: must be lowercase")).toBeVisible();

@@ -5,7 +5,7 @@ import { ExitCode, UsageError, type CliCommand } from "../command";
 import { mapCopyTargets } from "../copy/map-copy-targets";
 import { limitWasmTiering } from "../copy/limit-wasm-tiering";
 import { registryClientFor } from "../copy/registry-client-for";
-import { jsonLinesRenderer, plainRenderer, terminalRenderer } from "../copy/render-progress";
+import { jsonLinesRenderer, plainRenderer, terminalRenderer, withCliFlags } from "../copy/render-progress";
 import { onShutdown } from "../on-shutdown";
 import { parseArgs } from "../parse-args";
 
@@ -111,6 +111,6 @@ function usage<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    throw isOciError(error) ? new UsageError(error.message) : error;
+    throw isOciError(error) ? new UsageError(withCliFlags(error.message)) : error;
   }
 }

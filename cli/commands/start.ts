@@ -142,7 +142,8 @@ function keepJsonOnStdout(web: ChildProcess, io: CliIo): void {
   const banner = /^\s*(▲ Next\.js|- Local:|- Network:|- Environments?:|✓ Starting|✓ Ready in|$)/;
   createInterface({ input: web.stdout! }).on("line", (line) => {
     if (line.startsWith("{")) io.stdout.write(`${line}\n`);
-    else if (!banner.test(line)) io.stderr.write(`${line}\n`);
+    // Next colours its banner: match the text without the escape codes.
+    else if (!banner.test(line.replace(/\x1b\[[0-9;]*m/g, ""))) io.stderr.write(`${line}\n`);
   });
 }
 

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { ImageProgressEvent } from "@/lib/oci/progress";
-import { jsonLinesRenderer, terminalRenderer } from "./render-progress";
+import { jsonLinesRenderer, resultLine, terminalRenderer } from "./render-progress";
 
 const event = (bytesDone: number, state: ImageProgressEvent["state"] = "transferring"): ImageProgressEvent => ({
   type: "image",
@@ -32,6 +32,39 @@ describe("progress renderers", () => {
     renderer.onProgress(event(20_000_000));
     expect(text()).toContain("\x1b[1F");
     expect(text()).toMatch(/r\.io\/team\/api:1 +█{5}░{19}  20%  20 MB \/ 100 MB  20 MB\/s  ETA 4s/);
+  });
+
+  it("shows mounted bytes as mounted, not as transfer speed", () => {
+    let now = 0;
+    const { out, text } = capture();
+    const renderer = terminalRenderer(out, () => now);
+    renderer.onProgress(event(0, "checking"));
+    now = 1000;
+    renderer.onProgress({
+      type: "blob",
+      imageIndex: 0,
+      digest: `sha256:${"a".repeat(64)}`,
+      state: "mounted",
+      bytesDone: 50_000_000,
+      bytesTotal: 50_000_000,
+    });
+    renderer.onProgress(event(50_000_000));
+    const last = text().split("\n").filter(Boolean).at(-1)!;
+    expect(last).toMatch(/50\.0 MB \/ 100 MB  transferring  \(50\.0 MB mounted\)$/);
+    expect(last).not.toMatch(/MB\/s/);
+  });
+
+  it("names the --insecure flag where the copy engine asks to mark a registry insecure", () => {
+    const line = resultLine({
+      imageIndex: 0,
+      source: "s",
+      target: "127.0.0.1:5000/team/api:1",
+      status: "failed",
+      kind: "network",
+      retryable: false,
+      message: "target 127.0.0.1:5000 does not speak HTTPS on /v2/; if it is a plain-HTTP registry, mark it insecure",
+    } as Parameters<typeof resultLine>[0]);
+    expect(line).toContain("if it is a plain-HTTP registry, pass --insecure (or --src-insecure / --dest-insecure");
   });
 
   it("writes JSON lines for events and results", () => {

@@ -27,30 +27,45 @@ export function terminalRenderer(out: Writable, now: () => number = Date.now): P
     number,
     { event: ImageProgressEvent; startedAt: number; rate: number; lastBytes: number; lastAt: number }
   >();
+  // Per image, blobs that settled without moving (mounted from another repository, or present):
+  // their bytes count as done but are not transfer, so they stay out of the rate.
+  const skipped = new Map<number, Map<string, { state: "mounted" | "exists"; size: number }>>();
+  const skippedBytes = (index: number, state?: "mounted" | "exists") =>
+    [...(skipped.get(index)?.values() ?? [])]
+      .filter((b) => !state || b.state === state)
+      .reduce((sum, b) => sum + b.size, 0);
   let drawn = 0;
   const draw = () => {
     const lines = [...images.values()]
       .sort((a, b) => a.event.imageIndex - b.event.imageIndex)
-      .map((i) => barLine(i.event, i.rate));
+      .map((i) => barLine(i.event, i.rate, skippedBytes(i.event.imageIndex, "mounted")));
     out.write(`${drawn ? `\x1b[${drawn}F` : ""}${lines.map((l) => `\x1b[2K${l}\n`).join("")}`);
     drawn = lines.length;
   };
   return {
     onProgress(event) {
-      if (event.type !== "image") return;
+      if (event.type === "blob") {
+        if (event.state === "mounted" || event.state === "exists") {
+          const blobs = skipped.get(event.imageIndex) ?? new Map();
+          blobs.set(event.digest, { state: event.state, size: event.bytesTotal });
+          skipped.set(event.imageIndex, blobs);
+        }
+        return;
+      }
       const at = now();
+      const moved = event.bytesDone - skippedBytes(event.imageIndex);
       const entry = images.get(event.imageIndex) ?? {
         event,
         startedAt: at,
         rate: 0,
-        lastBytes: event.bytesDone,
+        lastBytes: moved,
         lastAt: at,
       };
       const dt = (at - entry.lastAt) / 1000;
       if (dt > 0) {
-        const instant = Math.max(0, event.bytesDone - entry.lastBytes) / dt;
+        const instant = Math.max(0, moved - entry.lastBytes) / dt;
         entry.rate = entry.rate ? entry.rate * 0.7 + instant * 0.3 : instant;
-        entry.lastBytes = event.bytesDone;
+        entry.lastBytes = moved;
         entry.lastAt = at;
       }
       entry.event = event;
@@ -66,7 +81,7 @@ export function terminalRenderer(out: Writable, now: () => number = Date.now): P
 
 const WIDTH = 24;
 
-function barLine(event: ImageProgressEvent, rate: number): string {
+function barLine(event: ImageProgressEvent, rate: number, mountedBytes: number): string {
   const fraction =
     event.bytesTotal > 0 ? Math.min(1, event.bytesDone / event.bytesTotal) : event.state === "pushed" ? 1 : 0;
   const filled = Math.round(fraction * WIDTH);
@@ -74,10 +89,11 @@ function barLine(event: ImageProgressEvent, rate: number): string {
   const name = event.target.length > 40 ? `…${event.target.slice(-39)}` : event.target.padEnd(40);
   const bytes = `${formatBytes(event.bytesDone)} / ${formatBytes(event.bytesTotal)}`;
   const left = event.bytesTotal - event.bytesDone;
+  const mounted = mountedBytes > 0 ? `  (${formatBytes(mountedBytes)} mounted)` : "";
   const tail =
     event.state === "transferring" && rate > 0
-      ? `${formatBytes(rate)}/s  ETA ${formatDuration(left / rate)}`
-      : event.state;
+      ? `${formatBytes(rate)}/s  ETA ${formatDuration(left / rate)}${mounted}`
+      : `${event.state}${mounted}`;
   return `${name} ${bar} ${String(Math.floor(fraction * 100)).padStart(3)}%  ${bytes}  ${tail}`;
 }
 
@@ -91,10 +107,18 @@ export function resultLine(result: ImageResult): string {
       return `pushed  ${result.target}@${result.digest}: ${how}${filtered}`;
     }
     case "failed":
-      return `failed  ${result.target}: ${result.kind}: ${result.message}`;
+      return `failed  ${result.target}: ${result.kind}: ${withCliFlags(result.message)}`;
     case "stopped":
       return `stopped ${result.target}`;
   }
+}
+
+/** lib/oci says "mark it insecure" (a console's words); on the command line that is a flag. */
+export function withCliFlags(message: string): string {
+  return message.replace(
+    /mark (it|the connection) insecure/g,
+    "pass --insecure (or --src-insecure / --dest-insecure for one side)",
+  );
 }
 
 function formatDuration(seconds: number): string {

@@ -27,7 +27,7 @@ export function ApprovalPanel({
     <Card data-testid={`approval-${state.promotionId}`}>
       <CardHeader
         title={title ?? "Approval"}
-        description={`Requested by ${state.requestedBy ?? "a removed user"} · ${state.approvals.length} of ${state.required} approvals · ${state.expired ? "expired" : `expires ${state.expiresAt.slice(0, 10)}`}`}
+        description={`Requested by ${state.requestedBy ?? "a removed user"} · ${state.approvals.length} of ${state.required} approvals · ${decidedText(state.status, state.expired, state.expiresAt)}`}
         actions={
           <Badge tone={state.status === "rejected" ? "danger" : waiting ? "warning" : "success"}>
             {state.status.replace("_", " ")}
@@ -93,4 +93,10 @@ export function ApprovalPanel({
       </CardBody>
     </Card>
   );
+}
+
+/** Only a request still waiting expires; a decided one says it was decided. */
+function decidedText(status: string, expired: boolean, expiresAt: string): string {
+  if (status !== "awaiting_approval") return "decided";
+  return expired ? "expired" : `expires ${expiresAt.slice(0, 10)}`;
 }

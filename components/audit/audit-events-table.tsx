@@ -31,9 +31,10 @@ export function AuditEventsTable({ events, showTarget = true }: { events: AuditE
             <Td className="max-w-56 align-top">
               <Link
                 href={`/audit?${auditQueryString({ actor: event.actorLabel })}`}
-                className="break-all hover:text-accent hover:underline"
+                className="break-words hover:text-accent hover:underline"
+                title={event.actorLabel}
               >
-                {event.actorLabel}
+                <WrapAtSign text={event.actorLabel} />
               </Link>
             </Td>
             <Td mono className="align-top">
@@ -45,18 +46,31 @@ export function AuditEventsTable({ events, showTarget = true }: { events: AuditE
               </Link>
             </Td>
             {showTarget ? (
-              <Td className="max-w-48 align-top">
+              <Td className="max-w-56 align-top">
                 <Link
                   href={`/audit?${auditQueryString({ targetType: event.targetType, targetId: event.targetId })}`}
-                  className="hover:text-accent hover:underline"
+                  className="text-muted hover:text-accent hover:underline"
+                  title={`Every event of this ${event.targetType.replace(/_/g, " ")}`}
                 >
-                  <span className="text-muted">{event.targetType}</span>
-                  {event.targetId ? (
-                    <span className="block truncate font-mono text-xs" title={event.targetId}>
-                      {event.targetId}
-                    </span>
-                  ) : null}
+                  {event.targetType.replace(/_/g, " ")}
                 </Link>
+                {event.targetLabel && event.targetHref ? (
+                  <Link
+                    href={event.targetHref}
+                    className="block break-words hover:text-accent hover:underline"
+                    data-testid="audit-target-link"
+                  >
+                    <WrapAtSign text={event.targetLabel} />
+                  </Link>
+                ) : event.targetLabel ? (
+                  <span className="block break-words">
+                    <WrapAtSign text={event.targetLabel} />
+                  </span>
+                ) : event.targetId ? (
+                  <span className="block truncate font-mono text-xs" title={event.targetId}>
+                    {event.targetId}
+                  </span>
+                ) : null}
               </Td>
             ) : null}
             <Td className="min-w-72 py-2 align-top">
@@ -72,5 +86,18 @@ export function AuditEventsTable({ events, showTarget = true }: { events: AuditE
         ))}
       </TBody>
     </Table>
+  );
+}
+
+/** Lets an e-mail wrap before its "@" rather than in the middle of a word. */
+function WrapAtSign({ text }: { text: string }) {
+  const at = text.indexOf("@");
+  if (at <= 0) return text;
+  return (
+    <>
+      {text.slice(0, at)}
+      <wbr />
+      {text.slice(at)}
+    </>
   );
 }

@@ -96,7 +96,7 @@ async function* archiveLines(
           `the audit chain is broken at event #${row.id}; run \`gantry audit verify\` — nothing was archived`,
         );
       }
-      const { summary: _readable, ...event } = toAuditEventView(row);
+      const { summary: _readable, targetLabel: _label, targetHref: _href, ...event } = toAuditEventView(row);
       lines += `${JSON.stringify(event)}\n`;
       summary.count += 1;
       summary.firstId ||= String(row.id);

@@ -9,15 +9,20 @@ export function describeAuditEvent(event: {
   targetType: string;
   targetId: string | null;
   detail: unknown;
+  /** What a person knows the target by (lib/audit/audit-target-labels.ts), when it still exists. */
+  targetLabel?: string | null;
 }): string {
   const detail = asRecord(event.detail);
   const before = asRecord(detail.before);
   const after = asRecord(detail.after);
   const verb = humanVerb(event.action);
   const name = pickName(after) ?? pickName(before) ?? pickName(detail);
-  const subject = `${event.targetType.replace(/[_-]/g, " ")}${name ? ` "${name}"` : event.targetId ? ` ${event.targetId}` : ""}`;
+  const known = name ? ` "${name}"` : event.targetLabel ? ` ${event.targetLabel}` : null;
+  const subject = `${event.targetType.replace(/[_-]/g, " ")}${known ?? (event.targetId ? ` ${event.targetId}` : "")}`;
   const changes = changedFields(before, after);
-  const head = `${verb} ${subject}`;
+  // An event about one image of a promotion names the component first: "Image pushed: vendor/api (promotion …)".
+  const component = typeof detail.component === "string" ? detail.component : null;
+  const head = component ? `${verb}: ${component} (${subject})` : `${verb} ${subject}`;
   if (changes.length)
     return `${head}: ${changes.slice(0, 4).join(", ")}${changes.length > 4 ? `, +${changes.length - 4} more` : ""}`;
   return head;
@@ -43,7 +48,16 @@ function changedFields(before: Record<string, unknown>, after: Record<string, un
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return keys
     .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-    .map((key) => `${key} ${short(before[key])} → ${short(after[key])}`);
+    .map((key) =>
+      key === "status"
+        ? `status ${statusWords(before[key])} → ${statusWords(after[key])}`
+        : `${key} ${short(before[key])} → ${short(after[key])}`,
+    );
+}
+
+/** `awaiting_approval` reads "awaiting approval". */
+function statusWords(value: unknown): string {
+  return typeof value === "string" ? value.replace(/_/g, " ") : short(value);
 }
 
 function short(value: unknown): string {

@@ -3,6 +3,7 @@ import { db } from "@/lib/db/prisma";
 import { decodeCursor, encodeCursor, parseAuditQuery, type AuditQuery } from "./audit-query";
 import { auditColumns, keysetCondition, splitAuditConditions, whereClause, type AuditRow } from "./audit-sql";
 import { toAuditEventView, type AuditEventView } from "./audit-event-view";
+import { labelAuditTargets, type AuditTargetLabel } from "./audit-target-labels";
 
 export interface AuditPage {
   /** Newest first. */
@@ -27,10 +28,15 @@ export async function listAuditEvents(input: unknown, client: PrismaClient = db(
     // Fewer than a page left above the cursor: that is the first page; show it whole.
     if (newer.length <= query.limit) return listAuditEvents({ ...query, cursor: undefined }, client);
     const rows = newer.slice(0, query.limit).reverse();
-    return page(rows, { hasOlder: true, hasNewer: true });
+    return page(rows, { hasOlder: true, hasNewer: true }, await labelAuditTargets(rows, client));
   }
   const rows = await fetchRows(client, query, cursor);
-  return page(rows.slice(0, query.limit), { hasOlder: rows.length > query.limit, hasNewer: cursor !== null });
+  const shown = rows.slice(0, query.limit);
+  return page(
+    shown,
+    { hasOlder: rows.length > query.limit, hasNewer: cursor !== null },
+    await labelAuditTargets(shown, client),
+  );
 }
 
 type Cursor = ReturnType<typeof decodeCursor>;
@@ -54,11 +60,15 @@ function orderBy(direction: "next" | "prev"): Prisma.Sql {
   return direction === "next" ? Prisma.sql`ORDER BY "at" DESC, "id" DESC` : Prisma.sql`ORDER BY "at" ASC, "id" ASC`;
 }
 
-function page(rows: AuditRow[], more: { hasOlder: boolean; hasNewer: boolean }): AuditPage {
+function page(
+  rows: AuditRow[],
+  more: { hasOlder: boolean; hasNewer: boolean },
+  labels: Map<string, AuditTargetLabel>,
+): AuditPage {
   const first = rows[0];
   const last = rows[rows.length - 1];
   return {
-    events: rows.map(toAuditEventView),
+    events: rows.map((row) => toAuditEventView(row, labels)),
     nextCursor: more.hasOlder && last ? encodeCursor({ direction: "next", at: last.at, id: last.id }) : null,
     prevCursor: more.hasNewer && first ? encodeCursor({ direction: "prev", at: first.at, id: first.id }) : null,
   };

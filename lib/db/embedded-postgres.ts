@@ -57,14 +57,28 @@ export async function startEmbeddedPostgres(options: {
       onLog: options.onLog,
     });
   }
-  const server = await startServer({
-    ...location,
-    port: connection.port,
-    // Only loopback TCP: no Unix socket in a shared /tmp, nothing on other interfaces.
-    flags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    runAs,
-    onLog: options.onLog,
-  });
+  const start = () =>
+    startServer({
+      ...location,
+      port: connection.port,
+      // Only loopback TCP: no Unix socket in a shared /tmp, nothing on other interfaces.
+      flags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      runAs,
+      onLog: options.onLog,
+    });
+  let server: Awaited<ReturnType<typeof start>>;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      server = await start();
+      break;
+    } catch (error) {
+      // Another server (a second install starting at the same moment) took the port between
+      // the check above and the bind: take another free port.
+      if (attempt >= 3 || !String((error as Error).message).includes("Address already in use")) throw error;
+      connection.port = await freePort();
+      writeConnection(options.dataDir, connection);
+    }
+  }
   const url = connectionUrl(connection);
   try {
     await ensureDatabase(connection);

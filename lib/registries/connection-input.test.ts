@@ -107,6 +107,15 @@ describe("connection input", () => {
         auth: { kind: "bearer", username: "robot$ci", password: "pw" },
       }),
     ).toMatchObject({ authKind: "bearer", username: "robot$ci" });
+    // The form's optional Username left empty is no username, not "expected a username".
+    expect(
+      fields({
+        name: "h",
+        provider: "generic",
+        endpoint: "harbor.example.com",
+        auth: { kind: "bearer", username: "", password: "tok" },
+      }),
+    ).toMatchObject({ authKind: "bearer", username: null, secret: "tok" });
   });
 
   it("validates an ECR host, its region and the AWS credentials", () => {

@@ -95,7 +95,8 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
         // Without: the password is a ready Bearer token, sent as is.
         z.object({
           kind: z.literal("bearer"),
-          username: username().optional(),
+          // The form marks it optional: an empty field means none, not "expected a username".
+          username: z.preprocess((value) => (value === "" ? undefined : value), username().optional()),
           password: secret("a password, or a Bearer token"),
         }),
       ],

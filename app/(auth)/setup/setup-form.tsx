@@ -20,8 +20,12 @@ export function SetupForm() {
     const form = new FormData(event.currentTarget);
     const email = String(form.get("email"));
     const password = String(form.get("password"));
-    if (password !== String(form.get("confirm"))) {
-      setFieldErrors({ confirm: "The two passwords differ" });
+    // Say everything wrong at once: a short password is the likelier mistake than a typo.
+    const errors: Record<string, string> = {};
+    if (password.length < 12) errors.password = "Password must be at least 12 characters";
+    if (password !== String(form.get("confirm"))) errors.confirm = "The two passwords differ";
+    if (Object.keys(errors).length) {
+      setFieldErrors(errors);
       return;
     }
     setPending(true);

@@ -193,6 +193,13 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
               />
             )}
           </Field>
+          {values.tagPattern && !(values.tagPattern.startsWith("^") && values.tagPattern.endsWith("$")) ? (
+            // Allowed (a search is a valid choice) but rarely meant: "release-\d+" also takes "pre-release-1-debug".
+            <p className="-mt-2 text-xs text-warning" role="status" data-testid="pattern-unanchored">
+              Not anchored: it also matches tags that only contain it somewhere. Start it with ^ and end it with $ to
+              match whole tags.
+            </p>
+          ) : null}
           <Field
             id="channel-ordering"
             label="Ordering"

@@ -50,15 +50,18 @@ export default async function NewPromotionPage({ searchParams }: { searchParams:
   if (!release) notFound();
   const [channel, connections] = await Promise.all([getChannel(release.channelId), listConnections()]);
   if (!channel) notFound();
-  const targets: TargetOption[] = connections.map((connection) => ({
-    id: connection.id,
-    name: connection.name,
-    endpoint: connection.endpoint,
-    namespace: connection.namespace,
-    providerLabel: connection.providerLabel,
-    sizeLimitBytes: connection.sizeLimitBytes,
-    approvalsRequired: connection.approvalsRequired,
-  }));
+  // The release's own source is no target: promoting it into itself copies nothing anywhere.
+  const targets: TargetOption[] = connections
+    .filter((connection) => connection.id !== channel.sourceRegistry.id)
+    .map((connection) => ({
+      id: connection.id,
+      name: connection.name,
+      endpoint: connection.endpoint,
+      namespace: connection.namespace,
+      providerLabel: connection.providerLabel,
+      sizeLimitBytes: connection.sizeLimitBytes,
+      approvalsRequired: connection.approvalsRequired,
+    }));
 
   return (
     <>
@@ -117,7 +120,6 @@ export default async function NewPromotionPage({ searchParams }: { searchParams:
             releaseId={release.id}
             tag={release.tag}
             components={release.images.map((image) => image.repository)}
-            sourceRegistryId={channel.sourceRegistry.id}
             targets={targets}
           />
         )}

@@ -7,7 +7,6 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
-import { AlertIcon } from "@/components/ui/icons";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { previewPromotion, promote } from "@/lib/actions/promotions";
@@ -34,17 +33,15 @@ export function PromoteForm({
   releaseId,
   tag,
   components,
-  sourceRegistryId,
   targets,
 }: {
   releaseId: string;
   tag: string;
   components: string[];
-  sourceRegistryId: string;
   targets: TargetOption[];
 }) {
   const router = useRouter();
-  const [targetId, setTargetId] = useState(() => (targets.find((t) => t.id !== sourceRegistryId) ?? targets[0]!).id);
+  const [targetId, setTargetId] = useState(() => targets[0]!.id);
   const target = targets.find((t) => t.id === targetId) ?? targets[0]!;
   const [mode, setMode] = useState<MappingMode>("prefix");
   const [prefix, setPrefix] = useState<string | null>(null);
@@ -101,17 +98,6 @@ export function PromoteForm({
               </Select>
             )}
           </Field>
-          {target.id === sourceRegistryId ? (
-            <p
-              role="alert"
-              className="flex items-start gap-2 rounded-md border border-warning/30 bg-warning/10 px-3 py-2 text-sm text-fg"
-              data-testid="source-warning"
-            >
-              <AlertIcon className="mt-0.5 size-4 shrink-0 text-warning" />
-              This is the release&apos;s source registry: the images would be copied within the vendor&apos;s registry,
-              not into yours.
-            </p>
-          ) : null}
           {target.approvalsRequired > 0 ? (
             <p className="text-sm text-muted">
               {target.name} asks for {target.approvalsRequired} approval{target.approvalsRequired === 1 ? "" : "s"} from
