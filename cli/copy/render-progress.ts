@@ -29,8 +29,8 @@ export function terminalRenderer(out: Writable, now: () => number = Date.now): P
   >();
   // Per image, blobs that settled without moving (mounted from another repository, or present):
   // their bytes count as done but are not transfer, so they stay out of the rate.
-  const skipped = new Map<number, Map<string, { state: "mounted" | "exists"; size: number }>>();
-  const skippedBytes = (index: number, state?: "mounted" | "exists") =>
+  const skipped = new Map<number, Map<string, { state: "mounted" | "present"; size: number }>>();
+  const skippedBytes = (index: number, state?: "mounted" | "present") =>
     [...(skipped.get(index)?.values() ?? [])]
       .filter((b) => !state || b.state === state)
       .reduce((sum, b) => sum + b.size, 0);
@@ -45,7 +45,7 @@ export function terminalRenderer(out: Writable, now: () => number = Date.now): P
   return {
     onProgress(event) {
       if (event.type === "blob") {
-        if (event.state === "mounted" || event.state === "exists") {
+        if (event.state === "mounted" || event.state === "present") {
           const blobs = skipped.get(event.imageIndex) ?? new Map();
           blobs.set(event.digest, { state: event.state, size: event.bytesTotal });
           skipped.set(event.imageIndex, blobs);
