@@ -5,7 +5,7 @@ import { ExitCode, UsageError, type CliIo } from "../command";
 import { limitWasmTiering } from "../copy/limit-wasm-tiering";
 import { mapCopyTargets } from "../copy/map-copy-targets";
 import { registryClientFor } from "../copy/registry-client-for";
-import { jsonLinesRenderer, plainRenderer, terminalRenderer } from "../copy/render-progress";
+import { progressRendererFor } from "../copy/render-progress";
 import { onShutdown } from "../on-shutdown";
 import { parseArgs } from "../parse-args";
 import { readKey } from "./export-command";
@@ -52,11 +52,7 @@ export async function runImport(argv: string[], io: CliIo): Promise<number> {
     insecure: values.insecure,
     env: io.env,
   });
-  const renderer = values.json
-    ? jsonLinesRenderer(io.stdout)
-    : io.isTTY
-      ? terminalRenderer(io.stdout)
-      : plainRenderer(io.stdout);
+  const renderer = progressRendererFor(io, Boolean(values.json));
   const controller = new AbortController();
   void onShutdown().then(() => controller.abort(new Error("interrupted")));
   try {

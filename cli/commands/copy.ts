@@ -5,7 +5,7 @@ import { ExitCode, UsageError, type CliCommand } from "../command";
 import { mapCopyTargets } from "../copy/map-copy-targets";
 import { limitWasmTiering } from "../copy/limit-wasm-tiering";
 import { registryClientFor } from "../copy/registry-client-for";
-import { jsonLinesRenderer, plainRenderer, terminalRenderer, withCliFlags } from "../copy/render-progress";
+import { progressRendererFor, withCliFlags } from "../copy/render-progress";
 import { onShutdown } from "../on-shutdown";
 import { parseArgs } from "../parse-args";
 
@@ -81,11 +81,7 @@ Example:
         env: io.env,
       }),
     ]);
-    const renderer = values.json
-      ? jsonLinesRenderer(io.stdout)
-      : io.isTTY
-        ? terminalRenderer(io.stdout)
-        : plainRenderer(io.stdout);
+    const renderer = progressRendererFor(io, Boolean(values.json));
     const controller = new AbortController();
     void onShutdown().then(() => controller.abort(new Error("interrupted")));
     try {

@@ -9,6 +9,12 @@ export interface ProgressRenderer {
 }
 
 /** `--json`: every progress event and every result as one JSON line. */
+/** JSON lines with --json, a redrawn bar per image on a terminal, plain lines otherwise. */
+export function progressRendererFor(io: { stdout: Writable; isTTY?: boolean }, json: boolean): ProgressRenderer {
+  if (json) return jsonLinesRenderer(io.stdout);
+  return io.isTTY ? terminalRenderer(io.stdout) : plainRenderer(io.stdout);
+}
+
 export function jsonLinesRenderer(out: Writable): ProgressRenderer {
   return {
     onProgress: (event) => out.write(`${JSON.stringify(event)}\n`),
