@@ -28,8 +28,10 @@ export const createPromotion: ChangeDefinition<typeof promotionInputSchema, Crea
   prepare: ({ input }) => planPromotion(input),
   async run({ input, caller, tx, audit, prepared }) {
     const { plan, release } = prepared;
-    // Refused before anything is written: no promotion row, no byte moved, no tag.
-    const denied = plan.images.filter((i) => i.failure?.kind === "denied");
+    // A release that fails its channel's signature policy is refused before anything is written:
+    // no promotion row, no byte moved, no tag. (Other plan failures, a hostile manifest say, fail
+    // their image when it runs, as before.)
+    const denied = plan.images.filter((i) => i.signature && i.signature.status !== "verified");
     if (denied.length > 0)
       throw new UserError(`releaseId: ${denied.map((i) => i.failure!.message).join("; ")}`, "releaseId", 422);
     // The release could have changed between planning and now: the plan must describe it.
