@@ -25,6 +25,9 @@ test("single sign-on creates a viewer on first sign-in and links the same person
   await expect(page).toHaveURL(/\/sign-in/);
   await page.getByRole("button", { name: "Continue with Example SSO" }).click();
   await expect(page).toHaveURL(/\/releases$/);
+  // The page's own session request re-issues the cookie (next-auth slides JWT sessions): let it
+  // finish, or it sets the cookie again after the clear below.
+  await page.waitForLoadState("networkidle");
 
   await page.context().clearCookies();
   await signIn(page, admin);
@@ -39,6 +42,7 @@ test("a disabled person cannot sign in through single sign-on", async ({ page, a
   await page.goto("/settings/users");
   await page.getByTestId("user-row-sso.person@example.com").getByRole("button", { name: "Disable" }).click();
   await expect(page.getByTestId("user-row-sso.person@example.com").getByText("disabled")).toBeVisible();
+  await page.waitForLoadState("networkidle");
   await page.context().clearCookies();
 
   await page.goto("/sign-in");
