@@ -4,12 +4,12 @@
 // an operator would script it), then imported into a fresh registry by `gantry bundle import`
 // and by `skopeo copy oci-archive:… docker://…` (three at once). Prints wall times, the
 // ratios and peak RSS (GNU time).
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { removeBuiltImages, seedImage, type BuiltImage, type ImageSpec } from "../../test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "../../test/fixtures/registry";
+import { fmt, settleDisk, timed, type Run } from "../support/timed-run";
 
 const MB = 1_000_000;
 const root = path.resolve(process.argv[2] ?? ".");
@@ -25,11 +25,6 @@ const RELEASE: { name: string; spec: ImageSpec }[] = [
 ];
 
 const SKOPEO = ["--insecure-policy", "copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--preserve-digests"];
-
-interface Run {
-  seconds: number;
-  peakRssKb: number;
-}
 
 const source = await startRegistry();
 const work = await mkdtemp(path.join(tmpdir(), "gantry-bundle-bench-"));
@@ -166,33 +161,6 @@ async function mkdirp(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
 }
 
-/** Earlier runs' writes must not be flushed on the next run's time. */
-function settleDisk(): Promise<unknown> {
-  return new Promise((resolve) => execFile("sync", resolve));
-}
-
-function fmt(run: Run): string {
-  return `${run.seconds.toFixed(2).padStart(6)} s ${String(Math.round(run.peakRssKb / 1024)).padStart(4)} MB`;
-}
-
 function ratio(a: Run, b: Run): string {
   return `${(a.seconds / b.seconds).toFixed(2)}×`;
-}
-
-/** Wall time measured here; peak RSS from GNU time's %M (kilobytes). */
-function timed(command: string, args: string[]): Promise<Run> {
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    execFile(
-      "/usr/bin/time",
-      ["-f", "GNU-TIME %M", command, ...args],
-      { maxBuffer: 64 * MB },
-      (error, stdout, stderr) => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        if (error) return reject(new Error(`${command} ${args.join(" ")} failed: ${stderr || stdout}`));
-        const peak = /GNU-TIME (\d+)/.exec(stderr);
-        resolve({ seconds, peakRssKb: Number(peak?.[1] ?? NaN) });
-      },
-    );
-  });
 }

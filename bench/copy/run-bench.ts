@@ -3,10 +3,10 @@
 // `gantry copy` (one call; through bin/gantry and through a bundle of the copy command
 // alone) and by `skopeo copy` (three in parallel), each into a fresh target registry.
 // Prints wall times, ratios and peak RSS (GNU time).
-import { execFile } from "node:child_process";
 import path from "node:path";
 import { removeBuiltImages, seedImage, type BuiltImage, type ImageSpec } from "../../test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "../../test/fixtures/registry";
+import { fmt, settleDisk, timed, type Run } from "../support/timed-run";
 
 const MB = 1_000_000;
 const root = path.resolve(process.argv[2] ?? ".");
@@ -18,11 +18,6 @@ const RELEASE: { name: string; spec: ImageSpec }[] = [
   { name: "engine", spec: { layers: [base, { size: 250 * MB, seed: "engine-1" }] } },
   { name: "proxy", spec: { layers: [base, { size: 60 * MB, seed: "proxy-1" }, { size: 30 * MB, seed: "proxy-2" }] } },
 ];
-
-interface Run {
-  seconds: number;
-  peakRssKb: number;
-}
 
 const source = await startRegistry();
 try {
@@ -101,15 +96,6 @@ async function gantry(sources: string[], target: RunningRegistry, concurrency?: 
   );
 }
 
-/** Earlier runs' writes must not be flushed on the next run's time. */
-function settleDisk(): Promise<unknown> {
-  return new Promise((resolve) => execFile("sync", resolve));
-}
-
-function fmt(run: Run): string {
-  return `${run.seconds.toFixed(2).padStart(6)} s ${String(Math.round(run.peakRssKb / 1024)).padStart(4)} MB`;
-}
-
 function ratio(a: Run, b: Run): string {
   return `${(a.seconds / b.seconds).toFixed(2)}×`;
 }
@@ -135,22 +121,4 @@ async function skopeo(sources: string[], target: RunningRegistry): Promise<Run> 
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     peakRssKb: Math.max(...runs.map((r) => r.peakRssKb)),
   };
-}
-
-/** Wall time measured here; peak RSS from GNU time's %M (kilobytes). */
-function timed(command: string, args: string[]): Promise<Run> {
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    execFile(
-      "/usr/bin/time",
-      ["-f", "GNU-TIME %M", command, ...args],
-      { maxBuffer: 64 * MB },
-      (error, stdout, stderr) => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        if (error) return reject(new Error(`${command} ${args.join(" ")} failed: ${stderr || stdout}`));
-        const peak = /GNU-TIME (\d+)/.exec(stderr);
-        resolve({ seconds, peakRssKb: Number(peak?.[1] ?? NaN) });
-      },
-    );
-  });
 }

@@ -17,6 +17,7 @@ import { db } from "../../lib/db/prisma";
 import { removeBuiltImages, seedImage, type BuiltImage, type ImageSpec } from "../../test/fixtures/oci-image";
 import { startRegistry } from "../../test/fixtures/registry";
 import { startApiServer } from "./api-server";
+import { settleDisk } from "../support/timed-run";
 
 const MB = 1_000_000;
 const root = path.resolve(process.argv[2] ?? ".");
@@ -231,9 +232,4 @@ function run(command: string, args: string[]): Promise<void> {
       error ? reject(new Error(`${command} ${args.join(" ")} failed: ${stderr || stdout}`)) : resolve(),
     );
   });
-}
-
-/** Earlier runs' writes must not be flushed on the next run's time. */
-function settleDisk(): Promise<unknown> {
-  return new Promise((resolve) => execFile("sync", resolve));
 }

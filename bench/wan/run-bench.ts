@@ -9,6 +9,7 @@ import path from "node:path";
 import { removeBuiltImages, seedImage, type BuiltImage, type ImageSpec } from "../../test/fixtures/oci-image";
 import { startRegistry } from "../../test/fixtures/registry";
 import { requestClass, startWan, type RunningWan } from "./wan-proxy";
+import { settleDisk } from "../support/timed-run";
 
 const MB = 1_000_000;
 const root = path.resolve(process.argv[2] ?? ".");
@@ -154,10 +155,6 @@ function timed(command: string, args: string[]): Promise<number> {
         : resolve((performance.now() - started) / 1000),
     ),
   );
-}
-
-function settleDisk(): Promise<unknown> {
-  return new Promise((resolve) => execFile("sync", resolve));
 }
 
 function median(values: number[]): number {
