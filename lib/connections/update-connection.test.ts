@@ -65,6 +65,23 @@ describe("updateConnection", () => {
     expect((await database.db().registry.findUniqueOrThrow({ where: { id } })).endpoint).toBe("10.0.0.5:5000");
   });
 
+  it("asks for the secret again when the insecure flag or the CA certificate changes", async () => {
+    expect(await edit({ insecure: false })).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { "auth.password": expect.stringMatching(/the insecure flag changed/) },
+    });
+    const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    expect(await edit({ caPem: ca })).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { "auth.password": expect.stringMatching(/the CA certificate changed/) },
+    });
+    const row = await database.db().registry.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ insecure: true, caPem: null });
+    expect((await loadConnection(id)).connection.secret).toBe("second-secret");
+  });
+
   it("clears the secret when the connection becomes anonymous, and forgets the last check", async () => {
     await database.db().registry.update({
       where: { id },

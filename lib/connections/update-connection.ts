@@ -21,9 +21,10 @@ export const updateConnectionSchema = z.intersection(
 );
 
 /**
- * Edits a connection. A secret left out keeps the stored one, unless the provider or the
- * endpoint changed: a stored secret only ever goes to the registry it was typed for, so
- * pointing a connection elsewhere needs the secret typed again. A changed connection loses
+ * Edits a connection. A secret left out keeps the stored one, unless the provider, the
+ * endpoint, the insecure flag or the CA certificate changed: a stored secret only ever goes to
+ * the registry it was typed for, over the transport it was typed for, so pointing a connection
+ * elsewhere (or trusting another certificate, or dropping TLS) needs the secret typed again. A changed connection loses
  * its last check, which described the old one.
  */
 export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, ConnectionView> = {
@@ -36,8 +37,7 @@ export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, C
     const refused = endpointRefusal(fields.endpoint);
     if (refused) throw new UserError(`endpoint: ${refused}`, "endpoint");
     if (fields.secret === undefined) {
-      const moved =
-        before.provider !== fields.provider ? "provider" : before.endpoint !== fields.endpoint ? "endpoint" : null;
+      const moved = transportChange(before, fields);
       if (!before.secretCiphertext) throw secretNeeded(fields.provider, "none is stored yet");
       if (moved)
         throw secretNeeded(
@@ -93,6 +93,18 @@ export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, C
     return toConnectionView(row);
   },
 };
+
+/** What changed about where and how the secret would travel, or null. */
+function transportChange(
+  before: { provider: string; endpoint: string; insecure: boolean; caPem: string | null },
+  after: { provider: string; endpoint: string; insecure: boolean; caPem: string | null },
+): string | null {
+  if (before.provider !== after.provider) return "provider";
+  if (before.endpoint !== after.endpoint) return "endpoint";
+  if (before.insecure !== after.insecure) return "insecure flag";
+  if ((before.caPem ?? null) !== (after.caPem ?? null)) return "CA certificate";
+  return null;
+}
 
 function secretNeeded(provider: RegistryProvider, why: string): UserError {
   const field = fieldsFor(provider).find((spec) => spec.secret);

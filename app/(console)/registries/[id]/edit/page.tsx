@@ -19,7 +19,7 @@ export default async function EditRegistryPage({ params }: { params: Promise<{ i
     <>
       <PageHeader
         title={`Edit ${connection.name}`}
-        description="Secret fields start empty: leave them empty to keep the stored secret. Changing the endpoint needs the secret again."
+        description="Secret fields start empty: leave them empty to keep the stored secret. Changing the endpoint, the insecure flag or the CA certificate needs the secret again."
       />
       <ConnectionForm
         mode={{
