@@ -1,3 +1,4 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { runChange, type Caller } from "@/lib/change/run-change";
 import { verifyPassword } from "@/lib/auth/password";
@@ -97,5 +98,39 @@ describe("users", () => {
       before: { role: "viewer", disabled: false },
       after: { role: "operator", disabled: true },
     });
+  });
+
+  it("leaves exactly one admin when two admins demote each other at the same moment", async () => {
+    const db = database.db();
+    const [a, b] = await Promise.all(
+      ["duel-a@example.com", "duel-b@example.com"].map((email) => db.user.create({ data: { email, role: "admin" } })),
+    );
+    await db.user.updateMany({ where: { role: "admin", id: { notIn: [a!.id, b!.id] } }, data: { role: "operator" } });
+    const as = (user: typeof a): Caller => ({ userId: user!.id, email: user!.email, role: "admin" });
+
+    // Hold the audit chain so both changes are inside their transactions together, as two
+    // requests landing at once would be, before either can commit.
+    const holder = new pg.Client({ connectionString: database.url() });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(7240913)");
+      const both = Promise.all([
+        runChange(updateUser, as(a), { userId: b!.id, role: "viewer" }, client),
+        runChange(updateUser, as(b), { userId: a!.id, role: "viewer" }, client),
+      ]);
+      for (let waiting = 0; waiting < 2;) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const { rows } = await holder.query(`SELECT count(*)::int AS n FROM pg_locks
+           WHERE NOT granted AND locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+        waiting = rows[0].n;
+      }
+      await holder.query("SELECT pg_advisory_unlock(7240913)");
+      const results = await both;
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, error: "At least one active admin must remain." });
+    } finally {
+      await holder.end();
+    }
+    expect(await db.user.count({ where: { role: "admin", disabledAt: null } })).toBe(1);
   });
 });

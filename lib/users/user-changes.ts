@@ -4,6 +4,7 @@ import { UserError } from "@/lib/change/errors";
 import { hashPassword } from "@/lib/auth/password";
 import { emailSchema, nameSchema, passwordSchema, roleSchema } from "@/lib/auth/user.schema";
 import { isUniqueViolation } from "@/lib/db/errors";
+import type { Tx } from "@/lib/db/prisma";
 
 export const createUserSchema = z.object({
   email: emailSchema,
@@ -49,6 +50,7 @@ export const updateUser: ChangeDefinition<typeof updateUserSchema, { id: string 
   permission: "users.update",
   schema: updateUserSchema,
   async run({ input, caller, tx, audit }) {
+    await lockAdminSet(tx);
     const before = await tx.user.findUnique({ where: { id: input.userId } });
     if (!before) throw new UserError("userId: no such user", "userId", 404);
     if (input.userId === caller.userId && (input.disabled || (input.role && input.role !== "admin"))) {
@@ -75,3 +77,14 @@ export const updateUser: ChangeDefinition<typeof updateUserSchema, { id: string 
     return { id: after.id };
   },
 };
+
+const adminSetLockKey = 7_240_915;
+
+/**
+ * Serialises every change that can take away an admin (a role change, a disable). Under READ
+ * COMMITTED two admins demoting each other at once would each count the other still active and
+ * both commit; behind this lock the second counts after the first has committed.
+ */
+async function lockAdminSet(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${adminSetLockKey})`;
+}
