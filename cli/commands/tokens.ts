@@ -13,6 +13,11 @@ Creates a named API token owned by the user EMAIL and prints only the token, onc
 \`Authorization: Bearer <token>\` on /api/v1. The token acts with ROLE (default: the owner's
 role), never above its owner's current role.
 
+In the console and through /api/v1 a token is created only by its own user (an admin cannot
+mint tokens for teammates, which would let one admin approve as two people). This command
+runs with the database's own credentials, which can already change any row, so it may name
+any active user; the audit trail records it as made at the command line.
+
 Options:
   --email EMAIL       the owner
   --name NAME         a name unique for that owner, e.g. "ci-pipeline"

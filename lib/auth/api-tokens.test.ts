@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { POST as createTokenRoute } from "@/app/api/v1/tokens/route";
+import { POST as revokeTokenRoute } from "@/app/api/v1/tokens/[id]/revoke/route";
 import { runChange, type Caller } from "@/lib/change/run-change";
 import { setupTestDatabase } from "@/test/support/database";
 import { authenticateApiToken, createApiToken, hashToken, revokeApiToken } from "./api-tokens";
@@ -76,5 +78,53 @@ describe("API tokens", () => {
     const events = await database.db().auditEvent.findMany({ where: { targetType: "api_token" } });
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["token.created", "token.revoked"]));
     expect(JSON.stringify(events.map((e) => e.detail))).not.toMatch(/gty_/);
+  });
+
+  it("lets a user create tokens only for themselves; an admin still revokes anyone's", async () => {
+    await database.db().user.createMany({
+      data: [
+        { email: "chief@example.com", role: "admin" },
+        { email: "approver-1@example.com", role: "approver" },
+      ],
+    });
+    const chief = await newToken({ email: "chief@example.com", name: "chief-cli" });
+    const post = (body: unknown) =>
+      createTokenRoute(
+        new Request("http://gantry.test/api/v1/tokens", {
+          method: "POST",
+          headers: { authorization: `Bearer ${chief.token}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+        { params: Promise.resolve({}) },
+      );
+
+    const forOther = await post({ email: "approver-1@example.com", name: "approver-ci", role: "approver" });
+    expect(forOther.status).toBe(403);
+    expect(await forOther.json()).toEqual({
+      error: {
+        message: expect.stringMatching(/^email: a token can be created only by its own user/),
+        fields: { email: expect.stringMatching(/^a token can be created only by its own user/) },
+      },
+    });
+    const approver = await database.db().user.findUniqueOrThrow({ where: { email: "approver-1@example.com" } });
+    expect(await post({ userId: approver.id, name: "approver-ci" }).then((r) => r.status)).toBe(403);
+    expect(await database.db().apiToken.count({ where: { userId: approver.id } })).toBe(0);
+
+    const own = await post({ name: "chief-ci", role: "operator" });
+    expect(own.status).toBe(201);
+    const { token } = (await own.json()) as { token: string };
+    expect(await authenticateApiToken(token)).toMatchObject({ email: "chief@example.com", role: "operator" });
+
+    const theirs = await newToken({ email: "approver-1@example.com", name: "from-the-shell" });
+    const revoked = await revokeTokenRoute(
+      new Request(`http://gantry.test/api/v1/tokens/${theirs.id}/revoke`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${chief.token}`, "content-type": "application/json" },
+        body: "{}",
+      }),
+      { params: Promise.resolve({ id: theirs.id }) },
+    );
+    expect(revoked.status).toBe(200);
+    expect(await authenticateApiToken(theirs.token)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { UserError } from "@/lib/change/errors";
 import type { Caller, ChangeDefinition } from "@/lib/change/run-change";
-import { db } from "@/lib/db/prisma";
+import { db, type Tx } from "@/lib/db/prisma";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { emailSchema, roleSchema } from "./user.schema";
 import { isAtLeast, roleRank, roles } from "./roles";
@@ -13,37 +13,38 @@ export function hashToken(token: string): string {
   return crypto.createHash("sha256").update(token).digest("hex");
 }
 
-export const createApiTokenSchema = z
-  .object({
-    email: emailSchema.optional(),
-    userId: z.string().min(1).optional(),
-    name: z
-      .string()
-      .trim()
-      .min(1, "Name is required")
-      .max(80, "Name must be at most 80 characters")
-      .regex(/^[\w .:@-]+$/, "Name may use letters, digits, spaces and . _ : @ -"),
-    role: roleSchema.optional(),
-    expiresInDays: z
-      .number()
-      .int()
-      .min(1, "Expiry must be at least 1 day")
-      .max(3650, "Expiry must be at most 3650 days")
-      .optional(),
-  })
-  .refine((v) => v.email || v.userId, { message: "Say whose token it is (email)", path: ["email"] });
+export const createApiTokenSchema = z.object({
+  email: emailSchema.optional(),
+  userId: z.string().min(1).optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Name is required")
+    .max(80, "Name must be at most 80 characters")
+    .regex(/^[\w .:@-]+$/, "Name may use letters, digits, spaces and . _ : @ -"),
+  role: roleSchema.optional(),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1, "Expiry must be at least 1 day")
+    .max(3650, "Expiry must be at most 3650 days")
+    .optional(),
+});
 
-/** Creates a token; the clear token is returned once and only its hash is kept. */
+/**
+ * Creates a token; the clear token is returned once and only its hash is kept. A signed-in
+ * caller (or a token) creates tokens only for itself: an admin minting tokens for two approvers
+ * could satisfy a two-approver policy alone. The command line (no user: it runs with the
+ * database's own credentials, which can already write any row) names the owner.
+ */
 export const createApiToken: ChangeDefinition<
   typeof createApiTokenSchema,
   { id: string; token: string; prefix: string; role: string }
 > = {
   permission: "tokens.create",
   schema: createApiTokenSchema,
-  async run({ input, tx, audit }) {
-    const owner = await tx.user.findUnique({ where: input.userId ? { id: input.userId } : { email: input.email! } });
-    if (!owner || owner.disabledAt)
-      throw new UserError(`email: no active user ${input.email ?? input.userId}`, "email", 404);
+  async run({ input, caller, tx, audit }) {
+    const owner = await tokenOwner(tx, input, caller);
     const role = input.role ?? owner.role;
     if (!isAtLeast(owner.role, role))
       throw new UserError(`role: a token cannot exceed its owner's role (${owner.role})`, "role");
@@ -73,6 +74,30 @@ export const createApiToken: ChangeDefinition<
     }
   },
 };
+
+/** The user the new token belongs to: the caller itself, or for the command line the named user. */
+async function tokenOwner(tx: Tx, input: { email?: string; userId?: string }, caller: Caller) {
+  if (caller.userId) {
+    if ((input.userId && input.userId !== caller.userId) || (input.email && input.email !== caller.email))
+      throw notYours();
+    const me = await tx.user.findUnique({ where: { id: caller.userId } });
+    if (!me || me.disabledAt) throw new UserError("email: your account is not active", "email", 403);
+    return me;
+  }
+  if (!input.userId && !input.email) throw new UserError("email: say whose token it is (email)", "email");
+  const owner = await tx.user.findUnique({ where: input.userId ? { id: input.userId } : { email: input.email! } });
+  if (!owner || owner.disabledAt)
+    throw new UserError(`email: no active user ${input.email ?? input.userId}`, "email", 404);
+  return owner;
+}
+
+function notYours(): UserError {
+  return new UserError(
+    "email: a token can be created only by its own user — ask them to create it while signed in (an admin can still revoke any token)",
+    "email",
+    403,
+  );
+}
 
 export const revokeApiTokenSchema = z.object({ tokenId: z.string().min(1, "tokenId is required") });
 

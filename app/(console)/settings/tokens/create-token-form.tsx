@@ -12,22 +12,15 @@ import { Select } from "@/components/ui/select";
 import { addApiToken } from "@/lib/actions/users";
 import { isAtLeast, roles, type Role } from "@/lib/auth/roles";
 
-export function CreateTokenForm({
-  owners,
-  defaultOwner,
-}: {
-  owners: { email: string; role: Role }[];
-  defaultOwner: string;
-}) {
-  const [owner, setOwner] = useState(defaultOwner);
+/** A token for the signed-in user: nobody creates one for someone else (see createApiToken). */
+export function CreateTokenForm({ owner }: { owner: { email: string; role: Role } }) {
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const { run, pending, error, fieldErrors } = useAction(addApiToken);
-  const ownerRole = owners.find((o) => o.email === owner)?.role ?? "viewer";
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const input = { email: owner, name: String(form.get("name")), role: String(form.get("role")) as Role };
+    const input = { name: String(form.get("name")), role: String(form.get("role")) as Role };
     run(input, (data) => setCreated({ name: input.name, token: data.token }));
   }
 
@@ -50,22 +43,18 @@ export function CreateTokenForm({
           <Field label="Name" hint="e.g. ci-release-pipeline" error={fieldErrors.name}>
             {(p) => <Input {...p} name="name" required />}
           </Field>
-          <Field label="Owner" error={fieldErrors.email}>
-            {(p) => (
-              <Select {...p} value={owner} onChange={(e) => setOwner(e.target.value)}>
-                {owners.map((o) => (
-                  <option key={o.email} value={o.email}>
-                    {o.email}
-                  </option>
-                ))}
-              </Select>
-            )}
+          <Field
+            label="Owner"
+            hint="You: each person creates their own tokens (a teammate's, with gantry tokens create on the server)"
+            error={fieldErrors.email}
+          >
+            {(p) => <Input {...p} value={owner.email} readOnly />}
           </Field>
           <Field label="Role" error={fieldErrors.role}>
             {(p) => (
-              <Select {...p} name="role" key={owner} defaultValue={ownerRole}>
+              <Select {...p} name="role" defaultValue={owner.role}>
                 {roles
-                  .filter((role) => isAtLeast(ownerRole, role))
+                  .filter((role) => isAtLeast(owner.role, role))
                   .map((role) => (
                     <option key={role} value={role}>
                       {role}

@@ -3,7 +3,7 @@ import { ForbiddenNotice } from "@/components/forbidden-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
-import { listApiTokens, listUsers } from "@/lib/users/list-users";
+import { listApiTokens } from "@/lib/users/list-users";
 import { CreateTokenForm } from "./create-token-form";
 import { TokensTable } from "./tokens-table";
 
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "API tokens" };
 export default async function TokensPage() {
   const me = await requireUser();
   if (!can(me.role, "tokens.read")) return <ForbiddenNotice permission="tokens.read" />;
-  const [tokens, users] = await Promise.all([listApiTokens(), listUsers()]);
+  const tokens = await listApiTokens();
   return (
     <>
       <PageHeader
@@ -32,10 +32,7 @@ export default async function TokensPage() {
             revoked: Boolean(t.revokedAt),
           }))}
         />
-        <CreateTokenForm
-          owners={users.filter((u) => !u.disabled).map((u) => ({ email: u.email, role: u.role }))}
-          defaultOwner={me.email}
-        />
+        <CreateTokenForm owner={{ email: me.email, role: me.role }} />
       </div>
     </>
   );
