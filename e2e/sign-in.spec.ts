@@ -14,9 +14,11 @@ test("a wrong password is refused with a message, the right one opens the consol
   await expect(page.getByRole("complementary").getByText(operator.email)).toBeVisible();
 });
 
-test("signing out ends the session", async ({ page, createUser }) => {
+test("signing out ends the session, and a copy of its cookie stops working too", async ({ page, createUser }) => {
   const viewer = await createUser("sign-out", "viewer");
   await signIn(page, viewer);
+  const copied = (await page.context().cookies()).filter((c) => c.name.endsWith("next-auth.session-token"));
+  expect(copied).toHaveLength(1);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
@@ -26,6 +28,12 @@ test("signing out ends the session", async ({ page, createUser }) => {
   await expect(page).toHaveURL(/\/sign-in$/);
   const me = await page.request.get("/api/v1/me");
   expect(me.status()).toBe(401);
+
+  // The signed JWT is unexpired, but sign-out ended every session issued before it.
+  await page.context().addCookies(copied);
+  expect((await page.request.get("/api/v1/me")).status()).toBe(401);
+  await page.goto("/releases");
+  await expect(page).toHaveURL(/\/sign-in$/);
 });
 
 test("repeated wrong passwords lock the account, even against the right password", async ({ page, createUser }) => {

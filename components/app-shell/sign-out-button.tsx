@@ -4,6 +4,7 @@ import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { SignOutIcon } from "@/components/ui/icons";
+import { endAllSessions } from "@/lib/actions/session";
 
 export function SignOutButton({ compact = false }: { compact?: boolean }) {
   const [pending, setPending] = useState(false);
@@ -11,6 +12,8 @@ export function SignOutButton({ compact = false }: { compact?: boolean }) {
   async function handleClick() {
     setPending(true);
     try {
+      // Ends this user's sessions everywhere (a copied cookie stops working), then clears this one.
+      await endAllSessions({});
       await signOut({ callbackUrl: "/sign-in" });
     } catch {
       // signOut navigates away on success; staying here means it failed, so allow a retry.
@@ -25,7 +28,7 @@ export function SignOutButton({ compact = false }: { compact?: boolean }) {
       pending={pending}
       onClick={handleClick}
       aria-label={compact ? "Sign out" : undefined}
-      title={compact ? "Sign out" : undefined}
+      title={compact ? "Sign out — signs you out on every device" : "Signs you out on every device"}
     >
       {pending ? null : <SignOutIcon className="size-3.5" />}
       {compact ? null : "Sign out"}

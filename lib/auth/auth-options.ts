@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { linkOidcUser } from "./link-oidc-user";
+import { sessionVersionOf } from "./session-user";
 import { signInWithPassword } from "./sign-in-with-password";
 
 const sessionHours = 12;
@@ -44,12 +45,19 @@ export const authOptions: NextAuthOptions = {
       user.id = linked;
       return true;
     },
-    jwt({ token, user }) {
-      if (user) token.sub = user.id;
+    async jwt({ token, user }) {
+      // At sign-in: the session is issued under the user's current session version, which
+      // sign-out, a role change or a disable bump to end it (checked in userOfSession).
+      if (user) {
+        token.sub = user.id;
+        token.sessionVersion = await sessionVersionOf(user.id);
+      }
       return token;
     },
     session({ session, token }) {
       if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      if (typeof token.sessionVersion === "number")
+        (session as { sessionVersion?: number }).sessionVersion = token.sessionVersion;
       return session;
     },
   },

@@ -6,6 +6,7 @@ import { isAtLeast, type Role } from "./roles";
  */
 export const permissions = {
   "console.read": "viewer",
+  "sessions.end": "viewer",
   "users.read": "admin",
   "users.create": "admin",
   "users.update": "admin",

@@ -58,9 +58,15 @@ export const updateUser: ChangeDefinition<typeof updateUserSchema, { id: string 
     }
     const disabledAt =
       input.disabled === undefined ? before.disabledAt : input.disabled ? (before.disabledAt ?? new Date()) : null;
+    // A new role or a disable ends the user's sessions: they sign in again under what changed.
+    const endsSessions = (input.role !== undefined && input.role !== before.role) || (disabledAt && !before.disabledAt);
     const after = await tx.user.update({
       where: { id: input.userId },
-      data: { role: input.role ?? before.role, disabledAt },
+      data: {
+        role: input.role ?? before.role,
+        disabledAt,
+        ...(endsSessions ? { sessionVersion: { increment: 1 } } : {}),
+      },
     });
     // Keep at least one active admin, checked after the write inside the same transaction.
     const admins = await tx.user.count({ where: { role: "admin", disabledAt: null } });

@@ -36,6 +36,7 @@ const actionExpectations: Record<string, Permission | "first-run"> = {
   "lib/actions/audit.ts#runAuditVerification": "audit.verify",
   "lib/actions/audit.ts#saveAuditRetention": "settings.write",
   "lib/actions/channels.ts#addChannel": "channels.write",
+  "lib/actions/session.ts#endAllSessions": "sessions.end",
   "lib/actions/channels.ts#editChannel": "channels.write",
   "lib/actions/channels.ts#removeChannel": "channels.write",
   "lib/actions/channels.ts#syncChannelNow": "channels.sync",
