@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { clientFromHeaders } from "@/lib/audit/request-context";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import { getCurrentUser } from "@/lib/auth/get-current-user";
+import { isSessionCurrent } from "@/lib/auth/session-user";
 import { can, permissions, type Permission } from "@/lib/auth/permissions";
 import { runChange, type Caller, type ChangeDefinition } from "@/lib/change/run-change";
 import { isUserError, userErrorFields } from "@/lib/change/errors";
@@ -93,6 +94,18 @@ export async function resolveCaller(request: Request): Promise<Caller | null | R
     return json({ error: { message: crossOrigin, fields: { origin: "expected the console's own origin" } } }, 403);
   const user = await getCurrentUser();
   return user && { userId: user.id, email: user.email, role: user.role };
+}
+
+/**
+ * For an answer that outlives its request (an event stream): a check that stays true only while
+ * the request's credential does — the Bearer token is still unrevoked and unexpired, or the
+ * session has not been ended — and its user is enabled. Call it after `authorize`.
+ */
+export async function callerRecheck(request: Request): Promise<() => Promise<boolean>> {
+  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (token) return async () => Boolean(await authenticateApiToken(token));
+  const user = await getCurrentUser();
+  return async () => Boolean(user && (await isSessionCurrent(user.id, user.sessionVersion)));
 }
 
 /** The JSON body of a request, or the 400/413/415 answer to send instead. */

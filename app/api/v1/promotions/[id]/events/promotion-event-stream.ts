@@ -15,6 +15,11 @@ interface StreamOptions {
   listener: { subscribe(promotionId: string, subscription: ProgressSubscription): Promise<() => void> };
   read: (promotionId: string) => Promise<PromotionView | null>;
   heartbeatMs?: number;
+  /**
+   * Asked at every heartbeat: false once the caller may no longer read (its token revoked or
+   * expired, its session ended, its user disabled), and the stream ends.
+   */
+  stillAllowed?: () => Promise<boolean>;
 }
 
 /**
@@ -29,6 +34,7 @@ export async function promotionEventStream({
   listener,
   read,
   heartbeatMs = defaultHeartbeatMs,
+  stillAllowed = async () => true,
 }: StreamOptions): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -104,6 +110,18 @@ export async function promotionEventStream({
     }
   }
 
+  async function heartbeat(): Promise<void> {
+    const allowed = await stillAllowed().catch((error: unknown) => {
+      log.warn(
+        { promotionId, err: { message: scrubUrlCredentials(String((error as Error)?.message ?? error)) } },
+        "promotion event stream could not re-check its caller",
+      );
+      return false;
+    });
+    if (allowed) write(": heartbeat\n\n");
+    else close();
+  }
+
   if (signal.aborted) {
     close();
     return stream;
@@ -116,7 +134,7 @@ export async function promotionEventStream({
     return stream;
   }
   unsubscribe = stop;
-  timers.heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
+  timers.heartbeat = setInterval(() => void heartbeat(), heartbeatMs);
   // The first view is read after LISTEN is in place, so no write between the two is missed.
   void refresh();
   return stream;

@@ -1,4 +1,4 @@
-import { authorize, json } from "@/lib/api/api-route";
+import { authorize, callerRecheck, json } from "@/lib/api/api-route";
 import { log, scrubUrlCredentials } from "@/lib/log";
 import { getPromotion } from "@/lib/promotions/promotion-view";
 import { progressListener } from "./progress-listener";
@@ -9,8 +9,9 @@ export const dynamic = "force-dynamic";
 /**
  * GET /api/v1/promotions/{id}/events — server-sent events: the promotion's full view
  * (`data: <PromotionView JSON>`) at once and again after every progress write the engine
- * notifies, bursts coalesced, with a heartbeat comment every 15 s. Session or Bearer token
- * with promotions.read.
+ * notifies, bursts coalesced, with a heartbeat comment every GANTRY_EVENTS_HEARTBEAT_SECONDS
+ * (15 s). Session or Bearer token with promotions.read, checked again at every heartbeat: a
+ * revoked token, an ended session or a disabled user ends the stream.
  */
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
   const denied = await authorize(request, "promotions.read");
@@ -23,6 +24,8 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
       signal: request.signal,
       listener: progressListener(),
       read: getPromotion,
+      heartbeatMs: heartbeatSeconds() * 1000,
+      stillAllowed: await callerRecheck(request),
     });
     return new Response(stream, {
       headers: {
@@ -39,4 +42,9 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
     );
     return json({ error: { message: "Something went wrong on our side." } }, 500);
   }
+}
+
+function heartbeatSeconds(): number {
+  const seconds = Number(process.env.GANTRY_EVENTS_HEARTBEAT_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 15;
 }

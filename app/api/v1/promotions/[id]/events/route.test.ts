@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import { runChange, type Caller } from "@/lib/change/run-change";
+import { setupTestDatabase } from "@/test/support/database";
+import { GET } from "./route";
+
+// Short heartbeats, so "ends within one heartbeat" is quick to see.
+process.env.GANTRY_EVENTS_HEARTBEAT_SECONDS = "0.5";
+const database = setupTestDatabase();
+const cli: Caller = { userId: null, email: "cli", role: "admin" };
+const client = { ip: null, userAgent: "vitest" };
+let promotionId: string;
+let token: { id: string; token: string };
+
+beforeAll(async () => {
+  const db = database.db();
+  const [source, target] = await Promise.all(
+    ["vendor", "mine"].map((name) =>
+      db.registry.create({ data: { name, provider: "generic", endpoint: `${name}.example`, authKind: "anonymous" } }),
+    ),
+  );
+  const channel = await db.releaseChannel.create({
+    data: { name: "acme", sourceRegistryId: source!.id, components: ["acme/api"], tagPattern: ".*", ordering: "date" },
+  });
+  const release = await db.release.create({
+    data: { channelId: channel.id, tag: "release-251120", sortKey: "251120" },
+  });
+  promotionId = (
+    await db.promotion.create({
+      data: { releaseId: release.id, targetRegistryId: target!.id, repositoryMapping: {}, status: "queued" },
+    })
+  ).id;
+  await db.user.create({ data: { email: "watcher@example.com", role: "viewer" } });
+  const created = await runChange(createApiToken, cli, { email: "watcher@example.com", name: "dashboard" }, client);
+  if (!created.ok) throw new Error(created.error);
+  token = created.data;
+});
+
+describe("GET /api/v1/promotions/{id}/events", () => {
+  it("ends within one heartbeat once its API token is revoked", async () => {
+    const abort = new AbortController();
+    const response = await GET(
+      new Request(`http://gantry.test/api/v1/promotions/${promotionId}/events`, {
+        headers: { authorization: `Bearer ${token.token}` },
+        signal: abort.signal,
+      }),
+      { params: Promise.resolve({ id: promotionId }) },
+    );
+    expect(response.status).toBe(200);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let received = "";
+    const readUntil = async (done: (text: string) => boolean, timeoutMs: number): Promise<"closed" | "seen"> => {
+      const deadline = Date.now() + timeoutMs;
+      while (!done(received)) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`stream still open after ${timeoutMs} ms: ${received.slice(-200)}`);
+        const chunk = await Promise.race([
+          reader.read(),
+          new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), left)),
+        ]);
+        if (chunk === "timeout") continue;
+        if (chunk.done) return "closed";
+        received += chunk.value;
+      }
+      return "seen";
+    };
+
+    // The view, then heartbeats while the token is good.
+    expect(await readUntil((text) => (text.match(/: heartbeat/g) ?? []).length >= 2, 10_000)).toBe("seen");
+    expect(received).toContain(`"id":"${promotionId}"`);
+
+    expect(await runChange(revokeApiToken, cli, { tokenId: token.id }, client)).toMatchObject({ ok: true });
+    const revokedAt = Date.now();
+    const heartbeatsBefore = (received.match(/: heartbeat/g) ?? []).length;
+    expect(await readUntil(() => false, 10_000)).toBe("closed");
+    // One heartbeat (0.5 s) plus the re-check's read, with room for a loaded machine.
+    expect(Date.now() - revokedAt).toBeLessThan(5_000);
+    expect((received.match(/: heartbeat/g) ?? []).length - heartbeatsBefore).toBeLessThanOrEqual(1);
+    abort.abort();
+  });
+});
