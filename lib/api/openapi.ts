@@ -65,7 +65,7 @@ export const apiOperations: ApiOperation[] = [
   {
     method: "POST",
     path: "/tokens",
-    summary: "Create an API token; the token is in this answer only",
+    summary: "Create an API token owned by the caller (never for another user); the token is in this answer only",
     tag: "tokens",
     permission: "tokens.create",
     body: createApiTokenSchema,
@@ -263,7 +263,8 @@ export const apiOperations: ApiOperation[] = [
   {
     method: "GET",
     path: "/promotions/{id}/events",
-    summary: "Server-sent events: the promotion each time it changes",
+    summary:
+      "Server-sent events: the promotion each time it changes; ends once the caller's token or session is no longer valid (checked every heartbeat)",
     tag: "promotions",
     permission: "promotions.read",
     produces: "text/event-stream",

@@ -1,11 +1,14 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createTokenRoute } from "@/app/api/v1/tokens/route";
 import { POST as revokeTokenRoute } from "@/app/api/v1/tokens/[id]/revoke/route";
 import { runChange, type Caller } from "@/lib/change/run-change";
+import { proofLog } from "@/test/proof/support/proof-results";
 import { setupTestDatabase } from "@/test/support/database";
 import { authenticateApiToken, createApiToken, hashToken, revokeApiToken } from "./api-tokens";
 
 const database = setupTestDatabase();
+const proof = proofLog("token-minting", "hardening");
+afterAll(() => proof.write());
 const admin: Caller = { userId: null, email: "root@example.com", role: "admin" };
 const client = { ip: null, userAgent: "vitest" };
 
@@ -126,5 +129,12 @@ describe("API tokens", () => {
     );
     expect(revoked.status).toBe(200);
     expect(await authenticateApiToken(theirs.token)).toBeNull();
+    proof.add({
+      area: "API tokens",
+      tried:
+        "an admin's token POSTs /api/v1/tokens for an approver (by email, by userId), for itself, and revokes another user's token",
+      cases: 4,
+      outcome: "403 on `email` for both others (no token made); 201 for itself; revoke 200",
+    });
   });
 });

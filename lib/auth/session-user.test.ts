@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runChange, type Caller } from "@/lib/change/run-change";
 import { updateUser } from "@/lib/users/user-changes";
+import { proofLog } from "@/test/proof/support/proof-results";
 import { setupTestDatabase } from "@/test/support/database";
 import { nextAuthRequest, passwordSignIn, type AuthCookie } from "@/test/support/next-auth-handler";
 import { hashPassword } from "./password";
@@ -15,6 +16,8 @@ process.env.NEXTAUTH_URL = "http://gantry.test";
 process.env.NEXTAUTH_SECRET = crypto.randomBytes(32).toString("base64");
 const origin = "http://gantry.test";
 const database = setupTestDatabase();
+const proof = proofLog("session-revocation", "hardening");
+afterAll(() => proof.write());
 const password = "revocation-password-1";
 const client = { ip: null, userAgent: "vitest" };
 let viewer: Caller;
@@ -58,6 +61,13 @@ describe("ending sessions", () => {
     expect(await userWith(again)).toMatchObject({ email: "revoked@example.com" });
     const event = await database.db().auditEvent.findFirstOrThrow({ where: { action: "auth.sign_out" } });
     expect(event).toMatchObject({ targetId: viewer.userId, actorLabel: "revoked@example.com" });
+    proof.add({
+      area: "sessions",
+      tried:
+        "two session cookies from real next-auth sign-ins replayed after Sign out (unexpired, validly signed JWTs)",
+      cases: 2,
+      outcome: "both refused (no user); a new sign-in works; auth.sign_out audited",
+    });
   });
 
   it("ends the sessions of a user whose role changes or who is disabled", async () => {
@@ -81,5 +91,12 @@ describe("ending sessions", () => {
     });
     await database.db().user.update({ where: { id: viewer.userId! }, data: { disabledAt: null } });
     expect(await userWith(current), "re-enabled, the old session stays ended").toBeNull();
+    proof.add({
+      area: "sessions",
+      tried:
+        "a session cookie replayed after a role change, after an edit that changes nothing, after disable + re-enable",
+      cases: 3,
+      outcome: "refused after the role change and the disable; kept after the no-op edit",
+    });
   });
 });

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runChange, type Caller } from "@/lib/change/run-change";
+import { proofLog } from "@/test/proof/support/proof-results";
 import { setupTestDatabase } from "@/test/support/database";
 import { createConnection } from "./create-connection";
 import { loadConnection } from "./load-connection";
@@ -8,6 +9,8 @@ import { updateConnection } from "./update-connection";
 
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
 const database = setupTestDatabase();
+const proof = proofLog("connection-secret", "hardening");
+afterAll(() => proof.write());
 const admin: Caller = { userId: null, email: "admin@example.com", role: "admin" };
 const client = { ip: null, userAgent: "vitest" };
 const body = {
@@ -80,6 +83,13 @@ describe("updateConnection", () => {
     const row = await database.db().registry.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ insecure: true, caPem: null });
     expect((await loadConnection(id)).connection.secret).toBe("second-secret");
+    proof.add({
+      area: "registry secret",
+      tried:
+        "edit a saved connection leaving the secret out while turning `insecure` off, and while adding a CA certificate",
+      cases: 2,
+      outcome: '400 on auth.password ("the insecure flag changed", "the CA certificate changed"); nothing saved',
+    });
   });
 
   it("clears the secret when the connection becomes anonymous, and forgets the last check", async () => {

@@ -1,12 +1,15 @@
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runChange, type Caller } from "@/lib/change/run-change";
 import { verifyPassword } from "@/lib/auth/password";
+import { proofLog } from "@/test/proof/support/proof-results";
 import { setupTestDatabase } from "@/test/support/database";
 import { bootstrapAdmin } from "./bootstrap-admin";
 import { createUser, updateUser } from "./user-changes";
 
 const database = setupTestDatabase();
+const proof = proofLog("admin-race", "hardening");
+afterAll(() => proof.write());
 const context = { actorId: null, actorLabel: "first-run", ip: null, userAgent: null };
 const client = { ip: null, userAgent: "vitest" };
 
@@ -132,5 +135,11 @@ describe("users", () => {
       await holder.end();
     }
     expect(await db.user.count({ where: { role: "admin", disabledAt: null } })).toBe(1);
+    proof.add({
+      area: "last admin",
+      tried: "two admins demote each other in two transactions held open together (real Postgres, READ COMMITTED)",
+      cases: 1,
+      outcome: 'one succeeds, the other: "At least one active admin must remain."; one admin left',
+    });
   });
 });

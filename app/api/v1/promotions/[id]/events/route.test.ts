@@ -1,12 +1,15 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { runChange, type Caller } from "@/lib/change/run-change";
+import { proofLog } from "@/test/proof/support/proof-results";
 import { setupTestDatabase } from "@/test/support/database";
 import { GET } from "./route";
 
 // Short heartbeats, so "ends within one heartbeat" is quick to see.
 process.env.GANTRY_EVENTS_HEARTBEAT_SECONDS = "0.5";
 const database = setupTestDatabase();
+const proof = proofLog("event-stream-revocation", "hardening");
+afterAll(() => proof.write());
 const cli: Caller = { userId: null, email: "cli", role: "admin" };
 const client = { ip: null, userAgent: "vitest" };
 let promotionId: string;
@@ -74,8 +77,15 @@ describe("GET /api/v1/promotions/{id}/events", () => {
     const heartbeatsBefore = (received.match(/: heartbeat/g) ?? []).length;
     expect(await readUntil(() => false, 10_000)).toBe("closed");
     // One heartbeat (0.5 s) plus the re-check's read, with room for a loaded machine.
-    expect(Date.now() - revokedAt).toBeLessThan(5_000);
+    const endedMs = Date.now() - revokedAt;
+    expect(endedMs).toBeLessThan(5_000);
     expect((received.match(/: heartbeat/g) ?? []).length - heartbeatsBefore).toBeLessThanOrEqual(1);
+    proof.add({
+      area: "event stream",
+      tried: "GET /api/v1/promotions/{id}/events with an API token, then the token revoked (heartbeat 0.5 s)",
+      cases: 1,
+      outcome: `the stream ended ${endedMs} ms after the revocation, at the next heartbeat`,
+    });
     abort.abort();
   });
 });
