@@ -1,3 +1,4 @@
+import "server-only";
 import { db, type Tx } from "@/lib/db/prisma";
 import type { Role } from "./roles";
 
