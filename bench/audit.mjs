@@ -184,7 +184,7 @@ async function exportWithRss(token) {
   return { seconds, bytes, rows: newlines - 1, rss };
 }
 
-/** The `next start` process among gantry's children (not the worker, not Postgres). */
+/** The web process among gantry's children (dist/serve-web.mjs; not the worker, not Postgres). */
 function webProcess(rootPid) {
   const all = [rootPid];
   for (let i = 0; i < all.length; i += 1) {
@@ -201,12 +201,9 @@ function webProcess(rootPid) {
     }
   }
   const named = all.map((pid) => ({ pid, cmd: readCmdline(pid) }));
-  const web =
-    named.find((p) => /next-server/.test(p.cmd)) ?? named.find((p) => /next\/dist\/bin\/next start/.test(p.cmd));
+  const web = named.find((p) => /serve-web\.mjs/.test(p.cmd));
   if (!web) throw new Error(`no web process among:\n${named.map((p) => `${p.pid} ${p.cmd}`).join("\n")}`);
-  // `next start` may run the server in a child of its own: take the biggest of that subtree.
-  const subtree = named.filter((p) => p.pid === web.pid || /next/.test(p.cmd));
-  return subtree.reduce((a, b) => (readRssMb(b.pid) > readRssMb(a.pid) ? b : a)).pid;
+  return web.pid;
 }
 
 function readCmdline(pid) {

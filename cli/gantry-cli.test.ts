@@ -65,6 +65,18 @@ describe("bin/gantry", () => {
     });
   });
 
+  it("refuses to start with a bad GANTRY_TRUSTED_PROXIES entry, naming the variable and the entry", () => {
+    const result = spawnSync(process.execPath, [bin, "start"], {
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: database.url(), GANTRY_TRUSTED_PROXIES: "10.0.0.0/8, proxy.internal" },
+      timeout: 60_000,
+    });
+    expect({ code: result.status, stdout: result.stdout }).toEqual({ code: 1, stdout: "" });
+    expect(result.stderr).toMatch(
+      /^gantry start: GANTRY_TRUSTED_PROXIES: "proxy.internal" is not a CIDR or an address/,
+    );
+  });
+
   it("runs a worker at a lower CPU priority than the console (niceness 10 by default)", async () => {
     const worker = spawn(process.execPath, [bin, "worker"], {
       env: {

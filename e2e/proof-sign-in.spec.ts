@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
-import { expect, test, type Credentials } from "./support/fixtures";
+import { apiToken } from "./support/api";
+import { expect, test } from "./support/fixtures";
+import { signInAddresses, signInOverHttp, type Attempt } from "./support/sign-in-over-http";
 import { proofLog } from "../test/proof/support/proof-results";
 
 // An install of its own (a distinct gantryEnv starts one): the sign-in limiter is pushed to the
@@ -8,46 +10,15 @@ import { proofLog } from "../test/proof/support/proof-results";
 test.use({ gantryEnv: { GANTRY_PROOF_ISOLATED: "sign-in-limits" } });
 test.describe.configure({ mode: "serial" });
 const proof = proofLog("e2e-sign-in");
-test.afterAll(() => proof.write());
+const hardening = proofLog("client-address", "hardening");
+test.afterAll(() => {
+  proof.write();
+  hardening.write();
+});
 
 // lib/auth/sign-in-with-password.ts: signInLimits (15-minute window).
 const PER_ACCOUNT = 5;
 const PER_IP = 20;
-
-interface Attempt {
-  ok: boolean;
-  error: string | null;
-  cookies: string[];
-  ms: number;
-}
-
-/** The sign-in form's request, by hand: CSRF token and cookie, then the credentials callback (as the browser posts it). */
-async function signInOverHttp(baseURL: string, credentials: Credentials): Promise<Attempt> {
-  const csrf = await fetch(`${baseURL}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = csrf.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const started = Date.now();
-  const response = await fetch(`${baseURL}/api/auth/callback/password`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: new URLSearchParams({
-      email: credentials.email,
-      password: credentials.password,
-      csrfToken,
-      json: "true",
-      callbackUrl: "/releases",
-    }),
-  });
-  const ms = Date.now() - started;
-  const { url } = (await response.json()) as { url: string };
-  const error = new URL(url, baseURL).searchParams.get("error");
-  const cookies = response.headers.getSetCookie();
-  return { ok: !error && cookies.some((c) => c.includes("session-token=")), error, cookies, ms };
-}
 
 test(`${PER_ACCOUNT} wrong passwords lock the account: the right one is refused next, other accounts still sign in`, async ({
   gantry,
@@ -96,5 +67,35 @@ test(`${PER_IP} failures from one address across accounts lock that address out,
     tried: `${PER_IP} failed sign-ins from one address over ${PER_IP} accounts, then a right password for a fresh account`,
     cases: PER_IP - PER_ACCOUNT + 1,
     outcome: 'refused ("Too many failed sign-ins"): the address is locked for 15 minutes',
+  });
+});
+
+test("rotating X-Forwarded-For does not escape the address lock, and the audit trail records the real peer", async ({
+  gantry,
+  admin,
+  createUser,
+  request,
+}) => {
+  // No GANTRY_TRUSTED_PROXIES: the client address is the socket's peer, 127.0.0.1, which the previous test locked.
+  const user = await createUser("proof-rotate", "viewer");
+  const attempts: Attempt[] = [];
+  for (let i = 1; i <= 3; i += 1)
+    attempts.push(
+      await signInOverHttp(gantry.baseURL, user, {
+        "x-forwarded-for": `203.0.113.${i}`,
+        "x-real-ip": `198.51.100.${i}`,
+        "x-gantry-client-address": `192.0.2.${i}`,
+      }),
+    );
+  expect(attempts.map((a) => a.error)).toEqual(Array(3).fill("Too many failed sign-ins. Try again in 15 minutes."));
+  const recorded = await signInAddresses(request, await apiToken(gantry, admin.email, "admin"), user.email);
+  expect(recorded).toEqual(Array(3).fill({ action: "auth.sign_in_failed", ip: "127.0.0.1" }));
+  hardening.add({
+    area: "client address",
+    tried:
+      "right password from a locked address, with X-Forwarded-For, X-Real-IP and x-gantry-client-address rotated per attempt (no GANTRY_TRUSTED_PROXIES)",
+    cases: 3,
+    outcome:
+      'each refused ("Too many failed sign-ins"); the audit trail records 127.0.0.1, the socket\'s peer, for all three',
   });
 });

@@ -8,6 +8,8 @@ const { nodeBundleOptions } = require("./bundle-node.cjs");
 const root = path.join(__dirname, "..");
 const outdir = path.join(root, "dist");
 const outfile = path.join(outdir, "gantry.mjs");
+/** The web process `gantry start` runs: Next behind Gantry's own HTTP server (cli/web/serve-web.ts). */
+const webOutfile = path.join(outdir, "serve-web.mjs");
 const sourceDirs = ["cli", "lib", "worker", "scripts"].map((d) => path.join(root, d));
 
 function newestSourceMtime() {
@@ -34,7 +36,7 @@ function newestSourceMtime() {
 
 function isStale() {
   try {
-    return fs.statSync(outfile).mtimeMs < newestSourceMtime();
+    return Math.min(fs.statSync(outfile).mtimeMs, fs.statSync(webOutfile).mtimeMs) < newestSourceMtime();
   } catch {
     return true;
   }
@@ -48,7 +50,10 @@ function build({ quiet = false } = {}) {
   fs.rmSync(path.join(outdir, "chunks"), { recursive: true, force: true });
   esbuild.buildSync({
     ...nodeBundleOptions(),
-    entryPoints: { gantry: path.join(root, "cli", "gantry.ts") },
+    entryPoints: {
+      gantry: path.join(root, "cli", "gantry.ts"),
+      "serve-web": path.join(root, "cli", "web", "serve-web.ts"),
+    },
     outdir,
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { applyMigrations } from "@/lib/db/migrate";
+import { parseTrustedProxies } from "@/lib/http/client-address";
 import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import { ExitCode, UsageError, type CliCommand, type CliIo } from "../command";
 import { parseArgs } from "../parse-args";
@@ -28,7 +29,8 @@ Options:
   --no-worker   serve only the web app (run workers elsewhere with \`gantry worker\`)
 
 Environment: see README.md (DATABASE_URL, GANTRY_DATA_DIR, GANTRY_URL, GANTRY_SECRET_KEY,
-GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
+GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*,
+GANTRY_TRUSTED_PROXIES).
 `,
   async run(argv, io) {
     const { values } = parseArgs(argv, {
@@ -40,6 +42,8 @@ GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
     if (!Number.isInteger(port) || port < 1 || port > 65535)
       throw new UsageError("--port must be a port number (1-65535)");
     const host = values.host ?? io.env.GANTRY_HOST ?? "127.0.0.1";
+    // A bad entry stops the start here, naming it, rather than in the web process later.
+    parseTrustedProxies(io.env.GANTRY_TRUSTED_PROXIES);
     const root = projectRoot();
     const startedAt = Date.now();
     const say = (line: string) => io.stderr.write(`[gantry] ${line}\n`);
@@ -81,11 +85,16 @@ GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*).
     }
 
     const children: ChildProcess[] = [];
-    const web = spawn(process.execPath, [nextBin(root), "start", "-p", String(port), "-H", host], {
-      cwd: root,
-      env: { ...childEnv, GANTRY_PROCESS: "web", NEXT_TELEMETRY_DISABLED: "1" },
-      stdio: ["inherit", "pipe", "inherit"],
-    });
+    // Next behind Gantry's own server, which stamps the client address (cli/web/serve-web.ts).
+    const web = spawn(
+      process.execPath,
+      [path.join(root, "dist", "serve-web.mjs"), "--port", String(port), "--host", host],
+      {
+        cwd: root,
+        env: { ...childEnv, GANTRY_PROCESS: "web", NEXT_TELEMETRY_DISABLED: "1" },
+        stdio: ["inherit", "pipe", "inherit"],
+      },
+    );
     keepJsonOnStdout(web, io);
     children.push(web);
     if (!values["no-worker"]) {
@@ -139,7 +148,7 @@ async function bootstrapFromEnvironment(io: CliIo, say: (line: string) => void):
  * line Next prints goes to standard error with Gantry's own lines.
  */
 function keepJsonOnStdout(web: ChildProcess, io: CliIo): void {
-  const banner = /^\s*(▲ Next\.js|- Local:|- Network:|- Environments?:|✓ Starting|✓ Ready in|$)/;
+  const banner = /^\s*(▲ Next\.js|- Local:|- Network:|- Environments?:|✓ Starting|✓ Ready in|✓ Running next\.config|$)/;
   createInterface({ input: web.stdout! }).on("line", (line) => {
     if (line.startsWith("{")) io.stdout.write(`${line}\n`);
     // Next colours its banner: match the text without the escape codes.

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { clientAddressHeader } from "@/lib/http/client-address";
 
 /** Who is acting and from where, carried once per request instead of passed by hand. */
 export interface RequestContext {
@@ -19,11 +20,14 @@ export function currentRequestContext(): RequestContext {
   return storage.getStore() ?? { actorId: null, actorLabel: "system", ip: null, userAgent: null };
 }
 
-/** The client's address and agent from request headers (the first X-Forwarded-For hop when proxied). */
+/**
+ * The client's address and agent from request headers. The address is only the one Gantry's
+ * web server stamped (lib/http/client-address.ts decides it from the socket and
+ * GANTRY_TRUSTED_PROXIES); never X-Forwarded-For as a client sent it.
+ */
 export function clientFromHeaders(headers: Headers): { ip: string | null; userAgent: string | null } {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   return {
-    ip: forwarded || headers.get("x-real-ip") || null,
+    ip: headers.get(clientAddressHeader) || null,
     userAgent: headers.get("user-agent")?.slice(0, 400) ?? null,
   };
 }

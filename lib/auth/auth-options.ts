@@ -1,6 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
+import { clientAddressHeader } from "@/lib/http/client-address";
 import { linkOidcUser } from "./link-oidc-user";
 import { sessionVersionOf } from "./session-user";
 import { signInWithPassword } from "./sign-in-with-password";
@@ -21,7 +22,8 @@ export const authOptions: NextAuthOptions = {
         const outcome = await signInWithPassword({
           email: String(credentials?.email ?? ""),
           password: String(credentials?.password ?? ""),
-          ip: headers["x-forwarded-for"]?.split(",")[0]?.trim() ?? headers["x-real-ip"] ?? null,
+          // Stamped by Gantry's web server from the socket and GANTRY_TRUSTED_PROXIES, never X-Forwarded-For as sent.
+          ip: headers[clientAddressHeader] || null,
           userAgent: headers["user-agent"] ?? null,
         });
         // next-auth hands a thrown message to the sign-in page as `error`.

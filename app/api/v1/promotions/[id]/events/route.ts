@@ -30,7 +30,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
     return new Response(stream, {
       headers: {
         "content-type": "text/event-stream; charset=utf-8",
-        // no-transform keeps `next start`'s gzip from buffering the stream; proxies must not cache or hold it either.
+        // no-transform keeps Next's gzip from buffering the stream; proxies must not cache or hold it either.
         "cache-control": "no-cache, no-transform",
         "x-accel-buffering": "no",
       },
