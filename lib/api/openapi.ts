@@ -125,6 +125,14 @@ export const apiOperations: ApiOperation[] = [
     permission: "registries.test",
   },
   {
+    method: "POST",
+    path: "/registries/{id}/drift-check",
+    summary:
+      "Read every tag Gantry promoted to this target now; answers {checkedAt, tagsRead, unreadable, drifted: [{promotionId, drifted, newlyDrifted}]}; promotions then carry drift: {checkedAt, drifted: [{component, expected, found}]} (found null: the tag is gone)",
+    tag: "registries",
+    permission: "registries.test",
+  },
+  {
     method: "GET",
     path: "/registries/{id}/repositories",
     summary: "Repositories the credential can see",
@@ -288,6 +296,13 @@ export const apiOperations: ApiOperation[] = [
     summary: "Retry only the failed images",
     tag: "promotions",
     permission: "promotions.control",
+  },
+  {
+    method: "POST",
+    path: "/promotions/{id}/repair",
+    summary: "Repair a drifted promotion: promote its release to its target again (a new promotion, 201-style body)",
+    tag: "promotions",
+    permission: "promotions.create",
   },
   {
     method: "POST",
