@@ -199,7 +199,16 @@ export const apiOperations: ApiOperation[] = [
   {
     method: "GET",
     path: "/channels/{id}/releases",
-    summary: "Releases of a channel, newest first",
+    summary:
+      "Releases of a channel, newest first; each image has signature and sboms: [{kind, format, via, digest, mediaType, size, packages, predicateType}] (null: not looked for yet)",
+    tag: "releases",
+    permission: "releases.read",
+  },
+  {
+    method: "GET",
+    path: "/releases/{id}/sbom",
+    summary:
+      "Download one SBOM or attestation of a release image (?component=vendor/api&digest=sha256:…, a digest from its sboms), streamed from the source registry",
     tag: "releases",
     permission: "releases.read",
   },

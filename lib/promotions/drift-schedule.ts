@@ -7,7 +7,7 @@ import { sendJob } from "@/lib/queue/send-job";
 const DEFAULT_INTERVAL_MINUTES = 60;
 
 /** GANTRY_DRIFT_CHECK_MINUTES (default 60; 0 turns the scheduled drift watch off). */
-export function driftCheckIntervalMinutes(env: NodeJS.ProcessEnv = process.env): number {
+export function driftCheckIntervalMinutes(env: Record<string, string | undefined> = process.env): number {
   const raw = env.GANTRY_DRIFT_CHECK_MINUTES?.trim();
   if (!raw) return DEFAULT_INTERVAL_MINUTES;
   const minutes = Number(raw);

@@ -2,6 +2,7 @@ import "server-only";
 import { NotFoundError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
+import type { SbomSummary } from "@/lib/oci/find-sboms";
 import { storedDrift } from "@/lib/promotions/promotion-drift";
 import { readSignaturePolicy, type SignaturePolicy } from "@/lib/signatures/signature-policy.schema";
 import { currentCheck, describePolicy, loadSignatureSetup, type SignatureSetup } from "./signature-policy";
@@ -55,6 +56,8 @@ export interface ReleaseView {
     platforms: string[];
     /** Under the channel's current policy; null when the policy is off or the image was not checked under it yet. */
     signature: ImageSignature | null;
+    /** SBOMs and attestations found at sync ([] none; null: not looked for yet). */
+    sboms: SbomSummary[] | null;
   }[];
   /**
    * Per target connection with any promotion of this release: are its images there at these
@@ -207,6 +210,7 @@ function toReleaseView(row: ReleaseRow, setup: SignatureSetup): ReleaseView {
       mediaType: image.mediaType,
       platforms: image.platforms,
       signature: signatureOf(image.signature, setup),
+      sboms: Array.isArray(image.sboms) ? (image.sboms as unknown as SbomSummary[]) : null,
     })),
     targets: targetsOf(row),
   };
