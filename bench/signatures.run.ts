@@ -1,12 +1,15 @@
 // Bundled and run by bench/signatures.mjs: what signature verification adds to a sync and a plan of
 // a three-component release, against a real registry on 127.0.0.1, keys and keyless.
 import crypto from "node:crypto";
+import type { Digest } from "@/lib/oci/digest";
+import { findSboms } from "@/lib/oci/find-sboms";
 import { RegistryClient } from "@/lib/oci/registry-client";
 import { checkImageSignature } from "@/lib/signatures/check-image-signature";
 import { readSignatures } from "@/lib/signatures/read-signatures";
 import { verifySignatures } from "@/lib/signatures/verify-signatures";
 import type { SignaturePolicy } from "@/lib/signatures/signature-policy.schema";
 import { parseTrustedRoot } from "@/lib/signatures/trusted-root";
+import { pushCosignArtifacts } from "@/test/fixtures/cosign-artifacts";
 import { removeBuiltImages, seedImage } from "@/test/fixtures/oci-image";
 import { startRegistry } from "@/test/fixtures/registry";
 import { runCommand } from "@/test/fixtures/run-command";
@@ -37,6 +40,8 @@ try {
       { payload, signature: signPayload(key.privateKey, payload) },
       { payload, signature: keyless, certificate: certPem, bundle: sigstore.rekorBundle(keyless, payload, certPem) },
     ]);
+    // An SPDX .sbom of 200 packages each: what the sync's SBOM detection reads and counts.
+    await pushCosignArtifacts(registry, repository, built.manifestDigest, { sbom: true, sbomPackages: 200 });
     images.push({ repository, digest: built.manifestDigest });
   }
   const policies: Record<string, Exclude<SignaturePolicy, { mode: "off" }>> = {
@@ -80,6 +85,22 @@ try {
     await warm.close();
     console.log(`${name.padEnd(8)} sync +${stats(sync)}   plan +${stats(plan)}   verify only ${stats(cpu)}`);
   }
+
+  // SBOM detection at sync (issue 15 part 6): cosign .sbom/.att tags and referrers of the three images, fresh client.
+  const detect: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const start = performance.now();
+    const fresh = new RegistryClient({ registry: registry.host, insecure: true, side: "source" });
+    const found = await Promise.all(
+      images.map((image) =>
+        findSboms({ client: fresh, repository: image.repository, subject: image.digest as Digest }),
+      ),
+    );
+    await fresh.close();
+    detect.push(performance.now() - start);
+    if (found.some((sboms) => sboms[0]?.packages !== 200)) throw new Error(`sboms: ${JSON.stringify(found)}`);
+  }
+  console.log(`sboms    sync +${stats(detect)} (three .sbom documents of 200 packages, referrers API + fallback)`);
 
   // The reading alone, as skopeo does it: the three signature manifests, one after another.
   const skopeo: number[] = [];

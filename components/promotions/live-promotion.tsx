@@ -10,6 +10,7 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import type { PromotionView } from "@/lib/promotions/promotion-view";
 import { ImageProgressList } from "./image-progress-list";
 import { PromotionControls } from "./promotion-controls";
+import { DriftBadge, PromotionDriftNotice } from "./promotion-drift-notice";
 import { PromotionTotals } from "./promotion-totals";
 import { PushedReferences } from "./pushed-references";
 import { ThroughputChart } from "./throughput-chart";
@@ -19,10 +20,13 @@ import { useLivePromotion, type LiveTransport } from "./use-live-promotion";
 export function LivePromotion({
   initial,
   canControl,
+  canRepair = false,
   approval,
 }: {
   initial: PromotionView;
   canControl: boolean;
+  /** May ask for a new promotion (Repair of a drifted one). */
+  canRepair?: boolean;
   /** The approval panel, for promotions under a policy. */ approval?: ReactNode;
 }) {
   const { view, updatedAt, samples, transport, gone } = useLivePromotion(initial);
@@ -36,6 +40,7 @@ export function LivePromotion({
               {view.release.channelName} <span className="font-mono">{view.release.tag}</span> → {view.target.name}
             </span>
             <StatusBadge status={view.status} />
+            <DriftBadge view={view} />
           </span>
         }
         description={
@@ -58,6 +63,7 @@ export function LivePromotion({
         </p>
       ) : null}
       {approval ? <div className="mb-6">{approval}</div> : null}
+      <PromotionDriftNotice view={view} canRepair={canRepair} />
       <div className="space-y-6">
         <Card>
           <CardHeader

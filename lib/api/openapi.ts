@@ -125,6 +125,14 @@ export const apiOperations: ApiOperation[] = [
     permission: "registries.test",
   },
   {
+    method: "POST",
+    path: "/registries/{id}/drift-check",
+    summary:
+      "Read every tag Gantry promoted to this target now; answers {checkedAt, tagsRead, unreadable, drifted: [{promotionId, drifted, newlyDrifted}]}; promotions then carry drift: {checkedAt, drifted: [{component, expected, found}]} (found null: the tag is gone)",
+    tag: "registries",
+    permission: "registries.test",
+  },
+  {
     method: "GET",
     path: "/registries/{id}/repositories",
     summary: "Repositories the credential can see",
@@ -191,7 +199,16 @@ export const apiOperations: ApiOperation[] = [
   {
     method: "GET",
     path: "/channels/{id}/releases",
-    summary: "Releases of a channel, newest first",
+    summary:
+      "Releases of a channel, newest first; each image has signature and sboms: [{kind, format, via, digest, mediaType, size, packages, predicateType}] (null: not looked for yet)",
+    tag: "releases",
+    permission: "releases.read",
+  },
+  {
+    method: "GET",
+    path: "/releases/{id}/sbom",
+    summary:
+      "Download one SBOM or attestation of a release image (?component=vendor/api&digest=sha256:…, a digest from its sboms), streamed from the source registry",
     tag: "releases",
     permission: "releases.read",
   },
@@ -289,6 +306,13 @@ export const apiOperations: ApiOperation[] = [
     summary: "Retry only the failed images",
     tag: "promotions",
     permission: "promotions.control",
+  },
+  {
+    method: "POST",
+    path: "/promotions/{id}/repair",
+    summary: "Repair a drifted promotion: promote its release to its target again (a new promotion, 201-style body)",
+    tag: "promotions",
+    permission: "promotions.create",
   },
   {
     method: "POST",

@@ -3,6 +3,7 @@ import { UserError } from "@/lib/change/errors";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
 import { findCosignArtifacts } from "@/lib/oci/cosign-tags";
 import type { Digest } from "@/lib/oci/digest";
+import type { SbomSummary } from "@/lib/oci/find-sboms";
 import { listTags } from "@/lib/oci/list-tags";
 import { planCopy, type ImagePlan } from "@/lib/oci/plan-copy";
 import type { BlobOutcome } from "@/lib/oci/progress";
@@ -17,7 +18,7 @@ import {
 import { checkImageSignature } from "@/lib/signatures/check-image-signature";
 import type { SignatureCheck } from "@/lib/signatures/verify-signatures";
 import { openPromotionRegistries, type OpenedRegistry } from "./open-promotion-registries";
-import type { PlannedSignature, PromotionPlan, PromotionPlanImage } from "./promotion-plan";
+import type { PlannedReferrer, PlannedSignature, PromotionPlan, PromotionPlanImage } from "./promotion-plan";
 import type { PromotionInput } from "./promotion.schema";
 import { mapRepository, mappingFromInput } from "./repository-mapping";
 
@@ -122,6 +123,7 @@ export async function planPromotion(
         bytesToMove: planned.bytesToMove,
         status: planned.status,
         signatures: cosignTags[index]!,
+        referrers: release.channel.copySignatures ? referrersOf(release.images[index]!.sboms) : [],
       };
     }
     const plan: PromotionPlan = {
@@ -150,11 +152,19 @@ export async function loadRelease(id: string, client: Db | Tx = db()) {
       id: true,
       tag: true,
       channel: { select: { id: true, sourceRegistryId: true, copySignatures: true } },
-      images: { select: { repository: true, digest: true }, orderBy: { repository: "asc" } },
+      images: { select: { repository: true, digest: true, sboms: true }, orderBy: { repository: "asc" } },
     },
   });
   if (!release) throw new UserError(`releaseId: no release ${JSON.stringify(id.slice(0, 40))}`, "releaseId", 404);
   return release;
+}
+
+/** The SBOM and attestation referrers the sync found for an image (cosign's tags are read above). */
+function referrersOf(stored: unknown): PlannedReferrer[] {
+  if (!Array.isArray(stored)) return [];
+  return (stored as SbomSummary[])
+    .filter((sbom) => sbom.via === "referrer")
+    .map(({ kind, format, packages }) => ({ kind, format, packages }));
 }
 
 /** The image's cosign tags at the source; a source that cannot say shows none (the copy looks again). */

@@ -22,6 +22,8 @@ export interface PromotionPlanImage {
   failure: null | { kind: string; message: string };
   /** cosign tags at the source that come along (the channel copies signatures); absent in older plans. */
   signatures?: PlannedSignature[];
+  /** SBOMs and attestations attached as OCI referrers that come along (the sync's summary; cosign tags are in `signatures`). */
+  referrers?: PlannedReferrer[];
   /** The component's signatures under the channel's policy, checked as the plan was made; null when the policy is off. */
   signature?: null | { status: "verified" | "unsigned" | "invalid"; signers: string[]; reason: string | null };
 }
@@ -32,6 +34,13 @@ export interface PlannedSignature {
   tag: string;
   digest: string;
   count: number;
+}
+
+/** An SBOM or attestation referrer of an image, as the sync described it. */
+export interface PlannedReferrer {
+  kind: "sbom" | "attestation";
+  format: string;
+  packages: number | null;
 }
 
 export interface PromotionPlan {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/prisma";
+import { storedDrift, type PromotionDrift } from "./promotion-drift";
 import type { PlannedSignature, PromotionPlan } from "./promotion-plan";
 import { mappingOf, type RepositoryMapping } from "./repository-mapping";
 import { listPromotionsSchema, type ListPromotionsInput } from "./promotion.schema";
@@ -56,6 +57,8 @@ export interface PromotionView {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The drift watch's last look at the tags this promotion wrote (checkedAt null: not looked yet). */
+  drift: PromotionDrift;
   images: PromotionImageView[];
   totals: {
     bytesDone: number;
@@ -81,6 +84,8 @@ const promotionSelect = {
   createdAt: true,
   startedAt: true,
   finishedAt: true,
+  driftCheckedAt: true,
+  drift: true,
   release: { select: { id: true, tag: true, channelId: true, channel: { select: { name: true } } } },
   targetRegistry: { select: { id: true, name: true, endpoint: true } },
   requestedBy: { select: { email: true } },
@@ -140,6 +145,7 @@ function toPromotionView(row: PromotionRow): PromotionView {
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
+    drift: { checkedAt: iso(row.driftCheckedAt), drifted: storedDrift(row.drift) },
     images,
     totals: {
       bytesDone: sum((i) => i.bytesDone),

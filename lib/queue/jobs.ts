@@ -1,5 +1,7 @@
 import type { JobDefinition } from "./job-definition";
 import { archiveAuditEventsJob } from "./jobs/archive-audit-events";
+import { checkDriftDueJob } from "./jobs/check-drift-due";
+import { checkRegistryDriftJob } from "./jobs/check-registry-drift";
 import { deliverWebhookJob } from "./jobs/deliver-webhook";
 import { deliverWebhookSweepJob } from "./jobs/deliver-webhook-sweep";
 import { expireApprovalRequestsJob } from "./jobs/expire-approval-requests";
@@ -22,4 +24,6 @@ export const jobs: JobDefinition[] = [
   expireApprovalRequestsJob,
   deliverWebhookJob,
   deliverWebhookSweepJob,
+  checkRegistryDriftJob,
+  checkDriftDueJob,
 ];

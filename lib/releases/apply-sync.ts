@@ -121,6 +121,14 @@ export async function applySync(
       data: { signature: checked.check as unknown as Prisma.InputJsonObject },
     });
   }
+  for (const found of prepared.sboms) {
+    const release = byTag.get(found.tag);
+    if (!release) continue;
+    await tx.releaseImage.updateMany({
+      where: { releaseId: release.id, repository: found.repository, digest: found.digest },
+      data: { sboms: found.sboms as unknown as Prisma.InputJsonArray },
+    });
+  }
   const signatureProblems = prepared.signatures
     .filter((checked) => checked.check.status !== "verified")
     .map((checked) => ({

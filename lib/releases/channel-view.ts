@@ -2,6 +2,8 @@ import "server-only";
 import { NotFoundError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
+import type { SbomSummary } from "@/lib/oci/find-sboms";
+import { storedDrift } from "@/lib/promotions/promotion-drift";
 import { readSignaturePolicy, type SignaturePolicy } from "@/lib/signatures/signature-policy.schema";
 import { currentCheck, describePolicy, loadSignatureSetup, type SignatureSetup } from "./signature-policy";
 import { compareKeys, type TagOrdering } from "./tag-ordering";
@@ -54,9 +56,15 @@ export interface ReleaseView {
     platforms: string[];
     /** Under the channel's current policy; null when the policy is off or the image was not checked under it yet. */
     signature: ImageSignature | null;
+    /** SBOMs and attestations found at sync ([] none; null: not looked for yet). */
+    sboms: SbomSummary[] | null;
   }[];
-  /** Per target connection with any promotion of this release: are its images there at these digests? */
-  targets: { registryId: string; registryName: string; state: TargetState }[];
+  /**
+   * Per target connection with any promotion of this release: are its images there at these
+   * digests? `drifted`: components whose tag the drift watch found moved or gone since the
+   * latest succeeded promotion of this release there.
+   */
+  targets: { registryId: string; registryName: string; state: TargetState; drifted: string[] }[];
 }
 
 const channelSelect = {
@@ -115,6 +123,9 @@ const releaseInclude = {
   promotions: {
     select: {
       targetRegistryId: true,
+      status: true,
+      createdAt: true,
+      drift: true,
       targetRegistry: { select: { name: true } },
       images: { select: { component: true, status: true, digest: true, targetDigest: true } },
     },
@@ -199,6 +210,7 @@ function toReleaseView(row: ReleaseRow, setup: SignatureSetup): ReleaseView {
       mediaType: image.mediaType,
       platforms: image.platforms,
       signature: signatureOf(image.signature, setup),
+      sboms: Array.isArray(image.sboms) ? (image.sboms as unknown as SbomSummary[]) : null,
     })),
     targets: targetsOf(row),
   };
@@ -216,14 +228,23 @@ function signatureOf(stored: unknown, setup: SignatureSetup): ImageSignature | n
  * target pushed it at the release's digest; all present → pushed, some → partial.
  */
 function targetsOf(row: ReleaseRow): ReleaseView["targets"] {
-  const targets = new Map<string, { registryName: string; present: Set<string> }>();
+  const targets = new Map<
+    string,
+    { registryName: string; present: Set<string>; latestSucceeded: Date | null; drifted: string[] }
+  >();
   const digests = new Map(row.images.map((image) => [image.repository, image.digest]));
   for (const promotion of row.promotions) {
     const target = targets.get(promotion.targetRegistryId) ?? {
       registryName: promotion.targetRegistry.name,
       present: new Set<string>(),
+      latestSucceeded: null,
+      drifted: [],
     };
     targets.set(promotion.targetRegistryId, target);
+    if (promotion.status === "succeeded" && (!target.latestSucceeded || promotion.createdAt > target.latestSucceeded)) {
+      target.latestSucceeded = promotion.createdAt;
+      target.drifted = storedDrift(promotion.drift).map((entry) => entry.component);
+    }
     for (const image of promotion.images) {
       const expected = digests.get(image.component);
       if (image.status === "pushed" && expected && (image.targetDigest ?? image.digest) === expected)
@@ -231,10 +252,11 @@ function targetsOf(row: ReleaseRow): ReleaseView["targets"] {
     }
   }
   return [...targets.entries()]
-    .map(([registryId, { registryName, present }]) => ({
+    .map(([registryId, { registryName, present, drifted }]) => ({
       registryId,
       registryName,
       state: (present.size === 0 ? "absent" : present.size >= digests.size ? "pushed" : "partial") as TargetState,
+      drifted,
     }))
     .sort((a, b) => a.registryName.localeCompare(b.registryName));
 }

@@ -5,6 +5,7 @@ import { loadConnection } from "@/lib/connections/load-connection";
 import { db } from "@/lib/db/prisma";
 import { noChannel } from "./channel-view";
 import { checkReleaseSignatures, type CheckedImage, type ImageToCheck } from "./check-release-signatures";
+import { detectReleaseSboms, type DetectedSboms } from "./detect-release-sboms";
 import { discoverReleases, SyncFailure, type Discovery, type DiscoveryChannel } from "./discover-releases";
 import { currentCheck, loadSignatureSetup } from "./signature-policy";
 
@@ -14,6 +15,8 @@ export interface PreparedSync {
   discovery: Discovery;
   /** Signature checks of release images made by this sync (policy on, and no current check stored). */
   signatures: CheckedImage[];
+  /** SBOMs and attestations found for release images not looked at before (new digests, or never). */
+  sboms: DetectedSboms[];
 }
 
 /** How long one sync may talk to the registry. */
@@ -28,7 +31,7 @@ export async function prepareSync(channelId: string, options: { signal?: AbortSi
   const row = await db().releaseChannel.findUnique({
     where: { id: channelId },
     include: {
-      releases: { include: { images: { select: { repository: true, digest: true, signature: true } } } },
+      releases: { include: { images: { select: { repository: true, digest: true, signature: true, sboms: true } } } },
       sourceRegistry: { select: { name: true } },
     },
   });
@@ -67,23 +70,29 @@ export async function prepareSync(channelId: string, options: { signal?: AbortSi
         release.images.map((image) => [`${release.tag}\n${image.repository}\n${image.digest}`, image.signature]),
       ),
     );
-    const toCheck: ImageToCheck[] = discovery.releases.flatMap((release) => {
+    const resolved: ImageToCheck[] = discovery.releases.flatMap((release) => {
       const images =
         release.images ??
         Object.entries(known.find((k) => k.tag === release.tag)?.digests ?? {}).map(([repository, digest]) => ({
           repository,
           digest,
         }));
-      return images
-        .map((image) => ({ tag: release.tag, repository: image.repository, digest: image.digest }))
-        .filter(
-          (image) =>
-            currentCheck(stored.get(`${image.tag}\n${image.repository}\n${image.digest}`), setup)?.status !==
-            "verified",
-        );
+      return images.map((image) => ({ tag: release.tag, repository: image.repository, digest: image.digest }));
     });
-    const signatures = await checkReleaseSignatures({ connection, setup, images: toCheck, signal });
-    return { channel, discovery, signatures };
+    const keyOf = (image: ImageToCheck) => `${image.tag}\n${image.repository}\n${image.digest}`;
+    const toCheck = resolved.filter((image) => currentCheck(stored.get(keyOf(image)), setup)?.status !== "verified");
+    const sbomsStored = new Set(
+      row.releases.flatMap((release) =>
+        release.images
+          .filter((image) => image.sboms !== null)
+          .map((image) => `${release.tag}\n${image.repository}\n${image.digest}`),
+      ),
+    );
+    const [signatures, sboms] = await Promise.all([
+      checkReleaseSignatures({ connection, setup, images: toCheck, signal }),
+      detectReleaseSboms({ connection, images: resolved.filter((image) => !sbomsStored.has(keyOf(image))), signal }),
+    ]);
+    return { channel, discovery, signatures, sboms };
   } catch (error) {
     const reason =
       error instanceof SyncFailure || isUserError(error)

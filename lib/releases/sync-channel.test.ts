@@ -237,8 +237,8 @@ describe("channels and sync against a real registry", () => {
     });
     const targets = () => listReleases(channelId).then((list) => list[0]!.targets);
     expect(await targets()).toEqual([
-      { registryId: other.id, registryName: "dr-ecr", state: "partial" },
-      { registryId: target.id, registryName: "prod-ecr", state: "partial" },
+      { registryId: other.id, registryName: "dr-ecr", state: "partial", drifted: [] },
+      { registryId: target.id, registryName: "prod-ecr", state: "partial", drifted: [] },
     ]);
     await database.db().promotion.create({
       data: {

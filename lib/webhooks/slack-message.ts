@@ -17,6 +17,7 @@ const verbs: Record<DeliveredEvent, { icon: string; verb: string }> = {
   "promotion.succeeded": { icon: ":rocket:", verb: "succeeded" },
   "promotion.failed": { icon: ":x:", verb: "failed" },
   "promotion.stopped": { icon: ":double_vertical_bar:", verb: "was stopped" },
+  "promotion.drifted": { icon: ":warning:", verb: "drifted: a promoted tag moved or is gone" },
   ping: { icon: ":wave:", verb: "" },
 };
 

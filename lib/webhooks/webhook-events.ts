@@ -10,6 +10,7 @@ export const webhookEvents = [
   "promotion.succeeded",
   "promotion.failed",
   "promotion.stopped",
+  "promotion.drifted",
 ] as const;
 
 export type WebhookEvent = (typeof webhookEvents)[number];
@@ -25,4 +26,5 @@ export const webhookEventLabels: Record<WebhookEvent, string> = {
   "promotion.succeeded": "succeeded",
   "promotion.failed": "failed",
   "promotion.stopped": "stopped",
+  "promotion.drifted": "drifted (a promoted tag moved or is gone at the target)",
 };

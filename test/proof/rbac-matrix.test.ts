@@ -46,6 +46,7 @@ const actionExpectations: Record<string, Permission | "first-run"> = {
   "lib/actions/promotions.ts#stopPromotion": "promotions.control",
   "lib/actions/promotions.ts#resumePromotion": "promotions.control",
   "lib/actions/promotions.ts#retryPromotion": "promotions.control",
+  "lib/actions/promotions.ts#repairPromotion": "promotions.create",
   "lib/actions/promotions.ts#previewPromotion": "promotions.create",
   "lib/actions/registries.ts#addRegistry": "registries.write",
   "lib/actions/registries.ts#editRegistry": "registries.write",

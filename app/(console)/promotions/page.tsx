@@ -6,6 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PromotionsIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { DriftBadge } from "@/components/promotions/promotion-drift-notice";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -139,7 +140,7 @@ function PromotionRow({ promotion }: { promotion: PromotionSummary }) {
         />
       </Td>
       <Td>
-        <StatusBadge status={promotion.status} />
+        <StatusBadge status={promotion.status} /> <DriftBadge view={promotion} />
       </Td>
       <Td className="text-muted whitespace-nowrap">
         {promotion.startedAt ? <TimeAgo date={promotion.startedAt} /> : "—"}

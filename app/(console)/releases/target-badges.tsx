@@ -22,6 +22,18 @@ export function TargetBadges({ release }: { release: ReleaseView }) {
           {target.registryName}: {look[target.state].word}
         </Badge>
       ))}
+      {release.targets
+        .filter((target) => target.drifted.length > 0)
+        .map((target) => (
+          <Badge
+            key={`drift-${target.registryId}`}
+            tone="danger"
+            data-testid={`drifted-${target.registryName}`}
+            title={`Moved or gone at ${target.registryName} since Gantry promoted it: ${target.drifted.join(", ")}`}
+          >
+            {target.registryName}: drifted
+          </Badge>
+        ))}
     </span>
   );
 }

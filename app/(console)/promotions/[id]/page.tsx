@@ -20,6 +20,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
       key={promotion.id}
       initial={promotion}
       canControl={can(user.role, "promotions.control")}
+      canRepair={can(user.role, "promotions.create")}
       approval={approval ? <ApprovalPanel state={approval} viewer={{ id: user.id, role: user.role }} /> : null}
     />
   );

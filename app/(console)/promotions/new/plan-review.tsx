@@ -89,6 +89,17 @@ export function PlanReview({ plan, target }: { plan: PromotionPlan; target: Targ
                       with {describeCosignArtifacts(image.signatures)}
                     </div>
                   ) : null}
+                  {image.referrers?.length ? (
+                    <div className="text-xs text-muted" data-testid={`plan-referrers-${image.component}`}>
+                      with{" "}
+                      {image.referrers
+                        .map(
+                          (r) =>
+                            `${r.format === "unknown" ? "" : `${r.format} `}${r.kind === "sbom" ? "SBOM" : "attestation"} referrer${r.packages === null ? "" : ` (${r.packages} packages)`}`,
+                        )
+                        .join(", ")}
+                    </div>
+                  ) : null}
                 </Td>
                 <Td numeric>
                   <Bytes value={image.size} />
