@@ -33,9 +33,15 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
             <span className="text-base">{channel.name}</span>
             <span className="font-normal text-muted">
               from{" "}
-              <Link href={`/registries/${channel.sourceRegistry.id}`} className="hover:text-accent hover:underline">
-                {channel.sourceRegistry.name}
-              </Link>
+              {channel.sourceRegistry ? (
+                <Link href={`/registries/${channel.sourceRegistry.id}`} className="hover:text-accent hover:underline">
+                  {channel.sourceRegistry.name}
+                </Link>
+              ) : (
+                <Link href="/bundles" className="hover:text-accent hover:underline">
+                  imported bundles
+                </Link>
+              )}
             </span>
           </span>
         }
@@ -60,7 +66,7 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
                 Edit
               </Link>
             ) : null}
-            {can.sync ? <SyncChannelButton id={channel.id} name={channel.name} /> : null}
+            {can.sync && channel.sourceRegistry ? <SyncChannelButton id={channel.id} name={channel.name} /> : null}
           </>
         }
       />
