@@ -2,6 +2,7 @@ import type { JobDefinition } from "./job-definition";
 import { archiveAuditEventsJob } from "./jobs/archive-audit-events";
 import { deliverWebhookJob } from "./jobs/deliver-webhook";
 import { deliverWebhookSweepJob } from "./jobs/deliver-webhook-sweep";
+import { exportBundleJob } from "./jobs/export-bundle";
 import { expireApprovalRequestsJob } from "./jobs/expire-approval-requests";
 import { promoteImageJob } from "./jobs/promote-image";
 import { recoverStalledImagesJob } from "./jobs/promote-recover-stalled";
@@ -22,4 +23,5 @@ export const jobs: JobDefinition[] = [
   expireApprovalRequestsJob,
   deliverWebhookJob,
   deliverWebhookSweepJob,
+  exportBundleJob,
 ];
