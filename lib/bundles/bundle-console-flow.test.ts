@@ -96,7 +96,8 @@ describe("bundles in the console", () => {
   }, 90_000);
 
   it("serves a bundle with Range support, checks the role, and never leaves the bundle folder", async () => {
-    const [{ file }] = (await listBundleFiles()) as [{ file: string }];
+    const [listed] = await listBundleFiles();
+    const file = listed!.file;
     const bytes = await readFile(path.join(dir, file));
     const size = bytes.length;
 

@@ -51,12 +51,14 @@ export default async function EditChannelPage({ params }: { params: Promise<{ id
         <CardHeader
           title="Signature policy"
           description={
-            can(user.role, "settings.write")
-              ? "Require a valid vendor signature on every component before a release may be promoted."
-              : `Signatures required: ${channel.signaturePolicySummary}. Admins change this.`
+            !channel.sourceRegistry
+              ? "A bundle channel's releases are trusted through the bundle's own signature (GANTRY_BUNDLE_TRUST_KEY), checked at import."
+              : can(user.role, "settings.write")
+                ? "Require a valid vendor signature on every component before a release may be promoted."
+                : `Signatures required: ${channel.signaturePolicySummary}. Admins change this.`
           }
         />
-        {can(user.role, "settings.write") ? (
+        {can(user.role, "settings.write") && channel.sourceRegistry ? (
           <CardBody>
             <SignaturePolicyForm channelId={channel.id} policy={channel.signaturePolicy} />
           </CardBody>
