@@ -9,8 +9,13 @@ import { progressRendererFor } from "../copy/render-progress";
 import { onShutdown } from "../on-shutdown";
 import { parseArgs } from "../parse-args";
 import { readKey } from "./export-command";
+import { runImportToChannel } from "./import-channel-command";
 
-export const IMPORT_HELP = `  gantry bundle import [options] FILE DST
+export const IMPORT_HELP = `  gantry bundle import FILE --channel NAME
+    Verifies FILE whole, then records it as a release of the bundle channel NAME (created
+    when missing) in Gantry's database; promote it like any release. The file stays where it
+    is: promotions read its blobs by offset.
+  gantry bundle import [options] FILE DST
     Pushes every image of FILE (or FILE.001, FILE.002…) into a registry, blobs read straight
     from the file. DST is a repository prefix as for gantry copy: host/team/ puts vendor/api:1.2
     at host/team/api:1.2 (one image: DST may be a full reference). Blobs the target has are
@@ -31,7 +36,14 @@ export async function runImport(argv: string[], io: CliIo): Promise<number> {
     "trust-key": { type: "string" },
     concurrency: { type: "string" },
     json: { type: "boolean" },
+    channel: { type: "string" },
   });
+  const trustKey = values["trust-key"] ?? io.env.GANTRY_BUNDLE_TRUST_KEY;
+  if (values.channel !== undefined) {
+    if (positionals.length !== 1) throw new UsageError("expected FILE --channel NAME");
+    if (trustKey) checkBundleSignature(await openBundle(positionals[0]!), await readKey(trustKey));
+    return runImportToChannel(positionals[0]!, values.channel, io);
+  }
   if (positionals.length !== 2) throw new UsageError("expected FILE DST");
   const [file, destination] = positionals as [string, string];
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
@@ -39,7 +51,6 @@ export async function runImport(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError("--concurrency must be a whole number from 1 to 64");
   }
   const bundle = await openBundle(file);
-  const trustKey = values["trust-key"] ?? io.env.GANTRY_BUNDLE_TRUST_KEY;
   if (trustKey) checkBundleSignature(bundle, await readKey(trustKey));
   const names = bundle.manifest.components.map((c) => c.name);
   const pairs = mapCopyTargets(names, destination);

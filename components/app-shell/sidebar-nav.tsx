@@ -7,6 +7,7 @@ import { cx } from "@/components/ui/class-names";
 import {
   ApprovalsIcon,
   AuditIcon,
+  BundlesIcon,
   PromotionsIcon,
   RegistriesIcon,
   ReleasesIcon,
@@ -21,6 +22,7 @@ const items: NavItem[] = [
   { href: "/promotions", label: "Promotions", icon: PromotionsIcon },
   { href: "/approvals", label: "Approvals", icon: ApprovalsIcon },
   { href: "/registries", label: "Registries", icon: RegistriesIcon },
+  { href: "/bundles", label: "Bundles", icon: BundlesIcon },
   { href: "/audit", label: "Audit", icon: AuditIcon },
   { href: "/settings", label: "Settings", icon: SettingsIcon },
 ];

@@ -36,6 +36,15 @@ export function ReleasesIcon(props: IconProps) {
   );
 }
 
+export function BundlesIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M4 7h16v12a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7Z" />
+      <path d="M3 4h18v3H3zM10 11h4" />
+    </Icon>
+  );
+}
+
 export function PromotionsIcon(props: IconProps) {
   return (
     <Icon {...props}>

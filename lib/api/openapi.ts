@@ -381,6 +381,16 @@ export const apiOperations: ApiOperation[] = [
 
   {
     method: "GET",
+    path: "/bundles/{file}",
+    summary:
+      "A bundle file of GANTRY_BUNDLE_DIR; honours one Range (206 with Content-Range, 416 when unsatisfiable) so a download resumes",
+    tag: "bundles",
+    permission: "bundles.download",
+    produces: "application/x-tar",
+  },
+
+  {
+    method: "GET",
     path: "/webhooks",
     summary: "List webhooks (never their secrets)",
     tag: "webhooks",

@@ -47,6 +47,16 @@ export async function openPromotionRegistries(
   }
 }
 
+/** The target alone: a bundle release has no source registry (its blobs come from the bundle file). */
+export async function openPromotionTarget(id: string, options: ClientOptions = {}): Promise<OpenedRegistry> {
+  return openOne(id, "target", "targetRegistryId", options);
+}
+
+/** Closes a registry opened with openPromotionTarget. */
+export async function closePromotionTarget(opened: OpenedRegistry): Promise<void> {
+  await closeOne(opened);
+}
+
 async function openOne(
   id: string,
   side: "source" | "target",

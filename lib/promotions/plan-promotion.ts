@@ -4,11 +4,8 @@ import { db, type Db, type Tx } from "@/lib/db/prisma";
 import { findCosignArtifacts } from "@/lib/oci/cosign-tags";
 import type { Digest } from "@/lib/oci/digest";
 import type { SbomSummary } from "@/lib/oci/find-sboms";
-import { listTags } from "@/lib/oci/list-tags";
 import { planCopy, type ImagePlan } from "@/lib/oci/plan-copy";
-import type { BlobOutcome } from "@/lib/oci/progress";
 import { redact } from "@/lib/oci/redact";
-import { providerInfo } from "@/lib/registries/providers";
 import {
   denialMessage,
   describePolicy,
@@ -17,8 +14,16 @@ import {
 } from "@/lib/releases/signature-policy";
 import { checkImageSignature } from "@/lib/signatures/check-image-signature";
 import type { SignatureCheck } from "@/lib/signatures/verify-signatures";
+import { existingRepositories } from "./existing-repositories";
 import { openPromotionRegistries, type OpenedRegistry } from "./open-promotion-registries";
-import type { PlannedReferrer, PlannedSignature, PromotionPlan, PromotionPlanImage } from "./promotion-plan";
+import { planBundlePromotion } from "./plan-bundle-promotion";
+import {
+  countBlobs,
+  type PlannedReferrer,
+  type PlannedSignature,
+  type PromotionPlan,
+  type PromotionPlanImage,
+} from "./promotion-plan";
 import type { PromotionInput } from "./promotion.schema";
 import { mapRepository, mappingFromInput } from "./repository-mapping";
 
@@ -53,6 +58,8 @@ export async function planPromotion(
   if (release.images.length === 0)
     throw new UserError("releaseId: this release has no images to promote", "releaseId", 409);
 
+  if (release.channel.sourceKind === "bundle" || !release.channel.sourceRegistryId)
+    return planBundlePromotion({ input, release, target, signal: options.signal });
   const registries = await openPromotionRegistries(
     { sourceRegistryId: release.channel.sourceRegistryId, targetRegistryId: target.id },
     { retry: { attempts: 2, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 } },
@@ -151,7 +158,8 @@ export async function loadRelease(id: string, client: Db | Tx = db()) {
     select: {
       id: true,
       tag: true,
-      channel: { select: { id: true, sourceRegistryId: true, copySignatures: true } },
+      bundlePath: true,
+      channel: { select: { id: true, sourceKind: true, sourceRegistryId: true, copySignatures: true } },
       images: { select: { repository: true, digest: true, sboms: true }, orderBy: { repository: "asc" } },
     },
   });
@@ -208,36 +216,4 @@ async function checkSignatures(
       }),
     ),
   );
-}
-
-function countBlobs(planned: ImagePlan): PromotionPlanImage["blobs"] {
-  const count = (outcome: BlobOutcome) => planned.blobs.filter((b) => b.outcome === outcome).length;
-  return { present: count("present"), mounted: count("mounted"), uploaded: count("uploaded") };
-}
-
-/**
- * Which of the target repositories exist: from the provider's API where it has one (ECR,
- * Artifact Registry), else by asking each repository for its tags (a 404 means absent).
- */
-async function existingRepositories(
-  target: OpenedRegistry,
-  repositories: string[],
-  signal?: AbortSignal,
-): Promise<Set<string>> {
-  const info = providerInfo(target.adapter.provider);
-  if (info.lists === "api" && target.adapter.listRepositories) {
-    try {
-      return new Set(await target.adapter.listRepositories({ signal }));
-    } catch {
-      return new Set();
-    }
-  }
-  const found = new Set<string>();
-  await Promise.all(
-    [...new Set(repositories)].map(async (repository) => {
-      const tags = await listTags(target.client, repository, { limit: 1, signal }).catch(() => [] as string[]);
-      if (tags.length > 0) found.add(repository);
-    }),
-  );
-  return found;
 }

@@ -1,5 +1,6 @@
 import type { BlobOutcome } from "@/lib/oci/progress";
 import type { CosignKind } from "@/lib/oci/cosign-summary";
+import type { ImagePlan } from "@/lib/oci/plan-copy";
 
 /** What a promotion will do, computed before it starts; stored on the Promotion row. */
 export interface PromotionPlanImage {
@@ -55,4 +56,9 @@ export interface PromotionPlan {
   signaturePolicy?: string | null;
   /** Components the signature policy refuses: a promotion of this plan is refused. */
   denied?: string[];
+}
+
+export function countBlobs(planned: ImagePlan): PromotionPlanImage["blobs"] {
+  const count = (outcome: BlobOutcome) => planned.blobs.filter((b) => b.outcome === outcome).length;
+  return { present: count("present"), mounted: count("mounted"), uploaded: count("uploaded") };
 }

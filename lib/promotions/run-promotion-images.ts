@@ -2,23 +2,20 @@ import "server-only";
 import { isUserError } from "@/lib/change/errors";
 import { db } from "@/lib/db/prisma";
 import { copyImages, DEFAULT_BLOB_CONCURRENCY } from "@/lib/oci/copy-images";
-import type { ImageResult } from "@/lib/oci/copy-types";
-import { isOciError } from "@/lib/oci/errors";
 import { failureOf } from "@/lib/oci/failure";
 import { redact } from "@/lib/oci/redact";
 import { formatReference, parseReference } from "@/lib/oci/reference";
-import { headManifest } from "@/lib/oci/remote-manifest";
-import { providerInfo } from "@/lib/registries/providers";
 import { log } from "@/lib/log";
 import { BlobTransferMeter } from "@/lib/metrics/blob-transfer-meter";
+import { copyFromBundle } from "./copy-from-bundle";
+import { ensureRepository, outcomeOf, type CopyOutcome } from "./image-copy-outcome";
 import { ImageProgressWriter } from "./image-progress-writer";
-import { claimImages, finishImage, handBackImage, type ClaimedImage, type ImageOutcome } from "./image-transitions";
+import { claimImages, finishImage, handBackImage, type ClaimedImage } from "./image-transitions";
 import { openPromotionRegistries, type PromotionRegistries } from "./open-promotion-registries";
 import { promotionSettings } from "./promotion-settings";
 import { watchPromotionImages } from "./watch-promotion-images";
 
 export type ImageRunResult = "pushed" | "failed" | "stopped" | "handed-back";
-type CopyOutcome = ImageOutcome | "stopped";
 
 /**
  * The promote-image job: claims the image row (the job is only a wake-up; a row that is not
@@ -92,14 +89,22 @@ async function copyAll(
     select: {
       targetRegistryId: true,
       targetRegistry: { select: { sizeLimitBytes: true } },
-      release: { select: { channel: { select: { sourceRegistryId: true, copySignatures: true } } } },
+      release: {
+        select: {
+          tag: true,
+          bundlePath: true,
+          channel: { select: { sourceRegistryId: true, copySignatures: true } },
+        },
+      },
     },
   });
+  const { sourceRegistryId } = promotion.release.channel;
+  if (!sourceRegistryId) return copyFromBundle(images, signal, writers, promotion);
   let registries: PromotionRegistries;
   try {
     const timeouts = { lowSpeedWindowMs: promotionSettings().lowSpeedSeconds * 1000 };
     registries = await openPromotionRegistries(
-      { sourceRegistryId: promotion.release.channel.sourceRegistryId, targetRegistryId: promotion.targetRegistryId },
+      { sourceRegistryId, targetRegistryId: promotion.targetRegistryId },
       { timeouts },
     );
   } catch (error) {
@@ -114,7 +119,7 @@ async function copyAll(
     for (const [index, image] of images.entries()) {
       const source = parseReference(image.sourceRef);
       const target = parseReference(image.targetRef);
-      outcomes[index] = await ensureRepository(registries, target.repository, signal, secrets);
+      outcomes[index] = await ensureRepository(registries.target, target.repository, signal, secrets);
       if (!outcomes[index])
         items.push({
           index,
@@ -146,7 +151,7 @@ async function copyAll(
       outcomes[item.index] = await outcomeOf(
         result.images[position]!,
         images[item.index]!,
-        registries,
+        registries.target,
         signal,
         writers[item.index]!,
         secrets,
@@ -161,75 +166,4 @@ async function copyAll(
   } finally {
     await Promise.all([registries.close(), meter.flush()]);
   }
-}
-
-/** ECR and Artifact Registry need a repository before the first push: created through the provider's API. */
-async function ensureRepository(
-  registries: PromotionRegistries,
-  repository: string,
-  signal: AbortSignal,
-  secrets: () => string[],
-): Promise<ImageOutcome | undefined> {
-  const { adapter } = registries.target;
-  if (!providerInfo(adapter.provider).createsRepositories || !adapter.createRepository) return undefined;
-  try {
-    await adapter.createRepository(repository, { signal });
-    return undefined;
-  } catch (error) {
-    if (signal.aborted) throw error;
-    const kind = isOciError(error) && error.kind !== "invalid" ? error.kind : "denied";
-    const why = error instanceof Error ? error.message : String(error);
-    return {
-      status: "failed",
-      kind,
-      message: redact(`target: could not create the repository ${repository}: ${why}`, secrets())
-        .split("\n")[0]!
-        .slice(0, 500),
-    };
-  }
-}
-
-/** A pushed image counts only once the target serves the source's digest under the tag. */
-async function outcomeOf(
-  result: ImageResult,
-  image: ClaimedImage,
-  registries: PromotionRegistries,
-  signal: AbortSignal,
-  writer: ImageProgressWriter,
-  secrets: () => string[],
-): Promise<CopyOutcome> {
-  if (result.status === "stopped") return "stopped";
-  const target = parseReference(image.targetRef);
-  if (result.status === "failed") {
-    const refused = result.side === "target" && (result.kind === "auth" || result.kind === "denied");
-    const hint = refused
-      ? providerInfo(registries.target.adapter.provider).refusedPushHint?.(target.repository)
-      : undefined;
-    const message = redact(result.message, secrets()) + (hint ? `; ${hint}` : "");
-    return { status: "failed", kind: result.kind, message };
-  }
-  const head = await headManifest({
-    client: registries.target.client,
-    repository: target.repository,
-    reference: target.tag ?? result.digest,
-    push: true,
-    signal,
-  });
-  const { bytesTotal, blobsTotal } = writer.snapshot;
-  if (!head || head.digest !== image.digest) {
-    return {
-      status: "failed",
-      kind: "digest_mismatch",
-      message: `target ${image.targetRef} answers ${head ? head.digest : "no manifest"} after the push; expected ${image.digest}`,
-    };
-  }
-  return {
-    status: "pushed",
-    targetDigest: head.digest,
-    upToDate: result.upToDate,
-    bytesTransferred: result.bytesTransferred,
-    bytesTotal,
-    blobsTotal,
-    signatures: result.cosignTags.map(({ kind, tag, digest, count }) => ({ kind, tag, digest, count })),
-  };
 }

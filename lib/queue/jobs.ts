@@ -4,6 +4,7 @@ import { checkDriftDueJob } from "./jobs/check-drift-due";
 import { checkRegistryDriftJob } from "./jobs/check-registry-drift";
 import { deliverWebhookJob } from "./jobs/deliver-webhook";
 import { deliverWebhookSweepJob } from "./jobs/deliver-webhook-sweep";
+import { exportBundleJob } from "./jobs/export-bundle";
 import { expireApprovalRequestsJob } from "./jobs/expire-approval-requests";
 import { promoteImageJob } from "./jobs/promote-image";
 import { recoverStalledImagesJob } from "./jobs/promote-recover-stalled";
@@ -26,4 +27,5 @@ export const jobs: JobDefinition[] = [
   deliverWebhookSweepJob,
   checkRegistryDriftJob,
   checkDriftDueJob,
+  exportBundleJob,
 ];

@@ -6,7 +6,8 @@ import { parseReference } from "@/lib/oci/reference";
 /** A channel's stored fields, for audit before/after. */
 export interface ChannelAuditFields {
   name: string;
-  sourceRegistryId: string;
+  /** null for a bundle channel. */
+  sourceRegistryId: string | null;
   components: string[];
   tagPattern: string;
   ordering: string;

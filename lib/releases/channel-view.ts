@@ -12,7 +12,10 @@ import { compareKeys, type TagOrdering } from "./tag-ordering";
 export interface ChannelView {
   id: string;
   name: string;
-  sourceRegistry: { id: string; name: string; endpoint: string };
+  /** `bundle`: releases arrive as imported bundle files (gantry bundle import --channel, the Bundles page). */
+  sourceKind: "registry" | "bundle";
+  /** null for a bundle channel. */
+  sourceRegistry: { id: string; name: string; endpoint: string } | null;
   components: string[];
   tagPattern: string;
   ordering: TagOrdering;
@@ -70,6 +73,7 @@ export interface ReleaseView {
 const channelSelect = {
   id: true,
   name: true,
+  sourceKind: true,
   components: true,
   tagPattern: true,
   ordering: true,
@@ -176,6 +180,7 @@ function toChannelView(row: ChannelRow): ChannelView {
   return {
     id: row.id,
     name: row.name,
+    sourceKind: row.sourceKind,
     sourceRegistry: row.sourceRegistry,
     components: row.components,
     tagPattern: row.tagPattern,

@@ -31,6 +31,12 @@ export async function openReleaseExport(input: { channel: string; release: strin
       `release: channel ${channel.name} has no release ${JSON.stringify(input.release.slice(0, 130))} (sync the channel first?)`,
     );
   }
+  if (!channel.sourceRegistryId)
+    throw new UserError(
+      `channel: ${channel.name} is a bundle channel; its releases are bundle files already`,
+      "channel",
+      409,
+    );
   const { row, connection } = await loadConnection(channel.sourceRegistryId);
   let adapter;
   try {

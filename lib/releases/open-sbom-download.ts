@@ -42,7 +42,10 @@ export async function openSbomDownload(input: {
       `digest: no SBOM or attestation ${JSON.stringify(input.digest.slice(0, 80))} of that image`,
     );
 
-  const { row, connection } = await loadConnection(image.release.channel.sourceRegistryId);
+  // Bundle releases have no source registry; their SBOMs are not looked for at sync either.
+  const sourceRegistryId = image.release.channel.sourceRegistryId;
+  if (!sourceRegistryId) throw new NotFoundError("releaseId: a bundle release has no source registry to read from");
+  const { row, connection } = await loadConnection(sourceRegistryId);
   let adapter;
   try {
     adapter = await openRegistry(connection);

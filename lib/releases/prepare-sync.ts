@@ -36,13 +36,20 @@ export async function prepareSync(channelId: string, options: { signal?: AbortSi
     },
   });
   if (!row) throw noChannel(channelId);
+  if (!row.sourceRegistryId || !row.sourceRegistry)
+    throw new UserError(
+      `channel ${row.name} takes its releases from bundle files: import a bundle instead of syncing`,
+      undefined,
+      409,
+    );
+  const sourceRegistryId = row.sourceRegistryId;
   // Shown while the registry answers; the sync's own transaction or recordSyncFailure ends it.
   await db().releaseChannel.update({ where: { id: row.id }, data: { syncState: "syncing" } });
 
   const channel = {
     id: row.id,
     name: row.name,
-    sourceRegistryId: row.sourceRegistryId,
+    sourceRegistryId,
     components: row.components,
     tagPattern: row.tagPattern,
     ordering: row.ordering,
@@ -51,7 +58,7 @@ export async function prepareSync(channelId: string, options: { signal?: AbortSi
     ? AbortSignal.any([options.signal, AbortSignal.timeout(SYNC_TIMEOUT_MS)])
     : AbortSignal.timeout(SYNC_TIMEOUT_MS);
   try {
-    const { connection } = await loadConnection(row.sourceRegistryId);
+    const { connection } = await loadConnection(sourceRegistryId);
     const known = row.releases.map((release) => ({
       tag: release.tag,
       sortKey: release.sortKey,

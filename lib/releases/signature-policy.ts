@@ -83,10 +83,17 @@ export const setSignaturePolicy: ChangeDefinition<
   async run({ input, tx, audit }) {
     const before = await tx.releaseChannel.findUnique({
       where: { id: input.channelId },
-      select: { name: true, signaturePolicy: true },
+      select: { name: true, signaturePolicy: true, sourceKind: true },
     });
     if (!before) throw new UserError(`channelId: no channel ${input.channelId}`, "channelId", 404);
     const policy = input.policy;
+    // A bundle release is never read from a registry, where policies look for signatures.
+    if (before.sourceKind === "bundle" && policy.mode !== "off")
+      throw new UserError(
+        `policy: ${before.name} is a bundle channel; its bundles are trusted through their own signature (GANTRY_BUNDLE_TRUST_KEY), not a registry signature policy`,
+        "policy",
+        409,
+      );
     await tx.releaseChannel.update({
       where: { id: input.channelId },
       data: { signaturePolicy: policy.mode === "off" ? Prisma.DbNull : (policy as Prisma.InputJsonObject) },

@@ -1,6 +1,7 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
 import type { ChangeDefinition } from "@/lib/change/run-change";
+import { UserError } from "@/lib/change/errors";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { updateChannelSchema } from "./channel.schema";
 import { assertComponents, auditFieldsOf, channelNameTaken, sourceRegistryOrThrow } from "./channel-fields";
@@ -17,6 +18,12 @@ export const updateChannel: ChangeDefinition<typeof updateChannelSchema, Channel
     const before = await tx.releaseChannel.findUnique({ where: { id: input.id } });
     if (!before) throw noChannel(input.id);
     if (input.components) assertComponents(input.components);
+    if (before.sourceKind === "bundle" && (input.sourceRegistryId || input.tagPattern || input.ordering))
+      throw new UserError(
+        `${input.sourceRegistryId ? "sourceRegistryId" : input.tagPattern ? "tagPattern" : "ordering"}: channel ${before.name} takes its releases from imported bundles; it has no registry, tag pattern or ordering to change`,
+        input.sourceRegistryId ? "sourceRegistryId" : input.tagPattern ? "tagPattern" : "ordering",
+        409,
+      );
     if (input.sourceRegistryId && input.sourceRegistryId !== before.sourceRegistryId)
       await sourceRegistryOrThrow(tx, input.sourceRegistryId);
     const name = input.name ?? before.name;

@@ -35,6 +35,8 @@ const actionExpectations: Record<string, Permission | "first-run"> = {
   "lib/actions/approvals.ts#setRegistryApprovals": "registries.write",
   "lib/actions/audit.ts#runAuditVerification": "audit.verify",
   "lib/actions/audit.ts#saveAuditRetention": "settings.write",
+  "lib/actions/bundles.ts#importBundleAsRelease": "bundles.import",
+  "lib/actions/bundles.ts#exportReleaseBundle": "bundles.export",
   "lib/actions/channels.ts#addChannel": "channels.write",
   "lib/actions/session.ts#endAllSessions": "sessions.end",
   "lib/actions/channels.ts#editChannel": "channels.write",

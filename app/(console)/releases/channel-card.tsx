@@ -7,6 +7,7 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import type { ChannelView, ReleaseView } from "@/lib/releases/channel-view";
 import { MAX_TAGS_RESOLVED_PER_SYNC } from "@/lib/releases/sync-limits";
 import { ReleaseImages } from "./release-images";
+import { ExportBundleButton } from "./export-bundle-button";
 import { SyncChannelButton } from "./sync-channel-button";
 import { SyncStatus } from "./sync-status";
 import { TargetBadges } from "./target-badges";
@@ -17,7 +18,7 @@ export interface ChannelCardProps {
   releases: ReleaseView[];
   /** How many releases the channel has in all (only the newest are listed). */
   total: number;
-  can: { sync: boolean; edit: boolean; promote: boolean };
+  can: { sync: boolean; edit: boolean; promote: boolean; exportBundle?: boolean };
 }
 
 /** One channel: its settings, sync state and error, the latest release first, then older ones. */
@@ -33,9 +34,15 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
             <span className="text-base">{channel.name}</span>
             <span className="font-normal text-muted">
               from{" "}
-              <Link href={`/registries/${channel.sourceRegistry.id}`} className="hover:text-accent hover:underline">
-                {channel.sourceRegistry.name}
-              </Link>
+              {channel.sourceRegistry ? (
+                <Link href={`/registries/${channel.sourceRegistry.id}`} className="hover:text-accent hover:underline">
+                  {channel.sourceRegistry.name}
+                </Link>
+              ) : (
+                <Link href="/bundles" className="hover:text-accent hover:underline">
+                  imported bundles
+                </Link>
+              )}
             </span>
           </span>
         }
@@ -60,7 +67,7 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
                 Edit
               </Link>
             ) : null}
-            {can.sync ? <SyncChannelButton id={channel.id} name={channel.name} /> : null}
+            {can.sync && channel.sourceRegistry ? <SyncChannelButton id={channel.id} name={channel.name} /> : null}
           </>
         }
       />
@@ -69,7 +76,12 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
           <FormError title="The last sync failed" message={channel.lastSyncError} />
         ) : null}
         {latest ? (
-          <LatestRelease release={latest} canPromote={can.promote} signed={signed} />
+          <LatestRelease
+            release={latest}
+            canPromote={can.promote}
+            canExport={Boolean(can.exportBundle && channel.sourceRegistry)}
+            signed={signed}
+          />
         ) : (
           <NoReleases channel={channel} canSync={can.sync} />
         )}
@@ -87,10 +99,12 @@ export function ChannelCard({ channel, releases, total, can }: ChannelCardProps)
 function LatestRelease({
   release,
   canPromote,
+  canExport,
   signed,
 }: {
   release: ReleaseView;
   canPromote: boolean;
+  canExport: boolean;
   signed: boolean;
 }) {
   return (
@@ -107,14 +121,17 @@ function LatestRelease({
             found <TimeAgo date={release.discoveredAt} />
           </span>
         </div>
-        {canPromote ? (
-          <Link
-            href={`/promotions/new?releaseId=${encodeURIComponent(release.id)}`}
-            className={buttonStyles({ variant: "primary" })}
-          >
-            Promote {release.tag}
-          </Link>
-        ) : null}
+        <div className="flex flex-wrap items-start gap-2">
+          {canExport ? <ExportBundleButton releaseId={release.id} tag={release.tag} /> : null}
+          {canPromote ? (
+            <Link
+              href={`/promotions/new?releaseId=${encodeURIComponent(release.id)}`}
+              className={buttonStyles({ variant: "primary" })}
+            >
+              Promote {release.tag}
+            </Link>
+          ) : null}
+        </div>
       </div>
       <TargetBadges release={release} />
       <ReleaseImages release={release} signed={signed} />

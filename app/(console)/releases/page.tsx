@@ -22,6 +22,7 @@ export default async function ReleasesPage() {
     sync: can(user.role, "channels.sync"),
     edit: can(user.role, "channels.write"),
     promote: can(user.role, "promotions.create"),
+    exportBundle: can(user.role, "bundles.export"),
   };
   const [connections, channels, trustedRoot] = await Promise.all([
     listConnections(),

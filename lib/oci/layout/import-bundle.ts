@@ -164,7 +164,7 @@ async function pushReferrers(context: BlobContext, job: ImportJob): Promise<numb
  * A differential bundle leaves out blobs its base carried: each must already be in the target
  * repository that needs it, or in another one of this import (it is mounted from there).
  */
-async function checkOmitted(
+export async function checkOmitted(
   context: BlobContext,
   bundle: OpenedBundle,
   uses: { repository: string; image: ResolvedImage }[],
@@ -199,7 +199,7 @@ async function checkOmitted(
 }
 
 /** A component's manifests read from the bundle (digests checked), as the copy engine pushes them. */
-async function treeOf(bundle: OpenedBundle, digest: Digest, mediaType: string): Promise<ResolvedImage> {
+export async function treeOf(bundle: OpenedBundle, digest: Digest, mediaType: string): Promise<ResolvedImage> {
   const children: ManifestNode[] = [];
   const read = async (d: Digest, type: string, depth: number): Promise<ManifestNode> => {
     const bytes = await readBundleBlob(bundle, d);

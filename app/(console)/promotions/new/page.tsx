@@ -52,7 +52,7 @@ export default async function NewPromotionPage({ searchParams }: { searchParams:
   if (!channel) notFound();
   // The release's own source is no target: promoting it into itself copies nothing anywhere.
   const targets: TargetOption[] = connections
-    .filter((connection) => connection.id !== channel.sourceRegistry.id)
+    .filter((connection) => connection.id !== channel.sourceRegistry?.id)
     .map((connection) => ({
       id: connection.id,
       name: connection.name,
@@ -71,7 +71,7 @@ export default async function NewPromotionPage({ searchParams }: { searchParams:
             Promote {channel.name} <span className="font-mono">{release.tag}</span>
           </>
         }
-        description={`From ${channel.sourceRegistry.name} (${channel.sourceRegistry.endpoint}) into one of your registries. Nothing moves until you confirm the plan.`}
+        description={`From ${channel.sourceRegistry ? `${channel.sourceRegistry.name} (${channel.sourceRegistry.endpoint})` : "its bundle file"} into one of your registries. Nothing moves until you confirm the plan.`}
       />
       <div className="space-y-6">
         <Card>

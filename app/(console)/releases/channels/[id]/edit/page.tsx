@@ -20,7 +20,7 @@ export default async function EditChannelPage({ params }: { params: Promise<{ id
   if (!channel) notFound();
   const initial = {
     name: channel.name,
-    sourceRegistryId: channel.sourceRegistry.id,
+    sourceRegistryId: channel.sourceRegistry?.id ?? "",
     components: channel.components.join("\n"),
     tagPattern: channel.tagPattern,
     ordering: channel.ordering,
@@ -34,20 +34,31 @@ export default async function EditChannelPage({ params }: { params: Promise<{ id
         description="Releases already found stay; the next sync decides the latest one under the new settings."
         actions={<DeleteChannelButton id={channel.id} name={channel.name} />}
       />
-      <ChannelForm
-        mode={{ kind: "edit", id: channel.id, initial }}
-        sources={connections.map(({ id, name, endpoint }) => ({ id, name, endpoint }))}
-      />
+      {channel.sourceRegistry ? (
+        <ChannelForm
+          mode={{ kind: "edit", id: channel.id, initial }}
+          sources={connections.map(({ id, name, endpoint }) => ({ id, name, endpoint }))}
+        />
+      ) : (
+        <Card>
+          <CardHeader
+            title="A bundle channel"
+            description="Its releases are bundle files imported on the Bundles page or with gantry bundle import --channel; there is no registry to sync."
+          />
+        </Card>
+      )}
       <Card className="mt-6">
         <CardHeader
           title="Signature policy"
           description={
-            can(user.role, "settings.write")
-              ? "Require a valid vendor signature on every component before a release may be promoted."
-              : `Signatures required: ${channel.signaturePolicySummary}. Admins change this.`
+            !channel.sourceRegistry
+              ? "A bundle channel's releases are trusted through the bundle's own signature (GANTRY_BUNDLE_TRUST_KEY), checked at import."
+              : can(user.role, "settings.write")
+                ? "Require a valid vendor signature on every component before a release may be promoted."
+                : `Signatures required: ${channel.signaturePolicySummary}. Admins change this.`
           }
         />
-        {can(user.role, "settings.write") ? (
+        {can(user.role, "settings.write") && channel.sourceRegistry ? (
           <CardBody>
             <SignaturePolicyForm channelId={channel.id} policy={channel.signaturePolicy} />
           </CardBody>
