@@ -47,6 +47,15 @@ export async function openPromotionRegistries(
   }
 }
 
+/** The target alone (the tag step reads and writes nothing at the source); close() when done. */
+export async function openPromotionTarget(
+  targetRegistryId: string,
+  options: ClientOptions = {},
+): Promise<OpenedRegistry & { close(): Promise<void> }> {
+  const target = await openOne(targetRegistryId, "target", "targetRegistryId", options);
+  return { ...target, close: () => closeOne(target) };
+}
+
 async function openOne(
   id: string,
   side: "source" | "target",

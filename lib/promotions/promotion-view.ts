@@ -56,6 +56,15 @@ export interface PromotionView {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /**
+   * The "tags moved" step: images go to the target by digest, and the tags move all together
+   * once every image is pushed and verified. Null until then (and for ever if it fails or stops).
+   */
+  tagsMovedAt: string | null;
+  /** Why the tag step failed (the tags it had moved were put back); null otherwise. */
+  tagsFailure: string | null;
+  /** The tag that follows the release on every component (`stable`), or null. */
+  movingTag: string | null;
   images: PromotionImageView[];
   totals: {
     bytesDone: number;
@@ -81,6 +90,9 @@ const promotionSelect = {
   createdAt: true,
   startedAt: true,
   finishedAt: true,
+  tagsMovedAt: true,
+  tagsFailure: true,
+  movingTag: true,
   release: { select: { id: true, tag: true, channelId: true, channel: { select: { name: true } } } },
   targetRegistry: { select: { id: true, name: true, endpoint: true } },
   requestedBy: { select: { email: true } },
@@ -140,6 +152,9 @@ function toPromotionView(row: PromotionRow): PromotionView {
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
+    tagsMovedAt: iso(row.tagsMovedAt),
+    tagsFailure: row.tagsFailure,
+    movingTag: row.movingTag,
     images,
     totals: {
       bytesDone: sum((i) => i.bytesDone),

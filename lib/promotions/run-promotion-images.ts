@@ -3,6 +3,7 @@ import { isUserError } from "@/lib/change/errors";
 import { db } from "@/lib/db/prisma";
 import { copyImages, DEFAULT_BLOB_CONCURRENCY } from "@/lib/oci/copy-images";
 import type { ImageResult } from "@/lib/oci/copy-types";
+import type { Digest } from "@/lib/oci/digest";
 import { isOciError } from "@/lib/oci/errors";
 import { failureOf } from "@/lib/oci/failure";
 import { redact } from "@/lib/oci/redact";
@@ -13,6 +14,7 @@ import { log } from "@/lib/log";
 import { BlobTransferMeter } from "@/lib/metrics/blob-transfer-meter";
 import { ImageProgressWriter } from "./image-progress-writer";
 import { claimImages, finishImage, handBackImage, type ClaimedImage, type ImageOutcome } from "./image-transitions";
+import { movePromotionTags } from "./move-promotion-tags";
 import { openPromotionRegistries, type PromotionRegistries } from "./open-promotion-registries";
 import { promotionSettings } from "./promotion-settings";
 import { watchPromotionImages } from "./watch-promotion-images";
@@ -25,8 +27,9 @@ type CopyOutcome = ImageOutcome | "stopped";
  * pending means another worker has it or it was stopped), together with the promotion's
  * other pending images, and copies them in one lib/oci call — one blob limiter for the
  * promotion, shared blobs moved once and mounted by the others. Progress is persisted per
- * image, each pushed image's digest verified at the target and each outcome recorded. An
- * operator's stop aborts the copy within a watch tick; a worker shutdown hands images back.
+ * image, each pushed image's digest verified at the target and each outcome recorded. Images
+ * go by digest; the worker that records the last one moves every tag (move-promotion-tags.ts).
+ * An operator's stop aborts the copy within a watch tick; a worker shutdown hands images back.
  */
 export async function runPromotionImages(
   promotionImageId: string,
@@ -59,6 +62,7 @@ export async function runPromotionImages(
     const outcomes = await copyAll(images, controller.signal, writers);
     await Promise.all(writers.map((w) => w.close()));
     const results: Record<string, ImageRunResult> = {};
+    let tagsDue = false;
     for (const [index, image] of images.entries()) {
       const outcome = outcomes[index]!;
       if (outcome === "stopped") {
@@ -70,9 +74,12 @@ export async function runPromotionImages(
         }
         continue;
       }
-      const recorded = await finishImage(image, context.workerId, outcome);
-      results[image.component] = recorded ? outcome.status : "stopped";
+      const finished = await finishImage(image, context.workerId, outcome);
+      results[image.component] = finished.recorded ? outcome.status : "stopped";
+      tagsDue ||= finished.tagsDue;
     }
+    // This worker pushed the promotion's last image: the tags move now, all together.
+    if (tagsDue) await movePromotionTags(images[0]!.promotionId);
     return results;
   } finally {
     stopWatch();
@@ -123,7 +130,8 @@ async function copyAll(
             repository: source.repository,
             digest: image.digest as `sha256:${string}`,
           }),
-          target,
+          // By digest: the tags move only once every component is at the target (move-promotion-tags.ts).
+          target: { registry: target.registry, repository: target.repository, digest: image.digest as Digest },
         });
     }
     if (items.length === 0) return outcomes as CopyOutcome[];
@@ -189,7 +197,7 @@ async function ensureRepository(
   }
 }
 
-/** A pushed image counts only once the target serves the source's digest under the tag. */
+/** A pushed image counts only once the target serves the source's digest (by digest: its tag moves later). */
 async function outcomeOf(
   result: ImageResult,
   image: ClaimedImage,
@@ -211,7 +219,7 @@ async function outcomeOf(
   const head = await headManifest({
     client: registries.target.client,
     repository: target.repository,
-    reference: target.tag ?? result.digest,
+    reference: image.digest,
     push: true,
     signal,
   });
@@ -220,7 +228,7 @@ async function outcomeOf(
     return {
       status: "failed",
       kind: "digest_mismatch",
-      message: `target ${image.targetRef} answers ${head ? head.digest : "no manifest"} after the push; expected ${image.digest}`,
+      message: `target ${target.repository}@${image.digest} answers ${head ? head.digest : "no manifest"} after the push; expected ${image.digest}`,
     };
   }
   return {
