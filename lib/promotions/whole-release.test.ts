@@ -21,6 +21,7 @@ import { previewPromotionFor } from "./preview-promotion";
 import { recoverStalledImages } from "./recover-stalled-images";
 import { retryPromotion } from "./retry-promotion";
 import { rollbackOffer } from "./rollback-offer";
+import { stopPromotion } from "./stop-promotion";
 
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
 process.env.GANTRY_ALLOW_LOOPBACK_REGISTRIES = "1";
@@ -215,6 +216,8 @@ describe("whole releases or nothing", () => {
     };
 
     const twice = await abandoned("1.0");
+    // Only the tag step is left: a stop cannot cut it in half.
+    expect(await runChange(stopPromotion, operator, { id: twice }, client)).toMatchObject({ ok: false, status: 409 });
     const results = await Promise.all([movePromotionTags(twice), movePromotionTags(twice)]);
     expect(results.sort()).toEqual(["moved", "not-due"]);
     expect(await database.db().auditEvent.count({ where: { targetId: twice, action: "promotion.tags_moved" } })).toBe(
