@@ -45,7 +45,19 @@ let vendorProxy: RunningFaultProxy;
 const targets: Record<"main" | "stopper" | "crash" | "limited", RunningRegistry> = {} as never;
 /** The manifest digest of each component of the latest release, as pushed to the vendor. */
 const digests = new Map<string, string>();
-const ids = { source: "", main: "", mainWrong: "", stopper: "", crash: "", limited: "", channel: "", latest: "" };
+/** The same for the release before it (2.3.0). */
+const previousDigests = new Map<string, string>();
+const ids = {
+  source: "",
+  main: "",
+  mainWrong: "",
+  stopper: "",
+  crash: "",
+  limited: "",
+  channel: "",
+  latest: "",
+  previous: "",
+};
 let adminToken = "";
 let operatorToken = "";
 let operator: Credentials;
@@ -59,7 +71,10 @@ test.beforeAll(async () => {
   );
   Object.assign(targets, { main, stopper, crash, limited });
   for (const [index, repository] of components.entries()) {
-    await seedImage(vendor, repository, "2.3.0", { layers: [{ size: 64 * 1024, seed: `${repository}:2.3.0` }] });
+    const previous = await seedImage(vendor, repository, "2.3.0", {
+      layers: [{ size: 64 * 1024, seed: `${repository}:2.3.0` }],
+    });
+    previousDigests.set(repository, previous.manifestDigest);
     const built = await seedImage(vendor, repository, latestTag, {
       layers: [
         { size: 1024 * 1024, seed: "vendor-base-2.4" },
@@ -124,6 +139,7 @@ test("connect the vendor and the targets, create and sync a channel; the latest 
   const latest = releases.find((release) => release.latest);
   expect(latest?.tag).toBe(latestTag);
   ids.latest = latest!.id;
+  ids.previous = releases.find((release) => release.tag === "2.3.0")!.id;
 });
 
 test("an operator promotes the latest release in the console: plan, live progress, every image pushed and verified", async ({
@@ -398,6 +414,47 @@ test("an auth failure at the target and an image over the size limit show their 
   await expect(page.getByTestId("promotion-totals")).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
   await expect(page.getByTestId("image-vendor/api")).toHaveAttribute("data-status", "pushed");
   await expect(page.getByRole("button", { name: "Retry failed" })).toBeVisible();
+});
+
+test("the target's latest promotion offers a roll back to the previous release: the tags move back, no byte", async ({
+  page,
+  request,
+}) => {
+  setVendorRate(1024 * 1024);
+  const promoteAndWait = async (releaseId: string) => {
+    const created = await api(request, "POST", "/api/v1/promotions", operatorToken, {
+      releaseId,
+      targetRegistryId: ids.main,
+      repositoryPrefix: "team/",
+      movingTag: "stable",
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const id = (created.json as { id: string }).id;
+    const status = async () =>
+      ((await api(request, "GET", `/api/v1/promotions/${id}`, operatorToken)).json as { status: string }).status;
+    await expect.poll(status, { timeout: 90_000 }).toBe("succeeded");
+    return id;
+  };
+  const stable = (repository: string) =>
+    skopeoInspectDigest(`${targets.main.host}/team/${repository.split("/")[1]}:stable`, {
+      creds: `gantry:${secrets.main}`,
+    });
+  // 2.3.0 and then 2.4.0 (already there by digest: only the tags move) into prod with a moving tag.
+  await promoteAndWait(ids.previous);
+  const latestId = await promoteAndWait(ids.latest);
+  for (const repository of components) expect(await stable(repository)).toBe(digests.get(repository));
+
+  await signIn(page, operator);
+  await page.goto(`/promotions/${latestId}`);
+  await expect(page.getByTestId("tags-moved")).toBeVisible();
+  await page.getByRole("button", { name: "Roll back to 2.3.0" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Roll back to 2.3.0" }).click();
+  await expect(page).not.toHaveURL(new RegExp(`/promotions/${latestId}$`));
+  await expect(page).toHaveURL(/\/promotions\/[a-z0-9]+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("2.3.0");
+  await expect(page.getByTestId("promotion-totals")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  await expect(page.getByTestId("tags-moved")).toBeVisible();
+  for (const repository of components) expect(await stable(repository)).toBe(previousDigests.get(repository));
 });
 
 function setVendorRate(bytesPerSecond: number): void {

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, type ReactNode } from "react";
 import { Bytes } from "@/components/ui/bytes";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -13,8 +14,11 @@ import { PromotionControls } from "./promotion-controls";
 import { DriftBadge, PromotionDriftNotice } from "./promotion-drift-notice";
 import { PromotionTotals } from "./promotion-totals";
 import { PushedReferences } from "./pushed-references";
+import { RollbackButton } from "./rollback-button";
+import { TagStep } from "./tag-step";
 import { ThroughputChart } from "./throughput-chart";
 import { useLivePromotion, type LiveTransport } from "./use-live-promotion";
+import type { RollbackOffer } from "@/lib/promotions/rollback-offer";
 
 /** The promotion page's live body: everything below follows the worker without a reload. */
 export function LivePromotion({
@@ -22,14 +26,23 @@ export function LivePromotion({
   canControl,
   canRepair = false,
   approval,
+  rollback,
 }: {
   initial: PromotionView;
   canControl: boolean;
   /** May ask for a new promotion (Repair of a drifted one). */
   canRepair?: boolean;
   /** The approval panel, for promotions under a policy. */ approval?: ReactNode;
+  /** "Roll back to <previous release>", on a target's latest promotion once it succeeded. */
+  rollback?: RollbackOffer | null;
 }) {
   const { view, updatedAt, samples, transport, gone } = useLivePromotion(initial);
+  const router = useRouter();
+  const succeeded = view.status === "succeeded";
+  // The roll back offer is made on the server: ask for it again once this promotion succeeds.
+  useEffect(() => {
+    if (succeeded && initial.status !== "succeeded") router.refresh();
+  }, [succeeded, initial.status, router]);
 
   return (
     <>
@@ -51,7 +64,12 @@ export function LivePromotion({
             <span className="font-mono">{view.target.endpoint}</span>
           </>
         }
-        actions={<PromotionControls view={view} canControl={canControl} />}
+        actions={
+          <div className="flex items-start gap-2">
+            {rollback && succeeded ? <RollbackButton offer={rollback} targetName={view.target.name} /> : null}
+            <PromotionControls view={view} canControl={canControl} />
+          </div>
+        }
       />
       {gone ? <p className="mb-4 text-sm text-danger">This promotion no longer exists.</p> : null}
       {view.status === "awaiting_approval" ? (
@@ -73,6 +91,7 @@ export function LivePromotion({
           <CardBody className="space-y-5">
             <PromotionTotals view={view} samples={samples} updatedAt={updatedAt} />
             <ThroughputChart samples={samples} />
+            <TagStep view={view} />
           </CardBody>
         </Card>
         <PushedReferences view={view} />

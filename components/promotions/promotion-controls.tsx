@@ -12,7 +12,8 @@ import { promotionKeys } from "./promotion-query";
 
 /**
  * Stop while images are queued or moving; Resume a stopped promotion; Retry the failed images
- * of a failed one. Shown to operators and above only; the actions check the role themselves.
+ * (or the failed tag step) of a failed one. Shown to operators and above only; the actions
+ * check the role themselves.
  */
 export function PromotionControls({ view, canControl }: { view: PromotionView; canControl: boolean }) {
   const queryClient = useQueryClient();
@@ -25,12 +26,14 @@ export function PromotionControls({ view, canControl }: { view: PromotionView; c
   // The stream brings the new state; asking once more covers a page that is polling.
   const refresh = () => void queryClient.invalidateQueries({ queryKey: promotionKeys.detail(view.id) });
   const active = view.status === "queued" || view.status === "running";
+  // Every image pushed: only the tag step is left, and it is not cut in half.
+  const stoppable = active && view.totals.pushed < view.totals.images;
   const error = stop.error ?? resume.error ?? retry.error;
 
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex items-center gap-2">
-        {active ? (
+        {stoppable ? (
           <Button variant="secondary" pending={stop.pending} onClick={() => setConfirmingStop(true)}>
             Stop
           </Button>
@@ -40,7 +43,7 @@ export function PromotionControls({ view, canControl }: { view: PromotionView; c
             Resume
           </Button>
         ) : null}
-        {!active && view.totals.failed > 0 ? (
+        {!active && (view.totals.failed > 0 || view.tagsFailure) ? (
           <Button variant="primary" pending={retry.pending} onClick={() => retry.run({ id: view.id }, refresh)}>
             Retry failed
           </Button>

@@ -62,6 +62,7 @@ describe("the OpenAPI document", () => {
       "targetRegistryId",
       "repositoryPrefix",
       "repositoryNames",
+      "movingTag",
     ]);
     expect(body.required).toEqual(["releaseId", "targetRegistryId"]);
     expect(createPromotion.description).toContain("operator");

@@ -265,7 +265,8 @@ export const apiOperations: ApiOperation[] = [
   {
     method: "POST",
     path: "/promotions/plan",
-    summary: "What a promotion would do (repositories, blobs, bytes, size limit), without doing it",
+    summary:
+      "What a promotion would do (repositories, blobs, bytes, size limit, each tag and where it points now), without doing it; tagsMoveBack: true when only tags move (0 bytes, a roll back)",
     tag: "promotions",
     permission: "promotions.create",
     body: promotionInputSchema,
@@ -273,7 +274,8 @@ export const apiOperations: ApiOperation[] = [
   {
     method: "GET",
     path: "/promotions/{id}",
-    summary: "A promotion with each image's status, bytes and failure",
+    summary:
+      "A promotion with each image's status, bytes and failure, and its tag step: tagsMovedAt (null until every tag moved), tagsFailure, movingTag",
     tag: "promotions",
     permission: "promotions.read",
   },
@@ -303,7 +305,7 @@ export const apiOperations: ApiOperation[] = [
   {
     method: "POST",
     path: "/promotions/{id}/retry",
-    summary: "Retry only the failed images",
+    summary: "Retry only the failed images (or, after a failed tag step, re-check every image and move the tags)",
     tag: "promotions",
     permission: "promotions.control",
   },

@@ -1,3 +1,4 @@
+import type { Digest } from "@/lib/oci/digest";
 import "server-only";
 import { isUserError } from "@/lib/change/errors";
 import { DEFAULT_BLOB_CONCURRENCY } from "@/lib/oci/copy-images";
@@ -10,7 +11,7 @@ import { BlobTransferMeter } from "@/lib/metrics/blob-transfer-meter";
 import { ensureRepository, outcomeOf, type CopyOutcome } from "./image-copy-outcome";
 import type { ImageProgressWriter } from "./image-progress-writer";
 import type { ClaimedImage } from "./image-transitions";
-import { closePromotionTarget, openPromotionTarget, type OpenedRegistry } from "./open-promotion-registries";
+import { openPromotionTarget, type OpenedRegistry } from "./open-promotion-registries";
 import { bundleComponentsOf, openReleaseBundle } from "./plan-bundle-promotion";
 import { promotionSettings } from "./promotion-settings";
 
@@ -25,7 +26,7 @@ export async function copyFromBundle(
   writers: ImageProgressWriter[],
   promotion: { targetRegistryId: string; release: { tag: string; bundlePath: string | null } },
 ): Promise<CopyOutcome[]> {
-  let target: OpenedRegistry;
+  let target: OpenedRegistry & { close(): Promise<void> };
   let names: string[];
   let bundle: Awaited<ReturnType<typeof openReleaseBundle>>;
   try {
@@ -52,7 +53,11 @@ export async function copyFromBundle(
     const result = await importBundle({
       bundle,
       target: target.client,
-      targets: items.map(({ name, target: ref }) => ({ name, target: ref })),
+      // By digest: the tags move only once every component is at the target (move-promotion-tags.ts).
+      targets: items.map(({ index, name, target: ref }) => ({
+        name,
+        target: { registry: ref.registry, repository: ref.repository, digest: images[index]!.digest as Digest },
+      })),
       concurrency: DEFAULT_BLOB_CONCURRENCY,
       signal,
       onProgress: (event) => {
@@ -81,6 +86,6 @@ export async function copyFromBundle(
     );
     return images.map(() => ({ status: "failed", kind: failure.kind, message: redact(failure.message, secrets()) }));
   } finally {
-    await Promise.all([closePromotionTarget(target), meter.flush()]);
+    await Promise.all([target.close(), meter.flush()]);
   }
 }

@@ -37,7 +37,7 @@ export async function ensureRepository(
   }
 }
 
-/** A pushed image counts only once the target serves the source's digest under the tag. */
+/** A pushed image counts only once the target serves the source's digest (by digest: its tag moves later). */
 export async function outcomeOf(
   result: ImageResult,
   image: ClaimedImage,
@@ -59,7 +59,7 @@ export async function outcomeOf(
   const head = await headManifest({
     client: targetRegistry.client,
     repository: target.repository,
-    reference: target.tag ?? result.digest,
+    reference: image.digest,
     push: true,
     signal,
   });
@@ -68,7 +68,7 @@ export async function outcomeOf(
     return {
       status: "failed",
       kind: "digest_mismatch",
-      message: `target ${image.targetRef} answers ${head ? head.digest : "no manifest"} after the push; expected ${image.digest}`,
+      message: `target ${target.repository}@${image.digest} answers ${head ? head.digest : "no manifest"} after the push; expected ${image.digest}`,
     };
   }
   return {

@@ -89,8 +89,16 @@ export type ImageOutcome =
     }
   | { status: "failed"; kind: FailureKind; message: string };
 
-/** Records a copy's outcome; false when the image was no longer this worker's (stopped meanwhile). */
-export async function finishImage(image: ClaimedImage, workerId: string, outcome: ImageOutcome): Promise<boolean> {
+/**
+ * Records a copy's outcome; `recorded` false when the image was no longer this worker's
+ * (stopped meanwhile). `tagsDue` is true for the one transaction that found every image of
+ * the promotion pushed (the promotion row is locked): that worker moves the tags.
+ */
+export async function finishImage(
+  image: ClaimedImage,
+  workerId: string,
+  outcome: ImageOutcome,
+): Promise<{ recorded: boolean; tagsDue: boolean }> {
   return db().$transaction(async (tx) => {
     await lockPromotion(tx, image.promotionId);
     // An up-to-date image reports no progress: keep the plan's totals, all done.
@@ -120,8 +128,8 @@ export async function finishImage(image: ClaimedImage, workerId: string, outcome
       where: { id: image.id, status: "pushing", workerId },
       data: { ...data, notice: null, finishedAt: new Date(), heartbeatAt: new Date() },
     });
-    if (count === 0) return false;
-    await auditImageOutcome(
+    if (count === 0) return { recorded: false, tagsDue: false };
+    const { tagsDue } = await auditImageOutcome(
       tx,
       image,
       outcome.status === "pushed"
@@ -133,7 +141,7 @@ export async function finishImage(image: ClaimedImage, workerId: string, outcome
           }
         : { outcome: "failed", kind: outcome.kind, message: outcome.message },
     );
-    return true;
+    return { recorded: true, tagsDue };
   });
 }
 
@@ -189,7 +197,7 @@ export async function auditImageOutcome(
   detail:
     | { outcome: "pushed"; targetDigest: string; upToDate: boolean; bytesTransferred: number }
     | { outcome: "failed"; kind: string; message: string },
-): Promise<void> {
+): Promise<{ tagsDue: boolean }> {
   const { outcome, ...rest } = detail;
   await recordAuditEvent(tx, {
     action: outcome === "pushed" ? "promotion.image_pushed" : "promotion.image_failed",
@@ -197,22 +205,27 @@ export async function auditImageOutcome(
     targetId: image.promotionId,
     detail: { imageId: image.id, component: image.component, target: image.targetRef, ...rest },
   });
-  const { before, after } = await aggregatePromotion(tx, image.promotionId);
-  if (before !== after && (after === "succeeded" || after === "failed")) {
-    const images = await tx.promotionImage.groupBy({
-      by: ["status"],
-      where: { promotionId: image.promotionId },
-      _count: true,
-    });
-    await recordAuditEvent(tx, {
-      action: `promotion.${after}`,
-      targetType: "promotion",
-      targetId: image.promotionId,
-      detail: {
-        before: { status: before },
-        after: { status: after },
-        images: Object.fromEntries(images.map((g) => [g.status, g._count])),
-      },
-    });
-  }
+  const { before, after, tagsDue } = await aggregatePromotion(tx, image.promotionId);
+  await auditPromotionOutcome(tx, image.promotionId, { before, after });
+  return { tagsDue };
+}
+
+/** Audits the promotion's outcome when this change settled it (succeeded or failed). */
+export async function auditPromotionOutcome(
+  tx: Tx,
+  promotionId: string,
+  { before, after }: { before: string; after: string },
+): Promise<void> {
+  if (before === after || (after !== "succeeded" && after !== "failed")) return;
+  const images = await tx.promotionImage.groupBy({ by: ["status"], where: { promotionId }, _count: true });
+  await recordAuditEvent(tx, {
+    action: `promotion.${after}`,
+    targetType: "promotion",
+    targetId: promotionId,
+    detail: {
+      before: { status: before },
+      after: { status: after },
+      images: Object.fromEntries(images.map((g) => [g.status, g._count])),
+    },
+  });
 }

@@ -47,14 +47,16 @@ export async function openPromotionRegistries(
   }
 }
 
-/** The target alone: a bundle release has no source registry (its blobs come from the bundle file). */
-export async function openPromotionTarget(id: string, options: ClientOptions = {}): Promise<OpenedRegistry> {
-  return openOne(id, "target", "targetRegistryId", options);
-}
-
-/** Closes a registry opened with openPromotionTarget. */
-export async function closePromotionTarget(opened: OpenedRegistry): Promise<void> {
-  await closeOne(opened);
+/**
+ * The target alone, for the tag step (it reads and writes nothing at the source) and for a bundle
+ * release (no source registry: its blobs come from the bundle file); close() when done.
+ */
+export async function openPromotionTarget(
+  targetRegistryId: string,
+  options: ClientOptions = {},
+): Promise<OpenedRegistry & { close(): Promise<void> }> {
+  const target = await openOne(targetRegistryId, "target", "targetRegistryId", options);
+  return { ...target, close: () => closeOne(target) };
 }
 
 async function openOne(

@@ -8,7 +8,7 @@ import { openBundle, type OpenedBundle } from "@/lib/oci/layout/read-bundle";
 import { parseReference } from "@/lib/oci/reference";
 import { redact } from "@/lib/oci/redact";
 import { existingRepositories } from "./existing-repositories";
-import { closePromotionTarget, openPromotionTarget } from "./open-promotion-registries";
+import { openPromotionTarget } from "./open-promotion-registries";
 import type { PlannedPromotion } from "./plan-promotion";
 import { countBlobs, type PromotionPlan, type PromotionPlanImage } from "./promotion-plan";
 import type { PromotionInput } from "./promotion.schema";
@@ -100,7 +100,7 @@ export async function planBundlePromotion(args: {
     };
     return { plan, release: { id: release.id, tag: release.tag, images: release.images }, targetRegistryId: target.id };
   } finally {
-    await closePromotionTarget(opened);
+    await opened.close();
   }
 }
 

@@ -24,6 +24,7 @@ import {
   type PromotionPlan,
   type PromotionPlanImage,
 } from "./promotion-plan";
+import { planTags } from "./plan-tags";
 import type { PromotionInput } from "./promotion.schema";
 import { mapRepository, mappingFromInput } from "./repository-mapping";
 
@@ -92,6 +93,12 @@ export async function planPromotion(
       items.map((i) => i.repository),
       options.signal,
     );
+    const tagPlans = await planTags(
+      tgt,
+      items.map((i) => ({ repository: i.repository, digest: i.digest, tag: release.tag })),
+      input.movingTag,
+      options.signal,
+    );
     const cosignTags = release.channel.copySignatures
       ? await Promise.all(items.map((item) => signaturesOf(src, item.component, item.digest, options.signal)))
       : items.map(() => []);
@@ -131,6 +138,7 @@ export async function planPromotion(
         status: planned.status,
         signatures: cosignTags[index]!,
         referrers: release.channel.copySignatures ? referrersOf(release.images[index]!.sboms) : [],
+        ...tagPlans[index]!,
       };
     }
     const plan: PromotionPlan = {
@@ -141,7 +149,12 @@ export async function planPromotion(
         limitBytes,
         exceeded: images.filter((i) => i.failure?.kind === "too_large").map((i) => i.component),
       },
-      upToDate: images.every((i) => i.status === "up_to_date"),
+      upToDate: images.every((i) => i.status === "up_to_date" && i.tags!.every((t) => t.now === i.digest)),
+      movingTag: input.movingTag ?? null,
+      // Every manifest already at the target and a tag pointing elsewhere: 0 bytes, the tags move back.
+      tagsMoveBack:
+        images.every((i) => i.atTarget && i.status !== "failed") &&
+        images.some((i) => i.tags!.some((t) => t.now !== null && t.now !== i.digest)),
       signaturePolicy: setup.policy.mode === "off" ? null : describePolicy(setup.policy),
       denied: images.filter((i) => i.failure?.kind === "denied").map((i) => i.component),
     };

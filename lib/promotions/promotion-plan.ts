@@ -27,6 +27,10 @@ export interface PromotionPlanImage {
   referrers?: PlannedReferrer[];
   /** The component's signatures under the channel's policy, checked as the plan was made; null when the policy is off. */
   signature?: null | { status: "verified" | "unsigned" | "invalid"; signers: string[]; reason: string | null };
+  /** The manifest is at the target by digest already; absent in older plans. */
+  atTarget?: boolean;
+  /** Each tag the promotion moves (release tag, moving tag) and the digest it points at now (null: none). */
+  tags?: { tag: string; now: string | null }[];
 }
 
 /** One cosign tag of an image: `sha256-<hex>.sig` holding `count` signatures, and so on. */
@@ -56,6 +60,10 @@ export interface PromotionPlan {
   signaturePolicy?: string | null;
   /** Components the signature policy refuses: a promotion of this plan is refused. */
   denied?: string[];
+  /** The tag that follows the release on every component (`stable`), or null. */
+  movingTag?: string | null;
+  /** Every manifest is at the target already and a tag points at another release: 0 bytes, the tags move back (a roll back). */
+  tagsMoveBack?: boolean;
 }
 
 export function countBlobs(planned: ImagePlan): PromotionPlanImage["blobs"] {

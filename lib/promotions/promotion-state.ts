@@ -22,22 +22,29 @@ export async function lockPromotion(tx: Tx, promotionId: string): Promise<Promot
 
 /**
  * The promotion's status from its images: running (or still queued if none started) while
- * any is pending or pushing, else stopped if any was stopped, failed if any failed,
- * succeeded when all are pushed. Call with the promotion locked; writes the status with its
- * start and finish times, notifies listeners, and answers the change.
+ * any is pending or pushing, else stopped if any was stopped, failed if any failed; when all
+ * are pushed (by digest), running until the tag step is done, then succeeded (or failed if
+ * the tag step failed). Call with the promotion locked; writes the status with its start and
+ * finish times, notifies listeners, and answers the change — with `tagsDue` when every image
+ * is pushed and the tags are still to move (see move-promotion-tags.ts).
  */
 export async function aggregatePromotion(
   tx: Tx,
   promotionId: string,
-): Promise<{ before: PromotionStatus; after: PromotionStatus }> {
+): Promise<{ before: PromotionStatus; after: PromotionStatus; tagsDue: boolean }> {
   const promotion = await tx.promotion.findUniqueOrThrow({
     where: { id: promotionId },
-    select: { status: true, startedAt: true },
+    select: { status: true, startedAt: true, tagsMovedAt: true, tagsFailure: true },
   });
   const images = await tx.promotionImage.findMany({ where: { promotionId }, select: { status: true } });
   const before = promotion.status;
-  if (HELD.has(before)) return { before, after: before };
-  const after = statusFrom(before, images);
+  if (HELD.has(before)) return { before, after: before, tagsDue: false };
+  const after = statusFrom(before, images, promotion);
+  const tagsDue =
+    after === "running" &&
+    images.every((image) => image.status === "pushed") &&
+    !promotion.tagsMovedAt &&
+    !promotion.tagsFailure;
   const now = new Date();
   await tx.promotion.update({
     where: { id: promotionId },
@@ -50,7 +57,7 @@ export async function aggregatePromotion(
   await notifyPromotionProgress(tx, promotionId);
   const event = before === after ? undefined : EVENT_OF[after];
   if (event) await emitWebhookEvent(tx, { event, promotionId, data: { previousStatus: before } });
-  return { before, after };
+  return { before, after, tagsDue };
 }
 
 /** The webhook event a change into this status sends (running: the copy started). */
@@ -61,11 +68,16 @@ const EVENT_OF: Partial<Record<PromotionStatus, WebhookEvent>> = {
   stopped: "promotion.stopped",
 };
 
-function statusFrom(current: PromotionStatus, images: { status: ImageStatus }[]): PromotionStatus {
+function statusFrom(
+  current: PromotionStatus,
+  images: { status: ImageStatus }[],
+  tags: { tagsMovedAt: Date | null; tagsFailure: string | null },
+): PromotionStatus {
   const has = (status: ImageStatus) => images.some((image) => image.status === status);
   if (has("pushing")) return "running";
   if (has("pending")) return current === "queued" ? "queued" : "running";
   if (has("stopped")) return "stopped";
   if (has("failed")) return "failed";
-  return "succeeded";
+  if (tags.tagsFailure) return "failed";
+  return tags.tagsMovedAt ? "succeeded" : "running";
 }

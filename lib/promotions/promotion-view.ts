@@ -59,6 +59,15 @@ export interface PromotionView {
   finishedAt: string | null;
   /** The drift watch's last look at the tags this promotion wrote (checkedAt null: not looked yet). */
   drift: PromotionDrift;
+  /**
+   * The "tags moved" step: images go to the target by digest, and the tags move all together
+   * once every image is pushed and verified. Null until then (and for ever if it fails or stops).
+   */
+  tagsMovedAt: string | null;
+  /** Why the tag step failed (the tags it had moved were put back); null otherwise. */
+  tagsFailure: string | null;
+  /** The tag that follows the release on every component (`stable`), or null. */
+  movingTag: string | null;
   images: PromotionImageView[];
   totals: {
     bytesDone: number;
@@ -86,6 +95,9 @@ const promotionSelect = {
   finishedAt: true,
   driftCheckedAt: true,
   drift: true,
+  tagsMovedAt: true,
+  tagsFailure: true,
+  movingTag: true,
   release: { select: { id: true, tag: true, channelId: true, channel: { select: { name: true } } } },
   targetRegistry: { select: { id: true, name: true, endpoint: true } },
   requestedBy: { select: { email: true } },
@@ -146,6 +158,9 @@ function toPromotionView(row: PromotionRow): PromotionView {
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
     drift: { checkedAt: iso(row.driftCheckedAt), drifted: storedDrift(row.drift) },
+    tagsMovedAt: iso(row.tagsMovedAt),
+    tagsFailure: row.tagsFailure,
+    movingTag: row.movingTag,
     images,
     totals: {
       bytesDone: sum((i) => i.bytesDone),

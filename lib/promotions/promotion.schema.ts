@@ -34,6 +34,12 @@ export const promotionInputSchema = z
         },
       )
       .optional(),
+    /** A tag that follows the promoted release on every component (moved with the release tag): `stable`. */
+    movingTag: z
+      .string({ error: "expected a tag like stable" })
+      .trim()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, "expected a tag like stable (letters, digits, . _ -; at most 128)")
+      .optional(),
   })
   .refine((input) => input.repositoryPrefix === undefined || input.repositoryNames === undefined, {
     message: "give repositoryPrefix or repositoryNames, not both",

@@ -262,13 +262,14 @@ describe("promotions", () => {
       ["vendor/sub/proxy", 1],
     ]);
     expect(second.images[0]!.finishedAt).toBe(first.images[0]!.finishedAt);
-    const touched = new Set(
-      proxy.requests
-        .slice(before)
-        .map((r) => r.path.split("/")[2])
-        .filter((repo) => repo && repo !== ""),
-    );
-    expect([...touched]).toEqual(["engine"]);
+    const after = proxy.requests.slice(before);
+    const touched = new Set(after.map((r) => r.path.split("/")[2]).filter((repo) => repo && repo !== ""));
+    expect([...touched].sort()).toEqual(["api", "engine", "proxy"]);
+    // Only engine is copied again; the others see just the tag step (their tag read, then moved).
+    const blobsOf = (repo: string) => after.filter((r) => r.path.startsWith(`/v2/${repo}/blobs/`));
+    expect(blobsOf("api")).toEqual([]);
+    expect(blobsOf("proxy")).toEqual([]);
+    expect(after.some((r) => r.method === "PUT" && r.path === "/v2/api/manifests/1.0")).toBe(true);
     expect(await runChange(retryPromotion, operator, { id }, client)).toMatchObject({
       ok: false,
       status: 409,

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db/prisma";
 import { auditImageOutcome, requeueImage } from "./image-transitions";
 import { cancelRunningImageJobs, enqueuePromoteImage } from "./promote-image-queue";
+import { movePromotionTags } from "./move-promotion-tags";
 import { lockPromotion } from "./promotion-state";
 import { promotionSettings } from "./promotion-settings";
 
@@ -11,13 +12,17 @@ export interface RecoveryReport {
   failed: number;
   /** Pending images of running promotions whose wake-up was sent again. */
   woken: number;
+  /** Promotions with every image pushed but no tags moved for a while (their worker died): tag step re-run. */
+  tagSteps: number;
 }
 
 /**
  * Finds images whose worker stopped reporting (killed, or cut off from the database) and
  * puts them back to pending with a new job — or fails them as `network` once they used up
  * their attempts. Also re-sends the wake-up of every pending image of a queued or running
- * promotion, so a lost job cannot strand an image (the queue drops duplicates).
+ * promotion, so a lost job cannot strand an image (the queue drops duplicates), and re-runs
+ * the tag step of a promotion whose images are all pushed but whose tags did not move (the
+ * worker that pushed the last one died before it was done; the step is idempotent).
  */
 export async function recoverStalledImages(
   options: { stallSeconds?: number; maxAttempts?: number; now?: Date } = {},
@@ -26,7 +31,7 @@ export async function recoverStalledImages(
   const stallSeconds = options.stallSeconds ?? settings.stallSeconds;
   const maxAttempts = options.maxAttempts ?? settings.maxAttempts;
   const cutoff = new Date((options.now ?? new Date()).getTime() - stallSeconds * 1000);
-  const report: RecoveryReport = { requeued: 0, failed: 0, woken: 0 };
+  const report: RecoveryReport = { requeued: 0, failed: 0, woken: 0, tagSteps: 0 };
 
   const stalled = await db().promotionImage.findMany({
     where: { status: "pushing", OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] },
@@ -83,6 +88,20 @@ export async function recoverStalledImages(
       for (const image of pending) await enqueuePromoteImage(tx, image.id);
     });
     report.woken = pending.length;
+  }
+
+  const untagged = await db().promotion.findMany({
+    where: {
+      status: "running",
+      tagsMovedAt: null,
+      tagsFailure: null,
+      updatedAt: { lt: cutoff },
+      images: { every: { status: "pushed" } },
+    },
+    select: { id: true },
+  });
+  for (const promotion of untagged) {
+    if ((await movePromotionTags(promotion.id)) !== "not-due") report.tagSteps += 1;
   }
   return report;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { isUserError } from "@/lib/change/errors";
 import { db } from "@/lib/db/prisma";
 import { copyImages, DEFAULT_BLOB_CONCURRENCY } from "@/lib/oci/copy-images";
+import type { Digest } from "@/lib/oci/digest";
 import { failureOf } from "@/lib/oci/failure";
 import { redact } from "@/lib/oci/redact";
 import { formatReference, parseReference } from "@/lib/oci/reference";
@@ -11,6 +12,7 @@ import { copyFromBundle } from "./copy-from-bundle";
 import { ensureRepository, outcomeOf, type CopyOutcome } from "./image-copy-outcome";
 import { ImageProgressWriter } from "./image-progress-writer";
 import { claimImages, finishImage, handBackImage, type ClaimedImage } from "./image-transitions";
+import { movePromotionTags } from "./move-promotion-tags";
 import { openPromotionRegistries, type PromotionRegistries } from "./open-promotion-registries";
 import { promotionSettings } from "./promotion-settings";
 import { watchPromotionImages } from "./watch-promotion-images";
@@ -22,8 +24,9 @@ export type ImageRunResult = "pushed" | "failed" | "stopped" | "handed-back";
  * pending means another worker has it or it was stopped), together with the promotion's
  * other pending images, and copies them in one lib/oci call — one blob limiter for the
  * promotion, shared blobs moved once and mounted by the others. Progress is persisted per
- * image, each pushed image's digest verified at the target and each outcome recorded. An
- * operator's stop aborts the copy within a watch tick; a worker shutdown hands images back.
+ * image, each pushed image's digest verified at the target and each outcome recorded. Images
+ * go by digest; the worker that records the last one moves every tag (move-promotion-tags.ts).
+ * An operator's stop aborts the copy within a watch tick; a worker shutdown hands images back.
  */
 export async function runPromotionImages(
   promotionImageId: string,
@@ -56,6 +59,7 @@ export async function runPromotionImages(
     const outcomes = await copyAll(images, controller.signal, writers);
     await Promise.all(writers.map((w) => w.close()));
     const results: Record<string, ImageRunResult> = {};
+    let tagsDue = false;
     for (const [index, image] of images.entries()) {
       const outcome = outcomes[index]!;
       if (outcome === "stopped") {
@@ -67,9 +71,12 @@ export async function runPromotionImages(
         }
         continue;
       }
-      const recorded = await finishImage(image, context.workerId, outcome);
-      results[image.component] = recorded ? outcome.status : "stopped";
+      const finished = await finishImage(image, context.workerId, outcome);
+      results[image.component] = finished.recorded ? outcome.status : "stopped";
+      tagsDue ||= finished.tagsDue;
     }
+    // This worker pushed the promotion's last image: the tags move now, all together.
+    if (tagsDue) await movePromotionTags(images[0]!.promotionId);
     return results;
   } finally {
     stopWatch();
@@ -128,7 +135,8 @@ async function copyAll(
             repository: source.repository,
             digest: image.digest as `sha256:${string}`,
           }),
-          target,
+          // By digest: the tags move only once every component is at the target (move-promotion-tags.ts).
+          target: { registry: target.registry, repository: target.repository, digest: image.digest as Digest },
         });
     }
     if (items.length === 0) return outcomes as CopyOutcome[];

@@ -31,7 +31,7 @@ export async function startPromotion(tx: Tx, promotionId: string): Promise<void>
 export async function restartImages(
   tx: Tx,
   promotionId: string,
-  status: "stopped" | "failed",
+  status: "stopped" | "failed" | "pushed",
 ): Promise<{ count: number; status: PromotionStatus }> {
   const { count } = await tx.promotionImage.updateMany({
     where: { promotionId, status },

@@ -28,6 +28,12 @@ export const stopPromotion: ChangeDefinition<typeof promotionIdSchema, ControlRe
         "id",
         409,
       );
+    const moving = await tx.promotionImage.count({
+      where: { promotionId: input.id, status: { in: ["pending", "pushing"] } },
+    });
+    // Every image is at the target and the tags are moving together: that step is not cut in half.
+    if (moving === 0)
+      throw new UserError("id: every image is pushed and the tags are being moved; nothing is left to stop", "id", 409);
     const { count } = await tx.promotionImage.updateMany({
       where: { promotionId: input.id, status: { in: ["pending", "pushing"] } },
       data: { status: "stopped", finishedAt: new Date() },

@@ -111,6 +111,7 @@ describe("stop and resume", () => {
       "promotion.stopped",
       "promotion.resumed",
       "promotion.image_pushed",
+      "promotion.tags_moved",
       "promotion.succeeded",
     ]);
     expect(await runChange(resumePromotion, operator, { id }, client)).toMatchObject({ ok: false, status: 409 });
@@ -171,8 +172,9 @@ describe("stop and resume", () => {
       // Both images are copied in one call: the small one's manifest lands while the big one moves.
       const moving = await waitForPromotion(id, (v) => v.images.every((i) => i.blobsTotal > 0 && i.bytesTotal > 0));
       const planned = Object.fromEntries(moving.images.map((i) => [i.component, i.bytesTotal]));
-      const smallTarget = moving.images.find((i) => i.component === "vendor/small")!.target;
-      await waitFor(() => hasManifest(smallTarget), 30_000);
+      const smallImage = moving.images.find((i) => i.component === "vendor/small")!;
+      // By digest: the tags move only once both images are pushed.
+      await waitFor(() => hasManifest(smallImage.target, smallImage.digest), 30_000);
       expect(await runChange(stopPromotion, operator, { id }, client)).toMatchObject({ ok: true });
       const stopped = await waitForPromotion(id);
       expect(stopped.images.map((i) => i.status)).toEqual(["stopped", "stopped"]);
@@ -204,10 +206,10 @@ describe("stop and resume", () => {
   });
 });
 
-async function hasManifest(reference: string): Promise<boolean> {
+async function hasManifest(reference: string, digest: string): Promise<boolean> {
   const [host, rest] = [reference.slice(0, reference.indexOf("/")), reference.slice(reference.indexOf("/") + 1)];
-  const [repository, tag] = rest.split(":");
-  const response = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
+  const [repository] = rest.split(":");
+  const response = await fetch(`http://${host}/v2/${repository}/manifests/${digest}`, {
     method: "HEAD",
     headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
   });

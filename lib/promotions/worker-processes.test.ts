@@ -115,10 +115,15 @@ describe("worker processes", () => {
     expect(done.images.every((i) => i.attempts === 1)).toBe(true);
 
     const repoOf = (p: string) => /^\/v2\/(.+?)\/(?:manifests|blobs)\//.exec(p)?.[1];
-    const manifestPuts = recorder.requests
-      .filter((r) => r.method === "PUT" && r.path.includes("/manifests/"))
-      .map((r) => repoOf(r.path));
-    expect(manifestPuts.sort()).toEqual(["team/api", "team/engine", "team/proxy"]);
+    const manifestPuts = (byDigest: boolean) =>
+      recorder.requests
+        .filter((r) => r.method === "PUT" && r.path.includes("/manifests/"))
+        .filter((r) => r.path.includes("/manifests/sha256:") === byDigest)
+        .map((r) => repoOf(r.path))
+        .sort();
+    // Each manifest once by digest, then each tag once (the tag step runs once, after all three).
+    expect(manifestPuts(true)).toEqual(["team/api", "team/engine", "team/proxy"]);
+    expect(manifestPuts(false)).toEqual(["team/api", "team/engine", "team/proxy"]);
     // A finished upload is the PUT that carries ?digest=; count them per repository and digest.
     const uploads = recorder.requests
       .filter((r) => r.method === "PUT" && r.path.includes("/blobs/uploads/"))

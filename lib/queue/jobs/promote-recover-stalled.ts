@@ -4,7 +4,8 @@ import { defineJob } from "../job-definition";
 
 /**
  * Every minute and whenever a worker starts: images whose worker died mid-push go back to
- * pending (or fail after too many attempts), and pending images get their wake-up again.
+ * pending (or fail after too many attempts), pending images get their wake-up again, and a
+ * tag step left undone by a dead worker runs again.
  */
 export const recoverStalledImagesJob = defineJob({
   name: "recover-stalled-images",

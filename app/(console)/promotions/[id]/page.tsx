@@ -6,6 +6,7 @@ import { loadPromotionApproval } from "@/lib/approvals/approval-state";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
 import { getPromotion } from "@/lib/promotions/promotion-view";
+import { rollbackOffer } from "@/lib/promotions/rollback-offer";
 
 export const metadata: Metadata = { title: "Promotion" };
 
@@ -15,12 +16,14 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
   const promotion = await getPromotion((await params).id);
   if (!promotion) notFound();
   const approval = await loadPromotionApproval(promotion);
+  const rollback = can(user.role, "promotions.create") ? await rollbackOffer(promotion.id) : null;
   return (
     <LivePromotion
       key={promotion.id}
       initial={promotion}
       canControl={can(user.role, "promotions.control")}
       canRepair={can(user.role, "promotions.create")}
+      rollback={rollback}
       approval={approval ? <ApprovalPanel state={approval} viewer={{ id: user.id, role: user.role }} /> : null}
     />
   );

@@ -31,12 +31,20 @@ export function PlanReview({ plan, target }: { plan: PromotionPlan; target: Targ
               <CheckIcon className="size-3" />
               Already up to date
             </Badge>
+          ) : plan.tagsMoveBack ? (
+            <Badge tone="accent" data-testid="tags-move-back">
+              0 bytes, tags move back
+            </Badge>
           ) : null
         }
       />
       <CardBody className="space-y-4">
         {plan.upToDate ? (
           <p className="text-sm text-muted">Every image is at the target with the same digest: nothing will move.</p>
+        ) : plan.tagsMoveBack ? (
+          <p className="text-sm text-muted">
+            Every image of this release is still at the target: no byte moves, only the tags go back to it.
+          </p>
         ) : null}
         <SizeLimit plan={plan} />
         {failed.length > 0 ? (
@@ -100,6 +108,7 @@ export function PlanReview({ plan, target }: { plan: PromotionPlan; target: Targ
                         .join(", ")}
                     </div>
                   ) : null}
+                  <TagMoves image={image} />
                 </Td>
                 <Td numeric>
                   <Bytes value={image.size} />
@@ -127,6 +136,22 @@ export function PlanReview({ plan, target }: { plan: PromotionPlan; target: Targ
         </Table>
       </CardBody>
     </Card>
+  );
+}
+
+/** The tags that will point at this image, and where each points now when that differs. */
+function TagMoves({ image }: { image: PromotionPlan["images"][number] }) {
+  const moving = (image.tags ?? []).filter((t) => t.now !== image.digest);
+  if (moving.length === 0) return null;
+  return (
+    <div className="text-xs text-muted" data-testid={`plan-tags-${image.component}`}>
+      {moving.map((t) => (
+        <div key={t.tag}>
+          tag <span className="font-mono">{t.tag}</span>
+          {t.now ? ` moves from ${t.now.slice(0, 19)}…` : " is new"}
+        </div>
+      ))}
+    </div>
   );
 }
 

@@ -46,6 +46,7 @@ export function PromoteForm({
   const [mode, setMode] = useState<MappingMode>("prefix");
   const [prefix, setPrefix] = useState<string | null>(null);
   const [names, setNames] = useState<Record<string, string>>({});
+  const [movingTag, setMovingTag] = useState("");
   const [plan, setPlan] = useState<PromotionPlan | null>(null);
   const preview = useAction(previewPromotion);
   const confirm = useAction(promote);
@@ -53,13 +54,15 @@ export function PromoteForm({
   const effectivePrefix = prefix ?? defaultPrefix(target);
   const nameOf = (component: string) =>
     names[component] ?? `${effectivePrefix.replace(/\/*$/, "/").replace(/^\/$/, "")}${lastSegment(component)}`;
+  const moving = movingTag.trim() ? { movingTag: movingTag.trim() } : {};
   const input =
     mode === "prefix"
-      ? { releaseId, targetRegistryId: target.id, repositoryPrefix: effectivePrefix }
+      ? { releaseId, targetRegistryId: target.id, repositoryPrefix: effectivePrefix, ...moving }
       : {
           releaseId,
           targetRegistryId: target.id,
           repositoryNames: Object.fromEntries(components.map((c) => [c, nameOf(c)])),
+          ...moving,
         };
 
   /** Every edit invalidates a reviewed plan. */
@@ -177,6 +180,21 @@ export function PromoteForm({
               ))}
             </div>
           )}
+          <Field
+            label="Moving tag (optional)"
+            hint={`A tag such as stable that follows the promoted release: it moves with ${tag}, all components at once.`}
+            error={fieldErrors.movingTag}
+          >
+            {(control) => (
+              <Input
+                {...control}
+                mono
+                name="movingTag"
+                value={movingTag}
+                onChange={(event) => edit(() => setMovingTag(event.target.value))}
+              />
+            )}
+          </Field>
           <ul className="space-y-0.5 font-mono text-xs text-muted" aria-label="Target repositories">
             {components.map((component) => (
               <li key={component}>
