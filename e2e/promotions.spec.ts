@@ -195,6 +195,8 @@ test("an operator promotes the latest release in the console: plan, live progres
     await expect(page.getByTestId(`image-${repository}`).getByText("Digest verified")).toBeVisible();
     await expect(page.getByTestId("pushed-references")).toContainText(`${targets.main.host}/team/${name}@${digest}`);
   }
+  // At 1440 px the snippets are whole on the screen: nothing cut off, nothing to scroll sideways.
+  await page.setViewportSize({ width: 1440, height: 900 });
   const compose = page.getByText("docker-compose.yml").locator("xpath=../..");
   await expect(compose).toContainText(
     `image: ${targets.main.host}/team/engine:${latestTag}@${digests.get("vendor/engine")}`,
@@ -204,6 +206,15 @@ test("an operator promotes the latest release in the console: plan, live progres
   await expect(helm).toContainText(`tag: "${latestTag}"`);
   await expect(helm).toContainText(`digest: ${digests.get("vendor/license-proxy")}`);
   await expect(page.getByRole("button", { name: "Copy the Helm values" })).toBeVisible();
+  for (const snippet of [compose, helm]) {
+    const box = await snippet.locator("pre").evaluate((pre) => ({
+      scrollWidth: pre.scrollWidth,
+      clientWidth: pre.clientWidth,
+      right: pre.getBoundingClientRect().right,
+    }));
+    expect(box.scrollWidth, "the snippet scrolls sideways").toBeLessThanOrEqual(box.clientWidth);
+    expect(box.right, "the snippet runs past the viewport").toBeLessThanOrEqual(1440);
+  }
 
   // The list: newest first, filterable by status in the URL.
   await page.goto("/promotions");
@@ -290,6 +301,17 @@ test("stop mid-push, then resume, on a page whose event stream is blocked (it po
   await expect(page.locator("tbody")).toContainText(`Image pushed: vendor/api (promotion ${label})`);
   await expect(page.getByTestId("audit-target-link").first()).toHaveAttribute("href", `/promotions/${promotionId}`);
   await expect(page.getByTestId("audit-target-link").first()).toHaveText(label);
+  // At 1440 px the Target column holds the label on at most two lines, broken between words.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const target = await page
+    .getByTestId("audit-target-link")
+    .first()
+    .evaluate((link) => ({
+      lines: Math.round(link.getBoundingClientRect().height / parseFloat(getComputedStyle(link).lineHeight)),
+      width: link.getBoundingClientRect().width,
+    }));
+  expect(target.lines).toBeLessThanOrEqual(2);
+  expect(target.width).toBeGreaterThanOrEqual(240);
   for (const repository of components) {
     expect(
       await skopeoInspectDigest(`${targets.stopper.host}/team/${repository.split("/")[1]}:${latestTag}`, {
