@@ -398,6 +398,17 @@ test("an auth failure at the target and an image over the size limit show their 
       "auth",
     );
   }
+  // The registries page says what real use showed, though nobody pressed "Test connection".
+  await page.goto("/registries");
+  const stale = page.getByTestId("registry-row-prod-registry-stale-password");
+  await expect(stale).toContainText("Failing in use");
+  await expect(stale.getByTestId("connection-use")).toContainText(/^Last use failed .+ \(promotion\): .*target/);
+  const good = page.getByTestId("registry-row-prod-registry");
+  await expect(good).toContainText("Healthy in use");
+  await expect(good.getByTestId("connection-use")).toContainText(/^Last used successfully .+ \(promotion\)$/);
+  await expect(page.getByTestId("registry-row-vendor").getByTestId("connection-use")).toContainText(
+    /^Last used successfully .+ \((sync|promotion)\)$/,
+  );
 
   // license-proxy is a 4 MiB layer on the 1 MiB base; the edge registry takes at most 4.5 MiB per image.
   await sql(gantry, `UPDATE "Registry" SET "sizeLimitBytes" = $1 WHERE id = $2`, [
