@@ -2,7 +2,8 @@
 # Promotion benchmark: the ~1.1 GB synthetic release of bench/copy.sh promoted through the
 # /api/v1/promotions endpoints with one `gantry worker`, versus `bin/gantry copy` of the same
 # three images, in the same run, each into a fresh local registry. Prints both wall times
-# and the ratio (target ≤ 1.1×). Needs docker-registry and skopeo.
+# and the ratio (target ≤ 1.1×). The worker runs at the copy's CPU priority (GANTRY_WORKER_NICE=0;
+# set GANTRY_WORKER_NICE=10 to measure the default niceness). Needs docker-registry and skopeo.
 #   bench/promote.sh            one round
 #   ROUNDS=3 bench/promote.sh   three rounds, alternating which goes first
 set -euo pipefail

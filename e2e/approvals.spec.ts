@@ -111,6 +111,30 @@ test("an admin requires two approvals on the target; the requester's promotion w
   ).toBe("awaiting_approval");
 });
 
+test("a requester withdraws their own request from its approval card; it ends withdrawn", async ({ page, request }) => {
+  await signIn(page, people.requester);
+  await page.goto(`/promotions/new?releaseId=${ids.release}`);
+  await page.getByLabel("Target registry").selectOption(ids.target);
+  await page.getByLabel("Repository prefix").fill("withdrawn/");
+  await page.getByRole("button", { name: "Review plan" }).click();
+  await expect(page.getByTestId("plan-review")).toBeVisible({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page).toHaveURL(/\/promotions\/[a-z0-9]+$/);
+  const id = page.url().split("/").pop()!;
+  const panel = page.getByTestId(`approval-${id}`);
+  await panel.getByRole("button", { name: "Withdraw request" }).click();
+  await expect(panel).toContainText("withdrawn by the requester");
+  await expect(panel.getByRole("button", { name: "Withdraw request" })).toHaveCount(0);
+  expect((await api<{ status: string }>(request, "GET", `/api/v1/promotions/${id}`, tokens.admin)).json.status).toBe(
+    "withdrawn",
+  );
+  // The other approvers no longer see it; nothing was pushed.
+  await page.goto("/approvals");
+  await expect(page.getByTestId(`approval-${id}`)).toHaveCount(0);
+  await page.goto("/promotions?status=withdrawn");
+  await expect(page.getByTestId(`promotion-row-${id}`)).toContainText("Withdrawn");
+});
+
 test("the first approval is voided by a digest change, and the page says why", async ({ page, request }) => {
   await signIn(page, people.alice);
   await expect(page.getByRole("link", { name: /Approvals/ })).toContainText("1");

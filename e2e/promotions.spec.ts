@@ -211,6 +211,8 @@ test("an operator promotes the latest release in the console: plan, live progres
     await expect(page.getByTestId(`image-${repository}`).getByText("Digest verified")).toBeVisible();
     await expect(page.getByTestId("pushed-references")).toContainText(`${targets.main.host}/team/${name}@${digest}`);
   }
+  // At 1440 px the snippets are whole on the screen: nothing cut off, nothing to scroll sideways.
+  await page.setViewportSize({ width: 1440, height: 900 });
   const compose = page.getByText("docker-compose.yml").locator("xpath=../..");
   await expect(compose).toContainText(
     `image: ${targets.main.host}/team/engine:${latestTag}@${digests.get("vendor/engine")}`,
@@ -220,6 +222,15 @@ test("an operator promotes the latest release in the console: plan, live progres
   await expect(helm).toContainText(`tag: "${latestTag}"`);
   await expect(helm).toContainText(`digest: ${digests.get("vendor/license-proxy")}`);
   await expect(page.getByRole("button", { name: "Copy the Helm values" })).toBeVisible();
+  for (const snippet of [compose, helm]) {
+    const box = await snippet.locator("pre").evaluate((pre) => ({
+      scrollWidth: pre.scrollWidth,
+      clientWidth: pre.clientWidth,
+      right: pre.getBoundingClientRect().right,
+    }));
+    expect(box.scrollWidth, "the snippet scrolls sideways").toBeLessThanOrEqual(box.clientWidth);
+    expect(box.right, "the snippet runs past the viewport").toBeLessThanOrEqual(1440);
+  }
 
   // The list: newest first, filterable by status in the URL.
   await page.goto("/promotions");
@@ -306,6 +317,17 @@ test("stop mid-push, then resume, on a page whose event stream is blocked (it po
   await expect(page.locator("tbody")).toContainText(`Image pushed: vendor/api (promotion ${label})`);
   await expect(page.getByTestId("audit-target-link").first()).toHaveAttribute("href", `/promotions/${promotionId}`);
   await expect(page.getByTestId("audit-target-link").first()).toHaveText(label);
+  // At 1440 px the Target column holds the label on at most two lines, broken between words.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const target = await page
+    .getByTestId("audit-target-link")
+    .first()
+    .evaluate((link) => ({
+      lines: Math.round(link.getBoundingClientRect().height / parseFloat(getComputedStyle(link).lineHeight)),
+      width: link.getBoundingClientRect().width,
+    }));
+  expect(target.lines).toBeLessThanOrEqual(2);
+  expect(target.width).toBeGreaterThanOrEqual(240);
   for (const repository of components) {
     expect(
       await skopeoInspectDigest(`${targets.stopper.host}/team/${repository.split("/")[1]}:${latestTag}`, {
@@ -392,6 +414,17 @@ test("an auth failure at the target and an image over the size limit show their 
       "auth",
     );
   }
+  // The registries page says what real use showed, though nobody pressed "Test connection".
+  await page.goto("/registries");
+  const stale = page.getByTestId("registry-row-prod-registry-stale-password");
+  await expect(stale).toContainText("Failing in use");
+  await expect(stale.getByTestId("connection-use")).toContainText(/^Last use failed .+ \(promotion\): .*target/);
+  const good = page.getByTestId("registry-row-prod-registry");
+  await expect(good).toContainText("Healthy in use");
+  await expect(good.getByTestId("connection-use")).toContainText(/^Last used successfully .+ \(promotion\)$/);
+  await expect(page.getByTestId("registry-row-vendor").getByTestId("connection-use")).toContainText(
+    /^Last used successfully .+ \((sync|promotion)\)$/,
+  );
 
   // license-proxy is a 4 MiB layer on the 1 MiB base; the edge registry takes at most 4.5 MiB per image.
   await sql(gantry, `UPDATE "Registry" SET "sizeLimitBytes" = $1 WHERE id = $2`, [

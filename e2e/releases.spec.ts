@@ -85,12 +85,20 @@ test("an operator creates a channel from the template, syncs it, and sees the la
 
   await expect(page).toHaveURL(/\/releases$/);
   const card = page.getByTestId("channel-vendor-product");
-  await card.getByRole("button", { name: "Sync vendor-product now" }).click();
-
   const latest = card.getByTestId("latest-release");
-  await expect(latest.getByRole("heading", { name: "release-250301" })).toBeVisible({ timeout: 30_000 });
+  // Saving queued the first sync: the releases arrive without a click.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return latest.getByRole("heading", { name: "release-250301" }).isVisible();
+      },
+      { timeout: 60_000, intervals: [1_000] },
+    )
+    .toBe(true);
+  await card.getByRole("button", { name: "Sync vendor-product now" }).click();
   await expect(card.getByTestId("sync-outcome")).toHaveText(
-    "Found 2 new: release-250301, release-250101. release-250401 is not in vendor/web yet.",
+    "No new releases. release-250401 is not in vendor/web yet.",
   );
   await expect(latest.getByText("Latest", { exact: true })).toBeVisible();
   await expect(card.getByTestId("sync-status")).toHaveAttribute("data-state", "idle");
@@ -118,6 +126,20 @@ test("an operator creates a channel from the template, syncs it, and sees the la
   await expect(latest.getByRole("heading", { name: "release-250401" })).toBeVisible({ timeout: 30_000 });
   await expect(card.getByTestId("sync-outcome")).toHaveText("Found 1 new: release-250401.");
   await expect(card.getByTestId("release-release-250301")).toBeVisible();
+
+  // A misspelt component is named as the channel is saved; the channel is saved anyway.
+  await page.goto("/releases/channels/new");
+  await page.getByLabel("Name", { exact: true }).fill("vendor-misspelt");
+  await page.getByLabel("Source registry").selectOption(sourceId);
+  await page.getByLabel("Component repositories").fill("vendor/api\nvendor/engin");
+  await page.getByLabel("Tag pattern").fill("^release-\\d{6}$");
+  await page.getByLabel("Ordering").selectOption("date");
+  await page.getByRole("button", { name: "Create channel" }).click();
+  await expect(page.getByTestId("channel-warnings")).toHaveText(
+    "component vendor/engin: not found at vendor-registry; check the repository path",
+  );
+  await page.getByRole("link", { name: "Go to Releases" }).click();
+  await expect(page.getByTestId("channel-vendor-misspelt")).toBeVisible();
 });
 
 test("a failed sync shows why; viewers see releases but no buttons; the API answers with the same permissions", async ({
@@ -179,6 +201,9 @@ test("a failed sync shows why; viewers see releases but no buttons; the API answ
     syncIntervalMinutes: 0,
   });
   expect(created.status).toBe(201);
+  expect((created.json as { warnings: string[] }).warnings).toEqual([
+    "component vendor/engin: not found at vendor-registry; check the repository path",
+  ]);
   const typoId = (created.json as { id: string }).id;
   expect(await api(request, "POST", `/api/v1/channels/${typoId}/sync`, operatorToken)).toMatchObject({
     status: 502,

@@ -198,7 +198,9 @@ async function whatMoved(promotionId: string): Promise<string> {
 /** `bin/gantry worker` against the bench database; resolves once it takes jobs. */
 async function startWorker(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(root, "bin", "gantry"), "worker"], {
-    env: { ...process.env, GANTRY_LOG_LEVEL: "warn" },
+    // The same CPU priority as the `gantry copy` it is compared with: by default a worker lowers
+    // its own (niceness 10) to keep the console quick, and on a busy machine that alone decides.
+    env: { ...process.env, GANTRY_LOG_LEVEL: "warn", GANTRY_WORKER_NICE: process.env.GANTRY_WORKER_NICE ?? "0" },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let output = "";

@@ -5,6 +5,7 @@ import type { ApprovalState } from "@/lib/approvals/approval-state";
 import { can } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
 import { ApprovalDecision } from "./approval-decision";
+import { WithdrawRequestButton } from "./withdraw-request-button";
 
 /**
  * Where a request stands: approvals of the current plan out of the required number, void
@@ -29,7 +30,17 @@ export function ApprovalPanel({
         title={title ?? "Approval"}
         description={`Requested by ${state.requestedBy ?? "a removed user"} · ${state.approvals.length} of ${state.required} approvals · ${decidedText(state.status, state.expired, state.expiresAt)}`}
         actions={
-          <Badge tone={state.status === "rejected" ? "danger" : waiting ? "warning" : "success"}>
+          <Badge
+            tone={
+              state.status === "rejected"
+                ? "danger"
+                : state.status === "withdrawn"
+                  ? "neutral"
+                  : waiting
+                    ? "warning"
+                    : "success"
+            }
+          >
             {state.status.replace("_", " ")}
           </Badge>
         }
@@ -85,7 +96,10 @@ export function ApprovalPanel({
           ) : null}
         </ul>
         {waiting && isRequester ? (
-          <p className="text-sm text-muted">You requested this promotion, so another approver decides.</p>
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <p className="text-sm text-muted">You requested this promotion, so another approver decides.</p>
+            {can(viewer.role, "approvals.withdraw") ? <WithdrawRequestButton promotionId={state.promotionId} /> : null}
+          </div>
         ) : null}
         {canDecide || canOverride ? (
           <ApprovalDecision promotionId={state.promotionId} canDecide={canDecide} canOverride={canOverride} />
@@ -97,6 +111,7 @@ export function ApprovalPanel({
 
 /** Only a request still waiting expires; a decided one says it was decided. */
 function decidedText(status: string, expired: boolean, expiresAt: string): string {
+  if (status === "withdrawn") return "withdrawn by the requester";
   if (status !== "awaiting_approval") return "decided";
   return expired ? "expired" : `expires ${expiresAt.slice(0, 10)}`;
 }

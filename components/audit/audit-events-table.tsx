@@ -46,7 +46,8 @@ export function AuditEventsTable({ events, showTarget = true }: { events: AuditE
               </Link>
             </Td>
             {showTarget ? (
-              <Td className="max-w-56 align-top">
+              // Wide enough for "channel tag → registry" on two lines at most, wrapping between words.
+              <Td className="w-72 min-w-64 align-top">
                 <Link
                   href={`/audit?${auditQueryString({ targetType: event.targetType, targetId: event.targetId })}`}
                   className="text-muted hover:text-accent hover:underline"

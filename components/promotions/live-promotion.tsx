@@ -114,7 +114,13 @@ export function LivePromotion({
 }
 
 /** Nothing moves any more: no "Live" dot (the page still follows a resume or retry). */
-const settled: ReadonlySet<PromotionView["status"]> = new Set(["succeeded", "failed", "stopped", "rejected"]);
+const settled: ReadonlySet<PromotionView["status"]> = new Set([
+  "succeeded",
+  "failed",
+  "stopped",
+  "rejected",
+  "withdrawn",
+]);
 
 /** Says whether the numbers are live, so a stale page never looks current. */
 function TransportNote({ transport }: { transport: LiveTransport }) {

@@ -41,18 +41,18 @@ export function PushedReferences({ view }: { view: PromotionView }) {
         <ul className="space-y-2" aria-label="Pinned references">
           {references.map((reference) => (
             <li key={reference.component}>
-              <CodeBlock code={reference.pinned} copyLabel={`Copy the reference of ${reference.component}`} />
+              <CodeBlock wrap code={reference.pinned} copyLabel={`Copy the reference of ${reference.component}`} />
             </li>
           ))}
         </ul>
-        <div className="grid gap-4 lg:grid-cols-2">
-          <CodeBlock
-            title="docker-compose.yml"
-            code={composeSnippet(references)}
-            copyLabel="Copy the docker-compose snippet"
-          />
-          <CodeBlock title="Helm values.yaml" code={helmSnippet(references)} copyLabel="Copy the Helm values" />
-        </div>
+        {/* Stacked, and wrapped: a digest-pinned line is longer than half of any screen. */}
+        <CodeBlock
+          wrap
+          title="docker-compose.yml"
+          code={composeSnippet(references)}
+          copyLabel="Copy the docker-compose snippet"
+        />
+        <CodeBlock wrap title="Helm values.yaml" code={helmSnippet(references)} copyLabel="Copy the Helm values" />
       </CardBody>
     </Card>
   );

@@ -7,11 +7,13 @@ type CodeBlockProps = {
   title?: string;
   /** Accessible name of the copy button. */
   copyLabel?: string;
+  /** Wrap long lines instead of scrolling (the copy button still copies the lines as they are). */
+  wrap?: boolean;
   className?: string;
 };
 
-/** Monospace, horizontally scrollable text with a copy button: for references and snippets. */
-export function CodeBlock({ code, title, copyLabel = "Copy to clipboard", className }: CodeBlockProps) {
+/** Monospace text with a copy button, scrolling sideways or wrapped: for references and snippets. */
+export function CodeBlock({ code, title, copyLabel = "Copy to clipboard", wrap = false, className }: CodeBlockProps) {
   return (
     <div className={cx("group relative overflow-hidden rounded-lg border border-border bg-surface-muted", className)}>
       {title ? (
@@ -23,7 +25,11 @@ export function CodeBlock({ code, title, copyLabel = "Copy to clipboard", classN
         <CopyButton value={code} label={copyLabel} className="absolute top-1.5 right-1.5 bg-surface-muted" />
       )}
       <pre
-        className={cx("overflow-x-auto px-3 py-2.5 font-mono text-[13px] leading-relaxed text-fg", !title && "pr-11")}
+        className={cx(
+          "px-3 py-2.5 font-mono text-[13px] leading-relaxed text-fg",
+          wrap ? "whitespace-pre-wrap [overflow-wrap:anywhere]" : "overflow-x-auto",
+          !title && "pr-11",
+        )}
       >
         <code>{code}</code>
       </pre>

@@ -3,7 +3,7 @@ import { cx } from "./class-names";
 
 export type ImageStatus = "pending" | "pushing" | "pushed" | "stopped" | "failed";
 export type PromotionStatus =
-  "awaiting_approval" | "rejected" | "queued" | "running" | "succeeded" | "failed" | "stopped";
+  "awaiting_approval" | "rejected" | "withdrawn" | "queued" | "running" | "succeeded" | "failed" | "stopped";
 export type Status = ImageStatus | PromotionStatus;
 
 type DotKind = "solid" | "hollow" | "pulse";
@@ -18,6 +18,7 @@ const statuses: Record<Status, { label: string; tone: BadgeTone; dot: DotKind }>
   succeeded: { label: "Succeeded", tone: "success", dot: "solid" },
   stopped: { label: "Stopped", tone: "neutral", dot: "solid" },
   rejected: { label: "Rejected", tone: "danger", dot: "solid" },
+  withdrawn: { label: "Withdrawn", tone: "neutral", dot: "solid" },
   failed: { label: "Failed", tone: "danger", dot: "solid" },
 };
 

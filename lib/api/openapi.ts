@@ -161,7 +161,7 @@ export const apiOperations: ApiOperation[] = [
   {
     method: "POST",
     path: "/channels",
-    summary: "Create a release channel",
+    summary: "Create a release channel; warns of components the source does not have, queues the first sync",
     tag: "releases",
     permission: "channels.write",
     body: createChannelSchema,

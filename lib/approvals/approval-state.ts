@@ -183,7 +183,8 @@ function short(digest: string): string {
  * wait(ed) on an approval policy or carry approvals; null for the rest.
  */
 export async function loadPromotionApproval(promotion: { id: string; status: string }): Promise<ApprovalState | null> {
-  const underPolicy = promotion.status === "awaiting_approval" || promotion.status === "rejected";
+  const underPolicy =
+    promotion.status === "awaiting_approval" || promotion.status === "rejected" || promotion.status === "withdrawn";
   if (!underPolicy && (await db().approval.count({ where: { promotionId: promotion.id } })) === 0) return null;
   return loadApprovalState(db(), promotion.id);
 }

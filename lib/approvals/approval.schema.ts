@@ -6,7 +6,7 @@ const promotionId = z
   .min(1, "promotionId: expected the promotion's id")
   .max(64, "promotionId: expected at most 64 characters");
 
-/** Body of an approve or reject: the promotion and an optional comment. */
+/** Body of an approve, a reject or a requester's withdrawal: the promotion and an optional comment. */
 export const approvalDecisionSchema = z.object({
   promotionId,
   comment: z

@@ -16,6 +16,7 @@ import { runWorker, type RunningWorker } from "@/worker/run-worker";
 import { setRegistryApprovalPolicy } from "./approval-policy";
 import { approvePromotion, overrideApproval, rejectPromotion } from "./decide-approval";
 import { expireApprovalRequests } from "./expire-approval-requests";
+import { withdrawApprovalRequest } from "./withdraw-approval-request";
 import { countApprovalsAwaiting, listApprovalRequests } from "./list-approval-requests";
 
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
@@ -257,6 +258,34 @@ describe("approvals", () => {
     expect(await expireApprovalRequests()).toBe(1);
     expect((await db().promotion.findUniqueOrThrow({ where: { id } })).status).toBe("rejected");
     expect(await db().auditEvent.count({ where: { targetId: id, action: "promotion.expired" } })).toBe(1);
+  });
+
+  it("the requester withdraws their own request; nobody else can, and it cannot be decided after", async () => {
+    const id = await requestPromotion("withdrawn/");
+    const withdraw = (who: Caller) => runChange(withdrawApprovalRequest, who, { promotionId: id, comment: "" }, client);
+    // An operator who did not ask, and an approver: neither may take someone else's request back.
+    expect(await withdraw(people.olga!)).toMatchObject({
+      ok: false,
+      status: 403,
+      error: expect.stringContaining("only the person who requested"),
+    });
+    expect(await withdraw(people.alice!)).toMatchObject({ ok: false, status: 403 });
+    expect(await withdraw(people.requester!)).toMatchObject({ ok: true, data: { status: "withdrawn" } });
+    expect(await db().promotion.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "withdrawn",
+      finishedAt: expect.any(Date),
+    });
+    expect(await db().auditEvent.findFirst({ where: { targetId: id, action: "promotion.withdrawn" } })).toMatchObject({
+      actorLabel: "requester@example.com",
+      detail: { before: { status: "awaiting_approval" }, after: { status: "withdrawn" } },
+    });
+    expect(await decide(approvePromotion, people.alice!, id)).toMatchObject({
+      ok: false,
+      status: 409,
+      error: expect.stringContaining("withdrawn"),
+    });
+    expect(await withdraw(people.requester!)).toMatchObject({ ok: false, status: 409 });
+    expect(await db().promotionImage.count({ where: { promotionId: id, status: { not: "pending" } } })).toBe(0);
   });
 
   it("the policy is set by admins only, validated, and audited", async () => {

@@ -28,6 +28,8 @@ export const permissions = {
   "promotions.control": "operator",
   "approvals.decide": "approver",
   "approvals.override": "admin",
+  /** Only on one's own request: withdrawApprovalRequest checks the requester. */
+  "approvals.withdraw": "operator",
   "audit.read": "viewer",
   "audit.verify": "admin",
   "settings.write": "admin",

@@ -68,6 +68,7 @@ function viewOf(fields: ReturnType<typeof toConnectionFields>): ConnectionView {
     approvalsRequired: 0,
     sizeLimitBytes: null,
     lastCheck: null,
+    lastUse: null,
     tokenExpiresAt: null,
     usedBy: { channels: 0, promotions: 0 },
     createdAt: "",

@@ -1,4 +1,4 @@
-import type { Registry } from "@/lib/db/generated/client";
+import type { Registry, RegistryUse } from "@/lib/db/generated/client";
 import type { RegistryAuthKind, RegistryProvider } from "@/lib/registries/connection";
 import { providerInfo } from "@/lib/registries/providers";
 import { parseStoredCheck, type StoredCheck } from "./check-result";
@@ -27,10 +27,20 @@ export interface ConnectionView {
   approvalsRequired: number;
   sizeLimitBytes: number | null;
   lastCheck: StoredCheck | null;
+  /** What real use showed (channel syncs read it as a source, promotions read or push to it); null when never used. */
+  lastUse: ConnectionUseHealth | null;
   tokenExpiresAt: string | null;
   usedBy: { channels: number; promotions: number };
   createdAt: string;
   updatedAt: string;
+}
+
+export interface ConnectionUseHealth {
+  okAt: string | null;
+  okBy: RegistryUse | null;
+  errorAt: string | null;
+  errorBy: RegistryUse | null;
+  error: string | null;
 }
 
 /** What a query must select for `toConnectionView`; the ciphertext only to say whether there is one. */
@@ -49,6 +59,11 @@ export const connectionViewSelect = {
   approvalsRequired: true,
   sizeLimitBytes: true,
   lastCheckResult: true,
+  lastUseOkAt: true,
+  lastUseOkBy: true,
+  lastUseErrorAt: true,
+  lastUseErrorBy: true,
+  lastUseError: true,
   tokenExpiresAt: true,
   createdAt: true,
   updatedAt: true,
@@ -77,6 +92,16 @@ export function toConnectionView(row: ViewRow): ConnectionView {
     approvalsRequired: row.approvalsRequired,
     sizeLimitBytes: row.sizeLimitBytes === null ? null : Number(row.sizeLimitBytes),
     lastCheck: parseStoredCheck(row.lastCheckResult),
+    lastUse:
+      row.lastUseOkAt || row.lastUseErrorAt
+        ? {
+            okAt: row.lastUseOkAt?.toISOString() ?? null,
+            okBy: row.lastUseOkBy,
+            errorAt: row.lastUseErrorAt?.toISOString() ?? null,
+            errorBy: row.lastUseErrorBy,
+            error: row.lastUseError,
+          }
+        : null,
     tokenExpiresAt: row.tokenExpiresAt?.toISOString() ?? null,
     usedBy: { channels: row._count.channels, promotions: row._count.promotions },
     createdAt: row.createdAt.toISOString(),

@@ -24,8 +24,8 @@ export const updateConnectionSchema = z.intersection(
  * Edits a connection. A secret left out keeps the stored one, unless the provider, the
  * endpoint, the insecure flag or the CA certificate changed: a stored secret only ever goes to
  * the registry it was typed for, over the transport it was typed for, so pointing a connection
- * elsewhere (or trusting another certificate, or dropping TLS) needs the secret typed again. A changed connection loses
- * its last check, which described the old one.
+ * elsewhere (or trusting another certificate, or dropping TLS) needs the secret typed again. A
+ * changed connection loses its last check and the health seen in use, which described the old one.
  */
 export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, ConnectionView> = {
   permission: "registries.write",
@@ -71,7 +71,13 @@ export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, C
           insecure: fields.insecure,
           caPem: fields.caPem,
           ...(changed
-            ? { lastCheckAt: null, lastCheckOk: null, lastCheckResult: Prisma.DbNull, tokenExpiresAt: null }
+            ? {
+                lastCheckAt: null,
+                lastCheckOk: null,
+                lastCheckResult: Prisma.DbNull,
+                tokenExpiresAt: null,
+                ...noUseHealth,
+              }
             : {}),
         },
         select: connectionViewSelect,
@@ -111,3 +117,12 @@ function secretNeeded(provider: RegistryProvider, why: string): UserError {
   const name = field?.name ?? "auth.password";
   return new UserError(`${name}: expected the ${(field?.label ?? "password").toLowerCase()}: ${why}`, name);
 }
+
+/** Health seen in use belongs to the registry it was seen on. */
+const noUseHealth = {
+  lastUseOkAt: null,
+  lastUseOkBy: null,
+  lastUseErrorAt: null,
+  lastUseErrorBy: null,
+  lastUseError: null,
+};

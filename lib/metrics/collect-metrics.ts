@@ -6,7 +6,16 @@ import { blobMetricNames } from "./blob-transfer-meter";
 import { httpMetrics } from "./http-metrics";
 import { readCounters } from "./metric-counters";
 
-const promotionStatuses = ["awaiting_approval", "rejected", "queued", "running", "succeeded", "failed", "stopped"];
+const promotionStatuses = [
+  "awaiting_approval",
+  "rejected",
+  "withdrawn",
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "stopped",
+];
 const imageStatuses = ["pending", "pushing", "pushed", "stopped", "failed"];
 const deliveryStatuses = ["pending", "delivered", "failed"];
 

@@ -30,6 +30,7 @@ export async function ensureRepository(
     return {
       status: "failed",
       kind,
+      side: "target",
       message: redact(`target: could not create the repository ${repository}: ${why}`, secrets())
         .split("\n")[0]!
         .slice(0, 500),
@@ -54,7 +55,7 @@ export async function outcomeOf(
       ? providerInfo(targetRegistry.adapter.provider).refusedPushHint?.(target.repository)
       : undefined;
     const message = redact(result.message, secrets()) + (hint ? `; ${hint}` : "");
-    return { status: "failed", kind: result.kind, message };
+    return { status: "failed", kind: result.kind, message, ...(result.side ? { side: result.side } : {}) };
   }
   const head = await headManifest({
     client: targetRegistry.client,
@@ -68,6 +69,7 @@ export async function outcomeOf(
     return {
       status: "failed",
       kind: "digest_mismatch",
+      side: "target",
       message: `target ${target.repository}@${image.digest} answers ${head ? head.digest : "no manifest"} after the push; expected ${image.digest}`,
     };
   }

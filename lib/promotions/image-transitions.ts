@@ -87,7 +87,13 @@ export type ImageOutcome =
       /** cosign tags copied with it. */
       signatures?: PlannedSignature[];
     }
-  | { status: "failed"; kind: FailureKind; message: string };
+  | {
+      status: "failed";
+      kind: FailureKind;
+      message: string;
+      /** Which registry failed, when the copy could tell: the failure then counts against its health. */
+      side?: "source" | "target";
+    };
 
 /**
  * Records a copy's outcome; `recorded` false when the image was no longer this worker's

@@ -5,7 +5,7 @@ import type { WebhookEvent } from "@/lib/webhooks/webhook-events";
 import { notifyPromotionProgress } from "./promotion-progress-channel";
 
 /** Statuses a promotion leaves only by an operator's action or an approval decision. */
-const HELD: ReadonlySet<PromotionStatus> = new Set(["awaiting_approval", "rejected"]);
+const HELD: ReadonlySet<PromotionStatus> = new Set(["awaiting_approval", "rejected", "withdrawn"]);
 const FINISHED: ReadonlySet<PromotionStatus> = new Set(["succeeded", "failed", "stopped"]);
 
 /**

@@ -7,7 +7,7 @@ import { mappingOf, type RepositoryMapping } from "./repository-mapping";
 import { listPromotionsSchema, type ListPromotionsInput } from "./promotion.schema";
 
 export type PromotionStatus =
-  "awaiting_approval" | "rejected" | "queued" | "running" | "succeeded" | "failed" | "stopped";
+  "awaiting_approval" | "rejected" | "withdrawn" | "queued" | "running" | "succeeded" | "failed" | "stopped";
 export type PromotionImageStatus = "pending" | "pushing" | "pushed" | "stopped" | "failed";
 
 export interface PromotionLayerView {

@@ -54,6 +54,7 @@ export const promotionIdSchema = z.object({ id: id("promotion") });
 export const promotionStatuses = [
   "awaiting_approval",
   "rejected",
+  "withdrawn",
   "queued",
   "running",
   "succeeded",

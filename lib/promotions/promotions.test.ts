@@ -201,6 +201,15 @@ describe("promotions", () => {
       .db()
       .auditEvent.findFirstOrThrow({ where: { targetId: id, action: "promotion.failed" } });
     expect(outcome.actorLabel).toBe("system");
+    // The refusal is the target connection's health in use; the source it read from and the
+    // target the earlier promotions pushed to stay healthy.
+    const registry = (registryId: string) => database.db().registry.findUniqueOrThrow({ where: { id: registryId } });
+    const wrong = await registry(wrongId);
+    expect(wrong).toMatchObject({ lastUseOkAt: null, lastUseErrorBy: "promotion", lastUseErrorAt: expect.any(Date) });
+    expect(wrong.lastUseError).toMatch(/target/);
+    expect(wrong.lastUseError).not.toContain("not-the-password");
+    expect(await registry(targetId)).toMatchObject({ lastUseOkBy: "promotion", lastUseErrorAt: null });
+    expect((await registry(sourceId)).lastUseErrorAt).toBeNull();
   });
 
   it("fails an image over the target's size limit as too_large before any byte moves", async () => {

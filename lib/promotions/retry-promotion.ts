@@ -15,7 +15,7 @@ export const retryPromotion: ChangeDefinition<typeof promotionIdSchema, ControlR
   schema: promotionIdSchema,
   async run({ input, tx, audit }) {
     const before = await lockedStatusOrThrow(tx, input.id);
-    if (before === "awaiting_approval" || before === "rejected")
+    if (before === "awaiting_approval" || before === "rejected" || before === "withdrawn")
       throw new UserError(`id: the promotion is ${before}; it has not run`, "id", 409);
     const failed = await tx.promotionImage.findMany({
       where: { promotionId: input.id, status: "failed" },

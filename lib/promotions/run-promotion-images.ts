@@ -1,5 +1,6 @@
 import "server-only";
 import { isUserError } from "@/lib/change/errors";
+import { recordConnectionUse } from "@/lib/connections/record-connection-use";
 import { db } from "@/lib/db/prisma";
 import { copyImages, DEFAULT_BLOB_CONCURRENCY } from "@/lib/oci/copy-images";
 import type { Digest } from "@/lib/oci/digest";
@@ -119,6 +120,10 @@ async function copyAll(
     return images.map(() => ({ status: "failed", kind: "denied", message }));
   }
   const secrets = () => [...registries.source.secrets(), ...registries.target.secrets()];
+  const registryIds = {
+    source: sourceRegistryId,
+    target: promotion.targetRegistryId,
+  };
   const meter = new BlobTransferMeter(promotion.targetRegistryId);
   try {
     const outcomes: (CopyOutcome | undefined)[] = [];
@@ -165,13 +170,36 @@ async function copyAll(
         secrets,
       );
     }
+    await recordRegistryUse(registryIds, outcomes as CopyOutcome[]);
     return outcomes as CopyOutcome[];
   } catch (error) {
     if (signal.aborted) return images.map(() => "stopped" as const);
     const failure = failureOf(error);
     log.warn({ promotionId: images[0]!.promotionId, kind: failure.kind }, "promotion images failed outside the copy");
-    return images.map(() => ({ status: "failed", kind: failure.kind, message: redact(failure.message, secrets()) }));
+    const failed = images.map(() => ({
+      status: "failed" as const,
+      kind: failure.kind,
+      message: redact(failure.message, secrets()),
+      ...(failure.side ? { side: failure.side } : {}),
+    }));
+    await recordRegistryUse(registryIds, failed);
+    return failed;
   } finally {
     await Promise.all([registries.close(), meter.flush()]);
+  }
+}
+
+/**
+ * What this copy showed of each registry's health, once per job: a pushed image means both
+ * answered; a failure counts against the side it names (a size limit or a policy denial names none).
+ */
+async function recordRegistryUse(registryIds: { source: string; target: string }, outcomes: CopyOutcome[]) {
+  const settled = outcomes.filter((outcome) => outcome !== "stopped");
+  for (const side of ["source", "target"] as const) {
+    const failure = settled.find((outcome) => outcome.status === "failed" && outcome.side === side);
+    if (failure?.status === "failed")
+      await recordConnectionUse(registryIds[side], { by: "promotion", ok: false, error: failure.message });
+    else if (settled.some((outcome) => outcome.status === "pushed"))
+      await recordConnectionUse(registryIds[side], { by: "promotion", ok: true });
   }
 }

@@ -3,10 +3,10 @@ import { NotFoundError } from "@/lib/change/errors";
 import type { Prisma } from "@/lib/db/generated/client";
 import { db, type Db, type Tx } from "@/lib/db/prisma";
 import type { SbomSummary } from "@/lib/oci/find-sboms";
-import { storedDrift } from "@/lib/promotions/promotion-drift";
 import { readSignaturePolicy, type SignaturePolicy } from "@/lib/signatures/signature-policy.schema";
-import { currentCheck, describePolicy, loadSignatureSetup, type SignatureSetup } from "./signature-policy";
-import { compareKeys, type TagOrdering } from "./tag-ordering";
+import { listChannelReleases, getReleaseView } from "./release-view";
+import { describePolicy } from "./signature-policy";
+import type { TagOrdering } from "./tag-ordering";
 
 /** A channel as pages and /api/v1 show it. */
 export interface ChannelView {
@@ -122,51 +122,29 @@ export function noChannel(id: string): NotFoundError {
   return new NotFoundError(`id: no release channel ${JSON.stringify(id.slice(0, 40))}`);
 }
 
-const releaseInclude = {
-  images: { orderBy: { repository: "asc" } },
-  promotions: {
-    select: {
-      targetRegistryId: true,
-      status: true,
-      createdAt: true,
-      drift: true,
-      targetRegistry: { select: { name: true } },
-      images: { select: { component: true, status: true, digest: true, targetDigest: true } },
-    },
-  },
-} satisfies Prisma.ReleaseInclude;
-
-type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof releaseInclude }>;
-
-/**
- * A channel's releases, newest first by the channel's ordering. Sort keys are compared by
- * code point here rather than by the database, whose collation may not be byte order.
- */
+/** A channel's releases, newest first by the channel's ordering (see listChannelReleases). */
 export async function listReleases(
   channelId: string,
   options: { limit?: number; client?: Db | Tx } = {},
 ): Promise<ReleaseView[]> {
   const client = options.client ?? db();
-  const channel = await client.releaseChannel.findUnique({ where: { id: channelId }, select: { id: true } });
-  if (!channel) throw noChannel(channelId);
-  const keys = await client.release.findMany({ where: { channelId }, select: { id: true, sortKey: true } });
-  const ids = keys
-    .sort((a, b) => compareKeys(b.sortKey, a.sortKey))
-    .slice(0, options.limit ?? keys.length)
-    .map((row) => row.id);
-  const rows = await client.release.findMany({ where: { id: { in: ids } }, include: releaseInclude });
-  const setup = await loadSignatureSetup(channelId, client);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.flatMap((id) => {
-    const row = byId.get(id);
-    return row ? [toReleaseView(row, setup)] : [];
-  });
+  const releases = await listChannelReleases(client, [channelId], options);
+  const found = releases.get(channelId);
+  if (!found) throw noChannel(channelId);
+  return found;
+}
+
+/** The releases of many channels at once (the Releases page), by channel id. */
+export function listReleasesByChannel(
+  channelIds: readonly string[],
+  options: { limit?: number } = {},
+): Promise<Map<string, ReleaseView[]>> {
+  return listChannelReleases(db(), channelIds, options);
 }
 
 /** One release as the releases page shows it, or null. */
-export async function getRelease(id: string): Promise<ReleaseView | null> {
-  const row = await db().release.findUnique({ where: { id }, include: releaseInclude });
-  return row ? toReleaseView(row, await loadSignatureSetup(row.channelId)) : null;
+export function getRelease(id: string): Promise<ReleaseView | null> {
+  return getReleaseView(db(), id);
 }
 
 /** A sync talks to the registry for at most 5 minutes; one "syncing" for longer than this never finished. */
@@ -199,69 +177,4 @@ function toChannelView(row: ChannelRow): ChannelView {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-function toReleaseView(row: ReleaseRow, setup: SignatureSetup): ReleaseView {
-  return {
-    id: row.id,
-    channelId: row.channelId,
-    tag: row.tag,
-    latest: row.latest,
-    discoveredAt: row.discoveredAt.toISOString(),
-    images: row.images.map((image) => ({
-      repository: image.repository,
-      digest: image.digest,
-      size: Number(image.size),
-      mediaType: image.mediaType,
-      platforms: image.platforms,
-      signature: signatureOf(image.signature, setup),
-      sboms: Array.isArray(image.sboms) ? (image.sboms as unknown as SbomSummary[]) : null,
-    })),
-    targets: targetsOf(row),
-  };
-}
-
-function signatureOf(stored: unknown, setup: SignatureSetup): ImageSignature | null {
-  const check = currentCheck(stored, setup);
-  return check
-    ? { status: check.status, signers: check.signers, reason: check.reason, checkedAt: check.checkedAt }
-    : null;
-}
-
-/**
- * A release image counts as present at a target when some promotion of this release to that
- * target pushed it at the release's digest; all present → pushed, some → partial.
- */
-function targetsOf(row: ReleaseRow): ReleaseView["targets"] {
-  const targets = new Map<
-    string,
-    { registryName: string; present: Set<string>; latestSucceeded: Date | null; drifted: string[] }
-  >();
-  const digests = new Map(row.images.map((image) => [image.repository, image.digest]));
-  for (const promotion of row.promotions) {
-    const target = targets.get(promotion.targetRegistryId) ?? {
-      registryName: promotion.targetRegistry.name,
-      present: new Set<string>(),
-      latestSucceeded: null,
-      drifted: [],
-    };
-    targets.set(promotion.targetRegistryId, target);
-    if (promotion.status === "succeeded" && (!target.latestSucceeded || promotion.createdAt > target.latestSucceeded)) {
-      target.latestSucceeded = promotion.createdAt;
-      target.drifted = storedDrift(promotion.drift).map((entry) => entry.component);
-    }
-    for (const image of promotion.images) {
-      const expected = digests.get(image.component);
-      if (image.status === "pushed" && expected && (image.targetDigest ?? image.digest) === expected)
-        target.present.add(image.component);
-    }
-  }
-  return [...targets.entries()]
-    .map(([registryId, { registryName, present, drifted }]) => ({
-      registryId,
-      registryName,
-      state: (present.size === 0 ? "absent" : present.size >= digests.size ? "pushed" : "partial") as TargetState,
-      drifted,
-    }))
-    .sort((a, b) => a.registryName.localeCompare(b.registryName));
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { isUserError, UserError } from "@/lib/change/errors";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { loadConnection } from "@/lib/connections/load-connection";
+import { recordConnectionUse } from "@/lib/connections/record-connection-use";
 import { db } from "@/lib/db/prisma";
 import { noChannel } from "./channel-view";
 import { checkReleaseSignatures, type CheckedImage, type ImageToCheck } from "./check-release-signatures";
@@ -99,6 +100,7 @@ export async function prepareSync(channelId: string, options: { signal?: AbortSi
       checkReleaseSignatures({ connection, setup, images: toCheck, signal }),
       detectReleaseSboms({ connection, images: resolved.filter((image) => !sbomsStored.has(keyOf(image))), signal }),
     ]);
+    await recordConnectionUse(row.sourceRegistryId, { by: "sync", ok: true });
     return { channel, discovery, signatures, sboms };
   } catch (error) {
     const reason =
@@ -106,6 +108,9 @@ export async function prepareSync(channelId: string, options: { signal?: AbortSi
         ? error.message
         : `unexpected failure (${error instanceof Error ? error.name : typeof error}); see the server log`;
     await recordSyncFailure(row.id, reason);
+    // An aborted sync (the worker stopping) says nothing about the registry.
+    if (error instanceof SyncFailure && !signal.aborted)
+      await recordConnectionUse(row.sourceRegistryId, { by: "sync", ok: false, error: reason });
     if (!(error instanceof SyncFailure) && !isUserError(error)) throw error;
     throw new UserError(`sync of channel ${row.name} failed: ${reason}`, undefined, 502);
   }

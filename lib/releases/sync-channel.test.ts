@@ -98,6 +98,15 @@ describe("channels and sync against a real registry", () => {
       sourceRegistry: { id: sourceId, name: "vendor-quay" },
     });
     expect(await database.db().auditEvent.count({ where: { action: "channel.created", targetId: channelId } })).toBe(1);
+    // Every component answered, and the first sync is queued with the channel.
+    expect(result.data.warnings).toEqual([]);
+    const queued = await database
+      .db()
+      .$queryRawUnsafe<{ count: bigint }[]>(
+        `SELECT count(*) AS count FROM pgboss.job WHERE name = 'sync-channel' AND data->>'channelId' = $1`,
+        channelId,
+      );
+    expect(Number(queued[0]!.count)).toBe(1);
   });
 
   it("finds the tags present in every component, resolves their digests, and marks the newest latest", async () => {
@@ -123,6 +132,13 @@ describe("channels and sync against a real registry", () => {
       expect(engine.mediaType).toBe("application/vnd.oci.image.index.v1+json");
       expect(release.images.find((i) => i.repository === "vendor/api")!.platforms).toEqual(["linux/amd64"]);
     }
+    // The source's health as this real use showed it, beside the manual check (none was made).
+    expect(await database.db().registry.findUniqueOrThrow({ where: { id: sourceId } })).toMatchObject({
+      lastUseOkAt: expect.any(Date),
+      lastUseOkBy: "sync",
+      lastUseErrorAt: null,
+      lastCheckResult: null,
+    });
     const channel = (await listChannels()).find((c) => c.id === channelId)!;
     expect(channel).toMatchObject({
       syncState: "idle",
@@ -294,6 +310,12 @@ describe("channels and sync against a real registry", () => {
     expect(row.lastSyncError).not.toContain("\n");
     expect(row.lastSyncError).not.toContain("not-the-password");
     expect(row.lastSyncAt).not.toBeNull();
+    // The connection says so too, without the password; the good connection to the same registry is untouched.
+    const health = await database.db().registry.findUniqueOrThrow({ where: { id: wrong.data.id } });
+    expect(health).toMatchObject({ lastUseOkAt: null, lastUseErrorBy: "sync", lastUseErrorAt: expect.any(Date) });
+    expect(health.lastUseError).toMatch(/authentication failed/);
+    expect(health.lastUseError).not.toContain("not-the-password");
+    expect((await database.db().registry.findUniqueOrThrow({ where: { id: sourceId } })).lastUseErrorAt).toBeNull();
     expect(await database.db().release.count({ where: { channelId: created.data.id } })).toBe(0);
     expect(
       await database.db().auditEvent.count({ where: { targetId: created.data.id, action: "channel.sync_failed" } }),
@@ -322,6 +344,10 @@ describe("channels and sync against a real registry", () => {
       client,
     );
     if (!created.ok) throw new Error(created.error);
+    // Named as the channel is saved, which it is anyway.
+    expect(created.data.warnings).toEqual([
+      "component vendor/engin: not found at vendor-quay; check the repository path",
+    ]);
     const result = await runChange(syncChannel, operator, { id: created.data.id }, client);
     expect(result).toMatchObject({
       ok: false,

@@ -171,8 +171,9 @@ describe("sync at scale", () => {
         {},
         { jobId: "t", signal: new AbortController().signal, workerId: "t" },
       )) as { due: number; enqueued: number };
-      // Only a scheduled channel that never synced is due: bulk and timed synced above, manual has no schedule.
-      expect(first).toEqual({ due: 1, enqueued: 1 });
+      // Only a scheduled channel that never synced is due: bulk and timed synced above, manual has no
+      // schedule. Its first sync was queued as it was saved, so the cron adds no second one.
+      expect(first).toEqual({ due: 1, enqueued: 0 });
       const again = (await syncDueChannelsJob.handler(
         {},
         { jobId: "t", signal: new AbortController().signal, workerId: "t" },

@@ -22,13 +22,23 @@ export interface TrustedRootStatus {
 export async function getTrustedRoot(client: Db | Tx = db()): Promise<ParsedTrustedRoot | null> {
   const row = await client.setting.findUnique({ where: { key: trustedRootKey } });
   const root = (row?.value as { root?: unknown } | undefined)?.root;
-  if (!root) return null;
-  try {
-    return parseTrustedRoot(root);
-  } catch {
-    return null;
+  if (!row || !root) return null;
+  // The Releases page reads it on every request: its certificates are parsed once per stored
+  // version (the row's updatedAt moves with each upload), not per request.
+  const version = row.updatedAt.getTime();
+  if (parsedRoot?.version !== version) {
+    let parsed: ParsedTrustedRoot | null;
+    try {
+      parsed = parseTrustedRoot(root);
+    } catch {
+      parsed = null;
+    }
+    parsedRoot = { version, parsed };
   }
+  return parsedRoot.parsed;
 }
+
+let parsedRoot: { version: number; parsed: ParsedTrustedRoot | null } | undefined;
 
 export async function getTrustedRootStatus(client: Db | Tx = db()): Promise<TrustedRootStatus> {
   const root = await getTrustedRoot(client);

@@ -5,6 +5,8 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
+import { createBoss, ensureQueues } from "@/lib/queue/boss";
+import { jobs } from "@/lib/queue/jobs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -28,10 +30,14 @@ export default async function setup(project: TestProject) {
   await client.connect();
   await client.query(`CREATE DATABASE ${templateDatabase}`);
   await client.end();
-  await applyMigrations({
-    databaseUrl: database.url.replace(/\/gantry$/, `/${templateDatabase}`),
-    root: process.cwd(),
-  });
+  const templateUrl = database.url.replace(/\/gantry$/, `/${templateDatabase}`);
+  await applyMigrations({ databaseUrl: templateUrl, root: process.cwd() });
+  // The queue's tables and queues, as a worker leaves them: changes that send a job in their
+  // transaction (a new channel queues its first sync) work in a test without a worker.
+  const boss = createBoss(templateUrl);
+  await boss.start();
+  await ensureQueues(boss, jobs);
+  await boss.stop({ graceful: false, wait: true });
   project.provide("postgresAdminUrl", adminUrl);
   return async () => {
     await database.stop();

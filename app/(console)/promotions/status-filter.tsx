@@ -11,6 +11,7 @@ const tabs: { status: PromotionStatus | null; label: string }[] = [
   { status: "failed", label: "Failed" },
   { status: "stopped", label: "Stopped" },
   { status: "rejected", label: "Rejected" },
+  { status: "withdrawn", label: "Withdrawn" },
 ];
 
 /** Status tabs as links: the filter lives in the URL, so it survives a reload and can be shared. */

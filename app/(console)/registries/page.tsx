@@ -9,6 +9,7 @@ import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
 import { listConnections } from "@/lib/connections/list-connections";
 import { ConnectionHealth } from "./connection-health";
+import { ConnectionUse } from "./connection-use";
 import { TokenExpiry } from "./token-expiry";
 
 export const metadata: Metadata = { title: "Registries" };
@@ -70,7 +71,8 @@ export default async function RegistriesPage() {
                 </Td>
                 <Td>
                   <div className="space-y-0.5">
-                    <ConnectionHealth lastCheck={connection.lastCheck} />
+                    <ConnectionHealth lastCheck={connection.lastCheck} lastUse={connection.lastUse} />
+                    <ConnectionUse lastUse={connection.lastUse} />
                     {connection.tokenExpiresAt ? (
                       <div className="text-xs text-muted">
                         <TokenExpiry expiresAt={connection.tokenExpiresAt} />

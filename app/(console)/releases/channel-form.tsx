@@ -14,7 +14,9 @@ import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { addChannel, editChannel } from "@/lib/actions/channels";
 import { createChannelSchema, MAX_COMPONENTS } from "@/lib/releases/channel.schema";
+import type { SavedChannel } from "@/lib/releases/create-channel";
 import { orderingLabels, tagOrderings, type TagOrdering } from "@/lib/releases/tag-ordering";
+import { ChannelSavedWarnings } from "./channel-saved-warnings";
 import { threeComponentVendorLayout } from "./channel-templates";
 import { TagTester } from "./tag-tester";
 
@@ -62,6 +64,7 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
   );
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
+  const [saved, setSaved] = useState<SavedChannel | null>(null);
   const create = useAction(addChannel);
   const edit = useAction(editChannel);
   const { pending, error, fieldErrors } = editing ? edit : create;
@@ -96,9 +99,14 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
     setSubmitted(true);
     if (Object.keys(issues).length > 0) return;
     if (mode.kind === "edit") edit.run({ ...body, id: mode.id }, () => router.push("/releases"));
-    else create.run(body, () => router.push("/releases"));
+    else
+      create.run(body, (channel) => {
+        if (channel.warnings.length > 0) setSaved(channel);
+        else router.push("/releases");
+      });
   }
 
+  if (saved) return <ChannelSavedWarnings id={saved.id} name={saved.name} warnings={saved.warnings} />;
   return (
     <Card>
       <CardHeader

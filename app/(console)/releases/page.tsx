@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
 import { listConnections } from "@/lib/connections/list-connections";
-import { listChannels, listReleases } from "@/lib/releases/channel-view";
+import { listChannels, listReleasesByChannel } from "@/lib/releases/channel-view";
 import { getTrustedRootStatus } from "@/lib/releases/trusted-root-setting";
 import { ChannelCard } from "./channel-card";
 
@@ -29,7 +29,10 @@ export default async function ReleasesPage() {
     listChannels(),
     getTrustedRootStatus(),
   ]);
-  const releases = await Promise.all(channels.map((channel) => listReleases(channel.id, { limit: RELEASES_SHOWN })));
+  const releases = await listReleasesByChannel(
+    channels.map((channel) => channel.id),
+    { limit: RELEASES_SHOWN },
+  );
   const newChannel = allowed.edit ? (
     <Link href="/releases/channels/new" className={buttonStyles({ variant: "primary" })}>
       <PlusIcon className="size-4" />
@@ -79,11 +82,11 @@ export default async function ReleasesPage() {
         />
       ) : (
         <div className="space-y-6">
-          {channels.map((channel, index) => (
+          {channels.map((channel) => (
             <ChannelCard
               key={channel.id}
               channel={channel}
-              releases={releases[index]!}
+              releases={releases.get(channel.id) ?? []}
               total={channel.releaseCount}
               can={allowed}
             />

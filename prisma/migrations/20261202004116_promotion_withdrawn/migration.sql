@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "PromotionStatus" ADD VALUE 'withdrawn';
