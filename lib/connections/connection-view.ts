@@ -26,6 +26,8 @@ export interface ConnectionView {
   caPem: string | null;
   approvalsRequired: number;
   sizeLimitBytes: number | null;
+  /** Upload cap in Mbit/s shared by every worker; null: none. */
+  bandwidthLimitMbps: number | null;
   lastCheck: StoredCheck | null;
   tokenExpiresAt: string | null;
   usedBy: { channels: number; promotions: number };
@@ -48,6 +50,7 @@ export const connectionViewSelect = {
   caPem: true,
   approvalsRequired: true,
   sizeLimitBytes: true,
+  bandwidthLimitMbps: true,
   lastCheckResult: true,
   tokenExpiresAt: true,
   createdAt: true,
@@ -76,6 +79,7 @@ export function toConnectionView(row: ViewRow): ConnectionView {
     caPem: row.caPem,
     approvalsRequired: row.approvalsRequired,
     sizeLimitBytes: row.sizeLimitBytes === null ? null : Number(row.sizeLimitBytes),
+    bandwidthLimitMbps: row.bandwidthLimitMbps,
     lastCheck: parseStoredCheck(row.lastCheckResult),
     tokenExpiresAt: row.tokenExpiresAt?.toISOString() ?? null,
     usedBy: { channels: row._count.channels, promotions: row._count.promotions },
@@ -95,6 +99,7 @@ export function auditFieldsOf(fields: {
   insecure: boolean;
   caPem: string | null;
   settings: unknown;
+  bandwidthLimitMbps: number | null;
 }) {
   return {
     name: fields.name,
@@ -106,6 +111,7 @@ export function auditFieldsOf(fields: {
     insecure: fields.insecure,
     hasCaCertificate: fields.caPem !== null,
     settings: fields.settings,
+    bandwidthLimitMbps: fields.bandwidthLimitMbps,
   };
 }
 

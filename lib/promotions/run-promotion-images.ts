@@ -8,9 +8,11 @@ import { failureOf } from "@/lib/oci/failure";
 import { redact } from "@/lib/oci/redact";
 import { formatReference, parseReference } from "@/lib/oci/reference";
 import { headManifest } from "@/lib/oci/remote-manifest";
+import type { Throttle } from "@/lib/oci/transport/throttle";
 import { providerInfo } from "@/lib/registries/providers";
 import { log } from "@/lib/log";
 import { BlobTransferMeter } from "@/lib/metrics/blob-transfer-meter";
+import { openBandwidthShare } from "./bandwidth-share";
 import { ImageProgressWriter } from "./image-progress-writer";
 import { claimImages, finishImage, handBackImage, type ClaimedImage, type ImageOutcome } from "./image-transitions";
 import { openPromotionRegistries, type PromotionRegistries } from "./open-promotion-registries";
@@ -51,12 +53,16 @@ export async function runPromotionImages(
         { intervalMs: settings.progressIntervalMs, onLost: () => onLost(image.id) },
       ),
   );
+  const share = await openBandwidthShare(
+    { workerId: context.workerId, promotionId: images[0]!.promotionId },
+    { freshMs: settings.stallSeconds * 1000 },
+  );
   const stopWatch = watchPromotionImages(
     { ids: images.map((i) => i.id), workerId: context.workerId },
-    { watchMs: settings.watchMs, heartbeatMs: settings.heartbeatMs, onLost },
+    { watchMs: settings.watchMs, heartbeatMs: settings.heartbeatMs, onLost, onHeartbeat: share.refresh },
   );
   try {
-    const outcomes = await copyAll(images, controller.signal, writers);
+    const outcomes = await copyAll(images, controller.signal, writers, share.throttle);
     await Promise.all(writers.map((w) => w.close()));
     const results: Record<string, ImageRunResult> = {};
     for (const [index, image] of images.entries()) {
@@ -76,6 +82,7 @@ export async function runPromotionImages(
     return results;
   } finally {
     stopWatch();
+    share.release();
     context.signal.removeEventListener("abort", onShutdown);
     await Promise.all(writers.map((w) => w.close().catch(() => undefined)));
   }
@@ -86,6 +93,7 @@ async function copyAll(
   images: ClaimedImage[],
   signal: AbortSignal,
   writers: ImageProgressWriter[],
+  throttle: Throttle,
 ): Promise<CopyOutcome[]> {
   const promotion = await db().promotion.findUniqueOrThrow({
     where: { id: images[0]!.promotionId },
@@ -100,7 +108,7 @@ async function copyAll(
     const timeouts = { lowSpeedWindowMs: promotionSettings().lowSpeedSeconds * 1000 };
     registries = await openPromotionRegistries(
       { sourceRegistryId: promotion.release.channel.sourceRegistryId, targetRegistryId: promotion.targetRegistryId },
-      { timeouts },
+      { timeouts, targetThrottle: throttle },
     );
   } catch (error) {
     const message = isUserError(error) ? error.message : "the registries could not be opened";
