@@ -135,6 +135,15 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * Learns how the registry authenticates (GET /v2/) now, on a connection the next requests
+   * reuse, so the first real request does not wait a round trip or two for it. A failure is
+   * not kept: the first request that needs the answer asks again and reports it.
+   */
+  async prepare(signal?: AbortSignal): Promise<void> {
+    await this.discover(signal).catch(() => undefined);
+  }
+
   /** Removes every secret this client has handled from an error's message. */
   scrub<E>(error: E): E {
     if (error instanceof Error) error.message = redact(error.message, [...this.secrets]);
