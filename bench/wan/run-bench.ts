@@ -5,6 +5,7 @@
 // medians, the ratios gantry/skopeo and gantry/link bound, and requests per blob. gantry is
 // the CLI as built by bench/wan.sh (dist/gantry.mjs), so edits during a run do not change it.
 import { execFile } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { removeBuiltImages, seedImage, type BuiltImage, type ImageSpec } from "../../test/fixtures/oci-image";
 import { startRegistry } from "../../test/fixtures/registry";
@@ -61,11 +62,18 @@ try {
       for (let round = 1; round <= rounds; round++) {
         const order: Tool[] = round % 2 ? ["gantry", "skopeo"] : ["skopeo", "gantry"];
         for (const tool of order) {
+          // A shared machine's load moves these figures more than anything measured: say what it was.
+          const load = os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(", ");
           const run = await withTarget(rtt, srcWan, (target) =>
             tool === "gantry" ? gantry(srcWan.host, target) : skopeo(srcWan.host, target),
           );
           runs[tool].push(run);
-          process.stdout.write(`RTT ${rtt} ms round ${round}: ${tool.padEnd(6)} ${run.seconds.toFixed(2)} s\n`);
+          process.stdout.write(
+            `RTT ${rtt} ms round ${round}: ${tool.padEnd(6)} ${run.seconds.toFixed(2)} s (load average before: ${load})\n`,
+          );
         }
       }
     } finally {
