@@ -5,6 +5,7 @@
 // medians, the ratios gantry/skopeo and gantry/link bound, and requests per blob. gantry is
 // the CLI as built by bench/wan.sh (dist/gantry.mjs), so edits during a run do not change it.
 import { execFile } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { removeBuiltImages, seedImage, type BuiltImage, type ImageSpec } from "../../test/fixtures/oci-image";
 import { startRegistry } from "../../test/fixtures/registry";
@@ -31,6 +32,8 @@ interface Run {
   seconds: number;
   classes: Map<string, number>;
   connections: number;
+  /** When each blob's GET at the source began, in seconds from the start of the copy. */
+  starts: { digest: string; at: number }[];
 }
 
 const source = await startRegistry();
@@ -59,11 +62,18 @@ try {
       for (let round = 1; round <= rounds; round++) {
         const order: Tool[] = round % 2 ? ["gantry", "skopeo"] : ["skopeo", "gantry"];
         for (const tool of order) {
+          // A shared machine's load moves these figures more than anything measured: say what it was.
+          const load = os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(", ");
           const run = await withTarget(rtt, srcWan, (target) =>
             tool === "gantry" ? gantry(srcWan.host, target) : skopeo(srcWan.host, target),
           );
           runs[tool].push(run);
-          process.stdout.write(`RTT ${rtt} ms round ${round}: ${tool.padEnd(6)} ${run.seconds.toFixed(2)} s\n`);
+          process.stdout.write(
+            `RTT ${rtt} ms round ${round}: ${tool.padEnd(6)} ${run.seconds.toFixed(2)} s (load average before: ${load})\n`,
+          );
         }
       }
     } finally {
@@ -79,8 +89,12 @@ try {
       const last = runs[tool].at(-1)!;
       const perBlob = (name: string) => ((last.classes.get(name) ?? 0) / blobs.size).toFixed(1);
       const listed = [...last.classes.entries()].sort().map(([k, v]) => `${k} ${v}`);
+      const starts = last.starts
+        .map(({ digest, at }) => `${((blobs.get(digest) ?? 0) / MB).toFixed(0)} MB @${at.toFixed(2)}`)
+        .join(", ");
       process.stdout.write(
-        `  ${tool} requests (source + target, one cold copy): ${listed.join(", ")}; connections ${last.connections}\n` +
+        `  ${tool} blob GETs begin (size @ s from the start): ${starts}\n` +
+          `  ${tool} requests (source + target, one cold copy): ${listed.join(", ")}; connections ${last.connections}\n` +
           `  ${tool} per blob (${blobs.size} blobs): HEAD ${perBlob("HEAD blob")}, GET ${perBlob("GET blob")}, ` +
           `POST ${perBlob("POST upload (start)")}, PATCH ${perBlob("PATCH upload (session)")}, PUT ${perBlob("PUT upload (session)")}\n`,
       );
@@ -104,13 +118,17 @@ async function withTarget(rtt: number, srcWan: RunningWan, run: (host: string) =
   srcWan.reset();
   try {
     await settleDisk();
+    const started = performance.now();
     const seconds = await run(wan.host);
     const classes = new Map<string, number>();
     for (const request of [...srcWan.requests, ...wan.requests]) {
       const name = requestClass(request);
       classes.set(name, (classes.get(name) ?? 0) + 1);
     }
-    return { seconds, classes, connections: srcWan.connections + wan.connections };
+    const starts = srcWan.requests
+      .filter((r) => r.method === "GET" && /\/blobs\/sha256:/.test(r.path))
+      .map((r) => ({ digest: r.path.slice(r.path.lastIndexOf("/") + 1), at: (r.at - started) / 1000 }));
+    return { seconds, classes, connections: srcWan.connections + wan.connections, starts };
   } finally {
     await wan.stop();
     await target.stop();

@@ -16,11 +16,19 @@ export interface WanOptions {
   windowBytes?: number;
 }
 
+export interface WanRequest {
+  method: string;
+  path: string;
+  at: number;
+  /** Which connection carried it (1, 2, … in the order they were opened). */
+  connection: number;
+}
+
 export interface RunningWan {
   host: string;
   connections: number;
-  /** `HEAD /v2/<repo>/blobs/<digest>` and so on, one line per request seen. */
-  requests: { method: string; path: string }[];
+  /** `HEAD /v2/<repo>/blobs/<digest>` and so on, one line per request seen, with when (performance.now()). */
+  requests: WanRequest[];
   reset(): void;
   stop(): Promise<void>;
 }
@@ -154,7 +162,7 @@ export async function startWan(options: WanOptions): Promise<RunningWan> {
   const up = new Link(total, perConnection);
   const down = new Link(total, perConnection);
   const sockets = new Set<net.Socket>();
-  const state = { connections: 0, requests: [] as { method: string; path: string }[] };
+  const state = { connections: 0, requests: [] as WanRequest[] };
 
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     state.connections++;
@@ -170,7 +178,7 @@ export async function startWan(options: WanOptions): Promise<RunningWan> {
       // A close arrives as "end" first and is passed on once the bytes in flight have landed.
       s.on("close", () => sockets.delete(s));
     }
-    const sniff = requestSniffer(state.requests);
+    const sniff = requestSniffer(state.requests, state.connections);
     // The handshake: the client's first bytes leave one round trip after it connected.
     setTimeout(() => {
       new Pipe(client, upstream, up, delay, window, sniff);
@@ -204,7 +212,7 @@ export async function startWan(options: WanOptions): Promise<RunningWan> {
  * after a method and a /v2/ path is too unlikely to matter; a line split across two reads
  * is found through the kept tail.
  */
-function requestSniffer(into: { method: string; path: string }[]) {
+function requestSniffer(into: WanRequest[], connection: number) {
   let tail = Buffer.alloc(0);
   const pattern = /(GET|HEAD|POST|PUT|PATCH|DELETE) (\/[^ \r\n]*) HTTP\/1\.1\r\n/g;
   return (chunk: Buffer) => {
@@ -216,7 +224,7 @@ function requestSniffer(into: { method: string; path: string }[]) {
       const line = data.subarray(Math.max(0, at - 2048), at + 11).toString("latin1");
       const found = [...line.matchAll(pattern)].at(-1);
       if (found && found.index! + found[0].length === line.length)
-        into.push({ method: found[1]!, path: found[2]!.split("?")[0]! });
+        into.push({ method: found[1]!, path: found[2]!.split("?")[0]!, at: performance.now(), connection });
       from = at + 11;
     }
     tail = Buffer.from(data.subarray(Math.max(from, data.length - 2048)));

@@ -71,4 +71,25 @@ describe("the OpenAPI document", () => {
       document.paths["/api/v1/promotions/{id}/override"]!.post!.requestBody!.content["application/json"].schema;
     expect(Object.keys(approve.properties)).toEqual(["reason"]);
   });
+
+  it("documents the bandwidth cap on a connection of every provider, create and edit", async () => {
+    type Schema = {
+      properties?: Record<string, { type?: string; maximum?: number }>;
+      oneOf?: Schema[];
+      anyOf?: Schema[];
+    };
+    const document = (await GET().json()) as {
+      paths: Record<string, Record<string, { requestBody: { content: { "application/json": { schema: Schema } } } }>>;
+    };
+    for (const [path, method] of [
+      ["/api/v1/registries", "post"],
+      ["/api/v1/registries/{id}", "patch"],
+    ] as const) {
+      const schema = document.paths[path]![method]!.requestBody.content["application/json"].schema;
+      const variants = schema.oneOf ?? schema.anyOf ?? [schema];
+      expect(variants).toHaveLength(8);
+      for (const variant of variants)
+        expect(variant.properties?.bandwidthLimitMbps).toMatchObject({ type: "integer", maximum: 100_000 });
+    }
+  });
 });

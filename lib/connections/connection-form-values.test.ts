@@ -54,7 +54,13 @@ const bodies: Record<string, unknown>[] = [
     auth: { kind: "basic", username: "myregistry", password: "pw" },
   },
   { name: "d", provider: "dockerhub", auth: { kind: "basic", username: "me", password: "pw" } },
-  { name: "q", provider: "quay", endpoint: "quay.io", auth: { kind: "basic", username: "org+bot", password: "pw" } },
+  {
+    name: "q",
+    provider: "quay",
+    endpoint: "quay.io",
+    auth: { kind: "basic", username: "org+bot", password: "pw" },
+    bandwidthLimitMbps: 80,
+  },
   { name: "h", provider: "ghcr", auth: { kind: "anonymous" } },
 ];
 

@@ -34,6 +34,7 @@ export function formValuesOf(view: ConnectionView): FormValues {
     caPem: view.caPem ?? "",
     "auth.kind": view.authKind,
     "auth.username": view.username ?? "",
+    bandwidthLimitMbps: view.bandwidthLimitMbps === null ? "" : String(view.bandwidthLimitMbps),
   });
   switch (view.provider) {
     case "artifact_registry":

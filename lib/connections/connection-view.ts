@@ -26,6 +26,8 @@ export interface ConnectionView {
   caPem: string | null;
   approvalsRequired: number;
   sizeLimitBytes: number | null;
+  /** Upload cap in Mbit/s shared by every worker; null: none. */
+  bandwidthLimitMbps: number | null;
   lastCheck: StoredCheck | null;
   /** What real use showed (channel syncs read it as a source, promotions read or push to it); null when never used. */
   lastUse: ConnectionUseHealth | null;
@@ -58,6 +60,7 @@ export const connectionViewSelect = {
   caPem: true,
   approvalsRequired: true,
   sizeLimitBytes: true,
+  bandwidthLimitMbps: true,
   lastCheckResult: true,
   lastUseOkAt: true,
   lastUseOkBy: true,
@@ -91,6 +94,7 @@ export function toConnectionView(row: ViewRow): ConnectionView {
     caPem: row.caPem,
     approvalsRequired: row.approvalsRequired,
     sizeLimitBytes: row.sizeLimitBytes === null ? null : Number(row.sizeLimitBytes),
+    bandwidthLimitMbps: row.bandwidthLimitMbps,
     lastCheck: parseStoredCheck(row.lastCheckResult),
     lastUse:
       row.lastUseOkAt || row.lastUseErrorAt
@@ -120,6 +124,7 @@ export function auditFieldsOf(fields: {
   insecure: boolean;
   caPem: string | null;
   settings: unknown;
+  bandwidthLimitMbps: number | null;
 }) {
   return {
     name: fields.name,
@@ -131,6 +136,7 @@ export function auditFieldsOf(fields: {
     insecure: fields.insecure,
     hasCaCertificate: fields.caPem !== null,
     settings: fields.settings,
+    bandwidthLimitMbps: fields.bandwidthLimitMbps,
   };
 }
 

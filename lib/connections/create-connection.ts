@@ -36,6 +36,7 @@ export const createConnection: ChangeDefinition<typeof connectionInputSchema, Co
           settings: fields.settings as Prisma.InputJsonObject,
           insecure: fields.insecure,
           caPem: fields.caPem,
+          bandwidthLimitMbps: fields.bandwidthLimitMbps,
         },
         select: { id: true },
       }));

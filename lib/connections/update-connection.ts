@@ -47,9 +47,11 @@ export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, C
     }
     const username = fields.username === undefined ? before.username : fields.username;
     const after = { ...fields, username };
+    // A new name or bandwidth cap leaves the last check standing: it still describes the registry.
+    const unchecked = { name: "", bandwidthLimitMbps: null };
     const changed =
       fields.secret !== undefined ||
-      !isDeepStrictEqual({ ...auditFieldsOf(before), name: "" }, { ...auditFieldsOf(after), name: "" });
+      !isDeepStrictEqual({ ...auditFieldsOf(before), ...unchecked }, { ...auditFieldsOf(after), ...unchecked });
     const secretCiphertext =
       fields.secret === undefined
         ? before.secretCiphertext
@@ -70,6 +72,7 @@ export const updateConnection: ChangeDefinition<typeof updateConnectionSchema, C
           settings: fields.settings as Prisma.InputJsonObject,
           insecure: fields.insecure,
           caPem: fields.caPem,
+          bandwidthLimitMbps: fields.bandwidthLimitMbps,
           ...(changed
             ? {
                 lastCheckAt: null,

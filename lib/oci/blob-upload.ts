@@ -5,7 +5,7 @@ import type { RegistryClient } from "./registry-client";
 import { isRegistryError } from "./registry-error";
 import { cancelUpload, startUpload, uploadStatus, type BlobLocation } from "./remote-blob";
 import { withRetry } from "./transport/retry";
-import { sendBlob, type UploadSession } from "./upload-send";
+import { openSource, sendBlob, type OpenedSource, type UploadSession } from "./upload-send";
 import { DEFAULT_UPLOAD_POLICY, type UploadPlan, type UploadPolicy } from "./upload-strategy";
 
 export interface TransferBlobOptions {
@@ -61,8 +61,18 @@ class BlobTransfer {
     const { descriptor, target } = this.options;
     const policy = this.options.policy ?? DEFAULT_UPLOAD_POLICY;
     for (let pass = 0; ; pass++) {
+      let opened: Promise<OpenedSource> | undefined;
       if (!this.session) {
-        const started = await startUploadOrMount(this.to, descriptor.digest, this.mountFrom);
+        // A fresh upload reads from byte 0: ask the source while the target opens the session,
+        // a round trip saved per blob (not when a mount may make the read unneeded).
+        opened = this.mountFrom || this.options.open ? undefined : openedAhead(this.options);
+        let started: Awaited<ReturnType<typeof startUploadOrMount>>;
+        try {
+          started = await startUploadOrMount(this.to, descriptor.digest, this.mountFrom);
+        } catch (error) {
+          discard(opened);
+          throw error;
+        }
         if (started.mounted) return { kind: "mounted", from: this.mountFrom! };
         // A mount that fell through to a plain session is not tried again: the source lacked it.
         this.mountFrom = undefined;
@@ -71,12 +81,20 @@ class BlobTransfer {
       const session = this.session;
       const plan = target.uploads.choose(descriptor.size, policy, session.minChunk);
       const resumeAt = await this.resumePoint(session, plan);
+      if (resumeAt !== 0) discard(opened);
       if (resumeAt === undefined) {
         await this.abandon();
         continue;
       }
       try {
-        await sendBlob({ ...this.options, to: this.to, session, plan, resumeAt });
+        await sendBlob({
+          ...this.options,
+          to: this.to,
+          session,
+          plan,
+          resumeAt,
+          ...(opened && resumeAt === 0 ? { opened } : {}),
+        });
         this.session = undefined;
         return { kind: "uploaded", bytes: descriptor.size };
       } catch (error) {
@@ -121,6 +139,24 @@ class BlobTransfer {
     session.location = status.location;
     return Math.min(Math.max(status.stored, session.acknowledged), this.options.descriptor.size);
   }
+}
+
+/** The source's stream from byte 0; an error before sendBlob reads it is kept on the stream (`errored`). */
+function openedAhead(options: TransferBlobOptions): Promise<OpenedSource> {
+  const opened = openSource(options, 0).then((source) => {
+    source.body.on("error", () => undefined);
+    return source;
+  });
+  opened.catch(() => undefined);
+  return opened;
+}
+
+/** A source stream asked for and then not needed. */
+function discard(opened: Promise<OpenedSource> | undefined): void {
+  opened?.then(
+    ({ body }) => body.destroy(),
+    () => undefined,
+  );
 }
 
 /** A mount the registry refuses (no pull right on the other repository, say) falls back to an upload. */

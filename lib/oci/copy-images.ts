@@ -37,6 +37,8 @@ export async function copyImages(options: CopyImagesOptions): Promise<CopyImages
     signal: options.signal,
   };
   const images = createLimiter(IMAGE_CONCURRENCY);
+  // The target's first answer is needed only after the source manifests: ask for it meanwhile.
+  void options.target.prepare(options.signal);
   try {
     const results = await Promise.all(items.map((item) => images.run(() => copyImage(context, item))));
     return { images: results, ok: results.every((r) => r.status === "pushed") };

@@ -18,6 +18,7 @@ import {
   type Timeouts,
 } from "./transport/http-agent";
 import { DEFAULT_RETRY, parseRateLimitReset, parseRetryAfter, withRetry, type RetryPolicy } from "./transport/retry";
+import type { Throttle } from "./transport/throttle";
 import { UploadStrategy, type UploadProfile } from "./upload-strategy";
 
 export interface RegistryClientOptions {
@@ -43,6 +44,8 @@ export interface RegistryClientOptions {
    * on an operator's machine; a server passes its own.
    */
   addressPolicy?: AddressPolicy;
+  /** Paces streamed request bodies (blob uploads) through this budget, which other clients may share. */
+  throttle?: Throttle;
 }
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -90,6 +93,7 @@ export class RegistryClient {
   private readonly secrets = new Set<string>();
   private readonly agent: Promise<Agent>;
   private readonly addressPolicy: AddressPolicy;
+  private readonly throttle?: Throttle;
   private challenge?: Promise<Challenge | undefined>;
   private anonymousCredentials = false;
   /** How this registry takes uploads: its provider's profile, refined by its answers (a 413, a refused chunk). */
@@ -106,6 +110,7 @@ export class RegistryClient {
     this.userAgent = options.userAgent ?? "gantry";
     this.uploads = new UploadStrategy(options.upload);
     this.addressPolicy = options.addressPolicy ?? { allowLoopback: true };
+    this.throttle = options.throttle;
     this.agent = createAgent({
       caPem: options.caPem,
       connections: options.connections ?? 16,
@@ -128,6 +133,15 @@ export class RegistryClient {
     } catch (error) {
       throw this.scrub(error);
     }
+  }
+
+  /**
+   * Learns how the registry authenticates (GET /v2/) now, on a connection the next requests
+   * reuse, so the first real request does not wait a round trip or two for it. A failure is
+   * not kept: the first request that needs the answer asks again and reports it.
+   */
+  async prepare(signal?: AbortSignal): Promise<void> {
+    await this.discover(signal).catch(() => undefined);
   }
 
   /** Removes every secret this client has handled from an error's message. */
@@ -170,7 +184,7 @@ export class RegistryClient {
       // Credentials go to the host they were given for, never to blob storage elsewhere.
       if (authorization && sameOrigin) headers.authorization = authorization;
       const agent = await this.agent;
-      const body = hop === 0 ? request.body : undefined;
+      const body = hop === 0 ? this.paced(request.body) : undefined;
       const response = await exchange(
         agent,
         {
@@ -190,6 +204,10 @@ export class RegistryClient {
       if (hop >= MAX_REDIRECTS) throw this.networkError(`more than ${MAX_REDIRECTS} redirects from ${url.host}`);
       url = this.checkUrl(new URL(location, url));
     }
+  }
+
+  private paced(body: RegistryRequest["body"]): RegistryRequest["body"] {
+    return this.throttle && body && !Buffer.isBuffer(body) ? this.throttle.pace(body) : body;
   }
 
   /** Only the registry's own answers are quoted: a redirect target's body could be an internal service's. */

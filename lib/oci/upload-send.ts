@@ -33,6 +33,8 @@ export interface SendBlobJob {
   resumeAt: number;
   /** Reads the whole blob from elsewhere than the source registry (a bundle file). */
   open?: () => Promise<Readable>;
+  /** The source already asked for the blob from byte 0 (while the session was opened). */
+  opened?: Promise<OpenedSource>;
   signal?: AbortSignal;
   onBytes?: (bytesDone: number) => void;
 }
@@ -49,11 +51,14 @@ export async function sendBlob(job: SendBlobJob): Promise<void> {
   // A whole stream (start 0) is hashed from its first byte and sent from `resumeAt` on.
   const { body, start } = job.open
     ? { body: await job.open(), start: 0 }
-    : await openBlobFrom(
-        { client: source, repository: job.sourceRepository, signal: job.signal },
-        descriptor,
-        hashFrom,
-      );
+    : job.opened && hashFrom === 0
+      ? await job.opened
+      : await openSource(job, hashFrom);
+  // A stream opened ahead (while the session was opened) may have failed before it was read.
+  if (body.errored || body.destroyed) {
+    const error = body.errored ?? new Error("the stream closed before it was read");
+    throw source.scrub(toNetworkError(error, sourceRequest(job), source.side));
+  }
   const pending = new Map<number, Hash>();
   let done = job.resumeAt;
   const verifier = createDigestVerifier({
@@ -99,6 +104,20 @@ export async function sendBlob(job: SendBlobJob): Promise<void> {
     body.destroy();
     verifier.destroy();
   }
+}
+
+export type OpenedSource = Awaited<ReturnType<typeof openBlobFrom>>;
+
+/** GETs the blob at the source from `from` on. */
+export function openSource(
+  job: Pick<SendBlobJob, "source" | "sourceRepository" | "descriptor" | "signal">,
+  from: number,
+): Promise<OpenedSource> {
+  return openBlobFrom(
+    { client: job.source, repository: job.sourceRepository, signal: job.signal },
+    job.descriptor,
+    from,
+  );
 }
 
 function commit(job: SendBlobJob, location: string): Promise<void> {

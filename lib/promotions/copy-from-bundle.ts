@@ -1,11 +1,12 @@
-import type { Digest } from "@/lib/oci/digest";
 import "server-only";
 import { isUserError } from "@/lib/change/errors";
 import { DEFAULT_BLOB_CONCURRENCY } from "@/lib/oci/copy-images";
 import { failureOf } from "@/lib/oci/failure";
+import type { Digest } from "@/lib/oci/digest";
 import { importBundle } from "@/lib/oci/layout/import-bundle";
 import { redact } from "@/lib/oci/redact";
 import { parseReference } from "@/lib/oci/reference";
+import type { Throttle } from "@/lib/oci/transport/throttle";
 import { log } from "@/lib/log";
 import { BlobTransferMeter } from "@/lib/metrics/blob-transfer-meter";
 import { ensureRepository, outcomeOf, type CopyOutcome } from "./image-copy-outcome";
@@ -25,6 +26,7 @@ export async function copyFromBundle(
   signal: AbortSignal,
   writers: ImageProgressWriter[],
   promotion: { targetRegistryId: string; release: { tag: string; bundlePath: string | null } },
+  throttle?: Throttle,
 ): Promise<CopyOutcome[]> {
   let target: OpenedRegistry & { close(): Promise<void> };
   let names: string[];
@@ -34,7 +36,7 @@ export async function copyFromBundle(
     const wanted = images.map((i) => ({ repository: i.component, digest: i.digest }));
     names = bundleComponentsOf(bundle, { tag: promotion.release.tag, images: wanted }, "releaseId");
     const timeouts = { lowSpeedWindowMs: promotionSettings().lowSpeedSeconds * 1000 };
-    target = await openPromotionTarget(promotion.targetRegistryId, { timeouts });
+    target = await openPromotionTarget(promotion.targetRegistryId, { timeouts, ...(throttle ? { throttle } : {}) });
   } catch (error) {
     const message = isUserError(error) ? error.message : "the bundle or the target could not be opened";
     return images.map(() => ({ status: "failed", kind: "denied", message }));

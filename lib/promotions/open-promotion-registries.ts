@@ -3,6 +3,7 @@ import { UserError } from "@/lib/change/errors";
 import { loadConnection } from "@/lib/connections/load-connection";
 import { redact } from "@/lib/oci/redact";
 import { RegistryClient, type RegistryClientOptions } from "@/lib/oci/registry-client";
+import type { Throttle } from "@/lib/oci/transport/throttle";
 import { messageOf } from "@/lib/registries/connection-check/access-probes";
 import { openRegistry, registryClientOptions } from "@/lib/registries/open-registry";
 import type { RegistryAdapter } from "@/lib/registries/registry-adapter";
@@ -20,20 +21,24 @@ export interface PromotionRegistries {
   close(): Promise<void>;
 }
 
-type ClientOptions = Omit<RegistryClientOptions, "registry" | "auth" | "insecure" | "caPem" | "side">;
+type ClientOptions = Omit<RegistryClientOptions, "registry" | "auth" | "insecure" | "caPem" | "side" | "throttle">;
 
 /**
  * The release's source registry and the promotion's target, opened for lib/oci (address
  * checks fresh each time). A connection that cannot be opened becomes a UserError naming
- * the field and the side, its message scrubbed of secrets.
+ * the field and the side, its message scrubbed of secrets. `targetThrottle` paces the uploads
+ * into the target (its bandwidth cap); the source is never paced.
  */
 export async function openPromotionRegistries(
   ids: { sourceRegistryId: string; targetRegistryId: string },
-  options: ClientOptions = {},
+  { targetThrottle, ...options }: ClientOptions & { targetThrottle?: Throttle } = {},
 ): Promise<PromotionRegistries> {
   const source = await openOne(ids.sourceRegistryId, "source", "releaseId", options);
   try {
-    const target = await openOne(ids.targetRegistryId, "target", "targetRegistryId", options);
+    const target = await openOne(ids.targetRegistryId, "target", "targetRegistryId", {
+      ...options,
+      ...(targetThrottle ? { throttle: targetThrottle } : {}),
+    });
     return {
       source,
       target,
@@ -53,7 +58,7 @@ export async function openPromotionRegistries(
  */
 export async function openPromotionTarget(
   targetRegistryId: string,
-  options: ClientOptions = {},
+  options: ClientOptions & { throttle?: Throttle } = {},
 ): Promise<OpenedRegistry & { close(): Promise<void> }> {
   const target = await openOne(targetRegistryId, "target", "targetRegistryId", options);
   return { ...target, close: () => closeOne(target) };
@@ -63,7 +68,7 @@ async function openOne(
   id: string,
   side: "source" | "target",
   field: string,
-  options: ClientOptions,
+  options: ClientOptions & { throttle?: Throttle },
 ): Promise<OpenedRegistry> {
   const { row, connection } = await loadConnection(id);
   let adapter: RegistryAdapter;

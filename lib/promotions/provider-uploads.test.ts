@@ -28,8 +28,7 @@ import type { PromotionView } from "./promotion-view";
 
 // One image (a layer over 2 GiB and two of tens of MB) promoted through each provider's
 // stand-in, by the provider's adapter, one stand-in after another; one source for all.
-// Docker Hub's adapter always speaks to registry-1.docker.io, so its stand-in (pull limits)
-// is met as a source in rate-limit-pacing.test.ts instead.
+// Docker Hub as a target (and a source), through its adapter: dockerhub-target.test.ts.
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
 process.env.GANTRY_ALLOW_LOOPBACK_REGISTRIES = "1";
 const database = setupTestDatabase();

@@ -7,8 +7,10 @@ import type { Digest } from "@/lib/oci/digest";
 import { failureOf } from "@/lib/oci/failure";
 import { redact } from "@/lib/oci/redact";
 import { formatReference, parseReference } from "@/lib/oci/reference";
+import type { Throttle } from "@/lib/oci/transport/throttle";
 import { log } from "@/lib/log";
 import { BlobTransferMeter } from "@/lib/metrics/blob-transfer-meter";
+import { openBandwidthShare } from "./bandwidth-share";
 import { copyFromBundle } from "./copy-from-bundle";
 import { ensureRepository, outcomeOf, type CopyOutcome } from "./image-copy-outcome";
 import { ImageProgressWriter } from "./image-progress-writer";
@@ -52,12 +54,16 @@ export async function runPromotionImages(
         { intervalMs: settings.progressIntervalMs, onLost: () => onLost(image.id) },
       ),
   );
+  const share = await openBandwidthShare(
+    { workerId: context.workerId, promotionId: images[0]!.promotionId },
+    { freshMs: settings.stallSeconds * 1000 },
+  );
   const stopWatch = watchPromotionImages(
     { ids: images.map((i) => i.id), workerId: context.workerId },
-    { watchMs: settings.watchMs, heartbeatMs: settings.heartbeatMs, onLost },
+    { watchMs: settings.watchMs, heartbeatMs: settings.heartbeatMs, onLost, onHeartbeat: share.refresh },
   );
   try {
-    const outcomes = await copyAll(images, controller.signal, writers);
+    const outcomes = await copyAll(images, controller.signal, writers, share.throttle);
     await Promise.all(writers.map((w) => w.close()));
     const results: Record<string, ImageRunResult> = {};
     let tagsDue = false;
@@ -81,6 +87,7 @@ export async function runPromotionImages(
     return results;
   } finally {
     stopWatch();
+    share.release();
     context.signal.removeEventListener("abort", onShutdown);
     await Promise.all(writers.map((w) => w.close().catch(() => undefined)));
   }
@@ -91,6 +98,7 @@ async function copyAll(
   images: ClaimedImage[],
   signal: AbortSignal,
   writers: ImageProgressWriter[],
+  throttle: Throttle,
 ): Promise<CopyOutcome[]> {
   const promotion = await db().promotion.findUniqueOrThrow({
     where: { id: images[0]!.promotionId },
@@ -107,13 +115,13 @@ async function copyAll(
     },
   });
   const { sourceRegistryId } = promotion.release.channel;
-  if (!sourceRegistryId) return copyFromBundle(images, signal, writers, promotion);
+  if (!sourceRegistryId) return copyFromBundle(images, signal, writers, promotion, throttle);
   let registries: PromotionRegistries;
   try {
     const timeouts = { lowSpeedWindowMs: promotionSettings().lowSpeedSeconds * 1000 };
     registries = await openPromotionRegistries(
       { sourceRegistryId, targetRegistryId: promotion.targetRegistryId },
-      { timeouts },
+      { timeouts, targetThrottle: throttle },
     );
   } catch (error) {
     const message = isUserError(error) ? error.message : "the registries could not be opened";

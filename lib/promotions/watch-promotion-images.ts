@@ -3,12 +3,17 @@ import { db } from "@/lib/db/prisma";
 /**
  * While a worker copies images: checks their rows every `watchMs` and calls `onLost` as soon
  * as one is no longer this worker's pushing image (stopped by an operator, taken back by
- * recovery), and refreshes their heartbeat every `heartbeatMs`. Returns the function that
- * ends the watch.
+ * recovery), and refreshes their heartbeat every `heartbeatMs`, then calls `onHeartbeat`.
+ * Returns the function that ends the watch.
  */
 export function watchPromotionImages(
   images: { ids: string[]; workerId: string },
-  options: { watchMs: number; heartbeatMs: number; onLost: (id: string) => void },
+  options: {
+    watchMs: number;
+    heartbeatMs: number;
+    onLost: (id: string) => void;
+    onHeartbeat?: () => Promise<void>;
+  },
 ): () => void {
   let lastBeat = Date.now();
   let busy = false;
@@ -34,6 +39,7 @@ export function watchPromotionImages(
           where: { id: { in: [...watched] }, status: "pushing", workerId: images.workerId },
           data: { heartbeatAt: new Date() },
         });
+        await options.onHeartbeat?.();
       }
     } catch {
       // The database may be briefly away; the next tick tries again.

@@ -18,6 +18,8 @@ export interface ConnectionFields extends Omit<RegistryConnection, "secret"> {
   /** The new secret; `null` clears it; `undefined` (edit only) keeps the stored one. */
   secret: string | null | undefined;
   caPem: string | null;
+  /** Upload cap into the registry in Mbit/s, all workers together; null: none. */
+  bandwidthLimitMbps: number | null;
 }
 
 /**
@@ -31,6 +33,7 @@ export function toConnectionFields(input: ConnectionInput | ConnectionEdit): Con
     provider: input.provider,
     namespace: input.namespace ?? null,
     insecure: input.insecure,
+    bandwidthLimitMbps: input.bandwidthLimitMbps ?? null,
   };
   const tls = { caPem: "caPem" in input ? (input.caPem ?? null) : null };
   switch (input.provider) {

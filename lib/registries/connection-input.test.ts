@@ -56,6 +56,7 @@ describe("connection input", () => {
       secret: "s3cret",
       settings: {},
       insecure: true,
+      bandwidthLimitMbps: null,
       caPem: null,
     });
     expect(
@@ -144,6 +145,7 @@ describe("connection input", () => {
         scanOnPush: true,
       },
       insecure: false,
+      bandwidthLimitMbps: null,
       caPem: null,
     });
     expect(fields({ ...good, auth: { kind: "aws", source: "default_chain" } })).toMatchObject({
@@ -198,6 +200,7 @@ describe("connection input", () => {
       secret: KEY,
       settings: { location: "europe-west1", project: "vendor-prod", repository: "releases" },
       insecure: false,
+      bandwidthLimitMbps: null,
       caPem: null,
     });
     const endpointProblem = (endpoint: string) => problems({ ...good, endpoint }).endpoint;
@@ -260,6 +263,19 @@ describe("connection input", () => {
     expect(problems({ ...body, endpoint: "xx.gcr.io" })).toEqual({
       endpoint: "expected one of gcr.io, us.gcr.io, eu.gcr.io, asia.gcr.io, optionally followed by /<project>",
     });
+  });
+
+  it("takes an optional upload bandwidth cap in Mbit/s for every provider, as text from the form or a number", () => {
+    const hub = { name: "hub", provider: "dockerhub", auth: { kind: "anonymous" } };
+    expect(fields({ ...hub, bandwidthLimitMbps: 80 })).toMatchObject({ bandwidthLimitMbps: 80 });
+    expect(fields({ ...hub, bandwidthLimitMbps: " 200 " })).toMatchObject({ bandwidthLimitMbps: 200 });
+    for (const none of [undefined, null, ""])
+      expect(fields({ ...hub, bandwidthLimitMbps: none })).toMatchObject({ bandwidthLimitMbps: null });
+    const expected = "expected a whole number of Mbit/s from 1 to 100000, or nothing for no cap";
+    for (const bad of [0, 2.5, "2.5", "fast", -1, 100_001, true])
+      expect(problems({ ...hub, bandwidthLimitMbps: bad })).toEqual({ bandwidthLimitMbps: expected });
+    for (const provider of registryProviders)
+      expect(fieldsFor(provider).map((field) => field.name)).toContain("bandwidthLimitMbps");
   });
 
   it("checks ACR, Docker Hub, Quay and GHCR bodies", () => {

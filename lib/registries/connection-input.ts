@@ -24,6 +24,7 @@ const QUAY_ROBOT = /^[a-z0-9][a-z0-9_-]*\+[a-z0-9][a-z0-9_]*$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const REPOSITORY_PATH = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const PEM_CERTIFICATES = /^(?:-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*)+$/;
+const MAX_MBPS = 100_000;
 const HUB_ALIASES = ["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"];
 
 export interface SchemaMode {
@@ -68,6 +69,7 @@ export function buildConnectionInputSchema({ editing }: SchemaMode) {
           z.string().regex(REPOSITORY_PATH, "expected a repository path prefix like team or team/mirror (lowercase)"),
         ),
     ),
+    bandwidthLimitMbps: bandwidthLimit(),
   };
   /** Hosted registries speak HTTPS with a public certificate. */
   const hosted = (label: string) => ({
@@ -334,6 +336,23 @@ function optionalText<T extends z.ZodType>(schema: T) {
   return z.preprocess(
     (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
     schema.optional(),
+  );
+}
+
+/**
+ * Uploads into the registry, all workers together, in Mbit/s; left out (or empty, or null)
+ * means no cap. The form sends text, the API a number.
+ */
+function bandwidthLimit() {
+  const expected = `expected a whole number of Mbit/s from 1 to ${MAX_MBPS}, or nothing for no cap`;
+  return z.preprocess(
+    (value) =>
+      value === null || (typeof value === "string" && value.trim() === "")
+        ? undefined
+        : typeof value === "string" && /^\s*\d+\s*$/.test(value)
+          ? Number(value)
+          : value,
+    z.number({ error: expected }).int(expected).min(1, expected).max(MAX_MBPS, expected).optional(),
   );
 }
 

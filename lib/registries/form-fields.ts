@@ -28,6 +28,15 @@ const namespace: FieldSpec = {
   placeholder: "team/mirror",
 };
 
+const bandwidthLimit: FieldSpec = {
+  name: "bandwidthLimitMbps",
+  label: "Upload bandwidth cap (Mbit/s)",
+  kind: "text",
+  required: false,
+  hint: "Optional, for a thin link: every worker's uploads into this registry together stay under it. Empty: no cap.",
+  placeholder: "e.g. 200",
+};
+
 const anonymousOrBasic = (username: Partial<FieldSpec>, password: Partial<FieldSpec>): FieldSpec[] => [
   {
     name: "auth.kind",
@@ -296,5 +305,5 @@ const fields: Record<RegistryProvider, FieldSpec[]> = {
 
 /** The form of one provider, in display order; the provider field itself is the page's. */
 export function fieldsFor(provider: RegistryProvider): FieldSpec[] {
-  return fields[provider];
+  return [...fields[provider], bandwidthLimit];
 }

@@ -130,6 +130,9 @@ export async function exchange(agent: Agent, request: HttpExchange, side?: Side)
       headers: request.headers,
       body: request.body ?? null,
       signal: request.signal ?? null,
+      // undici closes the connection after every HEAD (for servers that send a body anyway);
+      // registries answer HEAD as HTTP says, and existence checks are most of a copy's requests.
+      ...(request.method === "HEAD" ? { reset: false } : {}),
       ...(request.headersTimeoutMs === undefined ? {} : { headersTimeout: request.headersTimeoutMs }),
     });
     return { status: response.statusCode, headers: response.headers, body: response.body, url: request.url };

@@ -1,6 +1,6 @@
 import "server-only";
 import { anonymous, staticAuthenticator, type Credentials } from "@/lib/oci/auth/authenticator";
-import { apiHostOf, DOCKER_HUB } from "@/lib/oci/reference";
+import { apiHostOf } from "@/lib/oci/reference";
 import type { RegistryConnection } from "../connection";
 import { ConnectionSettingsError } from "../errors";
 import { scratchRepositoryUnder, type RegistryAdapter } from "../registry-adapter";
@@ -12,7 +12,9 @@ import { scratchRepositoryUnder, type RegistryAdapter } from "../registry-adapte
  */
 export function openStaticCredentials(connection: RegistryConnection): RegistryAdapter {
   const credentials = credentialsOf(connection);
-  const registry = connection.provider === "dockerhub" ? DOCKER_HUB : connection.endpoint;
+  // Docker Hub's stored endpoint is docker.io (its input accepts no other), whose API lives at
+  // registry-1.docker.io; the stored endpoint is honoured as every adapter does.
+  const registry = connection.endpoint;
   const namespace = connection.namespace ?? undefined;
   return {
     provider: connection.provider,

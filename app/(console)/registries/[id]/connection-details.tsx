@@ -55,6 +55,10 @@ export function ConnectionDetails({ connection }: { connection: ConnectionView }
         "Long-lived credentials"
       ),
     ],
+    [
+      "Upload bandwidth cap",
+      connection.bandwidthLimitMbps === null ? "None" : `${connection.bandwidthLimitMbps} Mbit/s, all workers together`,
+    ],
     ["Used by", `${connection.usedBy.channels} channel(s), ${connection.usedBy.promotions} promotion(s)`],
     ...settings.map(([key, value]): [string, ReactNode] => [
       key,
