@@ -32,6 +32,7 @@ const actionExpectations: Record<string, Permission | "first-run"> = {
   "lib/actions/approvals.ts#approve": "approvals.decide",
   "lib/actions/approvals.ts#reject": "approvals.decide",
   "lib/actions/approvals.ts#override": "approvals.override",
+  "lib/actions/approvals.ts#withdraw": "approvals.withdraw",
   "lib/actions/approvals.ts#setRegistryApprovals": "registries.write",
   "lib/actions/audit.ts#runAuditVerification": "audit.verify",
   "lib/actions/audit.ts#saveAuditRetention": "settings.write",
