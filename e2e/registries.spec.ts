@@ -121,6 +121,10 @@ test("Bearer token auth against the CNCF registry's token service, and TLS from 
 
   await page.getByRole("link", { name: "Edit" }).click();
   await page.getByLabel("CA certificate (PEM)").fill(tls.caPem!);
+  // Trusting another certificate needs the secret typed again, like a new endpoint.
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("the CA certificate changed")).toBeVisible();
+  await page.getByLabel(/^Password or token/).fill(secrets.tls);
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "lab-tls" })).toBeVisible();
   await testConnection(page, { expect: { tls: "passed", credential: "passed" } });

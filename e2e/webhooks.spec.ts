@@ -51,7 +51,7 @@ test("an admin adds a webhook, copies its secret, sends a test and sees 200 in t
   const secret = await page.evaluate(() => navigator.clipboard.readText());
   expect(secret).toBe(displayed);
   receiver.setSecret(secret);
-  await expect(page.getByTestId("webhook-row-release-bot")).toContainText("2 of 7");
+  await expect(page.getByTestId("webhook-row-release-bot")).toContainText("2 of 8");
 
   await shown.getByRole("link", { name: "Open release-bot to send a test" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /release-bot/ })).toBeVisible();
