@@ -25,7 +25,8 @@ export const EXPORT_HELP = `  gantry bundle export [options] -o FILE SRC...
     --src-creds USER:PASS   source registry credentials (default: docker's config.json)
     --src-ca FILE           PEM CA certificate to trust for the source
     --insecure              speak plain HTTP to the source
-    --referrers             include signatures, SBOMs and attestations
+    --referrers             include signatures, SBOMs and attestations: OCI referrers and cosign's
+                            sha256-<hex>.sig/.att/.sbom tags (both, as gantry copy --referrers)
     --since BUNDLE          differential: leave out blobs BUNDLE carried (the target must have it)
     --part-size SIZE        split into FILE.001, FILE.002… of SIZE (4G, 700M; FAT32 needs under 4G)
     --sign-key FILE         sign gantry-bundle.json with this Ed25519 or ECDSA private key (PEM)

@@ -1,3 +1,4 @@
+import type { CosignArtifact } from "../cosign-tags";
 import type { Digest } from "../digest";
 import { isDigest } from "../digest";
 import { OciError, type FailureKind } from "../errors";
@@ -16,6 +17,8 @@ export const BundlePath = {
 
 export const REF_NAME = "org.opencontainers.image.ref.name";
 export const BUNDLE_MEDIA_TYPE = "application/vnd.gantry.bundle.v1+json";
+/** On a cosign tag's index.json entry: the component it belongs to. */
+export const COMPONENT_ANNOTATION = "dev.gantry.bundle.component";
 export const OCI_LAYOUT = { imageLayoutVersion: "1.0.0" };
 
 export function blobPath(digest: Digest): string {
@@ -25,6 +28,19 @@ export function blobPath(digest: Digest): string {
 /** A component's referrer (signature, SBOM, attestation) and the manifest it points at. */
 export interface BundleReferrer extends Descriptor {
   subject: Digest;
+}
+
+/**
+ * One of a component's cosign tags (`sha256-<hex>.sig`, `.att`, `.sbom`) and its manifest, named
+ * in index.json `<repository>:<tag>` so `skopeo copy oci-archive:FILE:<that>` reads it too.
+ */
+export interface BundleCosignTag extends CosignArtifact {
+  mediaType: string;
+  size: number;
+}
+
+export function cosignTagName(component: BundleComponent, tag: string): string {
+  return `${component.name.slice(0, component.name.lastIndexOf(":"))}:${tag}`;
 }
 
 export interface BundleComponent {
@@ -37,6 +53,8 @@ export interface BundleComponent {
   /** Manifest bytes plus distinct blob bytes. */
   size: number;
   referrers: BundleReferrer[];
+  /** Absent in bundles written before cosign tags were carried. */
+  cosignTags?: BundleCosignTag[];
 }
 
 /** gantry-bundle.json: what the bundle is, where it came from, and what it builds on. */
@@ -78,6 +96,8 @@ export function parseGantryManifest(bytes: Buffer): GantryManifest {
     if (typeof c?.name !== "string" || !isDigest(c.digest ?? "") || typeof c.mediaType !== "string")
       throw wrong(`components[${i}] needs name, digest and mediaType`);
     if (!Array.isArray(c.referrers)) throw wrong(`components[${i}].referrers is not a list`);
+    if (c.cosignTags !== undefined && !Array.isArray(c.cosignTags))
+      throw wrong(`components[${i}].cosignTags is not a list`);
   });
   if (!Array.isArray(value.omitted) || value.omitted.some((o) => !isDigest(o?.digest ?? "")))
     throw wrong("omitted must list digests");

@@ -2,8 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pushCosignArtifacts } from "@/test/fixtures/cosign-artifacts";
 import { removeBuiltImages, seedImage, type BuiltImage } from "@/test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "@/test/fixtures/registry";
+import { skopeoCopy, skopeoInspectDigest } from "@/test/fixtures/skopeo";
 import { digestOf } from "../digest";
 import { MediaType } from "../media-types";
 import { parseReference } from "../reference";
@@ -14,6 +16,7 @@ import { fetchManifest, putManifest, scopesFor } from "../remote-manifest";
 import { exportBundle } from "./export-bundle";
 import { importBundle } from "./import-bundle";
 import { openBundle } from "./read-bundle";
+import { verifyBundle } from "./verify-bundle";
 
 const SIGNATURE_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
 let source: RunningRegistry;
@@ -60,6 +63,39 @@ describe("bundles with referrers", () => {
     expect(result.images).toEqual([expect.objectContaining({ status: "pushed", referrersCopied: 1 })]);
     const listed = await listReferrers({ client: dst, repository: "team/signed", digest: built.manifestDigest });
     expect(listed.descriptors.map((d) => d.digest)).toEqual([signature]);
+  });
+
+  it("carries an image's cosign .sig tag across, tagged on the target with the same manifest digest", async () => {
+    const image = await seedImage(source, "vendor/cosigned", "1", { layers: [{ size: 2000 }] });
+    const tag = `${image.manifestDigest.replace(":", "-")}.sig`;
+    const { [tag]: sigDigest } = await pushCosignArtifacts(source, "vendor/cosigned", image.manifestDigest, {
+      signatures: 2,
+    });
+    const output = path.join(dir, "cosigned.tar");
+    const exported = await exportBundle({
+      source: src,
+      items: [parseReference(`${source.host}/vendor/cosigned:1`)],
+      referrers: true,
+      output,
+      info: { gantryVersion: "test" },
+    });
+    expect(exported.manifest.components[0]!.cosignTags).toEqual([
+      expect.objectContaining({ kind: "signature", tag, digest: sigDigest, subject: image.manifestDigest, count: 2 }),
+    ]);
+    expect(await verifyBundle(output)).toMatchObject({ ok: true, problems: [] });
+    // Standard on the outside: the tag is an index.json ref.name skopeo can read.
+    await skopeoCopy(`oci-archive:${output}:vendor/cosigned:${tag}`, `${target.host}/skopeo/cosigned:sig`);
+    expect(await skopeoInspectDigest(`${target.host}/skopeo/cosigned:sig`)).toBe(sigDigest);
+
+    const result = await importBundle({
+      bundle: await openBundle(output),
+      target: dst,
+      targets: [{ name: "vendor/cosigned:1", target: parseReference(`${target.host}/team/cosigned:1`) }],
+    });
+    expect(result.images).toEqual([
+      expect.objectContaining({ status: "pushed", cosignTags: [expect.objectContaining({ tag, digest: sigDigest })] }),
+    ]);
+    expect(await skopeoInspectDigest(`${target.host}/team/cosigned:${tag}`)).toBe(sigDigest);
   });
 });
 

@@ -1,6 +1,7 @@
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from "../upload-strategy";
 import { DEFAULT_BLOB_CONCURRENCY } from "../copy-images";
 import type { ImageResult } from "../copy-types";
+import type { CosignArtifact } from "../cosign-tags";
 import type { Digest } from "../digest";
 import { BlobLedger, type BlobContext } from "../ensure-blob";
 import { isAbortError } from "../errors";
@@ -112,6 +113,7 @@ async function importOne(context: BlobContext, job: ImportJob): Promise<ImageRes
       });
     }
     const referrersCopied = await pushReferrers(context, job);
+    const cosignTags = await pushCosignTags(context, job);
     const { bytesTransferred, blobs } = tracker.outcomes();
     tracker.image("pushed", { digest: image.top.digest });
     return {
@@ -125,8 +127,7 @@ async function importOne(context: BlobContext, job: ImportJob): Promise<ImageRes
       blobs,
       bytesTransferred,
       referrersCopied,
-      // A bundle carries signatures as referrers (see export --referrers), not as cosign tags.
-      cosignTags: [],
+      cosignTags,
     };
   } catch (error) {
     if (isAbortError(error, signal) && signal?.aborted) {
@@ -158,6 +159,17 @@ async function pushReferrers(context: BlobContext, job: ImportJob): Promise<numb
     );
   }
   return job.component.referrers.length;
+}
+
+/** The cosign tags the bundle carries, each tree pushed with its tag last, as copyCosignTags does. */
+async function pushCosignTags(context: BlobContext, job: ImportJob): Promise<CosignArtifact[]> {
+  const tags = job.component.cosignTags ?? [];
+  for (const tag of tags) {
+    const image = await treeOf(job.bundle, tag.digest, tag.mediaType);
+    const at = { context, sourceRepository: "", targetRepository: job.target.repository, signal: job.signal };
+    await pushTree({ ...at, image, reference: tag.tag });
+  }
+  return tags.map(({ kind, tag, digest, subject, count }) => ({ kind, tag, digest, subject, count }));
 }
 
 /**

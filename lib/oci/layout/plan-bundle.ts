@@ -1,16 +1,20 @@
+import { findCosignArtifacts } from "../cosign-tags";
 import { digestOf, type Digest } from "../digest";
 import type { Descriptor } from "../manifest";
 import { formatReference, identifierOf, type Reference } from "../reference";
 import type { RegistryClient } from "../registry-client";
 import { listReferrers } from "../referrers";
-import { resolveImage, type ManifestNode } from "../resolve-image";
+import { resolveImage, type ManifestNode, type ResolvedImage } from "../resolve-image";
 import {
   blobPath,
   BUNDLE_MEDIA_TYPE,
   BundlePath,
+  COMPONENT_ANNOTATION,
+  cosignTagName,
   OCI_LAYOUT,
   REF_NAME,
   type BundleComponent,
+  type BundleCosignTag,
   type BundleReferrer,
   type GantryManifest,
 } from "./bundle-format";
@@ -72,21 +76,22 @@ export async function planBundle(options: PlanBundleOptions): Promise<BundlePlan
   for (const item of options.items) {
     const at = { client: source, repository: item.repository, signal };
     const image = await resolveImage({ ...at, reference: identifierOf(item) });
-    for (const node of [...image.children, image.top]) manifests.set(node.digest, node);
-    for (const blob of image.blobs)
-      if (!blobs.has(blob.digest)) blobs.set(blob.digest, { repository: item.repository, descriptor: blob });
-    const referrers = options.referrers
-      ? await collectReferrers(at, [image.top.digest, ...image.children.map((c) => c.digest)], manifests, blobs)
-      : [];
+    keepTree(image, item.repository, manifests, blobs);
+    const subjects = [image.top.digest, ...image.children.map((c) => c.digest)];
+    const referrers = options.referrers ? await collectReferrers(at, subjects, manifests, blobs) : [];
+    // As the copy engine: cosign's tags go along with --referrers.
+    const cosignTags = options.referrers ? await collectCosignTags(at, subjects, manifests, blobs) : [];
     const name = componentName(item, image.top.digest);
-    components.push({
+    const component: BundleComponent = {
       name,
       source: formatReference(item),
       digest: image.top.digest,
       mediaType: image.top.mediaType,
       size: image.size,
       referrers,
-    });
+      cosignTags,
+    };
+    components.push(component);
     index.push({
       mediaType: image.top.mediaType,
       digest: image.top.digest,
@@ -100,6 +105,16 @@ export async function planBundle(options: PlanBundleOptions): Promise<BundlePlan
           digest: r.digest,
           size: r.size,
           ...(r.artifactType ? { artifactType: r.artifactType } : {}),
+        });
+    }
+    for (const tag of cosignTags) {
+      const refName = cosignTagName(component, tag.tag);
+      if (!index.some((d) => d.annotations?.[REF_NAME] === refName))
+        index.push({
+          mediaType: tag.mediaType,
+          digest: tag.digest,
+          size: tag.size,
+          annotations: { [REF_NAME]: refName, [COMPONENT_ANNOTATION]: name },
         });
     }
   }
@@ -213,9 +228,7 @@ async function collectReferrers(
     const { descriptors } = await listReferrers({ ...at, digest: subject });
     for (const referrer of descriptors) {
       const image = await resolveImage({ ...at, reference: referrer.digest });
-      for (const node of [...image.children, image.top]) manifests.set(node.digest, node);
-      for (const blob of image.blobs)
-        if (!blobs.has(blob.digest)) blobs.set(blob.digest, { repository: at.repository, descriptor: blob });
+      keepTree(image, at.repository, manifests, blobs);
       found.push({
         mediaType: referrer.mediaType,
         digest: referrer.digest,
@@ -237,6 +250,32 @@ async function collectReferrers(
     }
   }
   return found;
+}
+
+/** Each cosign tag of the subjects, its manifest tree kept for the bundle. */
+async function collectCosignTags(
+  at: { client: RegistryClient; repository: string; signal?: AbortSignal },
+  subjects: Digest[],
+  manifests: Map<Digest, ManifestNode>,
+  blobs: Map<Digest, { repository: string; descriptor: Descriptor }>,
+): Promise<BundleCosignTag[]> {
+  const tags: BundleCosignTag[] = [];
+  for (const artifact of await findCosignArtifacts({ ...at, subjects })) {
+    const image = await resolveImage({ ...at, reference: artifact.digest });
+    keepTree(image, at.repository, manifests, blobs);
+    tags.push({ ...artifact, mediaType: image.top.mediaType, size: image.top.bytes.length });
+  }
+  return tags;
+}
+
+function keepTree(
+  image: ResolvedImage,
+  repository: string,
+  manifests: Map<Digest, ManifestNode>,
+  blobs: Map<Digest, { repository: string; descriptor: Descriptor }>,
+): void {
+  for (const node of [...image.children, image.top]) manifests.set(node.digest, node);
+  for (const blob of image.blobs) if (!blobs.has(blob.digest)) blobs.set(blob.digest, { repository, descriptor: blob });
 }
 
 /** `vendor/api:1.2`; a source pinned by digest alone gets the tag `sha256-<hex>` (ref.name allows no `@`). */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Digest } from "../digest";
 import { isOciError } from "../errors";
 import { blobsOf, parseManifest } from "../manifest";
-import { blobPath, BundlePath } from "./bundle-format";
+import { blobPath, BundlePath, cosignTagName } from "./bundle-format";
 import { componentDescriptor, openBundle, readBundleBlob, type OpenedBundle } from "./read-bundle";
 import { checkBundleSignature } from "./sign-bundle";
 
@@ -19,8 +19,9 @@ export interface VerifyBundleResult {
 
 /**
  * Checks a bundle with nothing but the file: every entry hashed against its name and the
- * checksum list, the OCI layout and Gantry manifest read, every component's tree present
- * (blobs a differential bundle leaves out excepted), and the signature with a key if given.
+ * checksum list, the OCI layout and Gantry manifest read, every component's tree present with
+ * its referrers and cosign tags (blobs a differential bundle leaves out excepted), and the
+ * signature with a key if given.
  */
 export async function verifyBundle(
   path: string,
@@ -105,6 +106,12 @@ async function missingFromTrees(bundle: OpenedBundle): Promise<string[]> {
     try {
       await visit(component.digest, component.mediaType, component.name);
       for (const r of component.referrers) await visit(r.digest, r.mediaType, `${component.name} referrer`);
+      for (const tag of component.cosignTags ?? []) {
+        const name = cosignTagName(component, tag.tag);
+        if (componentDescriptor(bundle, name)?.digest !== tag.digest)
+          problems.push(`${BundlePath.index} does not name ${name} as ${tag.digest}`);
+        else await visit(tag.digest, tag.mediaType, name);
+      }
     } catch (error) {
       if (!isOciError(error)) throw error;
       problems.push(error.message);
