@@ -139,20 +139,24 @@ async function planImage(context: PlanContext, item: CopyItem, imageIndex: numbe
       }),
     );
     plan.bytesToMove = plan.blobs.filter((b) => b.outcome === "uploaded").reduce((sum, b) => sum + b.size, 0);
-    if (context.sizeLimitBytes !== undefined && image.size > context.sizeLimitBytes) {
-      plan.status = "failed";
-      plan.failure = {
-        kind: "too_large",
-        side: "target",
-        message: `${plan.source} is ${formatBytes(image.size)}, over the target's limit of ${formatBytes(context.sizeLimitBytes)}`,
-        retryable: false,
-      };
-    }
-    return plan;
+    return overSizeLimit(plan, plan.source, image.size, context.sizeLimitBytes);
   } catch (error) {
     if (isAbortError(error, signal) && signal?.aborted) throw error;
     plan.status = "failed";
     plan.failure = failureOf(error);
     return plan;
   }
+}
+
+/** A plan whose image is over the target's size limit fails as too_large, before any byte moves. */
+export function overSizeLimit(plan: ImagePlan, name: string, size: number, limitBytes: number | undefined): ImagePlan {
+  if (limitBytes === undefined || size <= limitBytes) return plan;
+  plan.status = "failed";
+  plan.failure = {
+    kind: "too_large",
+    side: "target",
+    message: `${name} is ${formatBytes(size)}, over the target's limit of ${formatBytes(limitBytes)}`,
+    retryable: false,
+  };
+  return plan;
 }

@@ -2,9 +2,8 @@ import type { Digest } from "../digest";
 import { BlobLedger, type BlobContext } from "../ensure-blob";
 import { isAbortError } from "../errors";
 import { failureOf } from "../failure";
-import { formatBytes } from "../format-bytes";
 import { createLimiter } from "../limiter";
-import type { BlobPlan, ImagePlan } from "../plan-copy";
+import { overSizeLimit, type BlobPlan, type ImagePlan } from "../plan-copy";
 import { formatReference, identifierOf, type Reference } from "../reference";
 import { RegistryClient } from "../registry-client";
 import { headBlob } from "../remote-blob";
@@ -99,16 +98,7 @@ async function planOne(
     }
     plan.blobs = await Promise.all(image.blobs.map((blob) => planBlob(context, at, blob.digest, blob.size)));
     plan.bytesToMove = plan.blobs.filter((b) => b.outcome === "uploaded").reduce((sum, b) => sum + b.size, 0);
-    if (job.sizeLimitBytes !== undefined && image.size > job.sizeLimitBytes) {
-      plan.status = "failed";
-      plan.failure = {
-        kind: "too_large",
-        side: "target",
-        message: `${item.name} is ${formatBytes(image.size)}, over the target's limit of ${formatBytes(job.sizeLimitBytes)}`,
-        retryable: false,
-      };
-    }
-    return plan;
+    return overSizeLimit(plan, item.name, image.size, job.sizeLimitBytes);
   } catch (error) {
     if (isAbortError(error, signal) && signal?.aborted) throw error;
     plan.status = "failed";
