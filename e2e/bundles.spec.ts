@@ -1,12 +1,11 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { APIRequestContext } from "@playwright/test";
 import { startFaultProxy, type RunningFaultProxy } from "../test/fixtures/fault-proxy";
 import { seedImage, skopeoInspectDigest } from "../test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "../test/fixtures/registry";
+import { api, apiToken } from "./support/api";
 import { expect, signIn, test, type Credentials } from "./support/fixtures";
-import type { GantryServer } from "./support/gantry-server";
 
 // Issue #16, the console flow: a release exported from the Releases page into the bundle folder
 // with its bytes moving on the Bundles page, downloaded (whole and resumed with Range), imported
@@ -168,34 +167,4 @@ test("the Bundles page imports the file as a release of a bundle channel, promot
 
 function sha256(bytes: Buffer): string {
   return crypto.createHash("sha256").update(bytes).digest("hex");
-}
-
-async function api(
-  request: APIRequestContext,
-  method: "GET" | "POST",
-  url: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown }> {
-  const response = await request.fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { data: body }),
-    timeout: 60_000,
-  });
-  return { status: response.status(), json: await response.json() };
-}
-
-async function apiToken(gantry: GantryServer, email: string, role: string): Promise<string> {
-  const { stdout } = await gantry.cli([
-    "tokens",
-    "create",
-    "--email",
-    email,
-    "--name",
-    `e2e-bundles-${crypto.randomBytes(3).toString("hex")}`,
-    "--role",
-    role,
-  ]);
-  return stdout.trim();
 }

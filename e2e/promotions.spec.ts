@@ -3,8 +3,8 @@ import type { APIRequestContext, Page } from "@playwright/test";
 import { startFaultProxy, type RunningFaultProxy } from "../test/fixtures/fault-proxy";
 import { seedImage, skopeoInspectDigest } from "../test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "../test/fixtures/registry";
+import { api, apiToken } from "./support/api";
 import { expect, signIn, test, type Credentials } from "./support/fixtures";
-import type { GantryServer } from "./support/gantry-server";
 import { sql } from "./support/secret-scan";
 
 // Issue #6, "Done when": a vendor registry with a three-component release and private target
@@ -520,34 +520,4 @@ async function promoteThroughApi(request: APIRequestContext, targetRegistryId: s
   });
   expect(created.status, JSON.stringify(created.json)).toBe(201);
   return (created.json as { id: string }).id;
-}
-
-async function api(
-  request: APIRequestContext,
-  method: "GET" | "POST",
-  url: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown }> {
-  const response = await request.fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { data: body }),
-    timeout: 60_000,
-  });
-  return { status: response.status(), json: await response.json() };
-}
-
-async function apiToken(gantry: GantryServer, email: string, role: string): Promise<string> {
-  const { stdout } = await gantry.cli([
-    "tokens",
-    "create",
-    "--email",
-    email,
-    "--name",
-    `e2e-promotions-${crypto.randomBytes(3).toString("hex")}`,
-    "--role",
-    role,
-  ]);
-  return stdout.trim();
 }
