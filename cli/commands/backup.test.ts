@@ -102,9 +102,12 @@ async function expectRoundTrip(restoreEnv: NodeJS.ProcessEnv, url: string | null
     (SELECT json_agg(json_build_array(name, endpoint, "secretCiphertext") ORDER BY name) FROM "Registry") AS registries,
     (SELECT json_agg(json_build_array(name, components) ORDER BY name) FROM "ReleaseChannel") AS channels,
     (SELECT json_agg(json_build_array(id, status, "planHash") ORDER BY id) FROM "Promotion") AS promotions,
+    (SELECT json_agg(json_build_array(id, encode(manifest, 'hex'), "manifestMediaType") ORDER BY id) FROM "PromotionImage") AS images,
     (SELECT json_agg(json_build_array(id, hash) ORDER BY id) FROM "AuditEvent") AS audit`;
   const before = await query(database.url(), snapshot);
   expect(before.promotions).toHaveLength(1);
+  // The manifest bytes the tag step used (bytea) come back byte for byte.
+  expect(before.images).toEqual([[expect.any(String), expect.stringMatching(/^7b/), expect.any(String)]]);
   if (url) expect(await query(url, snapshot)).toEqual(before);
   // A new audit event after a restore continues the chain (sequences moved past the restored rows).
   const user = await runGantry(

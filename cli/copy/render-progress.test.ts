@@ -79,4 +79,30 @@ describe("progress renderers", () => {
         .map((l) => JSON.parse(l).type),
     ).toEqual(["image", "result"]);
   });
+
+  it("leaves a pushed image's manifest bytes out of its JSON result, digest and media type kept", () => {
+    const { out, text } = capture();
+    const digest = `sha256:${"a".repeat(64)}`;
+    jsonLinesRenderer(out).finish([
+      {
+        imageIndex: 0,
+        source: "s",
+        target: "t",
+        status: "pushed",
+        digest,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        manifestBytes: Buffer.from('{"schemaVersion":2}'),
+        sourceDigest: digest,
+        platformFiltered: false,
+        upToDate: false,
+        blobs: { present: 0, mounted: 0, uploaded: 2 },
+        bytesTransferred: 10,
+        referrersCopied: 0,
+        cosignTags: [],
+      },
+    ]);
+    const result = JSON.parse(text().trim()) as Record<string, unknown>;
+    expect(result).toMatchObject({ type: "result", status: "pushed", digest });
+    expect(result).not.toHaveProperty("manifestBytes");
+  });
 });

@@ -18,8 +18,16 @@ export function progressRendererFor(io: { stdout: Writable; isTTY?: boolean }, j
 export function jsonLinesRenderer(out: Writable): ProgressRenderer {
   return {
     onProgress: (event) => out.write(`${JSON.stringify(event)}\n`),
-    finish: (results) => results.forEach((result) => out.write(`${JSON.stringify({ type: "result", ...result })}\n`)),
+    finish: (results) =>
+      results.forEach((result) => out.write(`${JSON.stringify({ type: "result", ...publicResult(result) })}\n`)),
   };
+}
+
+/** A result as --json prints it: the pushed manifest's bytes stay in the library (its digest names them). */
+function publicResult(result: ImageResult): Omit<ImageResult, "manifestBytes"> {
+  if (result.status !== "pushed") return result;
+  const { manifestBytes: _bytes, ...rest } = result;
+  return rest;
 }
 
 /** Not a terminal: one line per image when it ends. */

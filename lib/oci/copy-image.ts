@@ -78,6 +78,7 @@ async function run(context: CopyContext, job: ImageJob, tracker: ImageTracker): 
   const common = {
     digest,
     mediaType: top.node.mediaType,
+    manifestBytes: top.node.bytes,
     sourceDigest: top.sourceDigest,
     platformFiltered: top.filtered,
   };

@@ -47,6 +47,11 @@ export interface PushedImage extends ImageIdentity {
   /** What the target's tag now points at. */
   digest: Digest;
   mediaType: string;
+  /**
+   * The exact bytes of that manifest (`digest` is theirs): a later step that points a tag at
+   * it PUTs these instead of reading them back (tagManifest's `manifest`).
+   */
+  manifestBytes: Buffer;
   /** What the source served; differs from `digest` when a platform filter rewrote the index. */
   sourceDigest: Digest;
   platformFiltered: boolean;

@@ -77,6 +77,8 @@ export async function outcomeOf(
     status: "pushed",
     targetDigest: head.digest,
     upToDate: result.upToDate,
+    // The bytes just verified at the target by their digest: the tag step PUTs them under the tags.
+    manifest: { bytes: result.manifestBytes, mediaType: result.mediaType },
     bytesTransferred: result.bytesTransferred,
     bytesTotal,
     blobsTotal,

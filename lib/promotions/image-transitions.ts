@@ -81,6 +81,8 @@ export type ImageOutcome =
       status: "pushed";
       targetDigest: string;
       upToDate: boolean;
+      /** The top manifest as pushed by digest, kept for the tag step (move-promotion-tags.ts). */
+      manifest?: { bytes: Uint8Array; mediaType: string };
       bytesTransferred: number;
       bytesTotal: number;
       blobsTotal: number;
@@ -120,6 +122,12 @@ export async function finishImage(
         ? {
             status: "pushed" as const,
             targetDigest: outcome.targetDigest,
+            ...(outcome.manifest
+              ? {
+                  manifest: new Uint8Array(outcome.manifest.bytes),
+                  manifestMediaType: outcome.manifest.mediaType,
+                }
+              : {}),
             bytesDone: bytesTotal,
             bytesTotal,
             blobsDone: blobsTotal,

@@ -14,11 +14,15 @@ import { aggregatePromotion, lockPromotion } from "./promotion-state";
 
 export type TagStepResult = "moved" | "failed" | "not-due";
 
+type KeptManifest = { bytes: Uint8Array; mediaType: string };
+
 interface TagMove {
   component: string;
   repository: string;
   tag: string;
   digest: Digest;
+  /** The manifest's bytes as the copy pushed them (absent on rows from before they were kept). */
+  manifest?: KeptManifest;
   /** What the tag pointed at before this step (undefined: it did not exist). */
   from?: Digest;
   moved?: boolean;
@@ -32,7 +36,10 @@ interface TagMove {
  * with all images pushed and no tags moved (a worker killed meanwhile). Idempotent: a tag
  * already at its digest is left alone, and only the first run to finish records the step.
  * If a tag cannot be moved, the tags this run moved are put back and the promotion fails
- * with the reason; the previous release keeps its tags.
+ * with the reason; the previous release keeps its tags. Each tag is written with the manifest
+ * bytes the copy kept on the image row (and a tag put back with those of the promotion that
+ * pushed its digest), so no manifest is read back from the target: on Docker Hub each read is
+ * a pull. A row without them (written before they were kept) reads its manifest back.
  */
 export async function movePromotionTags(promotionId: string): Promise<TagStepResult> {
   const promotion = await db().promotion.findUnique({
@@ -44,7 +51,14 @@ export async function movePromotionTags(promotionId: string): Promise<TagStepRes
       movingTag: true,
       targetRegistryId: true,
       images: {
-        select: { component: true, targetRef: true, digest: true, status: true },
+        select: {
+          component: true,
+          targetRef: true,
+          digest: true,
+          status: true,
+          manifest: true,
+          manifestMediaType: true,
+        },
         orderBy: { component: "asc" },
       },
     },
@@ -53,7 +67,14 @@ export async function movePromotionTags(promotionId: string): Promise<TagStepRes
   const moves: TagMove[] = promotion.images.flatMap((image) => {
     const { repository, tag } = parseReference(image.targetRef);
     const tags = [...new Set([tag, promotion.movingTag].filter((t): t is string => Boolean(t)))];
-    return tags.map((t) => ({ component: image.component, repository, tag: t, digest: image.digest as Digest }));
+    const manifest = kept(image);
+    return tags.map((t) => ({
+      component: image.component,
+      repository,
+      tag: t,
+      digest: image.digest as Digest,
+      ...(manifest ? { manifest } : {}),
+    }));
   });
 
   let secrets: string[] = [];
@@ -61,7 +82,7 @@ export async function movePromotionTags(promotionId: string): Promise<TagStepRes
     const target = await openPromotionTarget(promotion.targetRegistryId);
     secrets = target.secrets();
     try {
-      await moveAll(target.client, moves);
+      await moveAll(target.client, moves, (digests) => keptManifests(promotion.targetRegistryId, digests));
     } finally {
       await target.close();
     }
@@ -83,8 +104,15 @@ function due(p: {
   return p.status === "running" && !p.tagsMovedAt && !p.tagsFailure && p.images.every((i) => i.status === "pushed");
 }
 
-/** Moves every tag; on the first failure puts back those already moved (to their previous digest) and throws. */
-async function moveAll(client: Parameters<typeof tagManifest>[0]["client"], moves: TagMove[]): Promise<void> {
+/**
+ * Moves every tag; on the first failure puts back those already moved (to their previous
+ * digest, with the bytes an earlier promotion kept for it when there is one) and throws.
+ */
+async function moveAll(
+  client: Parameters<typeof tagManifest>[0]["client"],
+  moves: TagMove[],
+  keptFor: (digests: Digest[]) => Promise<Map<Digest, KeptManifest>>,
+): Promise<void> {
   const results = await Promise.allSettled(
     moves.map(async (move) => {
       const { previous } = await tagManifest({
@@ -92,6 +120,7 @@ async function moveAll(client: Parameters<typeof tagManifest>[0]["client"], move
         repository: move.repository,
         digest: move.digest,
         tag: move.tag,
+        ...(move.manifest ? { manifest: move.manifest } : {}),
       });
       move.from = previous;
       move.moved = previous !== move.digest;
@@ -100,12 +129,45 @@ async function moveAll(client: Parameters<typeof tagManifest>[0]["client"], move
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (!failed) return;
   // A tag that did not exist before stays (the distribution API has no portable untag); it names the new release only.
+  const back = moves.filter((m): m is TagMove & { from: Digest } => Boolean(m.moved && m.from));
+  const known = await keptFor([...new Set(back.map((m) => m.from))]).catch(() => new Map<Digest, KeptManifest>());
   await Promise.allSettled(
-    moves
-      .filter((m) => m.moved && m.from)
-      .map((m) => tagManifest({ client, repository: m.repository, digest: m.from!, tag: m.tag })),
+    back.map((m) => {
+      const manifest = known.get(m.from);
+      return tagManifest({
+        client,
+        repository: m.repository,
+        digest: m.from,
+        tag: m.tag,
+        ...(manifest ? { manifest } : {}),
+      });
+    }),
   );
   throw failed.reason;
+}
+
+/** The bytes an image row kept of its manifest, when it has them. */
+function kept(row: { manifest: Uint8Array | null; manifestMediaType: string | null }): KeptManifest | undefined {
+  return row.manifest && row.manifestMediaType ? { bytes: row.manifest, mediaType: row.manifestMediaType } : undefined;
+}
+
+/**
+ * Manifests that earlier promotions into this registry pushed and kept, by digest (content
+ * addressed: the same bytes in any repository; tagManifest checks them against the digest).
+ */
+async function keptManifests(targetRegistryId: string, digests: Digest[]): Promise<Map<Digest, KeptManifest>> {
+  if (digests.length === 0) return new Map();
+  const rows = await db().promotionImage.findMany({
+    where: { digest: { in: digests }, manifest: { not: null }, promotion: { targetRegistryId } },
+    select: { digest: true, manifest: true, manifestMediaType: true },
+    distinct: ["digest"],
+  });
+  const found = new Map<Digest, KeptManifest>();
+  for (const row of rows) {
+    const manifest = kept(row);
+    if (manifest) found.set(row.digest as Digest, manifest);
+  }
+  return found;
 }
 
 /** Records the step's outcome, once: the promotion locked, and only if the step is still due. */

@@ -101,7 +101,8 @@ const promotionSelect = {
   release: { select: { id: true, tag: true, channelId: true, channel: { select: { name: true } } } },
   targetRegistry: { select: { id: true, name: true, endpoint: true } },
   requestedBy: { select: { email: true } },
-  images: { orderBy: { component: "asc" } },
+  // The kept manifest bytes are the tag step's, not the page's.
+  images: { orderBy: { component: "asc" }, omit: { manifest: true, manifestMediaType: true } },
 } satisfies Prisma.PromotionSelect;
 
 type PromotionRow = Prisma.PromotionGetPayload<{ select: typeof promotionSelect }>;

@@ -27,8 +27,9 @@ import { runWorker, type RunningWorker } from "@/worker/run-worker";
 import type { PromotionView } from "./promotion-view";
 
 // One image (a layer over 2 GiB and two of tens of MB) promoted through each provider's
-// stand-in, by the provider's adapter, one stand-in after another; one source for all.
-// Docker Hub as a target (and a source), through its adapter: dockerhub-target.test.ts.
+// stand-in, by the provider's adapter, one stand-in after another; one source for all (Docker
+// Hub's case reads it through a Docker Hub stand-in with a pull limit).
+// Docker Hub with several components on both sides: dockerhub-target.test.ts.
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
 process.env.GANTRY_ALLOW_LOOPBACK_REGISTRIES = "1";
 const database = setupTestDatabase();
@@ -38,6 +39,8 @@ const KEYS = { accessKeyId: "AKIAGANTRYTESTUPLOAD", secretAccessKey: crypto.rand
 const ECR_PASSWORD = crypto.randomBytes(16).toString("hex");
 const BASIC = { username: "myorg+deployer", password: crypto.randomBytes(12).toString("hex") };
 const TIMEOUT = 240_000;
+const HUB_TOKEN = `dckr_pat_${crypto.randomBytes(12).toString("hex")}`;
+const PULL_WINDOW_SECONDS = 4;
 
 let source: RunningRegistry;
 let aws: RunningAwsStandIn;
@@ -92,15 +95,16 @@ async function promoteThrough(
   body: Record<string, unknown>,
   standIn: Omit<ProviderStandInOptions, "provider"> & { provider: ProviderStandInOptions["provider"] },
   check: (run: Run) => Promise<void>,
+  options: { releaseId?: string; whileRunning?: (promotionId: string) => Promise<void> } = {},
 ): Promise<void> {
   const target = await startRegistry();
   const proxy = await startProviderStandIn(target, standIn);
   try {
-    const created = await runChange(createConnection, admin, { name: label, ...body }, client);
-    if (!created.ok) throw new Error(created.error);
-    // Saved with the provider's own host, then pointed at the stand-in (input rules refuse loopback).
-    await db().registry.update({ where: { id: created.data.id }, data: { endpoint: proxy.host, insecure: true } });
-    const id = await promote({ releaseId, targetRegistryId: created.data.id });
+    const id = await promote({
+      releaseId: options.releaseId ?? releaseId,
+      targetRegistryId: await connectThrough(label, body, proxy.host),
+    });
+    await options.whileRunning?.(id);
     const view = await waitForPromotion(id, undefined, TIMEOUT);
     await check({ view, requests: proxy.requests, target });
     counts[label] = perBlob(proxy.requests);
@@ -108,6 +112,14 @@ async function promoteThrough(
     await proxy.stop();
     await target.stop();
   }
+}
+
+/** A connection made through the real change, with the provider's own host, then pointed at its stand-in (input rules refuse loopback). */
+async function connectThrough(name: string, body: Record<string, unknown>, host: string): Promise<string> {
+  const created = await runChange(createConnection, admin, { name, ...body }, client);
+  if (!created.ok) throw new Error(created.error);
+  await db().registry.update({ where: { id: created.data.id }, data: { endpoint: host, insecure: true } });
+  return created.data.id;
 }
 
 async function expectPushed({ view, target }: Run): Promise<void> {
@@ -123,6 +135,8 @@ function perBlob(requests: StandInRequest[]): string {
 }
 
 const patches = (requests: StandInRequest[]) => requests.filter((r) => r.method === "PATCH");
+const manifestGets = (requests: StandInRequest[]) =>
+  requests.filter((r) => r.method === "GET" && r.path.includes("/manifests/"));
 
 describe("uploads through each provider's stand-in", () => {
   it(
@@ -206,6 +220,72 @@ describe("uploads through each provider's stand-in", () => {
           expect(patches(run.requests)).toEqual([]);
         },
       );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "Docker Hub: 128 MiB chunks, resumable; the source's pull limit waited out, no pull spent at the target",
+    async () => {
+      // The vendor's public repositories on Hub, four anonymous pulls per window. The copy reads
+      // five manifests at the source (the image, the referrers fallback tag and the three cosign
+      // tags) and the plan reads four, so the copy meets the 429 and waits for ratelimit-reset;
+      // once or twice, a few seconds each.
+      const vendorHub = await startProviderStandIn(source, {
+        provider: "dockerhub",
+        pullLimit: { pulls: 4, windowSeconds: PULL_WINDOW_SECONDS },
+      });
+      try {
+        const hubSourceId = await connectThrough(
+          "vendor-hub",
+          { provider: "dockerhub", auth: { kind: "anonymous" } },
+          vendorHub.host,
+        );
+        const hubReleaseId = await createRelease(hubSourceId, "1.0", [{ repository: "vendor/engine", built }]);
+        let notice: string | null = null;
+        await promoteThrough(
+          "dockerhub",
+          { provider: "dockerhub", namespace: "acme", auth: { kind: "basic", username: "acme", password: HUB_TOKEN } },
+          // The operator's account has no pull left: any manifest read at the target would be refused for the hour.
+          {
+            provider: "dockerhub",
+            accepts: (user, password) => user === "acme" && password === HUB_TOKEN,
+            pullLimit: { pulls: 0, windowSeconds: 3600 },
+          },
+          async (run) => {
+            await expectPushed(run);
+            expect(run.view).toMatchObject({ status: "succeeded", tagsFailure: null });
+            expect(run.view.images[0]!.target).toMatch(/\/acme\/vendor\/engine:1\.0$/);
+            // The big layer in 128 MiB chunks, each taken with 202.
+            expect(patches(run.requests).length).toBe(Math.ceil(BIG / (128 * 1024 ** 2)));
+            expect(patches(run.requests).every((r) => r.status === 202)).toBe(true);
+            // No pull at the target, the tag step included: the manifest PUT by digest, then under the tag.
+            expect(manifestGets(run.requests)).toEqual([]);
+            expect(run.requests.filter((r) => r.status === 429)).toEqual([]);
+            expect(
+              run.requests.filter((r) => r.method === "PUT" && r.path.includes("/manifests/")).map((r) => r.path),
+            ).toEqual([
+              `/v2/acme/vendor/engine/manifests/${built.manifestDigest}`,
+              "/v2/acme/vendor/engine/manifests/1.0",
+            ]);
+          },
+          {
+            releaseId: hubReleaseId,
+            whileRunning: async (id) => {
+              const waiting = await waitForPromotion(id, (view) => view.images.some((i) => i.notice !== null), 30_000);
+              notice = waiting.images[0]!.notice;
+            },
+          },
+        );
+        expect(notice).toMatch(
+          new RegExp(`^rate limited by ${vendorHub.host.replace(/\./g, "\\.")} until \\d\\d:\\d\\d UTC$`),
+        );
+        const limited = vendorHub.requests.filter((r) => r.status === 429);
+        expect(limited.length).toBeGreaterThan(0);
+        expect(limited.every((r) => r.method === "GET" && r.path.includes("/manifests/"))).toBe(true);
+      } finally {
+        await vendorHub.stop();
+      }
     },
     TIMEOUT,
   );

@@ -51,6 +51,16 @@ async function tagsAt(tag: string): Promise<(string | null)[]> {
   );
 }
 
+/**
+ * Manifests read from the target since request `from` (through the proxy; skopeo's checks go
+ * around it). The tag step PUTs the bytes the copy kept, so it reads none back.
+ */
+const manifestReads = (from: number) =>
+  proxy.requests
+    .slice(from)
+    .filter((r) => r.method === "GET" && r.path.includes("/manifests/"))
+    .map((r) => r.path.split("/manifests/")[1]);
+
 const digestsOf = (version: string) => COMPONENTS.map((c) => built[version]![c]!.manifestDigest);
 const input = (version: string) => ({
   releaseId: releases[version]!,
@@ -107,6 +117,7 @@ afterAll(async () => {
 
 describe("whole releases or nothing", () => {
   it("leaves every target tag where it was when the last component fails, and moves them all once it is pushed", async () => {
+    const start = proxy.requests.length;
     const first = await waitForPromotion(await promote(input("1.0")));
     expect(first.status).toBe("succeeded");
     expect(first.tagsMovedAt).not.toBeNull();
@@ -145,6 +156,7 @@ describe("whole releases or nothing", () => {
     expect(detail.tags.filter((t) => t.tag === "stable").map((t) => [t.from, t.to])).toEqual(
       COMPONENTS.map((_, i) => [digestsOf("1.0")[i], digestsOf("1.1")[i]]),
     );
+    expect(manifestReads(start)).toEqual([]);
   });
 
   it("rolls back to the earlier release with no blob moved: the plan says the tags move back", async () => {
@@ -175,6 +187,8 @@ describe("whole releases or nothing", () => {
     // Counted at the target: no blob upload started (the plan only HEADs blobs).
     const uploads = proxy.requests.slice(before).filter((r) => r.path.includes("/blobs/") && r.method !== "HEAD");
     expect(uploads).toEqual([]);
+    // The tags moved back with the manifests' bytes from this copy: none read back from the target.
+    expect(manifestReads(before)).toEqual([]);
     process.stdout.write(`roll back of three components: ${took} ms, 0 bytes\n`);
     // The roll back is now the target's latest promotion; the one rolled back from offers nothing.
     expect(await rollbackOffer(promotion11)).toBeNull();
@@ -187,12 +201,15 @@ describe("whole releases or nothing", () => {
       times: Infinity,
       action: { kind: "status", status: 403 },
     });
+    const before = proxy.requests.length;
     const id = await promote(input("1.1"));
     const view = await waitForPromotion(id);
     expect(view.status).toBe("failed");
     expect(view.images.every((i) => i.status === "pushed")).toBe(true);
     expect(view.tagsFailure).toMatch(/^the tags could not be moved: /);
     expect(await tagsAt("stable")).toEqual(digestsOf("1.0"));
+    // Put back with the bytes the 1.0 promotions kept: nothing read back from the target.
+    expect(manifestReads(before)).toEqual([]);
 
     proxy.clearRules();
     expect(await runChange(retryPromotion, operator, { id }, client)).toMatchObject({ ok: true, data: { images: 3 } });
@@ -216,6 +233,7 @@ describe("whole releases or nothing", () => {
     };
 
     const twice = await abandoned("1.0");
+    const before = proxy.requests.length;
     // Only the tag step is left: a stop cannot cut it in half.
     expect(await runChange(stopPromotion, operator, { id: twice }, client)).toMatchObject({ ok: false, status: 409 });
     const results = await Promise.all([movePromotionTags(twice), movePromotionTags(twice)]);
@@ -225,6 +243,10 @@ describe("whole releases or nothing", () => {
     );
     expect((await waitForPromotion(twice)).status).toBe("succeeded");
     expect(await tagsAt("stable")).toEqual(digestsOf("1.0"));
+    // These rows were never copied, so they kept no bytes (as rows from before): the manifests are read back.
+    const reads = manifestReads(before);
+    expect(reads.length).toBeGreaterThanOrEqual(COMPONENTS.length);
+    expect(new Set(reads)).toEqual(new Set(digestsOf("1.0")));
 
     const recovered = await abandoned("1.1");
     const report = await recoverStalledImages();

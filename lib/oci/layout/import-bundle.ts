@@ -121,6 +121,7 @@ async function importOne(context: BlobContext, job: ImportJob): Promise<ImageRes
       status: "pushed",
       digest: image.top.digest,
       mediaType: image.top.mediaType,
+      manifestBytes: image.top.bytes,
       sourceDigest: image.top.digest,
       platformFiltered: false,
       upToDate,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "PromotionImage" ADD COLUMN     "manifest" BYTEA,
+ADD COLUMN     "manifestMediaType" TEXT;
