@@ -49,11 +49,7 @@ GANTRY_TRUSTED_PROXIES, GANTRY_WEB_PROCESSES, GANTRY_WORKER_NICE).
     const host = values.host ?? io.env.GANTRY_HOST ?? "127.0.0.1";
     // A bad entry stops the start here, naming it, rather than in the web process later.
     parseTrustedProxies(io.env.GANTRY_TRUSTED_PROXIES);
-    try {
-      webProcessCount(io.env.GANTRY_WEB_PROCESSES, os.availableParallelism());
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    webProcessCount(io.env.GANTRY_WEB_PROCESSES, os.availableParallelism());
     const root = projectRoot();
     const startedAt = Date.now();
     const say = (line: string) => io.stderr.write(`[gantry] ${line}\n`);
