@@ -43,7 +43,6 @@ async function serveWeb(): Promise<void> {
   server.listen(port, hostname);
 
   let stopping = false;
-  relayMetricsScrapes();
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
