@@ -77,6 +77,18 @@ describe("bin/gantry", () => {
     );
   });
 
+  it("refuses to start with a bad GANTRY_WEB_PROCESSES, naming the variable and what it takes", () => {
+    const result = spawnSync(process.execPath, [bin, "start"], {
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: database.url(), GANTRY_WEB_PROCESSES: "lots" },
+      timeout: 60_000,
+    });
+    expect({ code: result.status, stdout: result.stdout }).toEqual({ code: 1, stdout: "" });
+    expect(result.stderr).toMatch(
+      /^gantry start: GANTRY_WEB_PROCESSES must be a whole number from 1 to 16 \(got "lots"\)/,
+    );
+  });
+
   it("runs a worker at a lower CPU priority than the console (niceness 10 by default)", async () => {
     const worker = spawn(process.execPath, [bin, "worker"], {
       env: {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -10,6 +11,7 @@ import { projectRoot } from "../project-root";
 import { resolveDatabase, resolveKeys } from "../runtime-env";
 import { onShutdown } from "../on-shutdown";
 import { buildFingerprint, isBuildCurrent, writeBuildStamp } from "../build-stamp";
+import { webProcessCount } from "../web/web-processes";
 
 export const startCommand: CliCommand = {
   name: "start",
@@ -18,6 +20,9 @@ export const startCommand: CliCommand = {
 Starts Gantry: the embedded Postgres in GANTRY_DATA_DIR (default ./.gantry) unless
 DATABASE_URL is set, applies migrations, builds the web app if its build is missing or stale,
 then serves it with one worker beside it, and prints the URL once /api/health is green.
+The web app runs as GANTRY_WEB_PROCESSES processes sharing the port (default: one per core,
+at most 2); the worker runs at niceness GANTRY_WORKER_NICE (default 10), so pages stay quick
+while promotions copy.
 SIGINT/SIGTERM stop everything cleanly; starting again reuses the data. Standard output
 carries only JSON log lines; Gantry's own lines go to standard error. As root, Postgres
 runs as the "postgres" user; when it cannot enter the data folder, the cluster lives in
@@ -30,7 +35,7 @@ Options:
 
 Environment: see README.md (DATABASE_URL, GANTRY_DATA_DIR, GANTRY_URL, GANTRY_SECRET_KEY,
 GANTRY_AUTH_SECRET, GANTRY_ADMIN_EMAIL, GANTRY_ADMIN_PASSWORD, GANTRY_OIDC_*,
-GANTRY_TRUSTED_PROXIES).
+GANTRY_TRUSTED_PROXIES, GANTRY_WEB_PROCESSES, GANTRY_WORKER_NICE).
 `,
   async run(argv, io) {
     const { values } = parseArgs(argv, {
@@ -44,6 +49,7 @@ GANTRY_TRUSTED_PROXIES).
     const host = values.host ?? io.env.GANTRY_HOST ?? "127.0.0.1";
     // A bad entry stops the start here, naming it, rather than in the web process later.
     parseTrustedProxies(io.env.GANTRY_TRUSTED_PROXIES);
+    webProcessCount(io.env.GANTRY_WEB_PROCESSES, os.availableParallelism());
     const root = projectRoot();
     const startedAt = Date.now();
     const say = (line: string) => io.stderr.write(`[gantry] ${line}\n`);

@@ -52,11 +52,26 @@ export async function listApprovalRequests(viewer: { id: string; role: Role }): 
   return requests;
 }
 
-/** How many requests this user could decide now: the count beside Approvals in the navigation. */
+/**
+ * How many requests this user could decide now: the count beside Approvals in the navigation.
+ * Every console page shows it, so it reads no more than it needs: one small query for the
+ * waiting requests someone else made (usually none), and the approval state of only those —
+ * not the images, release and target of every waiting request, as the Approvals page does.
+ */
 export async function countApprovalsAwaiting(viewer: { id: string; role: Role }): Promise<number> {
   if (!can(viewer.role, "approvals.decide")) return 0;
-  const requests = await listApprovalRequests(viewer);
-  return requests.filter((r) => r.awaitsYou).length;
+  const others = await db().promotion.findMany({
+    where: { status: "awaiting_approval", OR: [{ requestedById: null }, { requestedById: { not: viewer.id } }] },
+    orderBy: { createdAt: "asc" },
+    take: 200,
+    select: { id: true },
+  });
+  let count = 0;
+  for (const { id } of others) {
+    const state = await loadApprovalState(db(), id);
+    if (state && !state.expired && awaits(state, viewer)) count += 1;
+  }
+  return count;
 }
 
 function awaits(state: ApprovalState, viewer: { id: string; role: Role }): boolean {

@@ -12,8 +12,26 @@ export interface Health {
   worker: { ok: boolean; heartbeatAgeSeconds: number | null; workers: number };
 }
 
-/** What /api/health reports: database reachable, migrations applied, a worker alive. */
+/**
+ * What /api/health reports: database reachable, migrations applied, a worker alive. Load
+ * balancers ask often, so the usual answer is one query; only when it fails (no migrations
+ * table yet, or no database) are the parts asked one by one to say which.
+ */
 export async function checkHealth(root = process.cwd()): Promise<Health> {
+  const since = new Date(Date.now() - workerHeartbeatMaxAgeSeconds * 1000);
+  const row = await db().$queryRaw<{ applied: string[] | null; newest: Date | null; workers: number }[]>`
+      SELECT
+        (SELECT array_agg(migration_name) FROM _prisma_migrations
+          WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL) AS applied,
+        (SELECT max("beatAt") FROM "WorkerHeartbeat") AS newest,
+        (SELECT count(*)::int FROM "WorkerHeartbeat" WHERE "beatAt" >= ${since}) AS workers`
+    .then((rows) => rows[0])
+    .catch(() => undefined);
+  if (row) {
+    const migrations = pendingOf(migrationNames(root), row.applied ?? []);
+    const worker = workerState(row.newest, row.workers);
+    return { ok: migrations.ok && worker.ok, database: { ok: true }, migrations, worker };
+  }
   const database = await db().$queryRaw`SELECT 1`
     .then(() => ({ ok: true }))
     .catch(() => ({ ok: false, error: "the database did not answer" }));
@@ -29,20 +47,36 @@ export async function checkHealth(root = process.cwd()): Promise<Health> {
   return { ok: migrations.ok && worker.ok, database, migrations, worker };
 }
 
+/** The migrations this build ships (its folders on disk), read once per process and folder. */
+const shipped = new Map<string, string[]>();
+function migrationNames(root: string): string[] {
+  let names = shipped.get(root);
+  if (!names) {
+    names = fs
+      .readdirSync(path.join(root, "prisma", "migrations"), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    shipped.set(root, names);
+  }
+  return names;
+}
+
+function pendingOf(expected: string[], applied: string[]): Health["migrations"] {
+  const done = new Set(applied);
+  const pending = expected.filter((name) => !done.has(name)).sort();
+  return { ok: pending.length === 0, pending };
+}
+
 async function checkMigrations(root: string): Promise<Health["migrations"]> {
-  const dir = path.join(root, "prisma", "migrations");
-  const expected = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name);
   const applied = await db().$queryRaw<
     { migration_name: string }[]
   >`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`.catch(
     () => [],
   );
-  const done = new Set(applied.map((row) => row.migration_name));
-  const pending = expected.filter((name) => !done.has(name)).sort();
-  return { ok: pending.length === 0, pending };
+  return pendingOf(
+    migrationNames(root),
+    applied.map((row) => row.migration_name),
+  );
 }
 
 async function checkWorkers(): Promise<Health["worker"]> {
@@ -51,7 +85,11 @@ async function checkWorkers(): Promise<Health["worker"]> {
     db().workerHeartbeat.findFirst({ orderBy: { beatAt: "desc" }, select: { beatAt: true } }),
     db().workerHeartbeat.count({ where: { beatAt: { gte: since } } }),
   ]);
-  const heartbeatAgeSeconds = newest ? Math.max(0, Math.round((Date.now() - newest.beatAt.getTime()) / 1000)) : null;
+  return workerState(newest?.beatAt ?? null, workers);
+}
+
+function workerState(newest: Date | null, workers: number): Health["worker"] {
+  const heartbeatAgeSeconds = newest ? Math.max(0, Math.round((Date.now() - newest.getTime()) / 1000)) : null;
   return {
     ok: heartbeatAgeSeconds !== null && heartbeatAgeSeconds <= workerHeartbeatMaxAgeSeconds,
     heartbeatAgeSeconds,

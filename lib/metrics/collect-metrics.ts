@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry, type Metric } from "prom-client";
 import { db } from "@/lib/db/prisma";
 import { bossSchema } from "@/lib/queue/boss";
 import { blobMetricNames } from "./blob-transfer-meter";
-import { httpMetrics } from "./http-metrics";
+import { allProcessesHttpMetrics } from "./http-metrics";
 import { readCounters } from "./metric-counters";
 
 const promotionStatuses = [
@@ -23,7 +23,7 @@ const deliveryStatuses = ["pending", "delivered", "failed"];
  * The Prometheus text of one scrape. Figures about the whole installation come from the
  * database at scrape time (statuses, queue, heartbeats, channels, webhooks, and the counters
  * workers add to), so any web process answers for every worker; HTTP request durations are
- * this web process's own, like any per-instance series.
+ * those of the web processes `gantry start` runs on this port (GANTRY_WEB_PROCESSES), summed.
  */
 export async function collectMetrics(): Promise<{ contentType: string; body: string }> {
   const registry = new Registry();
@@ -44,7 +44,7 @@ export async function collectMetrics(): Promise<{ contentType: string; body: str
 
   await Promise.all([queueMetrics(gauge), workerMetrics(gauge), channelMetrics(gauge), webhookMetrics(gauge)]);
   await counterMetrics(registry, names);
-  const merged = Registry.merge([registry, httpMetrics.registry]);
+  const merged = Registry.merge([registry, await allProcessesHttpMetrics()]);
   return { contentType: merged.contentType, body: await merged.metrics() };
 }
 

@@ -1,8 +1,10 @@
 import "server-only";
+import cluster from "node:cluster";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { Histogram, Registry } from "prom-client";
+import { AggregatorRegistry, Histogram, Registry } from "prom-client";
+import { isMetricsMessage, metricsMessages } from "./cluster-messages";
 
 interface HttpMetrics {
   registry: Registry;
@@ -18,7 +20,7 @@ interface RoutePattern {
 
 // On globalThis: Next.js bundles instrumentation.ts and the /metrics route separately, and
 // both must see the one histogram of this process.
-const store = globalThis as { gantryHttpMetrics?: HttpMetrics };
+const store = globalThis as { gantryHttpMetrics?: HttpMetrics; gantryMetricsListener?: boolean };
 export const httpMetrics: HttpMetrics = (store.gantryHttpMetrics ??= createHttpMetrics());
 
 function createHttpMetrics(): HttpMetrics {
@@ -42,6 +44,7 @@ const skipped = new WeakSet<http.Server>();
  */
 export function installHttpMetrics(options: { routes?: string[] } = {}): void {
   httpMetrics.routes = (options.routes ?? nextAppRoutes()).map((route) => ({ route, segments: split(route) }));
+  answerSiblingScrapes();
   const prototype = http.Server.prototype as http.Server & { gantryTimed?: boolean };
   if (prototype.gantryTimed) return;
   prototype.gantryTimed = true;
@@ -104,4 +107,44 @@ function nextAppRoutes(): string[] {
   } catch {
     return [];
   }
+}
+
+type ProcessMetrics = Awaited<ReturnType<Registry["getMetricsAsJSON"]>>;
+
+/** One of several web processes on a port: answers the primary's request for this process's histogram. */
+function answerSiblingScrapes(): void {
+  if (!cluster.isWorker || store.gantryMetricsListener) return;
+  store.gantryMetricsListener = true;
+  process.on("message", (message: unknown) => {
+    if (!isMetricsMessage(message, metricsMessages.collect)) return;
+    void httpMetrics.registry
+      .getMetricsAsJSON()
+      .then((metrics) => process.send?.({ type: metricsMessages.reply, id: message.id, metrics }));
+  });
+}
+
+let scrapes = 0;
+
+/**
+ * The request histogram of every web process on this port, summed: this process's own when it
+ * is the only one (or when the others do not answer within 3 s, so a scrape never hangs).
+ */
+export async function allProcessesHttpMetrics(): Promise<Registry> {
+  if (!cluster.isWorker || !process.send) return httpMetrics.registry;
+  const id = `${process.pid}:${++scrapes}`;
+  const all = await new Promise<ProcessMetrics[] | null>((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (isMetricsMessage(message, metricsMessages.result) && message.id === id)
+        done(message.metrics as ProcessMetrics[]);
+    };
+    const timer = setTimeout(() => done(null), 3000);
+    function done(metrics: ProcessMetrics[] | null) {
+      clearTimeout(timer);
+      process.off("message", onMessage);
+      resolve(metrics);
+    }
+    process.on("message", onMessage);
+    process.send!({ type: metricsMessages.request, id });
+  });
+  return all && all.length > 0 ? AggregatorRegistry.aggregate(all) : httpMetrics.registry;
 }

@@ -134,12 +134,16 @@ export async function listReleases(
   return found;
 }
 
-/** The releases of many channels at once (the Releases page), by channel id. */
+/** The releases of many channels at once (the Releases page, which has just read the channels), by channel id. */
 export function listReleasesByChannel(
-  channelIds: readonly string[],
+  channels: readonly Pick<ChannelView, "id" | "name" | "signaturePolicy">[],
   options: { limit?: number } = {},
 ): Promise<Map<string, ReleaseView[]>> {
-  return listChannelReleases(db(), channelIds, options);
+  return listChannelReleases(
+    db(),
+    channels.map((channel) => channel.id),
+    { ...options, channels: channels.map((c) => ({ id: c.id, name: c.name, policy: c.signaturePolicy })) },
+  );
 }
 
 /** One release as the releases page shows it, or null. */

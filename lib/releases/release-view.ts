@@ -3,7 +3,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import type { Db, Tx } from "@/lib/db/prisma";
 import type { SbomSummary } from "@/lib/oci/find-sboms";
 import { storedDrift } from "@/lib/promotions/promotion-drift";
-import { readSignaturePolicy } from "@/lib/signatures/signature-policy.schema";
+import { readSignaturePolicy, type SignaturePolicy } from "@/lib/signatures/signature-policy.schema";
 import type { ImageSignature, ReleaseView, TargetState } from "./channel-view";
 import { currentCheck, policyKey, type SignatureSetup } from "./signature-policy";
 import { compareKeys } from "./tag-ordering";
@@ -35,7 +35,7 @@ type DriftByTarget = Map<string, Map<string, string[]>>;
 export async function listChannelReleases(
   client: Db | Tx,
   channelIds: readonly string[],
-  options: { limit?: number } = {},
+  options: { limit?: number; channels?: readonly KnownChannel[] } = {},
 ): Promise<Map<string, ReleaseView[]>> {
   const byChannel = new Map<string, ReleaseView[]>();
   if (channelIds.length === 0) return byChannel;
@@ -57,7 +57,7 @@ export async function listChannelReleases(
     client.release.findMany({ where: { id: { in: ids } }, include: releaseInclude }),
     loadReleaseTargets(client, ids),
     loadReleaseDrift(client, ids),
-    loadSignatureSetups(client, channelIds),
+    loadSignatureSetups(client, channelIds, options.channels),
   ]);
   const byId = new Map(rows.map((row) => [row.id, row]));
   for (const [channelId, releaseIds] of shown) {
@@ -123,16 +123,35 @@ async function loadReleaseDrift(client: Db | Tx, releaseIds: string[]): Promise<
   return byRelease;
 }
 
-/** loadSignatureSetup for many channels: one query for the channels, the trusted root once if a policy is keyless. */
+/** A channel whose signature policy the caller has already read (the Releases page reads every channel first). */
+interface KnownChannel {
+  id: string;
+  name: string;
+  policy: SignaturePolicy;
+}
+
+/**
+ * loadSignatureSetup for many channels: one query for the channels (none when the caller
+ * already has them), the trusted root once if a policy is keyless.
+ */
 async function loadSignatureSetups(
   client: Db | Tx,
   channelIds: readonly string[],
+  known?: readonly KnownChannel[],
 ): Promise<Map<string, SignatureSetup>> {
-  const channels = await client.releaseChannel.findMany({
-    where: { id: { in: [...channelIds] } },
-    select: { id: true, name: true, signaturePolicy: true },
-  });
-  const policies = channels.map((channel) => ({ ...channel, policy: readSignaturePolicy(channel.signaturePolicy) }));
+  const wanted = new Set(channelIds);
+  const policies: KnownChannel[] = known
+    ? known.filter((channel) => wanted.has(channel.id))
+    : (
+        await client.releaseChannel.findMany({
+          where: { id: { in: [...channelIds] } },
+          select: { id: true, name: true, signaturePolicy: true },
+        })
+      ).map((channel) => ({
+        id: channel.id,
+        name: channel.name,
+        policy: readSignaturePolicy(channel.signaturePolicy),
+      }));
   const trustedRoot = policies.some((channel) => channel.policy.mode === "keyless")
     ? await getTrustedRoot(client)
     : null;

@@ -20,11 +20,15 @@ export interface TrustedRootStatus {
 
 /** The uploaded trusted root, or null when none is (keyless policies then verify nothing). */
 export async function getTrustedRoot(client: Db | Tx = db()): Promise<ParsedTrustedRoot | null> {
+  // The Releases page reads it on every request: the document (tens of KB) is read and its
+  // certificates parsed once per stored version (the row's updatedAt moves with each upload);
+  // otherwise only the version is read.
+  const head = await client.setting.findUnique({ where: { key: trustedRootKey }, select: { updatedAt: true } });
+  if (!head) return null;
+  if (parsedRoot?.version === head.updatedAt.getTime()) return parsedRoot.parsed;
   const row = await client.setting.findUnique({ where: { key: trustedRootKey } });
   const root = (row?.value as { root?: unknown } | undefined)?.root;
   if (!row || !root) return null;
-  // The Releases page reads it on every request: its certificates are parsed once per stored
-  // version (the row's updatedAt moves with each upload), not per request.
   const version = row.updatedAt.getTime();
   if (parsedRoot?.version !== version) {
     let parsed: ParsedTrustedRoot | null;

@@ -6,7 +6,7 @@ import { PlusIcon, RegistriesIcon, ReleasesIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
-import { listConnections } from "@/lib/connections/list-connections";
+import { countConnections } from "@/lib/connections/list-connections";
 import { listChannels, listReleasesByChannel } from "@/lib/releases/channel-view";
 import { getTrustedRootStatus } from "@/lib/releases/trusted-root-setting";
 import { ChannelCard } from "./channel-card";
@@ -25,14 +25,11 @@ export default async function ReleasesPage() {
     exportBundle: can(user.role, "bundles.export"),
   };
   const [connections, channels, trustedRoot] = await Promise.all([
-    listConnections(),
+    countConnections(),
     listChannels(),
     getTrustedRootStatus(),
   ]);
-  const releases = await listReleasesByChannel(
-    channels.map((channel) => channel.id),
-    { limit: RELEASES_SHOWN },
-  );
+  const releases = await listReleasesByChannel(channels, { limit: RELEASES_SHOWN });
   const newChannel = allowed.edit ? (
     <Link href="/releases/channels/new" className={buttonStyles({ variant: "primary" })}>
       <PlusIcon className="size-4" />
@@ -54,7 +51,7 @@ export default async function ReleasesPage() {
           under Settings.
         </p>
       ) : null}
-      {connections.length === 0 && channels.length === 0 ? (
+      {connections === 0 && channels.length === 0 ? (
         <EmptyState
           icon={<RegistriesIcon />}
           title="Connect the vendor's registry first"
