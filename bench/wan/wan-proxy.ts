@@ -19,9 +19,20 @@ export interface WanOptions {
 export interface WanRequest {
   method: string;
   path: string;
+  /** The query string, if any (`digest=sha256:…` on an upload's last request). */
+  query?: string;
+  /** When the client sent the request line (performance.now()). */
   at: number;
   /** Which connection carried it (1, 2, … in the order they were opened). */
   connection: number;
+  /** When the last byte of the request (its body) reached the registry. */
+  sentAt?: number;
+  /** When the answer's status line reached the client. */
+  answeredAt?: number;
+  /** The answer's status code. */
+  status?: number;
+  /** When the answer's last byte reached the client. */
+  doneAt?: number;
 }
 
 export interface RunningWan {
@@ -93,6 +104,7 @@ class Pipe {
     private readonly delay: number,
     private readonly window: number,
     sniff?: (chunk: Buffer) => void,
+    private readonly onDeliver?: (bytes: Buffer) => void,
   ) {
     link.pipes.add(this);
     from.on("data", (chunk: Buffer) => {
@@ -147,6 +159,7 @@ class Pipe {
       const { bytes } = this.inFlight.shift()!;
       this.flyingBytes -= bytes.length;
       if (!this.to.destroyed) this.to.write(bytes);
+      this.onDeliver?.(bytes);
     }
     if (this.from.isPaused() && !this.ended && this.waiting + this.flying() < this.window) this.from.resume();
     if (this.inFlight.length) this.schedule();
@@ -178,11 +191,15 @@ export async function startWan(options: WanOptions): Promise<RunningWan> {
       // A close arrives as "end" first and is passed on once the bytes in flight have landed.
       s.on("close", () => sockets.delete(s));
     }
-    const sniff = requestSniffer(state.requests, state.connections);
+    const mine: WanRequest[] = [];
+    const sniff = requestSniffer(state.requests, mine, state.connections);
     // The handshake: the client's first bytes leave one round trip after it connected.
     setTimeout(() => {
-      new Pipe(client, upstream, up, delay, window, sniff);
-      new Pipe(upstream, client, down, delay, window);
+      new Pipe(client, upstream, up, delay, window, sniff, () => {
+        const last = mine.findLast((r) => r.answeredAt === undefined);
+        if (last) last.sentAt = performance.now();
+      });
+      new Pipe(upstream, client, down, delay, window, undefined, answerSniffer(mine));
       client.resume();
     }, options.rttMs);
   });
@@ -212,7 +229,7 @@ export async function startWan(options: WanOptions): Promise<RunningWan> {
  * after a method and a /v2/ path is too unlikely to matter; a line split across two reads
  * is found through the kept tail.
  */
-function requestSniffer(into: WanRequest[], connection: number) {
+function requestSniffer(into: WanRequest[], mine: WanRequest[], connection: number) {
   let tail = Buffer.alloc(0);
   const pattern = /(GET|HEAD|POST|PUT|PATCH|DELETE) (\/[^ \r\n]*) HTTP\/1\.1\r\n/g;
   return (chunk: Buffer) => {
@@ -223,11 +240,40 @@ function requestSniffer(into: WanRequest[], connection: number) {
       if (at < 0) break;
       const line = data.subarray(Math.max(0, at - 2048), at + 11).toString("latin1");
       const found = [...line.matchAll(pattern)].at(-1);
-      if (found && found.index! + found[0].length === line.length)
-        into.push({ method: found[1]!, path: found[2]!.split("?")[0]!, at: performance.now(), connection });
+      if (found && found.index! + found[0].length === line.length) {
+        const [path, query] = found[2]!.split("?");
+        const request = { method: found[1]!, path: path!, query, at: performance.now(), connection };
+        into.push(request);
+        mine.push(request);
+      }
       from = at + 11;
     }
     tail = Buffer.from(data.subarray(Math.max(from, data.length - 2048)));
+  };
+}
+
+/**
+ * Answers on one connection, in the order of its requests (HTTP/1.1, no pipelining): when
+ * each status line and each answer's last byte reached the client. A status line inside a
+ * blob body is as unlikely as a request line in one.
+ */
+function answerSniffer(mine: WanRequest[]) {
+  let tail = Buffer.alloc(0);
+  let current: WanRequest | undefined;
+  return (bytes: Buffer) => {
+    const now = performance.now();
+    const data = tail.length ? Buffer.concat([tail, bytes]) : bytes;
+    for (let at = data.indexOf("HTTP/1.1 ", 0, "latin1"); at >= 0; at = data.indexOf("HTTP/1.1 ", at + 9, "latin1")) {
+      const status = Number(data.subarray(at + 9, at + 12).toString("latin1"));
+      if (!(status >= 100 && status < 600)) continue;
+      const next = mine.find((r) => r.answeredAt === undefined);
+      if (!next) break;
+      current = next;
+      current.answeredAt = now;
+      current.status = status;
+    }
+    if (current) current.doneAt = now;
+    tail = Buffer.from(data.subarray(Math.max(0, data.length - 11)));
   };
 }
 

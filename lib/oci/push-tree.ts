@@ -77,7 +77,10 @@ async function ensureAll(job: PushTreeJob, blobs: Descriptor[]): Promise<void> {
       targetRepository: job.targetRepository,
       descriptor,
       signal,
-      onState: (state, bytesDone, mountedFrom) => job.tracker?.blob(descriptor.digest, state, bytesDone, mountedFrom),
+      onState: (state, bytesDone, mountedFrom) => {
+        if (state === "transferring") tickets?.[i]!.progress(bytesDone);
+        job.tracker?.blob(descriptor.digest, state, bytesDone, mountedFrom);
+      },
     }).finally(() => tickets?.[i]!.settle()),
   );
   try {

@@ -65,4 +65,56 @@ describe("TransferSchedule", () => {
     expect(await config!.limiter.run(async () => "config")).toBe("config");
     again!.settle();
   });
+
+  it("runs only as many transfers beside a dominant blob as finish no later than it, more as it nears its end", async () => {
+    const schedule = new TransferSchedule(4);
+    schedule.imageStarted(0);
+    const tickets = schedule.register(0, blobs(1000, 300, 200, 100, 5));
+    const started: number[] = [];
+    const releases = new Map<number, () => void>();
+    const runs = tickets.map((ticket, i) => {
+      const size = [1000, 300, 200, 100, 5][i]!;
+      return ticket.limiter.run(
+        () =>
+          new Promise<void>((resolve) => {
+            started.push(size);
+            releases.set(size, resolve);
+          }),
+      );
+    });
+    await tick();
+    // 600 bytes beside 1000 left: one connection beside it is enough; the tiny one does not count.
+    expect(started).toEqual([1000, 300, 5]);
+    tickets[0]!.progress(700); // 300 left: 300 + 200 + 100 elsewhere now need two beside it
+    releases.get(5)!();
+    await tick();
+    expect(started).toEqual([1000, 300, 5, 200]);
+    releases.get(300)!(); // 300 left of the lead, 200 + 100 elsewhere: one beside it, the 200 running
+    await tick();
+    expect(started).toEqual([1000, 300, 5, 200]);
+    releases.get(200)!();
+    await tick();
+    expect(started).toEqual([1000, 300, 5, 200, 100]);
+    for (const release of releases.values()) release();
+    await Promise.all(runs);
+  });
+
+  it("gives every slot to a release without a dominant blob", async () => {
+    const schedule = new TransferSchedule(4);
+    schedule.imageStarted(0);
+    const tickets = schedule.register(0, blobs(400, 300, 300, 250, 200));
+    const started: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const runs = tickets.map((ticket, i) =>
+      ticket.limiter.run(async () => {
+        started.push([400, 300, 300, 250, 200][i]!);
+        await gate;
+      }),
+    );
+    await tick();
+    expect(started).toEqual([400, 300, 300, 250]);
+    release();
+    await Promise.all(runs);
+  });
 });

@@ -7,9 +7,20 @@ import type { Limiter } from "./limiter";
  * sooner. A free slot is held (at most `maxHoldMs`) while an image that has started has not
  * yet said which blobs it needs, or while a blob larger than the best waiting one is still
  * being checked; then the largest waiting transfer starts.
+ *
+ * Beside the transfer with the most bytes left (the lead), only as many others run as it
+ * takes for all of them to finish no later than it would, counting each connection at the
+ * same rate: ⌈bytes left elsewhere / (1.1 × the lead's bytes left)⌉, at least one. On a link
+ * whose connections share a bottleneck (TCP splits it evenly), each transfer more beside the
+ * lead takes bandwidth from it and the copy ends later; where each connection is capped on
+ * its own, the rest still ends no later than the lead. A release without a dominant blob
+ * gets every slot. Blobs under 1% of the lead's bytes left are not held back.
  */
 export class TransferSchedule implements Limiter {
-  private active = 0;
+  private readonly running = new Set<{ size: number; done: number }>();
+  private get active(): number {
+    return this.running.size;
+  }
   private readonly waiting: { size: number; since: number; start: () => void }[] = [];
   private readonly unregistered = new Set<number>();
   private readonly expected = new Map<object, number>();
@@ -35,9 +46,9 @@ export class TransferSchedule implements Limiter {
   register(
     imageIndex: number | undefined,
     blobs: { digest: string; size: number }[],
-  ): { limiter: Limiter; settle: () => void }[] {
+  ): { limiter: Limiter; settle: () => void; progress: (bytesDone: number) => void }[] {
     const tickets = blobs.map(({ digest, size }) => {
-      const ticket = {};
+      const ticket: { running?: { size: number; done: number } } = {};
       // A blob another image registered first moves once (the ledger): only its first ticket holds slots.
       if (!this.seen.has(digest)) this.expected.set(ticket, size);
       this.seen.add(digest);
@@ -46,6 +57,12 @@ export class TransferSchedule implements Limiter {
           run: <T>(task: () => Promise<T>, signal?: AbortSignal) => this.runSized(task, size, signal, ticket),
         },
         settle: () => this.forget(ticket),
+        /** Bytes of this blob at the target so far: the lead's shrinking rest makes room for more beside it. */
+        progress: (bytesDone: number) => {
+          if (!ticket.running) return;
+          ticket.running.done = bytesDone;
+          if (this.waiting.length > 0 && this.active < this.size && Date.now() - this.lastPump >= 100) this.pump();
+        },
       };
     });
     if (imageIndex !== undefined) this.unregistered.delete(imageIndex);
@@ -61,8 +78,14 @@ export class TransferSchedule implements Limiter {
     return this.runSized(task, 0, signal);
   }
 
-  private async runSized<T>(task: () => Promise<T>, size: number, signal?: AbortSignal, ticket?: object): Promise<T> {
+  private async runSized<T>(
+    task: () => Promise<T>,
+    size: number,
+    signal?: AbortSignal,
+    ticket?: { running?: { size: number; done: number } },
+  ): Promise<T> {
     if (ticket) this.expected.delete(ticket);
+    const running = { size, done: 0 };
     await new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const entry = {
@@ -70,6 +93,8 @@ export class TransferSchedule implements Limiter {
         since: Date.now(),
         start: () => {
           signal?.removeEventListener("abort", onAbort);
+          this.running.add(running);
+          if (ticket) ticket.running = running;
           resolve();
         },
       };
@@ -86,7 +111,8 @@ export class TransferSchedule implements Limiter {
     try {
       return await task();
     } finally {
-      this.active--;
+      this.running.delete(running);
+      if (ticket) ticket.running = undefined;
       this.pump();
     }
   }
@@ -95,7 +121,10 @@ export class TransferSchedule implements Limiter {
     if (this.expected.delete(ticket)) this.pump();
   }
 
+  private lastPump = 0;
+
   private pump(): void {
+    this.lastPump = Date.now();
     while (this.active < this.size && this.waiting.length > 0) {
       const best = this.waiting.reduce((a, b) => (b.size > a.size ? b : a));
       const oldest = Math.min(...this.waiting.map((w) => w.since));
@@ -107,9 +136,32 @@ export class TransferSchedule implements Limiter {
         this.timer.unref?.();
         return;
       }
-      this.waiting.splice(this.waiting.indexOf(best), 1);
-      this.active++;
-      best.start();
+      // The largest waiting transfer, or when the lead has company enough, a tiny one.
+      const next = this.roomBesideLead(best.size) ? best : this.waiting.find((w) => this.roomBesideLead(w.size));
+      if (!next) return;
+      this.waiting.splice(this.waiting.indexOf(next), 1);
+      next.start();
     }
   }
+
+  /** Whether a transfer of `size` bytes may start beside the lead now (see the class comment). */
+  private roomBesideLead(size: number): boolean {
+    let lead: { size: number; done: number } | undefined;
+    for (const r of this.running) if (!lead || left(r) > left(lead)) lead = r;
+    if (!lead || size >= left(lead) || size < left(lead) / 100) return true;
+    let elsewhere = 0;
+    let beside = 0;
+    for (const r of this.running) {
+      if (r === lead || left(r) < left(lead) / 100) continue;
+      elsewhere += left(r);
+      beside++;
+    }
+    for (const w of this.waiting) elsewhere += w.size;
+    for (const e of this.expected.values()) elsewhere += e;
+    return beside < Math.max(1, Math.ceil(elsewhere / (1.1 * left(lead))));
+  }
+}
+
+function left(transfer: { size: number; done: number }): number {
+  return Math.max(0, transfer.size - transfer.done);
 }
