@@ -172,17 +172,25 @@ async function promoteThroughApi(
     if (view.status === "succeeded") return { id, postSeconds };
     if (view.status === "failed" || view.status === "stopped")
       throw new Error(`promotion ${view.status}: ${JSON.stringify(view.images)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Often enough that the poll adds little to the time (at 500 ms it added 0.25 s on average).
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 async function whatMoved(promotionId: string): Promise<string> {
   const promotion = await db().promotion.findUniqueOrThrow({
     where: { id: promotionId },
-    select: { plan: true, createdAt: true, finishedAt: true, images: { select: { startedAt: true } } },
+    select: {
+      plan: true,
+      createdAt: true,
+      finishedAt: true,
+      images: { select: { startedAt: true, finishedAt: true } },
+    },
   });
   const started = Math.min(...promotion.images.map((i) => i.startedAt!.getTime()));
-  const phases = `created → a worker took it ${((started - promotion.createdAt.getTime()) / 1000).toFixed(2)} s, → finished ${((promotion.finishedAt!.getTime() - started) / 1000).toFixed(2)} s`;
+  const pushed = Math.max(...promotion.images.map((i) => i.finishedAt!.getTime()));
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const phases = `created → a worker took it ${s(started - promotion.createdAt.getTime())}, → images pushed ${s(pushed - started)}, → tags moved and finished ${s(promotion.finishedAt!.getTime() - pushed)}`;
   const events = await db().auditEvent.findMany({
     where: { targetId: promotionId, action: "promotion.image_pushed" },
     select: { detail: true },
