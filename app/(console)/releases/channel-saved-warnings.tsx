@@ -5,12 +5,25 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 /**
  * Shown instead of going back to Releases when a saved channel has components the source
  * did not find: the channel exists and its first sync is queued, but it will fail until
- * the path is fixed, so say so where the user just typed it.
+ * the path is fixed, so say so where the user just typed it. The same after an edit.
  */
-export function ChannelSavedWarnings({ id, name, warnings }: { id: string; name: string; warnings: string[] }) {
+export function ChannelSavedWarnings({
+  id,
+  name,
+  warnings,
+  edited = false,
+}: {
+  id: string;
+  name: string;
+  warnings: string[];
+  edited?: boolean;
+}) {
   return (
     <Card>
-      <CardHeader title={`Channel ${name} saved`} description="Its first sync is queued. The source said:" />
+      <CardHeader
+        title={`Channel ${name} saved`}
+        description={`${edited ? "A sync is queued" : "Its first sync is queued"}. The source said:`}
+      />
       <CardBody className="space-y-4">
         <ul className="space-y-1 text-sm text-warning" role="alert" data-testid="channel-warnings">
           {warnings.map((warning) => (
