@@ -158,7 +158,8 @@ test("an operator creates a channel from the template, syncs it, and sees the la
   await expect(page.getByTestId("channel-warnings")).toHaveText(
     "component vendor/engien: not found at vendor-registry; check the repository path",
   );
-  await page.getByRole("link", { name: "Edit the channel" }).click();
+  await page.getByRole("button", { name: "Edit the channel" }).click();
+  await expect(page.getByLabel("Component repositories")).toHaveValue("vendor/api\nvendor/engien");
   await page.getByLabel("Component repositories").fill("vendor/api\nvendor/engine");
   await page.getByRole("button", { name: "Save changes" }).click();
   // Fixed: no warning, back to Releases, and the edit queued a sync: the releases arrive without a click.

@@ -106,7 +106,15 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
     else create.run(body, done);
   }
 
-  if (saved) return <ChannelSavedWarnings id={saved.id} name={saved.name} warnings={saved.warnings} edited={editing} />;
+  if (saved)
+    return (
+      <ChannelSavedWarnings
+        id={saved.id}
+        name={saved.name}
+        warnings={saved.warnings}
+        {...(editing ? { onEditAgain: () => setSaved(null) } : {})}
+      />
+    );
   return (
     <Card>
       <CardHeader

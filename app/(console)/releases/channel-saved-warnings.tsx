@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { buttonStyles } from "@/components/ui/button";
+import { Button, buttonStyles } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 
 /**
@@ -11,13 +11,15 @@ export function ChannelSavedWarnings({
   id,
   name,
   warnings,
-  edited = false,
+  onEditAgain,
 }: {
   id: string;
   name: string;
   warnings: string[];
-  edited?: boolean;
+  /** After an edit: back to the form just left (a link to the same page would keep this card). */
+  onEditAgain?: () => void;
 }) {
+  const edited = onEditAgain !== undefined;
   return (
     <Card>
       <CardHeader
@@ -31,9 +33,15 @@ export function ChannelSavedWarnings({
           ))}
         </ul>
         <div className="flex items-center gap-3">
-          <Link href={`/releases/channels/${id}/edit`} className={buttonStyles({ variant: "primary" })}>
-            Edit the channel
-          </Link>
+          {onEditAgain ? (
+            <Button variant="primary" onClick={onEditAgain}>
+              Edit the channel
+            </Button>
+          ) : (
+            <Link href={`/releases/channels/${id}/edit`} className={buttonStyles({ variant: "primary" })}>
+              Edit the channel
+            </Link>
+          )}
           <Link href="/releases" className={buttonStyles({ variant: "ghost" })}>
             Go to Releases
           </Link>
