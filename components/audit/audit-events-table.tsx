@@ -28,8 +28,7 @@ export function AuditEventsTable({ events, showTarget = true }: { events: AuditE
                 {event.at.slice(0, 19).replace("T", " ")}
               </time>
             </Td>
-            {/* At least 10 rem: each side of a usual e-mail fits, so it breaks at the @ rather than inside a word. */}
-            <Td className="min-w-40 max-w-56 align-top">
+            <Td className="max-w-56 align-top">
               <Link
                 href={`/audit?${auditQueryString({ actor: event.actorLabel })}`}
                 className="break-words hover:text-accent hover:underline"
