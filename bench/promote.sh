@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Promotion benchmark: the ~1.1 GB synthetic release of bench/copy.sh promoted through the
 # /api/v1/promotions endpoints with one `gantry worker`, versus `bin/gantry copy` of the same
-# three images, in the same run, each into a fresh local registry. Prints both wall times
-# and the ratio (target ≤ 1.1×). The worker runs at the copy's CPU priority (GANTRY_WORKER_NICE=0;
+# three images (`--referrers`, as the promotion copies signatures), in the same run, each into a
+# fresh local registry. Prints both wall times and the ratio (target ≤ 1.1×): the copy's from
+# start to exit, the promotion's from its POST to its finishedAt, after one untimed warm-up
+# promotion (the worker is a long-running service; each copy is a new process, as it is in use). The worker runs at the copy's CPU priority (GANTRY_WORKER_NICE=0;
 # set GANTRY_WORKER_NICE=10 to measure the default niceness). Needs docker-registry and skopeo.
 #   bench/promote.sh            one round
 #   ROUNDS=3 bench/promote.sh   three rounds, alternating which goes first

@@ -122,9 +122,13 @@ test("a requester withdraws their own request from its approval card; it ends wi
   await expect(page).toHaveURL(/\/promotions\/[a-z0-9]+$/);
   const id = page.url().split("/").pop()!;
   const panel = page.getByTestId(`approval-${id}`);
+  // A waiting request says when it expires; once decided (withdrawn here) it no longer does.
+  await expect(panel).toContainText(/0 of 2 approvals · expires \d{4}-\d{2}-\d{2}/);
   await panel.getByRole("button", { name: "Withdraw request" }).click();
   await expect(panel).toContainText("withdrawn by the requester");
   await expect(panel.getByRole("button", { name: "Withdraw request" })).toHaveCount(0);
+  await expect(panel).toContainText("0 of 2 approvals · withdrawn by the requester");
+  await expect(panel).not.toContainText("expires");
   expect((await api<{ status: string }>(request, "GET", `/api/v1/promotions/${id}`, tokens.admin)).json.status).toBe(
     "withdrawn",
   );
@@ -175,6 +179,9 @@ test("two approvers approve the new digests and it runs; skopeo sees them at the
 
   await page.reload();
   await expect(page.getByTestId("promotion-totals")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  // Approved: the card says it was decided, no longer when it expires.
+  await expect(panel).toContainText(/\d of 2 approvals · decided/);
+  await expect(panel).not.toContainText("expires");
   const release = (
     await api<{ releases: { id: string; images: { repository: string; digest: string }[] }[] }>(
       request,

@@ -142,3 +142,33 @@ test("a registry connection shows its history", async ({ page, admin }) => {
 function sameOrigin(page: Page): Record<string, string> {
   return { origin: new URL(page.url()).origin };
 }
+
+test("a long e-mail in the Actor column wraps at its @, never inside a word", async ({ page, gantry }) => {
+  // No hyphen (a break there is a normal one): the only break an e-mail offers is the one made before its @.
+  const person = {
+    email: `releasemanager${Date.now() % 100000}@operations.example.com`,
+    password: "a-long-enough-password",
+  };
+  await gantry.cli(["users", "create", "--email", person.email, "--role", "viewer", "--password-stdin"], {
+    stdin: person.password,
+  });
+  // Signing in is audited with the e-mail as the actor.
+  await signIn(page, person);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/audit?actor=${encodeURIComponent(person.email)}`);
+  const actor = page.locator("tbody tr").first().getByRole("link", { name: person.email });
+  await expect(actor).toBeVisible();
+  const lines = await actor.evaluate((link) => {
+    // The rendered lines of each side of the @: one each when the break falls at the @.
+    const linesOf = (node: Node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    };
+    const [local, domain] = [...link.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE);
+    return { local: linesOf(local!), domain: linesOf(domain!), all: linesOf(link) };
+  });
+  // Each side whole; on one line or two, depending on how wide the table lets the column be.
+  expect(lines).toMatchObject({ local: 1, domain: 1 });
+  expect(lines.all).toBeLessThanOrEqual(2);
+});

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Page } from "@playwright/test";
 import { createServiceAccountKey } from "../test/fixtures/gcp-service-account";
 import { startRegistry, type RunningRegistry } from "../test/fixtures/registry";
+import { apiToken } from "./support/api";
 import { expect, signIn, test } from "./support/fixtures";
 import { databaseRows, findCanaries, ResponseRecorder, sql } from "./support/secret-scan";
 
@@ -21,6 +22,7 @@ const secrets = {
   hub: canary("hub"),
   quay: canary("quay"),
   ghcr: canary("ghcr"),
+  ready: canary("ready"),
 };
 const gcrAccount = createServiceAccountKey({ projectId: "gantry-test", name: "e2e-gcr" });
 const recorder = new ResponseRecorder();
@@ -109,6 +111,20 @@ test("Bearer token auth against the CNCF registry's token service, and TLS from 
   });
   await testConnection(page, { expect: { challenge: "passed", credential: "passed", push: "passed" } });
 
+  // Bearer's Username is marked optional: left empty, the password is a ready token, not "expected a username".
+  await page.goto("/registries/new");
+  await page.getByLabel("Authentication").selectOption("bearer");
+  await expect(page.getByLabel("Username optional", { exact: true })).toBeVisible();
+  await connectGeneric(page, {
+    name: "lab-ready-token",
+    host: token.host,
+    kind: "bearer",
+    username: "",
+    password: secrets.ready,
+    insecure: true,
+  });
+  await expect(page.getByText("expected a username")).toHaveCount(0);
+
   await connectGeneric(page, {
     name: "lab-tls",
     host: tls.host,
@@ -179,9 +195,19 @@ test("the API does the same with a Bearer token, with the same permissions", asy
   cloud,
   createUser,
 }) => {
-  const adminToken = await apiToken(gantry, admin.email, "admin");
-  const viewerToken = await apiToken(gantry, (await createUser("reg-viewer", "viewer")).email, "viewer");
-  const operatorToken = await apiToken(gantry, (await createUser("reg-operator", "operator")).email, "operator");
+  const adminToken = await apiToken(gantry, admin.email, "admin", "e2e-registries");
+  const viewerToken = await apiToken(
+    gantry,
+    (await createUser("reg-viewer", "viewer")).email,
+    "viewer",
+    "e2e-registries",
+  );
+  const operatorToken = await apiToken(
+    gantry,
+    (await createUser("reg-operator", "operator")).email,
+    "operator",
+    "e2e-registries",
+  );
   const api = <T = Record<string, unknown>>(
     method: "GET" | "POST" | "PATCH" | "DELETE",
     url: string,
@@ -313,7 +339,7 @@ test("no canary secret appears in any page, API answer, log line, error message 
   request,
 }) => {
   // A webhook's signing secret is answered once, at creation (that answer is not recorded); it is a canary from then on.
-  const hookToken = await apiToken(gantry, admin.email, "admin");
+  const hookToken = await apiToken(gantry, admin.email, "admin", "e2e-registries");
   const hook = await request.fetch("/api/v1/webhooks", {
     method: "POST",
     headers: { authorization: `Bearer ${hookToken}` },
@@ -396,14 +422,21 @@ test("no canary secret appears in any page, API answer, log line, error message 
 
 async function connectGeneric(
   page: Page,
-  options: { name: string; host: string; kind: "basic" | "bearer"; password: string; insecure: boolean },
+  options: {
+    name: string;
+    host: string;
+    kind: "basic" | "bearer";
+    username?: string;
+    password: string;
+    insecure: boolean;
+  },
 ): Promise<string> {
   await page.goto("/registries/new");
   await page.getByLabel("Provider").selectOption("generic");
   await page.getByLabel("Name", { exact: true }).fill(options.name);
   await page.getByLabel("Registry host").fill(options.host);
   await page.getByLabel("Authentication").selectOption(options.kind);
-  await page.getByLabel("Username").fill("gantry");
+  await page.getByLabel("Username").fill(options.username ?? "gantry");
   await page.getByLabel(/^Password or token/).fill(options.password);
   if (options.insecure) await page.getByLabel("Insecure (plain HTTP)").check();
   await page.getByRole("button", { name: "Connect registry" }).click();
@@ -428,22 +461,4 @@ async function createRepository(page: Page, name: string, outcome: string): Prom
   await page.getByLabel("New repository").fill(name);
   await page.getByRole("button", { name: "Create repository" }).click();
   await expect(page.getByRole("status").filter({ hasText: outcome })).toBeVisible();
-}
-
-async function apiToken(
-  gantry: { cli(args: string[]): Promise<{ stdout: string }> },
-  email: string,
-  role: string,
-): Promise<string> {
-  const { stdout } = await gantry.cli([
-    "tokens",
-    "create",
-    "--email",
-    email,
-    "--name",
-    `e2e-registries-${crypto.randomBytes(3).toString("hex")}`,
-    "--role",
-    role,
-  ]);
-  return stdout.trim();
 }

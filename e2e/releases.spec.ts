@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
-import type { APIRequestContext } from "@playwright/test";
 import { seedImage, skopeoInspectDigest } from "../test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "../test/fixtures/registry";
+import { api, apiToken } from "./support/api";
 import { expect, signIn, test } from "./support/fixtures";
 
 // Issue #6, releases half: a vendor registry seeded with a three-component release layout,
@@ -41,7 +41,7 @@ test("an operator creates a channel from the template, syncs it, and sees the la
   request,
   createUser,
 }) => {
-  const adminToken = await apiToken(gantry, admin.email, "admin");
+  const adminToken = await apiToken(gantry, admin.email, "admin", "e2e-releases");
   const connected = await api(request, "POST", "/api/v1/registries", adminToken, {
     name: "vendor-registry",
     provider: "generic",
@@ -117,6 +117,17 @@ test("an operator creates a channel from the template, syncs it, and sees the la
   );
   await expect(card.getByTestId("release-release-250101")).toBeVisible();
   await expect(card.getByTestId("release-release-250401")).toHaveCount(0);
+  // An earlier release opens on a click, showing its images with their digests.
+  const earlier = card.getByTestId("release-release-250101");
+  const earlierApi = earlier.getByTestId("release-image-vendor/api");
+  await expect(earlierApi).toBeHidden();
+  await earlier.getByText("release-250101", { exact: true }).click();
+  await expect(earlierApi).toBeVisible();
+  await expect(
+    earlierApi.getByTitle(
+      await skopeoInspectDigest(`${vendor.host}/vendor/api:release-250101`, { creds: `gantry:${password}` }),
+    ),
+  ).toBeVisible();
 
   // A tag that reaches every component becomes the new latest on the next sync.
   await seedImage(vendor, "vendor/web", "release-250401", {
@@ -138,8 +149,31 @@ test("an operator creates a channel from the template, syncs it, and sees the la
   await expect(page.getByTestId("channel-warnings")).toHaveText(
     "component vendor/engin: not found at vendor-registry; check the repository path",
   );
-  await page.getByRole("link", { name: "Go to Releases" }).click();
-  await expect(page.getByTestId("channel-vendor-misspelt")).toBeVisible();
+  // Edited: the components are checked again, and the new misspelling is named the same way.
+  await page.getByRole("link", { name: "Edit the channel" }).click();
+  await expect(page.getByLabel("Component repositories")).toHaveValue("vendor/api\nvendor/engin");
+  await page.getByLabel("Component repositories").fill("vendor/api\nvendor/engien");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("A sync is queued. The source said:")).toBeVisible();
+  await expect(page.getByTestId("channel-warnings")).toHaveText(
+    "component vendor/engien: not found at vendor-registry; check the repository path",
+  );
+  await page.getByRole("button", { name: "Edit the channel" }).click();
+  await expect(page.getByLabel("Component repositories")).toHaveValue("vendor/api\nvendor/engien");
+  await page.getByLabel("Component repositories").fill("vendor/api\nvendor/engine");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  // Fixed: no warning, back to Releases, and the edit queued a sync: the releases arrive without a click.
+  await expect(page).toHaveURL(/\/releases$/);
+  const fixed = page.getByTestId("channel-vendor-misspelt");
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return fixed.getByTestId("latest-release").getByRole("heading", { name: "release-250401" }).isVisible();
+      },
+      { timeout: 60_000, intervals: [1_000] },
+    )
+    .toBe(true);
 });
 
 test("a failed sync shows why; viewers see releases but no buttons; the API answers with the same permissions", async ({
@@ -149,11 +183,12 @@ test("a failed sync shows why; viewers see releases but no buttons; the API answ
   createUser,
 }) => {
   const viewer = await createUser("releases-viewer", "viewer");
-  const viewerToken = await apiToken(gantry, viewer.email, "viewer");
+  const viewerToken = await apiToken(gantry, viewer.email, "viewer", "e2e-releases");
   const operatorToken = await apiToken(
     gantry,
     (await createUser("releases-api-operator", "operator")).email,
     "operator",
+    "e2e-releases",
   );
 
   const channels = await api(request, "GET", "/api/v1/channels", viewerToken);
@@ -227,36 +262,3 @@ test("a failed sync shows why; viewers see releases but no buttons; the API answ
     json: { id: typoId, deleted: true },
   });
 });
-
-async function api(
-  request: APIRequestContext,
-  method: "GET" | "POST" | "PATCH" | "DELETE",
-  url: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown }> {
-  const response = await request.fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { data: body }),
-  });
-  return { status: response.status(), json: await response.json() };
-}
-
-async function apiToken(
-  gantry: { cli(args: string[]): Promise<{ stdout: string }> },
-  email: string,
-  role: string,
-): Promise<string> {
-  const { stdout } = await gantry.cli([
-    "tokens",
-    "create",
-    "--email",
-    email,
-    "--name",
-    `e2e-releases-${crypto.randomBytes(3).toString("hex")}`,
-    "--role",
-    role,
-  ]);
-  return stdout.trim();
-}

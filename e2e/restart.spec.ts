@@ -14,6 +14,14 @@ test("users and sessions survive a restart of the console", async ({ page, brows
   await expect(page.getByRole("status").filter({ hasText: `Added ${approver.email}.` })).toBeVisible();
 
   await gantry.restart();
+  // The start says it is ready once, on standard error; standard output carries only JSON log lines.
+  const { stdout, stderr } = gantry.startStreams;
+  expect(stderr.match(/Gantry is running at /g)).toHaveLength(1);
+  expect(stdout).not.toContain("Gantry is running at");
+  expect(`${stdout}${stderr}`).not.toMatch(/- (Local|Network):/);
+  const lines = stdout.split("\n").slice(0, -1); // the last may be half written
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
 
   // The new user signs in on the restarted console.
   const context = await browser.newContext({ baseURL });

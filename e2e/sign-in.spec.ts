@@ -14,6 +14,16 @@ test("a wrong password is refused with a message, the right one opens the consol
   await expect(page.getByRole("complementary").getByText(operator.email)).toBeVisible();
 });
 
+test("a long e-mail is cut short in the sidebar, and its tooltip gives it whole", async ({ page, createUser }) => {
+  const person = await createUser("someone-with-a-rather-long-address.in-the-platform-team", "viewer");
+  await signIn(page, person);
+  const email = page.getByRole("complementary").getByText(person.email);
+  await expect(email).toBeVisible();
+  await expect(email).toHaveAttribute("title", person.email);
+  // Truncated on the page (its text is wider than its box): the tooltip is the only place it is whole.
+  expect(await email.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+});
+
 test("signing out ends the session, and a copy of its cookie stops working too", async ({ page, createUser }) => {
   const viewer = await createUser("sign-out", "viewer");
   await signIn(page, viewer);

@@ -4,6 +4,7 @@ import type PgBoss from "pg-boss";
 import { db } from "@/lib/db/prisma";
 import { createBoss, ensureQueues } from "@/lib/queue/boss";
 import { jobs } from "@/lib/queue/jobs";
+import { listenForJobs } from "@/lib/queue/job-wakeup";
 import type { JobDefinition } from "@/lib/queue/job-definition";
 import { log } from "@/lib/log";
 
@@ -30,15 +31,26 @@ export async function runWorker(options: {
   boss.on("error", (error) => log.error({ err: { message: error.message } }, "queue error"));
   await boss.start();
   await ensureQueues(boss, definitions);
+  const slots = new Map<string, string[]>();
   for (const job of definitions) {
     if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
     if (job.runOnStart) await boss.send(job.name, {});
+    const ids: string[] = [];
     for (let slot = 0; slot < (job.concurrency ?? 1); slot += 1) {
-      await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: job.pollingIntervalSeconds ?? 1 }, (batch) =>
-        runBatch(job, batch, { id, signal: controller.signal }),
+      ids.push(
+        await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: job.pollingIntervalSeconds ?? 1 }, (batch) =>
+          runBatch(job, batch, { id, signal: controller.signal }),
+        ),
       );
     }
+    slots.set(job.name, ids);
   }
+  // A sent job wakes this worker's idle slots for it now rather than at their next poll; a busy
+  // slot ignores the nudge, and a fetch that finds the job taken by another worker costs one query.
+  const wakeup = listenForJobs(options.databaseUrl, (name) => {
+    for (const slot of slots.get(name) ?? []) boss.notifyWorker(slot);
+  });
+  await wakeup.ready;
 
   const beat = () =>
     db()
@@ -56,6 +68,7 @@ export async function runWorker(options: {
     id,
     async stop() {
       clearInterval(timer);
+      await wakeup.stop();
       controller.abort();
       await boss.stop({ graceful: true, wait: true, timeout: 15_000 });
       await db()

@@ -91,6 +91,22 @@ try {
   const worker = await startWorker();
   cleanups.push(() => stopChild(worker));
 
+  // A worker is a long-running service: one untimed promotion first, so round 1 does not time the
+  // worker's and the API's first queries (connections, query plans, JIT). Printed, not counted.
+  {
+    const target = await startRegistry();
+    try {
+      const warm = await promoteThroughApi(api.url, token.data.token, {
+        releaseId: release.id,
+        targetRegistryId: await connect("warm-up", target.host),
+        repositoryPrefix: "team/",
+      });
+      process.stdout.write(`warm-up promotion (not counted): ${warm.seconds.toFixed(2)} s\n`);
+    } finally {
+      await target.stop();
+    }
+  }
+
   for (let round = 1; round <= rounds; round++) {
     const order = round % 2 === 1 ? (["copy", "promote"] as const) : (["promote", "copy"] as const);
     const seconds: Record<string, number> = {};
@@ -105,21 +121,23 @@ try {
               path.join(root, "bin", "gantry"),
               "copy",
               "--insecure",
+              // The promotion brings signatures along (the channel's copySignatures, on by default): the same work.
+              "--referrers",
               ...RELEASE.map((r) => `${source.host}/vendor/${r.name}:1.0`),
               `${target.host}/team/`,
             ]),
           );
         } else {
           const targetId = await connect(`target-${round}`, target.host);
-          let result = { id: "", postSeconds: 0 };
-          seconds.promote = await timed(async () => {
-            result = await promoteThroughApi(api.url, token.data.token, {
-              releaseId: release.id,
-              targetRegistryId: targetId,
-              repositoryPrefix: "team/",
-            });
+          const result = await promoteThroughApi(api.url, token.data.token, {
+            releaseId: release.id,
+            targetRegistryId: targetId,
+            repositoryPrefix: "team/",
           });
-          moved = `POST (plan + create) ${result.postSeconds.toFixed(2)} s; ${await whatMoved(result.id)}`;
+          // From the POST to the promotion's own finishedAt (same machine, same clock): the poll
+          // that learns of it is the client's choice, not the engine's time.
+          seconds.promote = result.seconds;
+          moved = `POST (plan + create) ${result.postSeconds.toFixed(2)} s; ${await whatMoved(result.id)}; the poll (every 250 ms) saw it ${result.polledLater.toFixed(2)} s later`;
         }
       } finally {
         await target.stop();
@@ -151,13 +169,17 @@ async function connect(name: string, host: string): Promise<string> {
   return created.data.id;
 }
 
-/** POST the promotion, then poll GET until it settles; throws unless it succeeded. */
+/**
+ * POST the promotion, then poll GET until it settles; throws unless it succeeded. Answers the
+ * seconds from the POST to the promotion's finishedAt, and how much later the poll saw it.
+ */
 async function promoteThroughApi(
   url: string,
   token: string,
   body: unknown,
-): Promise<{ id: string; postSeconds: number }> {
+): Promise<{ id: string; postSeconds: number; seconds: number; polledLater: number }> {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const postedAt = Date.now();
   const posted = process.hrtime.bigint();
   const created = await fetch(`${url}/api/v1/promotions`, { method: "POST", headers, body: JSON.stringify(body) });
   if (created.status !== 201)
@@ -167,22 +189,33 @@ async function promoteThroughApi(
   for (;;) {
     const view = (await (await fetch(`${url}/api/v1/promotions/${id}`, { headers })).json()) as {
       status: string;
+      finishedAt: string | null;
       images: { status: string; failure: unknown }[];
     };
-    if (view.status === "succeeded") return { id, postSeconds };
+    if (view.status === "succeeded") {
+      const finished = Date.parse(view.finishedAt!);
+      return { id, postSeconds, seconds: (finished - postedAt) / 1000, polledLater: (Date.now() - finished) / 1000 };
+    }
     if (view.status === "failed" || view.status === "stopped")
       throw new Error(`promotion ${view.status}: ${JSON.stringify(view.images)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 async function whatMoved(promotionId: string): Promise<string> {
   const promotion = await db().promotion.findUniqueOrThrow({
     where: { id: promotionId },
-    select: { plan: true, createdAt: true, finishedAt: true, images: { select: { startedAt: true } } },
+    select: {
+      plan: true,
+      createdAt: true,
+      finishedAt: true,
+      images: { select: { startedAt: true, finishedAt: true } },
+    },
   });
   const started = Math.min(...promotion.images.map((i) => i.startedAt!.getTime()));
-  const phases = `created → a worker took it ${((started - promotion.createdAt.getTime()) / 1000).toFixed(2)} s, → finished ${((promotion.finishedAt!.getTime() - started) / 1000).toFixed(2)} s`;
+  const pushed = Math.max(...promotion.images.map((i) => i.finishedAt!.getTime()));
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const phases = `created → a worker took it ${s(started - promotion.createdAt.getTime())}, → images pushed ${s(pushed - started)}, → tags moved and finished ${s(promotion.finishedAt!.getTime() - pushed)}`;
   const events = await db().auditEvent.findMany({
     where: { targetId: promotionId, action: "promotion.image_pushed" },
     select: { detail: true },

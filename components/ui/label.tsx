@@ -10,7 +10,13 @@ export function Label({ className, optional = false, children, ...props }: Label
   return (
     <label className={cx("block text-sm font-medium text-fg", className)} {...props}>
       {children}
-      {optional ? <span className="ml-1.5 font-normal text-subtle">optional</span> : null}
+      {/* The space keeps the accessible name two words ("Username optional"), not "Usernameoptional". */}
+      {optional ? (
+        <>
+          {" "}
+          <span className="ml-1 font-normal text-subtle">optional</span>
+        </>
+      ) : null}
     </label>
   );
 }

@@ -51,11 +51,9 @@ export function ProgressBar({
         {fraction === null ? (
           <div className="absolute inset-y-0 w-1/3 animate-progress-indeterminate rounded-full bg-accent/70 motion-reduce:w-full motion-reduce:animate-none motion-reduce:opacity-40" />
         ) : (
-          // The width is data, so it is the one inline style here.
-          <div
-            className={cx("h-full rounded-full transition-[width] duration-200 ease-out", barTones[tone])}
-            style={{ width: `${fraction * 100}%` }}
-          />
+          // The width is data, so it is the one inline style here. No width transition: updates come
+          // about four times a second, and an animated fill trailed the numbers printed beside it.
+          <div className={cx("h-full rounded-full", barTones[tone])} style={{ width: `${fraction * 100}%` }} />
         )}
       </div>
     </div>

@@ -47,6 +47,7 @@ export class GantryServer {
   private child: ChildProcess | null = null;
   private worker: ChildProcess | null = null;
   private output = "";
+  private streams = { stdout: "", stderr: "" };
 
   private constructor(
     readonly port: number,
@@ -177,6 +178,11 @@ export class GantryServer {
     });
   }
 
+  /** What `gantry start` printed on each stream since it was last (re)started, apart, to check each stream's rules. */
+  get startStreams(): { stdout: string; stderr: string } {
+    return { ...this.streams };
+  }
+
   /** The server's output so far; `from` is a previous length, to read only what came since. */
   logSince(from = 0): string {
     return this.output.slice(from);
@@ -201,8 +207,12 @@ export class GantryServer {
     );
     this.child = child;
     killOnExit(child);
-    child.stdout!.on("data", (chunk: Buffer) => this.record(chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => this.record(chunk.toString()));
+    this.streams = { stdout: "", stderr: "" };
+    for (const stream of ["stdout", "stderr"] as const)
+      child[stream]!.on("data", (chunk: Buffer) => {
+        this.record(chunk.toString());
+        this.streams[stream] += chunk.toString();
+      });
 
     const from = this.logLength;
     const url = await new Promise<string>((resolve, reject) => {

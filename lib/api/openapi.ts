@@ -177,7 +177,8 @@ export const apiOperations: ApiOperation[] = [
   {
     method: "PATCH",
     path: "/channels/{id}",
-    summary: "Edit a channel",
+    summary:
+      "Edit a channel; warns of components the source does not have, queues a sync when the source, components, pattern or ordering change",
     tag: "releases",
     permission: "channels.write",
     body: bodyWithout(updateChannelSchema, "id"),
@@ -330,6 +331,14 @@ export const apiOperations: ApiOperation[] = [
     summary: "Reject the promotion request",
     tag: "approvals",
     permission: "approvals.decide",
+    body: approvalCommentBodySchema,
+  },
+  {
+    method: "POST",
+    path: "/promotions/{id}/withdraw",
+    summary: "Withdraw your own request while nobody has decided it (it ends withdrawn; others reject instead)",
+    tag: "approvals",
+    permission: "approvals.withdraw",
     body: approvalCommentBodySchema,
   },
   {

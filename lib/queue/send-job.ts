@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { db, type Tx } from "@/lib/db/prisma";
 import { bossSchema } from "./boss";
 import type { JobDefinition } from "./job-definition";
+import { announceJob } from "./job-wakeup";
 
 /** The Prisma client or transaction a job is sent on: the job exists only if that commits. */
 export type JobConnection = Pick<Tx, "$queryRawUnsafe">;
@@ -26,11 +27,15 @@ export async function sendJob<S extends z.ZodType>(
   options: SendJobOptions = {},
 ): Promise<string | null> {
   const data = job.schema.parse(payload) as object;
-  return sender().send(job.name, data, {
-    db: executorOf(options.tx ?? db()),
+  const connection = options.tx ?? db();
+  const id = await sender().send(job.name, data, {
+    db: executorOf(connection),
     ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
     ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
   });
+  // A job due now wakes an idle worker at once (job-wakeup.ts); a later one waits for its poll.
+  if (id && !options.startAfterSeconds) await announceJob(connection, job.name);
+  return id;
 }
 
 /** Cancels jobs by id on the caller's connection (a dead worker's job under "stately"). */

@@ -9,6 +9,7 @@ import { listReleases, listChannels } from "./channel-view";
 import { createChannel } from "./create-channel";
 import { runScheduledSync } from "./run-scheduled-sync";
 import { syncChannel, type SyncResult } from "./sync-channel";
+import { updateChannel } from "./update-channel";
 
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
 process.env.GANTRY_ALLOW_LOOPBACK_REGISTRIES = "1";
@@ -353,6 +354,48 @@ describe("channels and sync against a real registry", () => {
       ok: false,
       error: expect.stringContaining("component vendor/engin: listing tags: not found"),
     });
+
+    // Edited: the components are checked again (a new misspelling is named), and a change of
+    // what makes a release queues a sync with the edit; a rename alone does not.
+    const queuedSyncs = () =>
+      database
+        .db()
+        .$queryRawUnsafe<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-channel' AND singleton_key = $1 AND state = 'created'`,
+          created.data.id,
+        );
+    await database.db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE singleton_key = $1`, created.data.id);
+    const renamed = await runChange(updateChannel, operator, { id: created.data.id, name: "typo-renamed" }, client);
+    expect(renamed).toMatchObject({ ok: true, data: { name: "typo-renamed", warnings: [] } });
+    expect(await queuedSyncs()).toEqual([{ n: 0 }]);
+    const stillWrong = await runChange(
+      updateChannel,
+      operator,
+      { id: created.data.id, components: ["vendor/api", "vendor/wbe"] },
+      client,
+    );
+    expect(stillWrong).toMatchObject({
+      ok: true,
+      data: { warnings: ["component vendor/wbe: not found at vendor-quay; check the repository path"] },
+    });
+    expect(
+      await database.db().auditEvent.findFirstOrThrow({
+        where: { targetId: created.data.id, action: "channel.updated" },
+        orderBy: { at: "desc" },
+      }),
+    ).toMatchObject({
+      detail: { warnings: ["component vendor/wbe: not found at vendor-quay; check the repository path"] },
+    });
+    expect(await queuedSyncs()).toEqual([{ n: 1 }]);
+    await database.db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE singleton_key = $1`, created.data.id);
+    const fixed = await runChange(
+      updateChannel,
+      operator,
+      { id: created.data.id, components: ["vendor/api", "vendor/engine"] },
+      client,
+    );
+    expect(fixed).toMatchObject({ ok: true, data: { components: ["vendor/api", "vendor/engine"], warnings: [] } });
+    expect(await queuedSyncs()).toEqual([{ n: 1 }]);
   });
 
   it("lets viewers read but not sync", async () => {

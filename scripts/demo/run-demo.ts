@@ -10,12 +10,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { seedImage } from "../../test/fixtures/oci-image";
 import { startRegistry, type RunningRegistry } from "../../test/fixtures/registry";
+import { demoComponents, demoCopyLine, demoVendorUser } from "./demo-copy-line";
 
 const root = process.cwd();
 const dataDir = path.resolve(root, process.env.GANTRY_DEMO_DATA_DIR ?? ".gantry-demo");
 const port = process.env.PORT ?? "3000";
 const admin = { email: "admin@demo.local", password: process.env.GANTRY_DEMO_PASSWORD ?? "gantry-demo-password" };
-const components = ["acme/api", "acme/engine", "acme/web"];
+const components = demoComponents;
 /** Three releases; the newest has bigger layers, so its push shows progress for a few seconds. */
 const releases = [
   { tag: "release-250904", megabytes: [2, 3, 1] },
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const vendorPassword = crypto.randomBytes(12).toString("base64url");
   say("starting the vendor registry and your private registry (CNCF distribution, 127.0.0.1)…");
   const [vendor, mine] = await Promise.all([
-    startRegistry({ auth: "basic", users: [{ username: "vendor-robot", password: vendorPassword }] }),
+    startRegistry({ auth: "basic", users: [{ username: demoVendorUser, password: vendorPassword }] }),
     startRegistry(),
   ]);
   registries.push(vendor, mine);
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     provider: "generic",
     endpoint: vendor.host,
     insecure: true,
-    auth: { kind: "basic", username: "vendor-robot", password: vendorPassword },
+    auth: { kind: "basic", username: demoVendorUser, password: vendorPassword },
   });
   await api("POST", "/api/v1/registries", {
     name: "my-private-registry",
@@ -113,13 +114,12 @@ async function main(): Promise<void> {
   await api("POST", `/api/v1/channels/${channel.id}/sync`);
 
   const latest = releases.at(-1)!.tag;
-  const sources = components.map((c) => `${vendor.host}/${c}:${latest}`).join(" ");
   say("");
   say(`ready: open ${url} and sign in as ${admin.email} / ${admin.password}`);
   say(`Releases shows acme-platform ${latest} as the latest: Promote it into my-private-registry and watch it move.`);
-  say(`the vendor registry is ${vendor.host}, user vendor-robot, password ${vendorPassword}`);
+  say(`the vendor registry is ${vendor.host}, user ${demoVendorUser}, password ${vendorPassword}`);
   say("the same copy from the command line, into another folder of your registry:");
-  say(`  bin/gantry copy --insecure --src-creds vendor-robot:${vendorPassword} ${sources} ${mine.host}/cli/`);
+  say(`  ${demoCopyLine({ vendorHost: vendor.host, vendorPassword, tag: latest, targetHost: mine.host })}`);
   say(`check the result yourself: skopeo inspect --tls-verify=false docker://${mine.host}/team/api:${latest}`);
   say("Ctrl-C stops Gantry and both registries.");
   await new Promise((resolve) => gantry!.once("exit", resolve));

@@ -98,15 +98,23 @@ export function ChannelForm({ mode, sources }: { mode: ChannelFormMode; sources:
     event.preventDefault();
     setSubmitted(true);
     if (Object.keys(issues).length > 0) return;
-    if (mode.kind === "edit") edit.run({ ...body, id: mode.id }, () => router.push("/releases"));
-    else
-      create.run(body, (channel) => {
-        if (channel.warnings.length > 0) setSaved(channel);
-        else router.push("/releases");
-      });
+    const done = (channel: SavedChannel) => {
+      if (channel.warnings.length > 0) setSaved(channel);
+      else router.push("/releases");
+    };
+    if (mode.kind === "edit") edit.run({ ...body, id: mode.id }, done);
+    else create.run(body, done);
   }
 
-  if (saved) return <ChannelSavedWarnings id={saved.id} name={saved.name} warnings={saved.warnings} />;
+  if (saved)
+    return (
+      <ChannelSavedWarnings
+        id={saved.id}
+        name={saved.name}
+        warnings={saved.warnings}
+        {...(editing ? { onEditAgain: () => setSaved(null) } : {})}
+      />
+    );
   return (
     <Card>
       <CardHeader
