@@ -54,11 +54,12 @@ export async function archiveAuditEvents(options: ArchiveOptions): Promise<Archi
     .replace(/\.\d+Z$/, "Z");
   const partial = path.join(options.dir, `.audit-${stamp}-${process.pid}.partial`);
   const summary = { count: 0, firstId: "", lastId: "", lastHash: startHash };
+  const out = fs.createWriteStream(partial, { mode: 0o640 });
   try {
     await pipeline(
       Readable.from(archiveLines(client, lastId, options.batchSize ?? 5000, summary)),
       zlib.createGzip(),
-      fs.createWriteStream(partial, { mode: 0o640 }),
+      out,
     );
     await fsyncFile(partial);
     const file = `audit-${summary.firstId}-${summary.lastId}-${stamp}.jsonl.gz`;
@@ -72,6 +73,9 @@ export async function archiveAuditEvents(options: ArchiveOptions): Promise<Archi
     }
     return { file, ...summary };
   } finally {
+    // A refused chain destroys the stream, whose file may open only after the refusal: wait for
+    // it to close, or the removal runs first and an empty .partial is left behind.
+    if (!out.closed) await new Promise((resolve) => out.once("close", resolve));
     fs.rmSync(partial, { force: true });
   }
 }
