@@ -4,6 +4,7 @@ import { db } from "@/lib/db/prisma";
 import { storedDrift, type PromotionDrift } from "./promotion-drift";
 import type { PlannedSignature, PromotionPlan } from "./promotion-plan";
 import { mappingOf, type RepositoryMapping } from "./repository-mapping";
+import { ALREADY_THERE_SQL } from "./promotion-list";
 import { listPromotionsSchema, type ListPromotionsInput } from "./promotion.schema";
 
 export type PromotionStatus =
@@ -107,6 +108,15 @@ const promotionSelect = {
 
 type PromotionRow = Prisma.PromotionGetPayload<{ select: typeof promotionSelect }>;
 
+const listSelect = {
+  ...promotionSelect,
+  images: { orderBy: { component: "asc" }, omit: { manifest: true, manifestMediaType: true, layers: true } },
+} satisfies Prisma.PromotionSelect;
+
+function sum<T>(items: T[], pick: (item: T) => number): number {
+  return items.reduce((total, item) => total + pick(item), 0);
+}
+
 /** One promotion with its images, or null when there is none with that id. */
 export async function getPromotion(id: string): Promise<PromotionView | null> {
   const row = await db().promotion.findUnique({ where: { id }, select: promotionSelect });
@@ -126,13 +136,29 @@ export async function listPromotions(
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    select: promotionSelect,
+    select: listSelect,
   });
   const page = rows.slice(0, limit);
+  // The list leaves the per-layer JSON in Postgres: only what each image found at the target.
+  const imageIds = page.flatMap((row) => row.images.map((image) => image.id));
+  const alreadyThereRows =
+    imageIds.length === 0
+      ? []
+      : await db().$queryRaw<{ id: string; bytes: number }[]>`
+          SELECT i.id, ${ALREADY_THERE_SQL}::float8 AS bytes FROM "PromotionImage" i WHERE i.id = ANY(${imageIds})`;
+  const alreadyThereOf = new Map(alreadyThereRows.map((r) => [r.id, r.bytes]));
   return {
     promotions: page.map((row) => {
-      const view = toPromotionView(row);
-      return { ...view, images: view.images.map(({ layers: _layers, ...image }) => image) };
+      const view = toPromotionView({ ...row, images: row.images.map((image) => ({ ...image, layers: [] })) });
+      const images = view.images.map(({ layers: _layers, ...image }) => ({
+        ...image,
+        bytesAlreadyThere: alreadyThereOf.get(image.id) ?? 0,
+      }));
+      return {
+        ...view,
+        images,
+        totals: { ...view.totals, bytesAlreadyThere: sum(images, (i) => i.bytesAlreadyThere) },
+      };
     }),
     nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
   };

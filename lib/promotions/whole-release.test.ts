@@ -11,8 +11,10 @@ import {
   client,
   connectRegistry,
   createRelease,
+  listedAs,
   operator,
   promote,
+  summaryOf,
   waitForPromotion,
 } from "@/test/support/promotion-test-kit";
 import { runWorker, type RunningWorker } from "@/worker/run-worker";
@@ -180,6 +182,9 @@ describe("whole releases or nothing", () => {
     expect(view.status).toBe("succeeded");
     expect(await tagsAt("stable")).toEqual(digestsOf("1.0"));
     expect(view.totals.bytesAlreadyThere).toBe(view.totals.bytesTotal);
+    const listed = await listedAs(id);
+    expect(listed.summary).toEqual(summaryOf(await waitForPromotion(id)));
+    expect(listed.row?.totals).toEqual(view.totals);
     const pushed = await database
       .db()
       .auditEvent.findMany({ where: { targetId: id, action: "promotion.image_pushed" }, select: { detail: true } });
