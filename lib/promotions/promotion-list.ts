@@ -60,13 +60,6 @@ export async function listPromotionRows(
   input: ListPromotionsInput = {},
 ): Promise<{ promotions: PromotionListRow[]; nextCursor: string | null }> {
   const { status, cursor, limit = 50 } = listPromotionsSchema.parse(input);
-  const where: Prisma.Sql[] = [];
-  if (status) where.push(Prisma.sql`p.status::text = ${status}`);
-  if (cursor) {
-    where.push(
-      Prisma.sql`(p."createdAt", p.id) < (SELECT c."createdAt", c.id FROM "Promotion" c WHERE c.id = ${cursor})`,
-    );
-  }
   const rows = await db().$queryRaw<RawRow[]>`
     SELECT p.id, p.status::text AS status, r.tag AS "releaseTag", ch.name AS "channelName",
            t.name AS "targetName", t.endpoint AS "targetEndpoint", u.email AS "requestedBy",
@@ -89,7 +82,7 @@ export async function listPromotionRows(
              COALESCE(sum(i."blobsTotal"), 0)::float8 AS "blobsTotal"
       FROM "PromotionImage" i WHERE i."promotionId" = p.id
     ) s
-    ${where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
+    ${promotionListWhere(status, cursor)}
     ORDER BY p."createdAt" DESC, p.id DESC
     LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
@@ -116,6 +109,21 @@ export async function listPromotionRows(
     })),
     nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
   };
+}
+
+/**
+ * The WHERE of both lists over `"Promotion" p` (ordered by createdAt desc, id desc): of one
+ * status, and after the cursor's row (none when the cursor is no promotion, as Prisma's cursor).
+ */
+export function promotionListWhere(status: string | undefined, cursor: string | undefined): Prisma.Sql {
+  const where: Prisma.Sql[] = [];
+  if (status) where.push(Prisma.sql`p.status::text = ${status}`);
+  if (cursor) {
+    where.push(
+      Prisma.sql`(p."createdAt", p.id) < (SELECT c."createdAt", c.id FROM "Promotion" c WHERE c.id = ${cursor})`,
+    );
+  }
+  return where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
 }
 
 function iso(date: Date | null): string | null {

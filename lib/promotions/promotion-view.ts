@@ -4,7 +4,7 @@ import { db } from "@/lib/db/prisma";
 import { storedDrift, type PromotionDrift } from "./promotion-drift";
 import type { PlannedSignature, PromotionPlan } from "./promotion-plan";
 import { mappingOf, type RepositoryMapping } from "./repository-mapping";
-import { ALREADY_THERE_SQL } from "./promotion-list";
+import { ALREADY_THERE_SQL, promotionListWhere } from "./promotion-list";
 import { listPromotionsSchema, type ListPromotionsInput } from "./promotion.schema";
 
 export type PromotionStatus =
@@ -108,11 +108,6 @@ const promotionSelect = {
 
 type PromotionRow = Prisma.PromotionGetPayload<{ select: typeof promotionSelect }>;
 
-const listSelect = {
-  ...promotionSelect,
-  images: { orderBy: { component: "asc" }, omit: { manifest: true, manifestMediaType: true, layers: true } },
-} satisfies Prisma.PromotionSelect;
-
 function sum<T>(items: T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);
 }
@@ -131,38 +126,76 @@ export async function listPromotions(
   input: ListPromotionsInput = {},
 ): Promise<{ promotions: PromotionSummary[]; nextCursor: string | null }> {
   const { status, cursor, limit = 50 } = listPromotionsSchema.parse(input);
-  const rows = await db().promotion.findMany({
-    where: status ? { status } : {},
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit + 1,
-    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    select: listSelect,
-  });
+  // Two queries, not one per relation, and the per-layer JSON stays in Postgres: only what
+  // each image found at the target comes back (the rule of alreadyThere, in SQL).
+  const rows = await db().$queryRaw<ListPromotionRow[]>`
+    SELECT p.id, p.status::text AS status, p."repositoryMapping", p.plan, p."planHash", p."createdAt",
+           p."startedAt", p."finishedAt", p."driftCheckedAt", p.drift, p."tagsMovedAt", p."tagsFailure",
+           p."movingTag", r.id AS "releaseId", r.tag AS "releaseTag", r."channelId", ch.name AS "channelName",
+           t.id AS "targetId", t.name AS "targetName", t.endpoint AS "targetEndpoint", u.email AS "requestedBy"
+    FROM "Promotion" p
+    JOIN "Release" r ON r.id = p."releaseId"
+    JOIN "ReleaseChannel" ch ON ch.id = r."channelId"
+    JOIN "Registry" t ON t.id = p."targetRegistryId"
+    LEFT JOIN "User" u ON u.id = p."requestedById"
+    ${promotionListWhere(status, cursor)}
+    ORDER BY p."createdAt" DESC, p.id DESC
+    LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
-  // The list leaves the per-layer JSON in Postgres: only what each image found at the target.
-  const imageIds = page.flatMap((row) => row.images.map((image) => image.id));
-  const alreadyThereRows =
-    imageIds.length === 0
+  const images =
+    page.length === 0
       ? []
-      : await db().$queryRaw<{ id: string; bytes: number }[]>`
-          SELECT i.id, ${ALREADY_THERE_SQL}::float8 AS bytes FROM "PromotionImage" i WHERE i.id = ANY(${imageIds})`;
-  const alreadyThereOf = new Map(alreadyThereRows.map((r) => [r.id, r.bytes]));
+      : await db().$queryRaw<ListImageRow[]>`
+          SELECT i.id, i."promotionId", i.component, i."sourceRef", i."targetRef", i.digest, i."targetDigest",
+                 i.status::text AS status, i."bytesDone", i."bytesTotal", i."blobsDone", i."blobsTotal",
+                 i.signatures, i."failureKind"::text AS "failureKind", i."failureMessage", i.notice, i.attempts,
+                 i."startedAt", i."finishedAt", i."updatedAt", ${ALREADY_THERE_SQL}::float8 AS "bytesAlreadyThere"
+          FROM "PromotionImage" i WHERE i."promotionId" = ANY(${page.map((row) => row.id)})
+          ORDER BY i.component ASC`;
+  const imagesOf = new Map<string, ListImageRow[]>();
+  for (const image of images) imagesOf.set(image.promotionId, [...(imagesOf.get(image.promotionId) ?? []), image]);
   return {
     promotions: page.map((row) => {
-      const view = toPromotionView({ ...row, images: row.images.map((image) => ({ ...image, layers: [] })) });
-      const images = view.images.map(({ layers: _layers, ...image }) => ({
+      const own = imagesOf.get(row.id) ?? [];
+      const view = toPromotionView({
+        ...row,
+        release: {
+          id: row.releaseId,
+          tag: row.releaseTag,
+          channelId: row.channelId,
+          channel: { name: row.channelName },
+        },
+        targetRegistry: { id: row.targetId, name: row.targetName, endpoint: row.targetEndpoint },
+        requestedBy: row.requestedBy === null ? null : { email: row.requestedBy },
+        images: own.map(({ bytesAlreadyThere: _bytes, ...image }) => ({ ...image, layers: [] })),
+      } as PromotionRow);
+      const alreadyThere = new Map(own.map((image) => [image.id, image.bytesAlreadyThere]));
+      const listed = view.images.map(({ layers: _layers, ...image }) => ({
         ...image,
-        bytesAlreadyThere: alreadyThereOf.get(image.id) ?? 0,
+        bytesAlreadyThere: alreadyThere.get(image.id) ?? 0,
       }));
       return {
         ...view,
-        images,
-        totals: { ...view.totals, bytesAlreadyThere: sum(images, (i) => i.bytesAlreadyThere) },
+        images: listed,
+        totals: { ...view.totals, bytesAlreadyThere: sum(listed, (i) => i.bytesAlreadyThere) },
       };
     }),
     nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
   };
 }
+
+type ListPromotionRow = Omit<PromotionRow, "release" | "targetRegistry" | "requestedBy" | "images"> & {
+  releaseId: string;
+  releaseTag: string;
+  channelId: string;
+  channelName: string;
+  targetId: string;
+  targetName: string;
+  targetEndpoint: string;
+  requestedBy: string | null;
+};
+
+type ListImageRow = Omit<PromotionRow["images"][number], "layers"> & { bytesAlreadyThere: number };
 
 function toPromotionView(row: PromotionRow): PromotionView {
   const images = row.images.map(toImageView);
