@@ -4,6 +4,7 @@ import { db } from "@/lib/db/prisma";
 import { storedDrift, type PromotionDrift } from "./promotion-drift";
 import type { PlannedSignature, PromotionPlan } from "./promotion-plan";
 import { mappingOf, type RepositoryMapping } from "./repository-mapping";
+import { ALREADY_THERE_SQL, promotionListWhere } from "./promotion-list";
 import { listPromotionsSchema, type ListPromotionsInput } from "./promotion.schema";
 
 export type PromotionStatus =
@@ -107,6 +108,10 @@ const promotionSelect = {
 
 type PromotionRow = Prisma.PromotionGetPayload<{ select: typeof promotionSelect }>;
 
+function sum<T>(items: T[], pick: (item: T) => number): number {
+  return items.reduce((total, item) => total + pick(item), 0);
+}
+
 /** One promotion with its images, or null when there is none with that id. */
 export async function getPromotion(id: string): Promise<PromotionView | null> {
   const row = await db().promotion.findUnique({ where: { id }, select: promotionSelect });
@@ -121,22 +126,76 @@ export async function listPromotions(
   input: ListPromotionsInput = {},
 ): Promise<{ promotions: PromotionSummary[]; nextCursor: string | null }> {
   const { status, cursor, limit = 50 } = listPromotionsSchema.parse(input);
-  const rows = await db().promotion.findMany({
-    where: status ? { status } : {},
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit + 1,
-    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    select: promotionSelect,
-  });
+  // Two queries, not one per relation, and the per-layer JSON stays in Postgres: only what
+  // each image found at the target comes back (the rule of alreadyThere, in SQL).
+  const rows = await db().$queryRaw<ListPromotionRow[]>`
+    SELECT p.id, p.status::text AS status, p."repositoryMapping", p.plan, p."planHash", p."createdAt",
+           p."startedAt", p."finishedAt", p."driftCheckedAt", p.drift, p."tagsMovedAt", p."tagsFailure",
+           p."movingTag", r.id AS "releaseId", r.tag AS "releaseTag", r."channelId", ch.name AS "channelName",
+           t.id AS "targetId", t.name AS "targetName", t.endpoint AS "targetEndpoint", u.email AS "requestedBy"
+    FROM "Promotion" p
+    JOIN "Release" r ON r.id = p."releaseId"
+    JOIN "ReleaseChannel" ch ON ch.id = r."channelId"
+    JOIN "Registry" t ON t.id = p."targetRegistryId"
+    LEFT JOIN "User" u ON u.id = p."requestedById"
+    ${promotionListWhere(status, cursor)}
+    ORDER BY p."createdAt" DESC, p.id DESC
+    LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
+  const images =
+    page.length === 0
+      ? []
+      : await db().$queryRaw<ListImageRow[]>`
+          SELECT i.id, i."promotionId", i.component, i."sourceRef", i."targetRef", i.digest, i."targetDigest",
+                 i.status::text AS status, i."bytesDone", i."bytesTotal", i."blobsDone", i."blobsTotal",
+                 i.signatures, i."failureKind"::text AS "failureKind", i."failureMessage", i.notice, i.attempts,
+                 i."startedAt", i."finishedAt", i."updatedAt", ${ALREADY_THERE_SQL}::float8 AS "bytesAlreadyThere"
+          FROM "PromotionImage" i WHERE i."promotionId" = ANY(${page.map((row) => row.id)})
+          ORDER BY i.component ASC`;
+  const imagesOf = new Map<string, ListImageRow[]>();
+  for (const image of images) imagesOf.set(image.promotionId, [...(imagesOf.get(image.promotionId) ?? []), image]);
   return {
     promotions: page.map((row) => {
-      const view = toPromotionView(row);
-      return { ...view, images: view.images.map(({ layers: _layers, ...image }) => image) };
+      const own = imagesOf.get(row.id) ?? [];
+      const view = toPromotionView({
+        ...row,
+        release: {
+          id: row.releaseId,
+          tag: row.releaseTag,
+          channelId: row.channelId,
+          channel: { name: row.channelName },
+        },
+        targetRegistry: { id: row.targetId, name: row.targetName, endpoint: row.targetEndpoint },
+        requestedBy: row.requestedBy === null ? null : { email: row.requestedBy },
+        images: own.map(({ bytesAlreadyThere: _bytes, ...image }) => ({ ...image, layers: [] })),
+      } as PromotionRow);
+      const alreadyThere = new Map(own.map((image) => [image.id, image.bytesAlreadyThere]));
+      const listed = view.images.map(({ layers: _layers, ...image }) => ({
+        ...image,
+        bytesAlreadyThere: alreadyThere.get(image.id) ?? 0,
+      }));
+      return {
+        ...view,
+        images: listed,
+        totals: { ...view.totals, bytesAlreadyThere: sum(listed, (i) => i.bytesAlreadyThere) },
+      };
     }),
     nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
   };
 }
+
+type ListPromotionRow = Omit<PromotionRow, "release" | "targetRegistry" | "requestedBy" | "images"> & {
+  releaseId: string;
+  releaseTag: string;
+  channelId: string;
+  channelName: string;
+  targetId: string;
+  targetName: string;
+  targetEndpoint: string;
+  requestedBy: string | null;
+};
+
+type ListImageRow = Omit<PromotionRow["images"][number], "layers"> & { bytesAlreadyThere: number };
 
 function toPromotionView(row: PromotionRow): PromotionView {
   const images = row.images.map(toImageView);

@@ -16,8 +16,10 @@ import {
   client,
   connectRegistry,
   createRelease,
+  listedAs,
   operator,
   promote,
+  summaryOf,
   waitForPromotion,
 } from "@/test/support/promotion-test-kit";
 import { resumePromotion } from "./resume-promotion";
@@ -200,6 +202,11 @@ describe("stop and resume", () => {
         bytesAlreadyThere: bigView!.bytesAlreadyThere + smallView!.bytesTotal,
         blobsDone: bigView!.blobsTotal + smallView!.blobsTotal,
       });
+      // The API list and the Promotions page count the same, without loading each layer.
+      const { summary, row } = await listedAs(id);
+      expect(summary).toEqual(summaryOf((await waitForPromotion(id))!));
+      expect(row?.totals).toEqual(done.totals);
+      expect(row).toMatchObject({ status: "succeeded", release: { tag: "2.0" }, target: { name: "target-3" } });
     } finally {
       await fresh.stop();
     }

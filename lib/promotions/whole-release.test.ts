@@ -11,8 +11,10 @@ import {
   client,
   connectRegistry,
   createRelease,
+  listedAs,
   operator,
   promote,
+  summaryOf,
   waitForPromotion,
 } from "@/test/support/promotion-test-kit";
 import { runWorker, type RunningWorker } from "@/worker/run-worker";
@@ -22,6 +24,8 @@ import { recoverStalledImages } from "./recover-stalled-images";
 import { retryPromotion } from "./retry-promotion";
 import { rollbackOffer } from "./rollback-offer";
 import { stopPromotion } from "./stop-promotion";
+import { listPromotionRows } from "./promotion-list";
+import { listPromotions } from "./promotion-view";
 
 process.env.GANTRY_SECRET_KEY = crypto.randomBytes(32).toString("base64");
 process.env.GANTRY_ALLOW_LOOPBACK_REGISTRIES = "1";
@@ -180,6 +184,9 @@ describe("whole releases or nothing", () => {
     expect(view.status).toBe("succeeded");
     expect(await tagsAt("stable")).toEqual(digestsOf("1.0"));
     expect(view.totals.bytesAlreadyThere).toBe(view.totals.bytesTotal);
+    const listed = await listedAs(id);
+    expect(listed.summary).toEqual(summaryOf(await waitForPromotion(id)));
+    expect(listed.row?.totals).toEqual(view.totals);
     const pushed = await database
       .db()
       .auditEvent.findMany({ where: { targetId: id, action: "promotion.image_pushed" }, select: { detail: true } });
@@ -253,5 +260,35 @@ describe("whole releases or nothing", () => {
     expect(report.tagSteps).toBe(1);
     expect((await waitForPromotion(recovered)).status).toBe("succeeded");
     expect(await tagsAt("stable")).toEqual(digestsOf("1.1"));
+  });
+
+  it("lists the promotions newest first, page by page and by status, the same way on the page and in the API", async () => {
+    const all = await listPromotions({ limit: 200 });
+    expect(all.promotions.length).toBeGreaterThanOrEqual(3);
+    const times = all.promotions.map((p) => p.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect((await listPromotionRows({ limit: 200 })).promotions.map((p) => p.id)).toEqual(
+      all.promotions.map((p) => p.id),
+    );
+    for (const list of [listPromotions, listPromotionRows]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page: { promotions: { id: string }[]; nextCursor: string | null } = await list({ limit: 2, cursor });
+        expect(page.promotions.length).toBeLessThanOrEqual(2);
+        seen.push(...page.promotions.map((p) => p.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(all.promotions.map((p) => p.id));
+      expect((await list({ cursor: "no-such-promotion" })).promotions).toEqual([]);
+      const succeeded = (await list({ status: "succeeded", limit: 200 })).promotions as {
+        id: string;
+        status: string;
+      }[];
+      expect(succeeded.length).toBeGreaterThan(0);
+      expect(succeeded.map((p) => p.id)).toEqual(
+        all.promotions.filter((p) => p.status === "succeeded").map((p) => p.id),
+      );
+    }
   });
 });

@@ -9,7 +9,10 @@ import { currentCheck, policyKey, type SignatureSetup } from "./signature-policy
 import { compareKeys } from "./tag-ordering";
 import { getTrustedRoot } from "./trusted-root-setting";
 
-const releaseInclude = { images: { orderBy: { repository: "asc" } } } satisfies Prisma.ReleaseInclude;
+// A bundle release's referrers are the export's, not the page's.
+const releaseInclude = {
+  images: { orderBy: { repository: "asc" }, omit: { referrers: true } },
+} satisfies Prisma.ReleaseInclude;
 
 type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof releaseInclude }>;
 

@@ -8,7 +8,8 @@ import { createConnection } from "@/lib/connections/create-connection";
 import { db } from "@/lib/db/prisma";
 import type { BuiltImage } from "@/test/fixtures/oci-image";
 import { createPromotion } from "@/lib/promotions/create-promotion";
-import { getPromotion, type PromotionView } from "@/lib/promotions/promotion-view";
+import { listPromotionRows } from "@/lib/promotions/promotion-list";
+import { getPromotion, listPromotions, type PromotionView } from "@/lib/promotions/promotion-view";
 
 export const admin: Caller = { userId: null, email: "admin@example.com", role: "admin" };
 export const operator: Caller = { userId: null, email: "op@example.com", role: "operator" };
@@ -98,4 +99,21 @@ export async function waitForPromotion(
 
 export function finished(view: PromotionView): boolean {
   return view.status === "succeeded" || view.status === "failed" || view.status === "stopped";
+}
+
+/**
+ * The promotion as the two lists show it: GET /api/v1/promotions' summary and the Promotions
+ * page's row (both read it their own narrower way; a test compares them with getPromotion's view).
+ */
+export async function listedAs(id: string) {
+  const [{ promotions: summaries }, { promotions: rows }] = await Promise.all([
+    listPromotions({ limit: 200 }),
+    listPromotionRows({ limit: 200 }),
+  ]);
+  return { summary: summaries.find((p) => p.id === id), row: rows.find((p) => p.id === id) };
+}
+
+/** The view without per-layer detail: what the API list must answer for it. */
+export function summaryOf(view: PromotionView) {
+  return { ...view, images: view.images.map(({ layers: _layers, ...image }) => image) };
 }

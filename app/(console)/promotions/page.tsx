@@ -14,7 +14,7 @@ import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
 import { alreadyThereText } from "@/components/promotions/already-there";
 import { listPromotionsSchema } from "@/lib/promotions/promotion.schema";
-import { listPromotions, type PromotionSummary } from "@/lib/promotions/promotion-view";
+import { listPromotionRows, type PromotionListRow } from "@/lib/promotions/promotion-list";
 import { StatusFilter, statusFilterHref } from "./status-filter";
 
 export const metadata: Metadata = { title: "Promotions" };
@@ -30,7 +30,7 @@ export default async function PromotionsPage({ searchParams }: { searchParams: S
     cursor: single((await searchParams).cursor),
   });
   const filter = query.success ? query.data : {};
-  const { promotions, nextCursor } = await listPromotions({ ...filter, limit: 50 });
+  const { promotions, nextCursor } = await listPromotionRows({ ...filter, limit: 50 });
   const browse = canPromote ? (
     <Link href="/releases" className={buttonStyles({ variant: "primary" })}>
       Browse releases
@@ -105,7 +105,7 @@ export default async function PromotionsPage({ searchParams }: { searchParams: S
   );
 }
 
-function PromotionRow({ promotion }: { promotion: PromotionSummary }) {
+function PromotionRow({ promotion }: { promotion: PromotionListRow }) {
   const { totals } = promotion;
   return (
     <Tr data-testid={`promotion-row-${promotion.id}`}>
