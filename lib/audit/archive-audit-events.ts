@@ -75,7 +75,7 @@ export async function archiveAuditEvents(options: ArchiveOptions): Promise<Archi
   } finally {
     // A refused chain destroys the stream, whose file may open only after the refusal: wait for
     // it to close, or the removal runs first and an empty .partial is left behind.
-    if (!out.closed) await new Promise((resolve) => out.once("close", resolve));
+    if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
     fs.rmSync(partial, { force: true });
   }
 }

@@ -3,6 +3,7 @@ import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { runChange, type Caller } from "@/lib/change/run-change";
 import { proofLog } from "@/test/proof/support/proof-results";
 import { setupTestDatabase } from "@/test/support/database";
+import { seedRelease } from "@/test/support/seed-release";
 import { GET } from "./route";
 
 // Short heartbeats, so "ends within one heartbeat" is quick to see.
@@ -17,20 +18,10 @@ let token: { id: string; token: string };
 
 beforeAll(async () => {
   const db = database.db();
-  const [source, target] = await Promise.all(
-    ["vendor", "mine"].map((name) =>
-      db.registry.create({ data: { name, provider: "generic", endpoint: `${name}.example`, authKind: "anonymous" } }),
-    ),
-  );
-  const channel = await db.releaseChannel.create({
-    data: { name: "acme", sourceRegistryId: source!.id, components: ["acme/api"], tagPattern: ".*", ordering: "date" },
-  });
-  const release = await db.release.create({
-    data: { channelId: channel.id, tag: "release-251120", sortKey: "251120" },
-  });
+  const { releaseId, targetRegistryId } = await seedRelease(db);
   promotionId = (
     await db.promotion.create({
-      data: { releaseId: release.id, targetRegistryId: target!.id, repositoryMapping: {}, status: "queued" },
+      data: { releaseId, targetRegistryId, repositoryMapping: {}, status: "queued" },
     })
   ).id;
   await db.user.create({ data: { email: "watcher@example.com", role: "viewer" } });

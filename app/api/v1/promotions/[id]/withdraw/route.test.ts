@@ -3,6 +3,7 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import type { Role } from "@/lib/auth/roles";
 import { runChange, type Caller } from "@/lib/change/run-change";
 import { setupTestDatabase } from "@/test/support/database";
+import { seedRelease } from "@/test/support/seed-release";
 import { POST } from "./route";
 
 const database = setupTestDatabase();
@@ -14,17 +15,7 @@ let promotionId: string;
 
 beforeAll(async () => {
   const db = database.db();
-  const [source, target] = await Promise.all(
-    ["vendor", "mine"].map((name) =>
-      db.registry.create({ data: { name, provider: "generic", endpoint: `${name}.example`, authKind: "anonymous" } }),
-    ),
-  );
-  const channel = await db.releaseChannel.create({
-    data: { name: "acme", sourceRegistryId: source!.id, components: ["acme/api"], tagPattern: ".*", ordering: "date" },
-  });
-  const release = await db.release.create({
-    data: { channelId: channel.id, tag: "release-251120", sortKey: "251120" },
-  });
+  const { releaseId, targetRegistryId } = await seedRelease(db);
   const people: [string, Role][] = [
     ["requester", "operator"],
     ["colleague", "operator"],
@@ -40,8 +31,8 @@ beforeAll(async () => {
   promotionId = (
     await db.promotion.create({
       data: {
-        releaseId: release.id,
-        targetRegistryId: target!.id,
+        releaseId,
+        targetRegistryId,
         repositoryMapping: {},
         status: "awaiting_approval",
         approvalsRequired: 1,
