@@ -15,6 +15,10 @@ test("users and sessions survive a restart of the console", async ({ page, brows
 
   await gantry.restart();
   // The start says it is ready once, on standard error; standard output carries only JSON log lines.
+  // Ready means the worker's heartbeat is in, which it writes just before it logs that it started.
+  await expect
+    .poll(() => gantry.startStreams.stdout, { message: "the worker's start line, as JSON on standard output" })
+    .toContain('"msg":"worker started"');
   const { stdout, stderr } = gantry.startStreams;
   expect(stderr.match(/Gantry is running at /g)).toHaveLength(1);
   expect(stdout).not.toContain("Gantry is running at");
