@@ -134,16 +134,9 @@ export async function listReleases(
   return found;
 }
 
-/** The releases of many channels at once (the Releases page, which has just read the channels), by channel id. */
-export function listReleasesByChannel(
-  channels: readonly Pick<ChannelView, "id" | "name" | "signaturePolicy">[],
-  options: { limit?: number } = {},
-): Promise<Map<string, ReleaseView[]>> {
-  return listChannelReleases(
-    db(),
-    channels.map((channel) => channel.id),
-    { ...options, channels: channels.map((c) => ({ id: c.id, name: c.name, policy: c.signaturePolicy })) },
-  );
+/** The newest `limit` releases of every channel, by channel id (the Releases page, which reads the channels beside it). */
+export function listReleasesOfEveryChannel(options: { limit: number }): Promise<Map<string, ReleaseView[]>> {
+  return listChannelReleases(db(), "all", options);
 }
 
 /** One release as the releases page shows it, or null. */

@@ -1,12 +1,11 @@
 import "server-only";
-import type { Prisma } from "@/lib/db/generated/client";
+import { Prisma } from "@/lib/db/generated/client";
 import type { Db, Tx } from "@/lib/db/prisma";
 import type { SbomSummary } from "@/lib/oci/find-sboms";
 import { storedDrift } from "@/lib/promotions/promotion-drift";
-import { readSignaturePolicy, type SignaturePolicy } from "@/lib/signatures/signature-policy.schema";
+import { readSignaturePolicy } from "@/lib/signatures/signature-policy.schema";
 import type { ImageSignature, ReleaseView, TargetState } from "./channel-view";
 import { currentCheck, policyKey, type SignatureSetup } from "./signature-policy";
-import { compareKeys } from "./tag-ordering";
 import { getTrustedRoot } from "./trusted-root-setting";
 
 // A bundle release's referrers are the export's, not the page's.
@@ -29,40 +28,49 @@ interface TargetRow {
 type DriftByTarget = Map<string, Map<string, string[]>>;
 
 /**
- * The releases of several channels, newest first by each channel's ordering, in a fixed
- * number of queries however many channels, releases and promotions there are (the Releases
- * page asked per channel, and loaded every promotion's every image to say where a release is).
- * Sort keys are compared by code point here rather than by the database, whose collation may
- * not be byte order. Channels that do not exist are left out.
+ * The releases of several channels (or of every channel, `"all"`), newest first by each
+ * channel's ordering, in two rounds of queries however many channels, releases and promotions
+ * there are: the newest `limit` ids per channel, then the releases, their images, where they
+ * were promoted and the drift found there, side by side. (The Releases page asked per
+ * channel, and loaded every promotion's every image to say where a release is; under load each
+ * round waits its turn behind every other request, so the rounds count more than the queries.)
+ * Sort keys are compared byte-wise (`COLLATE "C"`: code point order, as compareKeys does for
+ * the keys' ASCII) rather than in the database's collation, which may not be byte order.
+ * Channels that do not exist are left out; with `"all"`, so are channels with no release.
  */
 export async function listChannelReleases(
   client: Db | Tx,
-  channelIds: readonly string[],
-  options: { limit?: number; channels?: readonly KnownChannel[] } = {},
+  channelIds: readonly string[] | "all",
+  options: { limit?: number } = {},
 ): Promise<Map<string, ReleaseView[]>> {
   const byChannel = new Map<string, ReleaseView[]>();
-  if (channelIds.length === 0) return byChannel;
-  const keys = await client.release.findMany({
-    where: { channelId: { in: [...channelIds] } },
-    select: { id: true, channelId: true, sortKey: true },
-  });
-  const shown = new Map<string, string[]>();
-  for (const channelId of channelIds) {
-    const ids = keys
-      .filter((key) => key.channelId === channelId)
-      .sort((a, b) => compareKeys(b.sortKey, a.sortKey))
-      .slice(0, options.limit ?? keys.length)
-      .map((key) => key.id);
-    shown.set(channelId, ids);
-  }
-  const ids = [...shown.values()].flat();
-  const [rows, targets, drift, setups] = await Promise.all([
-    client.release.findMany({ where: { id: { in: ids } }, include: releaseInclude }),
+  if (channelIds !== "all" && channelIds.length === 0) return byChannel;
+  const newest = await client.$queryRaw<{ id: string; channelId: string }[]>`
+    SELECT id, "channelId" FROM (
+      SELECT id, "channelId",
+             row_number() OVER (PARTITION BY "channelId" ORDER BY "sortKey" COLLATE "C" DESC) AS n
+      FROM "Release"
+      ${channelIds === "all" ? Prisma.empty : Prisma.sql`WHERE "channelId" = ANY(${[...channelIds]})`}
+    ) ranked
+    WHERE ${options.limit === undefined ? Prisma.sql`TRUE` : Prisma.sql`n <= ${options.limit}`}
+    ORDER BY "channelId", n`;
+  const shown = new Map<string, string[]>(channelIds === "all" ? [] : channelIds.map((id) => [id, []]));
+  for (const { id, channelId } of newest) shown.set(channelId, [...(shown.get(channelId) ?? []), id]);
+  const ids = newest.map((row) => row.id);
+  const [releases, images, targets, drift, setups] = await Promise.all([
+    client.release.findMany({ where: { id: { in: ids } } }),
+    client.releaseImage.findMany({
+      where: { releaseId: { in: ids } },
+      orderBy: { repository: "asc" },
+      omit: { referrers: true },
+    }),
     loadReleaseTargets(client, ids),
     loadReleaseDrift(client, ids),
-    loadSignatureSetups(client, channelIds, options.channels),
+    loadSignatureSetups(client, [...shown.keys()]),
   ]);
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  const imagesOf = new Map<string, ReleaseRow["images"]>();
+  for (const image of images) imagesOf.set(image.releaseId, [...(imagesOf.get(image.releaseId) ?? []), image]);
+  const byId = new Map(releases.map((release) => [release.id, { ...release, images: imagesOf.get(release.id) ?? [] }]));
   for (const [channelId, releaseIds] of shown) {
     const setup = setups.get(channelId);
     if (!setup) continue;
@@ -126,35 +134,18 @@ async function loadReleaseDrift(client: Db | Tx, releaseIds: string[]): Promise<
   return byRelease;
 }
 
-/** A channel whose signature policy the caller has already read (the Releases page reads every channel first). */
-interface KnownChannel {
-  id: string;
-  name: string;
-  policy: SignaturePolicy;
-}
-
-/**
- * loadSignatureSetup for many channels: one query for the channels (none when the caller
- * already has them), the trusted root once if a policy is keyless.
- */
+/** loadSignatureSetup for many channels: one query for the channels, the trusted root once if a policy is keyless. */
 async function loadSignatureSetups(
   client: Db | Tx,
   channelIds: readonly string[],
-  known?: readonly KnownChannel[],
 ): Promise<Map<string, SignatureSetup>> {
-  const wanted = new Set(channelIds);
-  const policies: KnownChannel[] = known
-    ? known.filter((channel) => wanted.has(channel.id))
-    : (
-        await client.releaseChannel.findMany({
-          where: { id: { in: [...channelIds] } },
-          select: { id: true, name: true, signaturePolicy: true },
-        })
-      ).map((channel) => ({
-        id: channel.id,
-        name: channel.name,
-        policy: readSignaturePolicy(channel.signaturePolicy),
-      }));
+  if (channelIds.length === 0) return new Map();
+  const policies = (
+    await client.releaseChannel.findMany({
+      where: { id: { in: [...channelIds] } },
+      select: { id: true, name: true, signaturePolicy: true },
+    })
+  ).map((channel) => ({ id: channel.id, name: channel.name, policy: readSignaturePolicy(channel.signaturePolicy) }));
   const trustedRoot = policies.some((channel) => channel.policy.mode === "keyless")
     ? await getTrustedRoot(client)
     : null;

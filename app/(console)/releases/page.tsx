@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/get-current-user";
 import { can } from "@/lib/auth/permissions";
 import { countConnections } from "@/lib/connections/list-connections";
-import { listChannels, listReleasesByChannel } from "@/lib/releases/channel-view";
+import { listChannels, listReleasesOfEveryChannel } from "@/lib/releases/channel-view";
 import { getTrustedRootStatus } from "@/lib/releases/trusted-root-setting";
 import { ChannelCard } from "./channel-card";
 
@@ -24,12 +24,12 @@ export default async function ReleasesPage() {
     promote: can(user.role, "promotions.create"),
     exportBundle: can(user.role, "bundles.export"),
   };
-  const [connections, channels, trustedRoot] = await Promise.all([
+  const [connections, channels, trustedRoot, releases] = await Promise.all([
     countConnections(),
     listChannels(),
     getTrustedRootStatus(),
+    listReleasesOfEveryChannel({ limit: RELEASES_SHOWN }),
   ]);
-  const releases = await listReleasesByChannel(channels, { limit: RELEASES_SHOWN });
   const newChannel = allowed.edit ? (
     <Link href="/releases/channels/new" className={buttonStyles({ variant: "primary" })}>
       <PlusIcon className="size-4" />
