@@ -9,9 +9,9 @@ export interface AuditTargetLabel {
 type Target = { targetType: string; targetId: string | null };
 
 /**
- * Names for the targets of a page of events, in one query per kind of target (never one per
- * row): a promotion by its release tag and target registry, a registry or channel by its
- * name, a user by e-mail. A target deleted since keeps its id (no entry).
+ * Names for the targets of a page of events, in one query per kind of target, side by side
+ * (never one per row): a promotion by its release tag and target registry, a registry or
+ * channel by its name, a user by e-mail. A target deleted since keeps its id (no entry).
  */
 export async function labelAuditTargets(
   events: Target[],
@@ -21,15 +21,17 @@ export async function labelAuditTargets(
     ...new Set(events.filter((e) => e.targetType === type && e.targetId).map((e) => e.targetId!)),
   ];
   const [promotions, registries, channels, users] = await Promise.all([
-    some(ids("promotion"), (id) =>
-      client.promotion.findMany({
-        where: { id: { in: id } },
-        select: {
-          id: true,
-          release: { select: { tag: true, channel: { select: { name: true } } } },
-          targetRegistry: { select: { name: true } },
-        },
-      }),
+    // One joined query: Prisma's nested select would wait for the promotions, then the
+    // releases and registries, then the channels — three rounds for one column.
+    some(
+      ids("promotion"),
+      (id) => client.$queryRaw<{ id: string; tag: string; channelName: string; targetName: string }[]>`
+        SELECT p.id, r.tag, c.name AS "channelName", t.name AS "targetName"
+        FROM "Promotion" p
+        JOIN "Release" r ON r.id = p."releaseId"
+        JOIN "ReleaseChannel" c ON c.id = r."channelId"
+        JOIN "Registry" t ON t.id = p."targetRegistryId"
+        WHERE p.id = ANY(${id})`,
     ),
     some(ids("registry"), (id) =>
       client.registry.findMany({ where: { id: { in: id } }, select: { id: true, name: true } }),
@@ -42,7 +44,7 @@ export async function labelAuditTargets(
   const labels = new Map<string, AuditTargetLabel>();
   for (const p of promotions)
     labels.set(`promotion:${p.id}`, {
-      label: `${p.release.channel.name} ${p.release.tag} → ${p.targetRegistry.name}`,
+      label: `${p.channelName} ${p.tag} → ${p.targetName}`,
       href: `/promotions/${p.id}`,
     });
   for (const r of registries) labels.set(`registry:${r.id}`, { label: r.name, href: `/registries/${r.id}` });
