@@ -77,16 +77,21 @@ describe("bin/gantry", () => {
     );
   });
 
-  it("refuses to start with a bad GANTRY_WEB_PROCESSES, naming the variable and what it takes", () => {
+  it.each([
+    [
+      "GANTRY_WEB_PROCESSES",
+      "lots",
+      /^gantry start: GANTRY_WEB_PROCESSES must be a whole number from 1 to 16 \(got "lots"\)/,
+    ],
+    ["GANTRY_DB_POOL_SIZE", "0", /^gantry start: GANTRY_DB_POOL_SIZE must be a whole number from 1 to 200 \(got "0"\)/],
+  ])("refuses to start with a bad %s, naming the variable and what it takes", (name, value, message) => {
     const result = spawnSync(process.execPath, [bin, "start"], {
       encoding: "utf8",
-      env: { ...process.env, DATABASE_URL: database.url(), GANTRY_WEB_PROCESSES: "lots" },
+      env: { ...process.env, DATABASE_URL: database.url(), [name]: value },
       timeout: 60_000,
     });
     expect({ code: result.status, stdout: result.stdout }).toEqual({ code: 1, stdout: "" });
-    expect(result.stderr).toMatch(
-      /^gantry start: GANTRY_WEB_PROCESSES must be a whole number from 1 to 16 \(got "lots"\)/,
-    );
+    expect(result.stderr).toMatch(message);
   });
 
   it("runs a worker at a lower CPU priority than the console (niceness 10 by default)", async () => {

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { applyMigrations } from "@/lib/db/migrate";
+import { dbPoolSize } from "@/lib/db/pool-size";
 import { parseTrustedProxies } from "@/lib/http/client-address";
 import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import { ExitCode, UsageError, type CliCommand, type CliIo } from "../command";
@@ -50,6 +51,7 @@ GANTRY_TRUSTED_PROXIES, GANTRY_WEB_PROCESSES, GANTRY_WORKER_NICE).
     // A bad entry stops the start here, naming it, rather than in the web process later.
     parseTrustedProxies(io.env.GANTRY_TRUSTED_PROXIES);
     webProcessCount(io.env.GANTRY_WEB_PROCESSES, os.availableParallelism());
+    dbPoolSize(io.env.GANTRY_DB_POOL_SIZE);
     const root = projectRoot();
     const startedAt = Date.now();
     const say = (line: string) => io.stderr.write(`[gantry] ${line}\n`);

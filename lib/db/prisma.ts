@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
+import { dbPoolSize } from "./pool-size";
 
 export type Db = PrismaClient;
 /** The client handed to code running inside `prisma.$transaction`. */
@@ -14,7 +15,9 @@ export function db(): PrismaClient {
 }
 
 export function createClient(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: dbPoolSize(process.env.GANTRY_DB_POOL_SIZE) }),
+  });
 }
 
 function databaseUrl(): string {
