@@ -129,18 +129,23 @@ async function deleteArchived(client: PrismaClient, archived: ArchiveResult, las
           `the events to archive changed while they were written (expected ${archived.count} from #${archived.firstId}); try again`,
         );
       }
-      await recordAuditEvent(tx, {
-        action: auditArchivedAction,
-        targetType: "audit",
-        targetId: archived.file,
-        detail: {
-          file: archived.file,
-          count: archived.count,
-          firstId: archived.firstId,
-          lastId: archived.lastId,
-          lastHash: archived.lastHash,
+      // Now, not at commit: it must link to the newest event before the archived ones go.
+      await recordAuditEvent(
+        tx,
+        {
+          action: auditArchivedAction,
+          targetType: "audit",
+          targetId: archived.file,
+          detail: {
+            file: archived.file,
+            count: archived.count,
+            firstId: archived.firstId,
+            lastId: archived.lastId,
+            lastHash: archived.lastHash,
+          },
         },
-      });
+        { immediately: true },
+      );
       await tx.$executeRawUnsafe(`SET LOCAL gantry.audit_maintenance = 'on'`);
       await tx.$executeRaw`DELETE FROM "AuditEvent" WHERE "id" <= ${lastId}`;
     },

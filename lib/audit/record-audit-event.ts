@@ -1,6 +1,7 @@
+import { beforeCommit } from "@/lib/db/before-commit";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/db/prisma";
-import { auditHash, genesisHash } from "./audit-hash";
+import { auditHash, genesisHash, type HashedFields } from "./audit-hash";
 import { redactSecrets } from "./redact";
 import { currentRequestContext } from "./request-context";
 
@@ -15,25 +16,65 @@ export interface AuditInput {
 /** Serialises appends so each event links to the one before it. */
 const chainLockKey = 7_240_913;
 
+type PendingEvent = Omit<HashedFields, "prevHash" | "at">;
+
+/** The events each open transaction has recorded and will append when it ends. */
+const pendingOf = new WeakMap<object, PendingEvent[]>();
+
 /**
- * Appends an audit event inside the caller's transaction, so the event exists if and only if
- * the change does. Actor, IP and user agent come from the request context.
+ * Records an audit event inside the caller's transaction, so the event exists if and only if
+ * the change does. Actor, IP and user agent come from the request context, as it is now.
+ *
+ * The events are appended to the chain at the end of the transaction (beforeCommit): the
+ * chain's lock then waits for the last statements only. Taken where the event was recorded,
+ * every audited change held it across the rest of its work, and under load each statement of
+ * that waits its turn in a busy process — 20 promotion requests at once queued every other
+ * audited write, and the connections they held, behind each other. `immediately` appends now
+ * (with any recorded before it), for a transaction whose later statements depend on the event
+ * being in place.
  */
-export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<void> {
+export async function recordAuditEvent(
+  tx: Tx,
+  input: AuditInput,
+  options: { immediately?: boolean } = {},
+): Promise<void> {
   const context = currentRequestContext();
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${chainLockKey})`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
-  const fields = {
-    prevHash: last?.hash ?? genesisHash,
-    at: new Date(),
+  const event: PendingEvent = {
     actorId: context.actorId,
     actorLabel: context.actorLabel,
     action: input.action,
     targetType: input.targetType,
     targetId: input.targetId ?? null,
-    detail: redactSecrets(input.detail ?? {}) as Prisma.InputJsonObject,
+    detail: redactSecrets(input.detail ?? {}),
     ip: context.ip,
     userAgent: context.userAgent,
   };
-  await tx.auditEvent.create({ data: { ...fields, hash: auditHash(fields) } });
+  const pending = pendingOf.get(tx);
+  if (pending) {
+    pending.push(event);
+    if (options.immediately) await appendToChain(tx, pending);
+    return;
+  }
+  const events = [event];
+  if (!options.immediately && beforeCommit(tx, "audit-chain", () => appendToChain(tx, events))) {
+    pendingOf.set(tx, events);
+    return;
+  }
+  await appendToChain(tx, events);
+}
+
+/** Links the events to the newest one, in order, under the chain's lock (three statements), and empties the list. */
+async function appendToChain(tx: Tx, events: PendingEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${chainLockKey})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
+  let prevHash = last?.hash ?? genesisHash;
+  const at = new Date();
+  const rows = events.map((event) => {
+    const fields = { ...event, prevHash, at };
+    prevHash = auditHash(fields);
+    return { ...fields, detail: fields.detail as Prisma.InputJsonObject, hash: prevHash };
+  });
+  events.length = 0;
+  await tx.auditEvent.createMany({ data: rows });
 }

@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
+import { withCommitHooks } from "./before-commit";
 import { dbPoolSize } from "./pool-size";
 
 export type Db = PrismaClient;
@@ -15,9 +16,11 @@ export function db(): PrismaClient {
 }
 
 export function createClient(connectionString: string): PrismaClient {
-  return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: dbPoolSize(process.env.GANTRY_DB_POOL_SIZE) }),
-  });
+  return withCommitHooks(
+    new PrismaClient({
+      adapter: new PrismaPg({ connectionString, max: dbPoolSize(process.env.GANTRY_DB_POOL_SIZE) }),
+    }),
+  );
 }
 
 function databaseUrl(): string {
