@@ -3,7 +3,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import type { Db, Tx } from "@/lib/db/prisma";
 import type { SbomSummary } from "@/lib/oci/find-sboms";
 import { storedDrift } from "@/lib/promotions/promotion-drift";
-import { readSignaturePolicy } from "@/lib/signatures/signature-policy.schema";
+import { readSignaturePolicy, type SignaturePolicy } from "@/lib/signatures/signature-policy.schema";
 import type { ImageSignature, ReleaseView, TargetState } from "./channel-view";
 import { currentCheck, policyKey, type SignatureSetup } from "./signature-policy";
 import { getTrustedRoot } from "./trusted-root-setting";
@@ -41,11 +41,15 @@ type DriftByTarget = Map<string, Map<string, string[]>>;
 export async function listChannelReleases(
   client: Db | Tx,
   channelIds: readonly string[] | "all",
-  options: { limit?: number } = {},
+  options: {
+    limit?: number;
+    /** The channels' policies when the caller reads the channels anyway (the Releases page, beside this). */
+    channels?: PromiseLike<readonly KnownChannel[]>;
+  } = {},
 ): Promise<Map<string, ReleaseView[]>> {
   const byChannel = new Map<string, ReleaseView[]>();
   if (channelIds !== "all" && channelIds.length === 0) return byChannel;
-  const newest = await client.$queryRaw<{ id: string; channelId: string }[]>`
+  const newestIds = client.$queryRaw<{ id: string; channelId: string }[]>`
     SELECT id, "channelId" FROM (
       SELECT id, "channelId",
              row_number() OVER (PARTITION BY "channelId" ORDER BY "sortKey" COLLATE "C" DESC) AS n
@@ -54,6 +58,7 @@ export async function listChannelReleases(
     ) ranked
     WHERE ${options.limit === undefined ? Prisma.sql`TRUE` : Prisma.sql`n <= ${options.limit}`}
     ORDER BY "channelId", n`;
+  const [newest, known] = await Promise.all([newestIds, options.channels]);
   const shown = new Map<string, string[]>(channelIds === "all" ? [] : channelIds.map((id) => [id, []]));
   for (const { id, channelId } of newest) shown.set(channelId, [...(shown.get(channelId) ?? []), id]);
   const ids = newest.map((row) => row.id);
@@ -66,7 +71,7 @@ export async function listChannelReleases(
     }),
     loadReleaseTargets(client, ids),
     loadReleaseDrift(client, ids),
-    loadSignatureSetups(client, [...shown.keys()]),
+    loadSignatureSetups(client, [...shown.keys()], known),
   ]);
   const imagesOf = new Map<string, ReleaseRow["images"]>();
   for (const image of images) imagesOf.set(image.releaseId, [...(imagesOf.get(image.releaseId) ?? []), image]);
@@ -134,18 +139,36 @@ async function loadReleaseDrift(client: Db | Tx, releaseIds: string[]): Promise<
   return byRelease;
 }
 
-/** loadSignatureSetup for many channels: one query for the channels, the trusted root once if a policy is keyless. */
+/** A channel whose signature policy the caller has already read. */
+export interface KnownChannel {
+  id: string;
+  name: string;
+  policy: SignaturePolicy;
+}
+
+/**
+ * loadSignatureSetup for many channels: one query for the channels (none when the caller
+ * already has them), the trusted root once if a policy is keyless.
+ */
 async function loadSignatureSetups(
   client: Db | Tx,
   channelIds: readonly string[],
+  known?: readonly KnownChannel[],
 ): Promise<Map<string, SignatureSetup>> {
   if (channelIds.length === 0) return new Map();
-  const policies = (
-    await client.releaseChannel.findMany({
-      where: { id: { in: [...channelIds] } },
-      select: { id: true, name: true, signaturePolicy: true },
-    })
-  ).map((channel) => ({ id: channel.id, name: channel.name, policy: readSignaturePolicy(channel.signaturePolicy) }));
+  const wanted = new Set(channelIds);
+  const policies: readonly KnownChannel[] = known
+    ? known.filter((channel) => wanted.has(channel.id))
+    : (
+        await client.releaseChannel.findMany({
+          where: { id: { in: [...channelIds] } },
+          select: { id: true, name: true, signaturePolicy: true },
+        })
+      ).map((channel) => ({
+        id: channel.id,
+        name: channel.name,
+        policy: readSignaturePolicy(channel.signaturePolicy),
+      }));
   const trustedRoot = policies.some((channel) => channel.policy.mode === "keyless")
     ? await getTrustedRoot(client)
     : null;

@@ -24,12 +24,14 @@ export default async function ReleasesPage() {
     promote: can(user.role, "promotions.create"),
     exportBundle: can(user.role, "bundles.export"),
   };
-  const [connections, channels, trustedRoot, releases] = await Promise.all([
-    countConnections(),
-    listChannels(),
+  const channelsRead = listChannels();
+  const [channels, trustedRoot, releases] = await Promise.all([
+    channelsRead,
     getTrustedRootStatus(),
-    listReleasesOfEveryChannel({ limit: RELEASES_SHOWN }),
+    listReleasesOfEveryChannel(channelsRead, { limit: RELEASES_SHOWN }),
   ]);
+  // Only the empty page asks whether any registry is connected yet.
+  const connections = channels.length === 0 ? await countConnections() : null;
   const newChannel = allowed.edit ? (
     <Link href="/releases/channels/new" className={buttonStyles({ variant: "primary" })}>
       <PlusIcon className="size-4" />
