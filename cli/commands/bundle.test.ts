@@ -22,7 +22,8 @@ let dir: string;
 let keys: { privateKey: string; publicKey: string; otherPublicKey: string };
 const images: Record<string, BuiltImage> = {};
 const base = { size: 60_000, seed: "bundle-base" };
-const bigLayer = { size: 1_500_000, seed: "bundle-big" };
+// Big enough that the exporter's 1 MiB write batches land inside it more than once.
+const bigLayer = { size: 4_000_000, seed: "bundle-big" };
 
 beforeAll(async () => {
   [source, target] = await Promise.all([startRegistry(), startRegistry()]);
@@ -118,13 +119,16 @@ describe("gantry bundle", () => {
     expect(whole.code).toBe(0);
     const entries = await listTarEntries(await BundleFiles.open(file("whole.tar")));
     const big = entries.find((e) => e.size > bigLayer.size)!;
-    // A random byte of the big layer's first 80 %: the rest, trickled, leaves the poll (10 ms) a
-    // window of ≥ 0.6 s to kill the export before it finishes, however loaded the machine.
-    const cutAt = big.offset + 1 + Math.floor(Math.random() * big.size * 0.8);
+    // A random byte of the big layer, at least 2 MiB before its end. The export writes in 1 MiB
+    // batches, so the file passes the cut with a batch (at most 1.25 MiB later, a read chunk
+    // included) and ≥ 0.75 MiB of the layer still to come: trickled at 1 MB/s, that leaves the
+    // poll (10 ms) ≥ 0.7 s to kill the export before it ends. (A cut in the layer's last MiB
+    // was passed only by the final write, after which the file is renamed: nothing to kill.)
+    const cutAt = big.offset + 1 + Math.floor(Math.random() * (big.size - 2 * 1024 * 1024));
     proxy.addRule({
       match: { method: "GET", path: /\/blobs\/sha256:/ },
       times: Infinity,
-      action: { kind: "trickle", bytesPerSecond: 500_000 },
+      action: { kind: "trickle", bytesPerSecond: 1_000_000 },
     });
     const partial = `${file("resumed.tar")}.partial`;
     const killed = await gantry(exportArgs(file("resumed.tar"), "1.2", proxy.host), {
@@ -199,11 +203,11 @@ describe("gantry bundle", () => {
   });
 
   it("splits into parts that import joined", async () => {
-    const run = await gantry([...exportArgs(file("parts.tar")), "--part-size", "1M"]);
+    const run = await gantry([...exportArgs(file("parts.tar")), "--part-size", "3M"]);
     expect(run.code).toBe(0);
     const parts = (await readdir(dir)).filter((f) => f.startsWith("parts.tar")).sort();
     expect(parts).toEqual(["parts.tar.001", "parts.tar.002"]);
-    expect((await stat(file("parts.tar.001"))).size).toBe(1024 * 1024);
+    expect((await stat(file("parts.tar.001"))).size).toBe(3 * 1024 * 1024);
     expect(await gantry(["bundle", "verify", file("parts.tar")])).toMatchObject({ code: 0 });
     const imported = await gantry(["bundle", "import", "--insecure", file("parts.tar.001"), `${target.host}/split/`]);
     expect(imported.code).toBe(0);
@@ -213,7 +217,7 @@ describe("gantry bundle", () => {
   it("a differential bundle leaves out what the base carried, imports onto the base, and is refused without it", async () => {
     const run = await gantry([...exportArgs(file("r13.tar"), "1.3"), "--since", file("r12.tar")]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/differential on .*r12\.tar: 2 blobs \(1\.6 MB\) left out, \d+% smaller/);
+    expect(run.stdout).toMatch(/differential on .*r12\.tar: 2 blobs \(4\.1 MB\) left out, \d+% smaller/);
     expect((await stat(file("r13.tar"))).size).toBeLessThan(100_000);
     expect(await gantry(["bundle", "verify", file("r13.tar")])).toMatchObject({ code: 0 });
 
