@@ -60,7 +60,7 @@ export async function listChannelReleases(
     ORDER BY "channelId", n`;
   const [newest, known] = await Promise.all([newestIds, options.channels]);
   const shown = new Map<string, string[]>(channelIds === "all" ? [] : channelIds.map((id) => [id, []]));
-  for (const { id, channelId } of newest) shown.set(channelId, [...(shown.get(channelId) ?? []), id]);
+  for (const { id, channelId } of newest) appendTo(shown, channelId, id);
   const ids = newest.map((row) => row.id);
   const [releases, images, targets, drift, setups] = await Promise.all([
     client.release.findMany({ where: { id: { in: ids } } }),
@@ -74,7 +74,7 @@ export async function listChannelReleases(
     loadSignatureSetups(client, [...shown.keys()], known),
   ]);
   const imagesOf = new Map<string, ReleaseRow["images"]>();
-  for (const image of images) imagesOf.set(image.releaseId, [...(imagesOf.get(image.releaseId) ?? []), image]);
+  for (const image of images) appendTo(imagesOf, image.releaseId, image);
   const byId = new Map(releases.map((release) => [release.id, { ...release, images: imagesOf.get(release.id) ?? [] }]));
   for (const [channelId, releaseIds] of shown) {
     const setup = setups.get(channelId);
@@ -114,7 +114,7 @@ async function loadReleaseTargets(client: Db | Tx, releaseIds: string[]): Promis
     JOIN "Registry" r ON r.id = p."targetRegistryId"
     LEFT JOIN "PromotionImage" i ON i."promotionId" = p.id AND i.status = 'pushed'
     WHERE p."releaseId" = ANY(${releaseIds})`;
-  for (const row of rows) byRelease.set(row.releaseId, [...(byRelease.get(row.releaseId) ?? []), row]);
+  for (const row of rows) appendTo(byRelease, row.releaseId, row);
   return byRelease;
 }
 
@@ -140,7 +140,7 @@ async function loadReleaseDrift(client: Db | Tx, releaseIds: string[]): Promise<
 }
 
 /** A channel whose signature policy the caller has already read. */
-export interface KnownChannel {
+interface KnownChannel {
   id: string;
   name: string;
   policy: SignaturePolicy;
@@ -235,4 +235,11 @@ function targetsOf(row: ReleaseRow, rows: TargetRow[], drift: Map<string, string
       drifted: drift.get(registryId) ?? [],
     }))
     .sort((a, b) => a.registryName.localeCompare(b.registryName));
+}
+
+/** Adds `value` to the list under `key` in place (copying the list for each value made long listings quadratic). */
+function appendTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }
