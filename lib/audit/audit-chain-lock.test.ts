@@ -72,4 +72,29 @@ describe("appending to the audit chain", () => {
     expect((await actionsInOrder()).slice(-3)).toEqual(["now.deferred-before", "now.immediate", "now.deferred-after"]);
     expect(await verifyAuditChain(database.db())).toEqual({ ok: true, events: 8 });
   });
+
+  it("hashes in Postgres exactly as auditHash does, whatever the event holds", async () => {
+    const odd = {
+      actorId: null,
+      actorLabel: "zoë@example.com",
+      ip: "2001:db8::1",
+      userAgent: 'curl/8 "quoted" \\ back\tslash — ✓ 𝔘',
+    };
+    await runWithRequestContext(odd, () =>
+      database.db().$transaction(async (tx) => {
+        await recordAuditEvent(tx, {
+          action: "odd.detail",
+          targetType: "thing",
+          targetId: null,
+          detail: { after: { name: "ünïcödé ✓ 😀", nested: [1, 2.5, { z: true, a: null }], '"key"': "</script>" } },
+        });
+        await recordAuditEvent(tx, { action: "odd.empty", targetType: "thing" });
+      }),
+    );
+    const stored = await database.db().auditEvent.findMany({ orderBy: { id: "desc" }, take: 2 });
+    expect(stored.map((e) => e.action)).toEqual(["odd.empty", "odd.detail"]);
+    expect(stored[1]!.userAgent).toBe(odd.userAgent);
+    expect(stored[0]!.prevHash).toBe(stored[1]!.hash);
+    expect(await verifyAuditChain(database.db())).toEqual({ ok: true, events: 10 });
+  });
 });

@@ -18,20 +18,30 @@ export interface HashedFields {
 
 /** SHA-256 over a canonical JSON of the event and the previous hash: editing any row breaks the chain from there on. */
 export function auditHash(fields: HashedFields): string {
+  return crypto
+    .createHash("sha256")
+    .update(canonicalEvent({ ...fields, at: fields.at.toISOString() }))
+    .digest("hex");
+}
+
+/**
+ * The event's canonical JSON cut around its previous hash, which Postgres fills in when it
+ * appends the event under the chain's lock (gantry_append_audit_events): the text auditHash
+ * hashes is `beforePrevHash` + prevHash + `rest`.
+ */
+export function canonicalPieces(fields: Omit<HashedFields, "prevHash">): { beforePrevHash: string; rest: string } {
+  // A mark nobody can put in an event ahead of time, so it appears once: as the value of prevHash.
+  const mark = crypto.randomBytes(16).toString("hex");
+  const text = canonicalEvent({ ...fields, at: fields.at.toISOString(), prevHash: mark });
+  const at = text.indexOf(mark);
+  if (at < 0 || text.lastIndexOf(mark) !== at)
+    throw new Error("audit event: its canonical JSON could not be cut around prevHash");
+  return { beforePrevHash: text.slice(0, at), rest: text.slice(at + mark.length) };
+}
+
+function canonicalEvent(fields: Omit<HashedFields, "at"> & { at: string }): string {
   const { prevHash, at, actorId, actorLabel, action, targetType, targetId, detail, ip, userAgent } = fields;
-  const canonical = canonicalJson({
-    prevHash,
-    at: at.toISOString(),
-    actorId,
-    actorLabel,
-    action,
-    targetType,
-    targetId,
-    detail,
-    ip,
-    userAgent,
-  });
-  return crypto.createHash("sha256").update(canonical).digest("hex");
+  return canonicalJson({ prevHash, at, actorId, actorLabel, action, targetType, targetId, detail, ip, userAgent });
 }
 
 /** JSON with object keys sorted at every depth, so equal values always hash alike. */

@@ -1,7 +1,6 @@
 import { beforeCommit } from "@/lib/db/before-commit";
-import type { Prisma } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/db/prisma";
-import { auditHash, genesisHash, type HashedFields } from "./audit-hash";
+import { canonicalPieces, type HashedFields } from "./audit-hash";
 import { redactSecrets } from "./redact";
 import { currentRequestContext } from "./request-context";
 
@@ -63,18 +62,16 @@ export async function recordAuditEvent(
   await appendToChain(tx, events);
 }
 
-/** Links the events to the newest one, in order, under the chain's lock (three statements), and empties the list. */
+/**
+ * Links the events to the newest one, in order, and empties the list: one statement
+ * (gantry_append_audit_events, from the migration audit_append_in_one_statement) takes the
+ * chain's lock, reads the newest hash, hashes each event and inserts it, so the lock waits only
+ * for this transaction's COMMIT after it.
+ */
 async function appendToChain(tx: Tx, events: PendingEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${chainLockKey})`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
-  let prevHash = last?.hash ?? genesisHash;
   const at = new Date();
-  const rows = events.map((event) => {
-    const fields = { ...event, prevHash, at };
-    prevHash = auditHash(fields);
-    return { ...fields, detail: fields.detail as Prisma.InputJsonObject, hash: prevHash };
-  });
+  const rows = events.map((event) => ({ ...event, at: at.toISOString(), ...canonicalPieces({ ...event, at }) }));
   events.length = 0;
-  await tx.auditEvent.createMany({ data: rows });
+  await tx.$queryRaw`SELECT gantry_append_audit_events(${JSON.stringify(rows)}::jsonb, ${chainLockKey}) AS appended`;
 }
