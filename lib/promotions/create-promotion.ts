@@ -35,18 +35,18 @@ export const createPromotion: ChangeDefinition<typeof promotionInputSchema, Crea
     if (denied.length > 0)
       throw new UserError(`releaseId: ${denied.map((i) => i.failure!.message).join("; ")}`, "releaseId", 422);
     // The release could have changed between planning and now: the plan must describe it.
-    const current = await tx.release.findUnique({
-      where: { id: release.id },
-      select: {
-        images: { select: { repository: true, digest: true } },
-        channel: { select: { approvalsRequired: true } },
-      },
-    });
-    const target = await tx.registry.findUnique({
-      where: { id: input.targetRegistryId },
-      select: { approvalsRequired: true },
-    });
-    if (!current || !target)
+    // One query for the release's images and both approval settings.
+    const [current] = await tx.$queryRaw<
+      { images: { repository: string; digest: string }[]; channelApprovals: number | null; targetApprovals: number }[]
+    >`
+      SELECT ch."approvalsRequired" AS "channelApprovals", t."approvalsRequired" AS "targetApprovals",
+             COALESCE((SELECT json_agg(json_build_object('repository', i.repository, 'digest', i.digest))
+                       FROM "ReleaseImage" i WHERE i."releaseId" = r.id), '[]'::json) AS images
+      FROM "Release" r
+      JOIN "ReleaseChannel" ch ON ch.id = r."channelId"
+      JOIN "Registry" t ON t.id = ${input.targetRegistryId}
+      WHERE r.id = ${release.id}`;
+    if (!current)
       throw new UserError("releaseId: the release or the target changed while planning; try again", "releaseId", 409);
     const digests = new Map(current.images.map((i) => [i.repository, i.digest]));
     if (plan.images.some((i) => digests.get(i.component) !== i.digest) || digests.size !== plan.images.length) {
@@ -55,7 +55,7 @@ export const createPromotion: ChangeDefinition<typeof promotionInputSchema, Crea
 
     const mapping = storedMapping(mappingFromInput(input));
     const hash = planHash({ images: plan.images, targetRegistryId: input.targetRegistryId, mapping });
-    const approvalsRequired = current.channel.approvalsRequired ?? target.approvalsRequired;
+    const approvalsRequired = current.channelApprovals ?? current.targetApprovals;
     const promotion = await tx.promotion.create({
       data: {
         releaseId: release.id,

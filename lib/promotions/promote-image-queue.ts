@@ -1,7 +1,7 @@
 import type { Tx } from "@/lib/db/prisma";
 import { bossSchema } from "@/lib/queue/boss";
 import { promoteImageJob } from "@/lib/queue/jobs/promote-image";
-import { cancelJobs, sendJob } from "@/lib/queue/send-job";
+import { cancelJobs, sendJob, sendJobs } from "@/lib/queue/send-job";
 
 /**
  * Enqueues the copy of one image inside `tx`: the job exists only if the transaction commits.
@@ -10,6 +10,15 @@ import { cancelJobs, sendJob } from "@/lib/queue/send-job";
  */
 export async function enqueuePromoteImage(tx: Tx, promotionImageId: string): Promise<void> {
   await sendJob(promoteImageJob, { promotionImageId }, { tx, singletonKey: promotionImageId });
+}
+
+/** enqueuePromoteImage for several images at once: one INSERT and one wake-up. */
+export async function enqueuePromoteImages(tx: Tx, promotionImageIds: string[]): Promise<void> {
+  await sendJobs(
+    promoteImageJob,
+    promotionImageIds.map((promotionImageId) => ({ payload: { promotionImageId }, singletonKey: promotionImageId })),
+    { tx },
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db/prisma";
 import { auditImageOutcome, requeueImage } from "./image-transitions";
-import { cancelRunningImageJobs, enqueuePromoteImage } from "./promote-image-queue";
+import { cancelRunningImageJobs, enqueuePromoteImages } from "./promote-image-queue";
 import { movePromotionTags } from "./move-promotion-tags";
 import { lockPromotion } from "./promotion-state";
 import { promotionSettings } from "./promotion-settings";
@@ -84,9 +84,12 @@ export async function recoverStalledImages(
     select: { id: true },
   });
   if (pending.length > 0) {
-    await db().$transaction(async (tx) => {
-      for (const image of pending) await enqueuePromoteImage(tx, image.id);
-    });
+    await db().$transaction((tx) =>
+      enqueuePromoteImages(
+        tx,
+        pending.map((image) => image.id),
+      ),
+    );
     report.woken = pending.length;
   }
 

@@ -1,6 +1,6 @@
 import type { PromotionStatus } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/db/prisma";
-import { enqueuePromoteImage } from "./promote-image-queue";
+import { enqueuePromoteImages } from "./promote-image-queue";
 import { notifyPromotionProgress } from "./promotion-progress-channel";
 
 /**
@@ -20,7 +20,10 @@ export async function startPromotion(tx: Tx, promotionId: string): Promise<void>
     select: { id: true },
     orderBy: { component: "asc" },
   });
-  for (const image of pending) await enqueuePromoteImage(tx, image.id);
+  await enqueuePromoteImages(
+    tx,
+    pending.map((image) => image.id),
+  );
   await notifyPromotionProgress(tx, promotionId);
 }
 

@@ -38,6 +38,27 @@ export async function sendJob<S extends z.ZodType>(
   return id;
 }
 
+/**
+ * Several jobs of one kind in one INSERT (and one wake-up) on the caller's connection: what
+ * sendJob does for each, without a round trip per job. Under the "stately" policy a job whose
+ * key already has one waiting is skipped, as with sendJob.
+ */
+export async function sendJobs<S extends z.ZodType>(
+  job: Pick<JobDefinition<S>, "name" | "schema">,
+  jobs: { payload: z.input<S>; singletonKey?: string }[],
+  options: Pick<SendJobOptions, "tx"> = {},
+): Promise<void> {
+  if (jobs.length === 0) return;
+  const rows = jobs.map(({ payload, singletonKey }) => ({
+    name: job.name,
+    data: job.schema.parse(payload) as object,
+    ...(singletonKey ? { singletonKey } : {}),
+  }));
+  const connection = options.tx ?? db();
+  await sender().insert(rows, { db: executorOf(connection) });
+  await announceJob(connection, job.name);
+}
+
 /** Cancels jobs by id on the caller's connection (a dead worker's job under "stately"). */
 export async function cancelJobs(
   job: Pick<JobDefinition, "name">,
