@@ -1,5 +1,5 @@
 import "server-only";
-import type { Prisma } from "@/lib/db/generated/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/prisma";
 import { storedDrift, type PromotionDrift } from "./promotion-drift";
 import type { PlannedSignature, PromotionPlan } from "./promotion-plan";
@@ -85,37 +85,124 @@ export interface PromotionView {
 /** The list row: the view without per-layer detail. */
 export type PromotionSummary = Omit<PromotionView, "images"> & { images: Omit<PromotionImageView, "layers">[] };
 
-const promotionSelect = {
-  id: true,
-  status: true,
-  repositoryMapping: true,
-  plan: true,
-  planHash: true,
-  createdAt: true,
-  startedAt: true,
-  finishedAt: true,
-  driftCheckedAt: true,
-  drift: true,
-  tagsMovedAt: true,
-  tagsFailure: true,
-  movingTag: true,
-  release: { select: { id: true, tag: true, channelId: true, channel: { select: { name: true } } } },
-  targetRegistry: { select: { id: true, name: true, endpoint: true } },
-  requestedBy: { select: { email: true } },
-  // The kept manifest bytes are the tag step's, not the page's.
-  images: { orderBy: { component: "asc" }, omit: { manifest: true, manifestMediaType: true } },
-} satisfies Prisma.PromotionSelect;
+/** What a promotion's view is built from: the columns of the promotion, its relations and its images. */
+interface PromotionRow {
+  id: string;
+  status: PromotionStatus;
+  repositoryMapping: Prisma.JsonValue;
+  plan: Prisma.JsonValue;
+  planHash: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  driftCheckedAt: Date | null;
+  drift: Prisma.JsonValue;
+  tagsMovedAt: Date | null;
+  tagsFailure: string | null;
+  movingTag: string | null;
+  release: { id: string; tag: string; channelId: string; channel: { name: string } };
+  targetRegistry: { id: string; name: string; endpoint: string };
+  requestedBy: { email: string } | null;
+  images: ImageRow[];
+}
 
-type PromotionRow = Prisma.PromotionGetPayload<{ select: typeof promotionSelect }>;
+interface ImageRow {
+  id: string;
+  component: string;
+  sourceRef: string;
+  targetRef: string;
+  digest: string;
+  targetDigest: string | null;
+  status: PromotionImageStatus;
+  bytesDone: bigint;
+  bytesTotal: bigint;
+  blobsDone: number;
+  blobsTotal: number;
+  /** Only for one promotion's view; the list leaves the per-layer JSON in Postgres. */
+  layers?: Prisma.JsonValue;
+  signatures: Prisma.JsonValue;
+  failureKind: string | null;
+  failureMessage: string | null;
+  notice: string | null;
+  attempts: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  updatedAt: Date;
+}
+
+type PromotionColumns = Omit<PromotionRow, "release" | "targetRegistry" | "requestedBy" | "images"> & {
+  releaseId: string;
+  releaseTag: string;
+  channelId: string;
+  channelName: string;
+  targetId: string;
+  targetName: string;
+  targetEndpoint: string;
+  requestedBy: string | null;
+};
+
+/**
+ * The promotions `where` picks, with their release, channel, target and requester in one
+ * joined query (Prisma's select would ask each relation in a round of its own).
+ */
+function promotionColumns(where: Prisma.Sql, limit: number): Promise<PromotionColumns[]> {
+  return db().$queryRaw<PromotionColumns[]>`
+    SELECT p.id, p.status::text AS status, p."repositoryMapping", p.plan, p."planHash", p."createdAt",
+           p."startedAt", p."finishedAt", p."driftCheckedAt", p.drift, p."tagsMovedAt", p."tagsFailure",
+           p."movingTag", r.id AS "releaseId", r.tag AS "releaseTag", r."channelId", ch.name AS "channelName",
+           t.id AS "targetId", t.name AS "targetName", t.endpoint AS "targetEndpoint", u.email AS "requestedBy"
+    FROM "Promotion" p
+    JOIN "Release" r ON r.id = p."releaseId"
+    JOIN "ReleaseChannel" ch ON ch.id = r."channelId"
+    JOIN "Registry" t ON t.id = p."targetRegistryId"
+    LEFT JOIN "User" u ON u.id = p."requestedById"
+    ${where}
+    ORDER BY p."createdAt" DESC, p.id DESC
+    LIMIT ${limit}`;
+}
+
+/** The images of these promotions, by component; the kept manifest bytes are the tag step's, not the page's. */
+function imageRows(
+  promotionIds: string[],
+  options: { layers: boolean },
+): Promise<(ImageRow & { promotionId: string; bytesAlreadyThere: number })[]> {
+  // Without the layers, what each image found at the target comes back summed instead
+  // (the rule of alreadyThere, in SQL).
+  const extra = options.layers
+    ? Prisma.sql`i.layers, 0::float8 AS "bytesAlreadyThere"`
+    : Prisma.sql`${ALREADY_THERE_SQL}::float8 AS "bytesAlreadyThere"`;
+  return db().$queryRaw`
+    SELECT i.id, i."promotionId", i.component, i."sourceRef", i."targetRef", i.digest, i."targetDigest",
+           i.status::text AS status, i."bytesDone", i."bytesTotal", i."blobsDone", i."blobsTotal",
+           i.signatures, i."failureKind"::text AS "failureKind", i."failureMessage", i.notice, i.attempts,
+           i."startedAt", i."finishedAt", i."updatedAt", ${extra}
+    FROM "PromotionImage" i WHERE i."promotionId" = ANY(${promotionIds})
+    ORDER BY i.component ASC`;
+}
+
+function toPromotionRow(columns: PromotionColumns, images: ImageRow[]): PromotionRow {
+  const { releaseId, releaseTag, channelId, channelName, targetId, targetName, targetEndpoint, requestedBy, ...rest } =
+    columns;
+  return {
+    ...rest,
+    release: { id: releaseId, tag: releaseTag, channelId, channel: { name: channelName } },
+    targetRegistry: { id: targetId, name: targetName, endpoint: targetEndpoint },
+    requestedBy: requestedBy === null ? null : { email: requestedBy },
+    images,
+  };
+}
 
 function sum<T>(items: T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);
 }
 
-/** One promotion with its images, or null when there is none with that id. */
+/** One promotion with its images, or null when there is none with that id: one round, two queries. */
 export async function getPromotion(id: string): Promise<PromotionView | null> {
-  const row = await db().promotion.findUnique({ where: { id }, select: promotionSelect });
-  return row ? toPromotionView(row) : null;
+  const [rows, images] = await Promise.all([
+    promotionColumns(Prisma.sql`WHERE p.id = ${id}`, 1),
+    imageRows([id], { layers: true }),
+  ]);
+  return rows[0] ? toPromotionView(toPromotionRow(rows[0], images)) : null;
 }
 
 /**
@@ -126,49 +213,26 @@ export async function listPromotions(
   input: ListPromotionsInput = {},
 ): Promise<{ promotions: PromotionSummary[]; nextCursor: string | null }> {
   const { status, cursor, limit = 50 } = listPromotionsSchema.parse(input);
-  // Two queries, not one per relation, and the per-layer JSON stays in Postgres: only what
-  // each image found at the target comes back (the rule of alreadyThere, in SQL).
-  const rows = await db().$queryRaw<ListPromotionRow[]>`
-    SELECT p.id, p.status::text AS status, p."repositoryMapping", p.plan, p."planHash", p."createdAt",
-           p."startedAt", p."finishedAt", p."driftCheckedAt", p.drift, p."tagsMovedAt", p."tagsFailure",
-           p."movingTag", r.id AS "releaseId", r.tag AS "releaseTag", r."channelId", ch.name AS "channelName",
-           t.id AS "targetId", t.name AS "targetName", t.endpoint AS "targetEndpoint", u.email AS "requestedBy"
-    FROM "Promotion" p
-    JOIN "Release" r ON r.id = p."releaseId"
-    JOIN "ReleaseChannel" ch ON ch.id = r."channelId"
-    JOIN "Registry" t ON t.id = p."targetRegistryId"
-    LEFT JOIN "User" u ON u.id = p."requestedById"
-    ${promotionListWhere(status, cursor)}
-    ORDER BY p."createdAt" DESC, p.id DESC
-    LIMIT ${limit + 1}`;
+  // Two queries, not one per relation, and the per-layer JSON stays in Postgres.
+  const rows = await promotionColumns(promotionListWhere(status, cursor), limit + 1);
   const page = rows.slice(0, limit);
   const images =
     page.length === 0
       ? []
-      : await db().$queryRaw<ListImageRow[]>`
-          SELECT i.id, i."promotionId", i.component, i."sourceRef", i."targetRef", i.digest, i."targetDigest",
-                 i.status::text AS status, i."bytesDone", i."bytesTotal", i."blobsDone", i."blobsTotal",
-                 i.signatures, i."failureKind"::text AS "failureKind", i."failureMessage", i.notice, i.attempts,
-                 i."startedAt", i."finishedAt", i."updatedAt", ${ALREADY_THERE_SQL}::float8 AS "bytesAlreadyThere"
-          FROM "PromotionImage" i WHERE i."promotionId" = ANY(${page.map((row) => row.id)})
-          ORDER BY i.component ASC`;
-  const imagesOf = new Map<string, ListImageRow[]>();
-  for (const image of images) imagesOf.set(image.promotionId, [...(imagesOf.get(image.promotionId) ?? []), image]);
+      : await imageRows(
+          page.map((row) => row.id),
+          { layers: false },
+        );
+  const imagesOf = new Map<string, typeof images>();
+  for (const image of images) {
+    const own = imagesOf.get(image.promotionId);
+    if (own) own.push(image);
+    else imagesOf.set(image.promotionId, [image]);
+  }
   return {
     promotions: page.map((row) => {
       const own = imagesOf.get(row.id) ?? [];
-      const view = toPromotionView({
-        ...row,
-        release: {
-          id: row.releaseId,
-          tag: row.releaseTag,
-          channelId: row.channelId,
-          channel: { name: row.channelName },
-        },
-        targetRegistry: { id: row.targetId, name: row.targetName, endpoint: row.targetEndpoint },
-        requestedBy: row.requestedBy === null ? null : { email: row.requestedBy },
-        images: own.map(({ bytesAlreadyThere: _bytes, ...image }) => ({ ...image, layers: [] })),
-      } as PromotionRow);
+      const view = toPromotionView(toPromotionRow(row, own));
       const alreadyThere = new Map(own.map((image) => [image.id, image.bytesAlreadyThere]));
       const listed = view.images.map(({ layers: _layers, ...image }) => ({
         ...image,
@@ -183,19 +247,6 @@ export async function listPromotions(
     nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
   };
 }
-
-type ListPromotionRow = Omit<PromotionRow, "release" | "targetRegistry" | "requestedBy" | "images"> & {
-  releaseId: string;
-  releaseTag: string;
-  channelId: string;
-  channelName: string;
-  targetId: string;
-  targetName: string;
-  targetEndpoint: string;
-  requestedBy: string | null;
-};
-
-type ListImageRow = Omit<PromotionRow["images"][number], "layers"> & { bytesAlreadyThere: number };
 
 function toPromotionView(row: PromotionRow): PromotionView {
   const images = row.images.map(toImageView);
@@ -235,7 +286,7 @@ function toPromotionView(row: PromotionRow): PromotionView {
   };
 }
 
-function toImageView(image: PromotionRow["images"][number]): PromotionImageView {
+function toImageView(image: ImageRow): PromotionImageView {
   const layers = Array.isArray(image.layers)
     ? (image.layers as unknown as PromotionLayerView[]).map(withCurrentState)
     : [];
