@@ -3,15 +3,21 @@
 // are requested through the API while autocannon holds 50 connections for ~20 s on the
 // releases, promotions and audit pages (signed-in session) and the API (Bearer token).
 // Prints p50/p95/p99 per route and overall (and overall for the requests sent after the first
-// 10 s, when the promotions have been requested), errors, then promotions/s and bytes, and writes
-// them to test-results/proof/load.json under "console".
+// 10 s, when the promotions have been requested, and p95 by when each request was sent, in
+// 2-second steps), errors, then promotions/s and bytes, and writes them to
+// test-results/proof/load.json under "console".
 //
-//   node bench/load.mjs [--seconds 20] [--connections 50] [--promotions 20]
+//   node bench/load.mjs [--seconds 20] [--connections 50] [--promotions 20] [--warmup-seconds 0]
+//
+// Before the load every route is asked on every web process; --warmup-seconds adds that long at
+// 10 connections first, for the figures of a console that has been up a while (the default, 0,
+// measures from just after start, as an operator meets it after a restart).
 //
 // Needs docker-registry and skopeo (the registries are the test fixtures'); builds the web
 // app first if the build is stale, like `npm start`.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -24,6 +30,7 @@ const { bundleNode } = createRequire(import.meta.url)("../scripts/bundle-node.cj
 const seconds = Number(argValue("--seconds") ?? 20);
 const connections = Number(argValue("--connections") ?? 50);
 const promotionCount = Number(argValue("--promotions") ?? 20);
+const warmupSeconds = Number(argValue("--warmup-seconds") ?? 0);
 const MB = 1 << 20;
 
 const setup = await loadSetup();
@@ -71,11 +78,22 @@ try {
     { name: "GET /api/v1/audit", path: "/api/v1/audit?limit=50", headers: bearer },
     { name: "GET /api/health", path: "/api/health", headers: {} },
   ];
-  for (const route of routes) {
-    const response = await fetch(base + route.path, { headers: route.headers, redirect: "manual" });
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`${route.path} answered ${response.status} before the load`);
-  }
+  // Each route once on every web process before the load: a new connection per request, since
+  // node:cluster hands out connections (not requests) in turn and one kept-alive connection
+  // would warm one process and leave the other to load its route modules under the load.
+  for (const route of routes)
+    for (let i = 0; i < 4; i++) {
+      const status = await getOnNewConnection(base + route.path, route.headers);
+      if (status !== 200) throw new Error(`${route.path} answered ${status} before the load`);
+    }
+
+  if (warmupSeconds > 0)
+    await autocannon({
+      url: base,
+      connections: 10,
+      duration: warmupSeconds,
+      requests: routes.map((route) => ({ method: "GET", path: route.path, headers: route.headers })),
+    });
 
   // The promotions start with the load and run under it.
   const promotionsStarted = Date.now();
@@ -132,9 +150,19 @@ try {
     afterSeconds: settledAfterMs / 1000,
     ...percentiles([...perRoute.values()].flatMap((r) => r.times.filter((_, i) => r.sentAt[i] >= settledAfterMs))),
   };
+  // p95 by when the request was sent, in 2-second steps: where the tail comes from.
+  const stepMs = 2_000;
+  const timeline = [];
+  for (let from = 0; from < seconds * 1000; from += stepMs) {
+    const inStep = [...perRoute.values()].flatMap((r) =>
+      r.times.filter((_, i) => r.sentAt[i] >= from && r.sentAt[i] < from + stepMs),
+    );
+    if (inStep.length > 0) timeline.push({ fromSeconds: from / 1000, requests: inStep.length, ...percentiles(inStep) });
+  }
   const figures = {
     overall,
     settled,
+    timeline,
     routes: routeRows,
     promotions: { ...promotions, loadEndedAfterSeconds: Number(loadEndedAfter.toFixed(1)) },
   };
@@ -146,12 +174,15 @@ try {
   log(
     `  sent after the first ${settled.afterSeconds} s: p50 ${settled.p50Ms} ms, p95 ${settled.p95Ms} ms, p99 ${settled.p99Ms} ms`,
   );
+  log(
+    `  p95 by when sent: ${timeline.map((t) => `${t.fromSeconds}–${t.fromSeconds + stepMs / 1000} s ${(t.p95Ms / 1000).toFixed(2)}`).join(", ")}`,
+  );
   for (const r of routeRows)
     log(
       `  ${r.route.padEnd(26)} n=${String(r.requests).padStart(5)}  p50 ${r.p50Ms.toFixed(0).padStart(5)}  p95 ${r.p95Ms.toFixed(0).padStart(5)}  p99 ${r.p99Ms.toFixed(0).padStart(5)} ms  non-2xx ${r.non2xx}`,
     );
   log(
-    `promotions: ${promotions.succeeded}/${promotions.count} succeeded in ${promotions.seconds} s (${promotions.promotionsPerSecond}/s); ${promotions.images} images, ${(promotions.logicalBytes / MB).toFixed(0)} MiB promoted, ${(promotions.bytesTransferred / MB).toFixed(0)} MiB uploaded (the rest mounted or already there), ${(promotions.bytesStoredAtTarget / MB).toFixed(0)} MiB in the target's blob store`,
+    `promotions: requested in ${promotions.requestedInSeconds} s; ${promotions.succeeded}/${promotions.count} succeeded in ${promotions.seconds} s (${promotions.promotionsPerSecond}/s); ${promotions.images} images, ${(promotions.logicalBytes / MB).toFixed(0)} MiB promoted, ${(promotions.bytesTransferred / MB).toFixed(0)} MiB uploaded (the rest mounted or already there), ${(promotions.bytesStoredAtTarget / MB).toFixed(0)} MiB in the target's blob store`,
   );
   writeLoadSection("console", figures);
   if (promotions.succeeded !== promotions.count) process.exitCode = 1;
@@ -218,6 +249,7 @@ async function runPromotions(headers, releaseId) {
       ).then((p) => p.id),
     ),
   );
+  const requestedInSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
   const views = new Map();
   while (views.size < ids.length && Date.now() - started < 600_000) {
     for (const id of ids.filter((i) => !views.has(i))) {
@@ -232,6 +264,7 @@ async function runPromotions(headers, releaseId) {
   return {
     count: ids.length,
     succeeded: all.filter((v) => v.status === "succeeded").length,
+    requestedInSeconds,
     seconds: Number(secondsTaken.toFixed(1)),
     promotionsPerSecond: Number((ids.length / secondsTaken).toFixed(3)),
     images: images.length,
@@ -273,6 +306,17 @@ async function call(method, url, headers, body, expected) {
   if (response.status !== expected)
     throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 500)}`);
   return JSON.parse(text);
+}
+
+/** GET on a connection of its own (closed after), the body read: the status. */
+function getOnNewConnection(url, headers) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers, agent: false }, (response) => {
+      response.resume();
+      response.on("end", () => resolve(response.statusCode));
+    });
+    request.on("error", reject);
+  });
 }
 
 function percentiles(times) {
