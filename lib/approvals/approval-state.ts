@@ -89,8 +89,24 @@ const promotionSelect = {
  * changed a digest — earlier approvals are void and the state says why.
  */
 export async function loadApprovalState(tx: Tx, promotionId: string, now = new Date()): Promise<ApprovalState | null> {
-  const promotion = await tx.promotion.findUnique({ where: { id: promotionId }, select: promotionSelect });
-  if (!promotion) return null;
+  return (await loadApprovalStates(tx, [promotionId], now)).get(promotionId) ?? null;
+}
+
+/**
+ * loadApprovalState for several promotions, by id, in the same few queries however many there
+ * are (one per relation, not one set per promotion); ids with no promotion are left out.
+ */
+export async function loadApprovalStates(
+  tx: Tx,
+  promotionIds: string[],
+  now = new Date(),
+): Promise<Map<string, ApprovalState>> {
+  if (promotionIds.length === 0) return new Map();
+  const promotions = await tx.promotion.findMany({ where: { id: { in: promotionIds } }, select: promotionSelect });
+  return new Map(promotions.map((promotion) => [promotion.id, approvalStateOf(promotion, now)]));
+}
+
+function approvalStateOf(promotion: LoadedPromotion, now: Date): ApprovalState {
   const planChanged = digestChanges(promotion);
   const votes = promotion.approvals.map((a) => ({
     vote: {

@@ -288,6 +288,28 @@ describe("approvals", () => {
     expect(await db().promotionImage.count({ where: { promotionId: id, status: { not: "pending" } } })).toBe(0);
   });
 
+  it("counts and lists several waiting requests at once: those awaiting you, not those you approved or that expired", async () => {
+    const alice = { id: people.alice!.userId, role: "approver" as const };
+    const bob = { id: people.bob!.userId, role: "approver" as const };
+    const [aliceBefore, bobBefore] = [await countApprovalsAwaiting(alice), await countApprovalsAwaiting(bob)];
+    const ids = [
+      await requestPromotion("many-a/"),
+      await requestPromotion("many-b/"),
+      await requestPromotion("many-c/"),
+    ];
+    expect(await decide(approvePromotion, people.alice!, ids[0]!)).toMatchObject({ ok: true });
+    await db().promotion.update({ where: { id: ids[2]! }, data: { expiresAt: new Date(Date.now() - 1000) } });
+
+    expect(await countApprovalsAwaiting(alice)).toBe(aliceBefore + 1);
+    expect(await countApprovalsAwaiting(bob)).toBe(bobBefore + 2);
+    const listed = (await listApprovalRequests(bob)).filter((r) => ids.includes(r.state.promotionId));
+    expect(listed.map((r) => r.state.promotionId)).toEqual([ids[0], ids[1]]);
+    expect(listed.map((r) => r.awaitsYou)).toEqual([true, true]);
+    expect(listed.map((r) => r.state.approvals.map((a) => a.email))).toEqual([["alice@example.com"], []]);
+    const forAlice = (await listApprovalRequests(alice)).filter((r) => ids.includes(r.state.promotionId));
+    expect(forAlice.map((r) => r.awaitsYou)).toEqual([false, true]);
+  });
+
   it("the policy is set by admins only, validated, and audited", async () => {
     expect(
       await runChange(setRegistryApprovalPolicy, people.alice!, { registryId: targetId, approvalsRequired: 0 }, client),

@@ -2,7 +2,7 @@ import "server-only";
 import { can } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db/prisma";
-import { loadApprovalState, type ApprovalState } from "./approval-state";
+import { loadApprovalStates, type ApprovalState } from "./approval-state";
 
 export interface ApprovalRequest {
   state: ApprovalState;
@@ -31,9 +31,13 @@ export async function listApprovalRequests(viewer: { id: string; role: Role }): 
       },
     },
   });
+  const states = await loadApprovalStates(
+    db(),
+    promotions.map((p) => p.id),
+  );
   const requests: ApprovalRequest[] = [];
   for (const promotion of promotions) {
-    const state = await loadApprovalState(db(), promotion.id);
+    const state = states.get(promotion.id);
     if (!state || state.expired) continue;
     requests.push({
       state,
@@ -66,12 +70,11 @@ export async function countApprovalsAwaiting(viewer: { id: string; role: Role })
     take: 200,
     select: { id: true },
   });
-  let count = 0;
-  for (const { id } of others) {
-    const state = await loadApprovalState(db(), id);
-    if (state && !state.expired && awaits(state, viewer)) count += 1;
-  }
-  return count;
+  const states = await loadApprovalStates(
+    db(),
+    others.map((p) => p.id),
+  );
+  return [...states.values()].filter((state) => !state.expired && awaits(state, viewer)).length;
 }
 
 function awaits(state: ApprovalState, viewer: { id: string; role: Role }): boolean {
