@@ -250,13 +250,15 @@ async function runPromotions(headers, releaseId) {
     ),
   );
   const requestedInSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
+  // Watched as the Promotions page would, one list read a second (the data folder is the
+  // bench's own, so the newest promotions are these), not a request per promotion twice a second,
+  // which was 14 requests/s of load besides the measured one.
   const views = new Map();
   while (views.size < ids.length && Date.now() - started < 600_000) {
-    for (const id of ids.filter((i) => !views.has(i))) {
-      const view = await call("GET", `/api/v1/promotions/${id}`, headers, undefined, 200);
-      if (["succeeded", "failed", "stopped"].includes(view.status)) views.set(id, view);
-    }
-    await new Promise((r) => setTimeout(r, 500));
+    const { promotions } = await call("GET", `/api/v1/promotions?limit=${ids.length}`, headers, undefined, 200);
+    for (const view of promotions)
+      if (ids.includes(view.id) && ["succeeded", "failed", "stopped"].includes(view.status)) views.set(view.id, view);
+    if (views.size < ids.length) await new Promise((r) => setTimeout(r, 1_000));
   }
   const secondsTaken = (Date.now() - started) / 1000;
   const all = [...views.values()];
