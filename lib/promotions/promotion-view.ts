@@ -196,13 +196,16 @@ function sum<T>(items: T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);
 }
 
-/** One promotion with its images, or null when there is none with that id: one round, two queries. */
+/**
+ * One promotion with its images, or null when there is none with that id: two queries, the
+ * images read after the promotion, so they are never older than its status (a finished
+ * promotion shows its images finished; read side by side, a failed one could show an image
+ * still pushing).
+ */
 export async function getPromotion(id: string): Promise<PromotionView | null> {
-  const [rows, images] = await Promise.all([
-    promotionColumns(Prisma.sql`WHERE p.id = ${id}`, 1),
-    imageRows([id], { layers: true }),
-  ]);
-  return rows[0] ? toPromotionView(toPromotionRow(rows[0], images)) : null;
+  const [row] = await promotionColumns(Prisma.sql`WHERE p.id = ${id}`, 1);
+  if (!row) return null;
+  return toPromotionView(toPromotionRow(row, await imageRows([id], { layers: true })));
 }
 
 /**
