@@ -1,4 +1,5 @@
 import "server-only";
+import { appendTo } from "@/lib/append-to";
 import { Prisma } from "@/lib/db/generated/client";
 import { db } from "@/lib/db/prisma";
 import { storedDrift, type PromotionDrift } from "./promotion-drift";
@@ -165,12 +166,10 @@ function promotionColumns(where: Prisma.Sql, limit: number): Promise<PromotionCo
 function imageRows(
   promotionIds: string[],
   options: { layers: boolean },
-): Promise<(ImageRow & { promotionId: string; bytesAlreadyThere: number })[]> {
+): Promise<(ImageRow & { promotionId: string; bytesAlreadyThere?: number })[]> {
   // Without the layers, what each image found at the target comes back summed instead
   // (the rule of alreadyThere, in SQL).
-  const extra = options.layers
-    ? Prisma.sql`i.layers, 0::float8 AS "bytesAlreadyThere"`
-    : Prisma.sql`${ALREADY_THERE_SQL}::float8 AS "bytesAlreadyThere"`;
+  const extra = options.layers ? Prisma.sql`i.layers` : Prisma.sql`${ALREADY_THERE_SQL}::float8 AS "bytesAlreadyThere"`;
   return db().$queryRaw`
     SELECT i.id, i."promotionId", i.component, i."sourceRef", i."targetRef", i.digest, i."targetDigest",
            i.status::text AS status, i."bytesDone", i."bytesTotal", i."blobsDone", i."blobsTotal",
@@ -227,11 +226,7 @@ export async function listPromotions(
           { layers: false },
         );
   const imagesOf = new Map<string, typeof images>();
-  for (const image of images) {
-    const own = imagesOf.get(image.promotionId);
-    if (own) own.push(image);
-    else imagesOf.set(image.promotionId, [image]);
-  }
+  for (const image of images) appendTo(imagesOf, image.promotionId, image);
   return {
     promotions: page.map((row) => {
       const own = imagesOf.get(row.id) ?? [];

@@ -1,4 +1,5 @@
 import "server-only";
+import { appendTo } from "@/lib/append-to";
 import { Prisma } from "@/lib/db/generated/client";
 import type { Db, Tx } from "@/lib/db/prisma";
 import type { SbomSummary } from "@/lib/oci/find-sboms";
@@ -235,11 +236,4 @@ function targetsOf(row: ReleaseRow, rows: TargetRow[], drift: Map<string, string
       drifted: drift.get(registryId) ?? [],
     }))
     .sort((a, b) => a.registryName.localeCompare(b.registryName));
-}
-
-/** Adds `value` to the list under `key` in place (copying the list for each value made long listings quadratic). */
-function appendTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
-  const list = lists.get(key);
-  if (list) list.push(value);
-  else lists.set(key, [value]);
 }
